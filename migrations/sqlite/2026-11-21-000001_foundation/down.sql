@@ -1,0 +1,7 @@
+DROP TABLE audit_events;
+DROP TABLE throttles;
+DROP TABLE auth_tokens;
+DROP TABLE user_units;
+DROP TABLE users;
+DROP TABLE units;
+DROP TABLE app_settings;

@@ -1,0 +1,107 @@
+//! The command line. `main.rs` only calls [`run`].
+
+mod serve;
+mod users;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{Overrides, Settings};
+
+/// staffpay: payouts of the 2025 staff reorganisation (Decree 178/2024/ND-CP as amended by
+/// Decree 67/2025/ND-CP).
+#[derive(Debug, Parser)]
+#[command(name = "staffpay", version, about, long_about = None)]
+pub struct Cli {
+    /// Optional configuration file (TOML); flags and environment variables take precedence.
+    #[arg(long, env = "STAFFPAY_CONFIG", global = true)]
+    config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Settings shared by every command that uses the database.
+#[derive(Debug, Args, Clone, Default)]
+pub struct DbArgs {
+    /// Database URL: a file path or sqlite://PATH for SQLite (default data/staffpay.db),
+    /// postgres://USER@HOST/DB for PostgreSQL.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
+
+    /// Secret key for keyed hashes of tokens and lookup codes (at least 32 characters).
+    /// Without it a key is generated once and kept in the database.
+    #[arg(long, env = "STAFFPAY_SECRET_KEY", hide_env_values = true, hide = true)]
+    secret_key: Option<String>,
+
+    /// Connections in the database pool.
+    #[arg(long, env = "STAFFPAY_POOL_SIZE")]
+    pool_size: Option<u32>,
+
+    /// Folder of policy tables.
+    #[arg(long, env = "STAFFPAY_POLICY_DIR")]
+    policy_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the HTTP service (applies pending migrations first).
+    Serve(serve::ServeArgs),
+    /// Apply pending database migrations and load the reference units, then exit.
+    Migrate(DbArgs),
+    /// Manage users, their units and API tokens.
+    Users(users::UsersArgs),
+}
+
+impl DbArgs {
+    fn overrides(&self, config: Option<PathBuf>) -> Overrides {
+        Overrides {
+            config_file: config,
+            database_url: self.database_url.clone(),
+            secret_key: self.secret_key.clone(),
+            pool_size: self.pool_size,
+            policy_dir: self.policy_dir.clone(),
+            ..Default::default()
+        }
+    }
+}
+
+/// Runs the command line; returns the process exit status.
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    if let Err(e) = crate::telemetry::init() {
+        eprintln!("staffpay: {e}");
+        return ExitCode::from(1);
+    }
+    let result = match cli.command {
+        Command::Serve(args) => serve::run(args, cli.config),
+        Command::Migrate(args) => migrate(args, cli.config),
+        Command::Users(args) => users::run(args, cli.config),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("staffpay: error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn settings(overrides: Overrides) -> anyhow::Result<Settings> {
+    Ok(Settings::resolve(overrides)?)
+}
+
+fn migrate(args: DbArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let settings = settings(args.overrides(config))?;
+    let db = crate::startup::prepare_database(&settings)?;
+    let mut conn = db.get()?;
+    let current = crate::db::migrate::is_current(&mut conn)?;
+    println!(
+        "database {}: migrations {}",
+        settings.database,
+        if current { "current" } else { "pending" }
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,64 @@
+//! `staffpay serve`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+
+use super::DbArgs;
+use crate::http::Application;
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "STAFFPAY_BIND")]
+    bind: Option<String>,
+
+    /// Load the demo data set if the database is empty (prints the demo users' passwords once).
+    #[arg(long)]
+    demo: bool,
+
+    /// Lifetime of a login token, in minutes (default 120).
+    #[arg(long, env = "STAFFPAY_SESSION_TTL_MINUTES")]
+    session_ttl_minutes: Option<u64>,
+
+    #[command(flatten)]
+    db: DbArgs,
+}
+
+pub fn run(args: ServeArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let mut overrides = args.db.overrides(config);
+    overrides.bind = args.bind;
+    overrides.session_ttl_minutes = args.session_ttl_minutes;
+    let settings = super::settings(overrides)?;
+    tracing::info!(database = %settings.database, bind = %settings.bind, "starting");
+    let db = crate::startup::prepare_database(&settings)?;
+    if args.demo {
+        let mut conn = db.get()?;
+        match crate::demo::load(&mut conn)? {
+            Some(report) => {
+                println!("Demo data loaded: {} units added.", report.units_added);
+                println!("Demo users (shown once; passwords are not stored anywhere readable):");
+                for user in &report.users {
+                    println!(
+                        "  {:<14} {:<16} unit {:<4} password {}",
+                        user.username,
+                        user.role.as_str(),
+                        user.unit,
+                        user.password
+                    );
+                }
+            }
+            None => println!("Demo data not loaded: the database already has users."),
+        }
+    }
+    let state = crate::startup::app_state(settings, db)?;
+    actix_web::rt::System::new().block_on(async move {
+        let app = Application::build(state)?;
+        println!("staffpay listening on http://{}", app.addr());
+        app.run_until_stopped().await?;
+        tracing::info!("stopped");
+        anyhow::Ok(())
+    })?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,74 @@
+//! The append-only audit trail: who did what, when, before and after, with the request id.
+//!
+//! Only inserts exist here; the database refuses updates and deletes (triggers on both
+//! backends).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::audit_events;
+use super::{DbConnection, now};
+
+/// One thing that happened.
+#[derive(Debug, Clone, Default)]
+pub struct AuditEntry {
+    pub actor_user_id: Option<i64>,
+    /// Username, `cli`, `system` or `anonymous` (never a person's name or id number).
+    pub actor: String,
+    /// e.g. `auth.login`, `auth.login_failed`, `user.create`, `token.revoke`, `unit.treasury_account`.
+    pub action: String,
+    pub entity_kind: String,
+    pub entity_id: Option<String>,
+    pub unit_id: Option<i64>,
+    pub case_id: Option<i64>,
+    pub request_id: Option<String>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+/// A stored audit event.
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = audit_events)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: NaiveDateTime,
+    pub actor_user_id: Option<i64>,
+    pub actor: String,
+    pub action: String,
+    pub entity_kind: String,
+    pub entity_id: Option<String>,
+    pub unit_id: Option<i64>,
+    pub case_id: Option<i64>,
+    pub request_id: Option<String>,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+}
+
+/// Appends one event.
+pub fn record(conn: &mut DbConnection, entry: AuditEntry) -> QueryResult<()> {
+    diesel::insert_into(audit_events::table)
+        .values((
+            audit_events::at.eq(now()),
+            audit_events::actor_user_id.eq(entry.actor_user_id),
+            audit_events::actor.eq(entry.actor),
+            audit_events::action.eq(entry.action),
+            audit_events::entity_kind.eq(entry.entity_kind),
+            audit_events::entity_id.eq(entry.entity_id),
+            audit_events::unit_id.eq(entry.unit_id),
+            audit_events::case_id.eq(entry.case_id),
+            audit_events::request_id.eq(entry.request_id),
+            audit_events::before_json.eq(entry.before.map(|v| v.to_string())),
+            audit_events::after_json.eq(entry.after.map(|v| v.to_string())),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The most recent events, newest first.
+pub fn recent(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<AuditRow>> {
+    audit_events::table
+        .order(audit_events::id.desc())
+        .limit(limit)
+        .select(AuditRow::as_select())
+        .load(conn)
+}

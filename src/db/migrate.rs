@@ -1,0 +1,30 @@
+//! Embedded migrations, one folder per backend, applied at start-up and by `staffpay migrate`.
+
+use anyhow::Context as _;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+use super::DbConnection;
+
+const SQLITE: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Applies every pending migration; returns the versions applied (empty when current).
+pub fn run_pending(conn: &mut DbConnection) -> anyhow::Result<Vec<String>> {
+    let applied = match conn {
+        DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE),
+        DbConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES),
+    }
+    .map_err(|e| anyhow::anyhow!("{e}"))
+    .context("applying database migrations")?;
+    Ok(applied.into_iter().map(|v| v.to_string()).collect())
+}
+
+/// Whether every embedded migration has been applied.
+pub fn is_current(conn: &mut DbConnection) -> anyhow::Result<bool> {
+    let pending = match conn {
+        DbConnection::Sqlite(c) => c.has_pending_migration(SQLITE),
+        DbConnection::Postgresql(c) => c.has_pending_migration(POSTGRES),
+    }
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(!pending)
+}

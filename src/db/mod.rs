@@ -1,0 +1,200 @@
+//! Storage: one portable diesel schema over SQLite (the embedded default) and PostgreSQL.
+//!
+//! Queries are written once against [`DbConnection`], diesel's multi-backend connection.
+//! Backend-specific SQL (upserts, bulk loads) stays in this module tree behind a `match` on
+//! the connection. Storage functions take `&mut DbConnection` and return rows; async callers go
+//! through [`Db::run`], which moves the work to the blocking pool and keeps the tracing span.
+
+pub mod audit;
+pub mod migrate;
+pub mod schema;
+pub mod settings;
+pub mod units;
+pub mod users;
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{self, ManageConnection, R2D2Connection};
+use diesel::{Connection, PgConnection, SqliteConnection};
+
+use crate::config::{DatabaseUrl, Settings};
+use crate::error::AppError;
+
+/// A connection to either backend.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// Errors from taking a connection out of the pool.
+pub type PoolError = r2d2::PoolError;
+
+/// Opens connections for the pool, choosing the backend from the URL (never by trial) and
+/// preparing each SQLite connection (foreign keys, WAL, busy timeout).
+#[derive(Debug, Clone)]
+pub struct Manager {
+    url: DatabaseUrl,
+}
+
+/// Statements run on every new SQLite connection.
+const SQLITE_PRAGMAS: &str = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+     PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
+
+impl Manager {
+    pub fn new(url: DatabaseUrl) -> Self {
+        Manager { url }
+    }
+
+    /// Opens one connection directly, with the backend's own error message.
+    pub fn open(&self) -> Result<DbConnection, r2d2::Error> {
+        match &self.url {
+            DatabaseUrl::Postgres(url) => PgConnection::establish(url.expose())
+                .map(DbConnection::Postgresql)
+                .map_err(r2d2::Error::ConnectionError),
+            DatabaseUrl::Sqlite(path) => {
+                let mut conn =
+                    SqliteConnection::establish(path).map_err(r2d2::Error::ConnectionError)?;
+                conn.batch_execute(SQLITE_PRAGMAS)
+                    .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        self.open()
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        conn.ping().map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        std::thread::panicking() || conn.is_broken()
+    }
+}
+
+/// The connection pool and what it points at. Cheap to clone.
+#[derive(Clone)]
+pub struct Db {
+    pool: r2d2::Pool<Manager>,
+    url: DatabaseUrl,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Db({})", self.url)
+    }
+}
+
+impl Db {
+    /// Connects (failing fast with the backend's message), then builds the pool.
+    ///
+    /// For SQLite the parent folder of the file is created if missing.
+    pub fn connect(settings: &Settings) -> anyhow::Result<Db> {
+        let url = settings.database.clone();
+        if let DatabaseUrl::Sqlite(path) = &url {
+            prepare_sqlite_path(path)?;
+        }
+        let manager = Manager::new(url.clone());
+        // One direct connection first: a clear error now instead of a pool time-out later.
+        manager
+            .open()
+            .with_context(|| format!("cannot open the database {url} (setting database_url)"))?;
+        let pool = r2d2::Pool::builder()
+            .max_size(settings.pool_size)
+            .min_idle(Some(1))
+            .connection_timeout(settings.db_connect_timeout)
+            .test_on_check_out(true)
+            .error_handler(Box::new(QuietErrors))
+            .build(manager)
+            .with_context(|| format!("cannot build the connection pool for {url}"))?;
+        Ok(Db { pool, url })
+    }
+
+    /// The database this pool points at.
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.url
+    }
+
+    /// A connection for synchronous code (CLI commands, tests).
+    pub fn get(&self) -> Result<r2d2::PooledConnection<Manager>, PoolError> {
+        self.pool.get()
+    }
+
+    /// A connection, waiting at most `timeout` (readiness checks).
+    pub fn get_timeout(
+        &self,
+        timeout: Duration,
+    ) -> Result<r2d2::PooledConnection<Manager>, PoolError> {
+        self.pool.get_timeout(timeout)
+    }
+
+    /// Runs blocking database work on the blocking thread pool, inside the caller's span.
+    pub async fn run<T, F>(&self, work: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        let span = tracing::Span::current();
+        tokio::task::spawn_blocking(move || {
+            let _entered = span.enter();
+            let mut conn = pool.get()?;
+            work(&mut conn)
+        })
+        .await
+        .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("database task failed")))?
+    }
+}
+
+/// r2d2 logs connection errors through this: a warning without the URL.
+#[derive(Debug)]
+struct QuietErrors;
+
+impl r2d2::HandleError<r2d2::Error> for QuietErrors {
+    fn handle_error(&self, error: r2d2::Error) {
+        tracing::warn!(error = %error, "database connection failed");
+    }
+}
+
+fn prepare_sqlite_path(path: &str) -> anyhow::Result<()> {
+    if path.starts_with("file:") || path == ":memory:" {
+        return Ok(());
+    }
+    if let Some(parent) = Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty() && !p.exists())
+    {
+        std::fs::create_dir_all(parent).with_context(|| {
+            format!(
+                "cannot create the folder {} for the SQLite database (setting database_url)",
+                parent.display()
+            )
+        })?;
+    }
+    Ok(())
+}
+
+/// Runs `work` in one transaction on either backend.
+pub fn transaction<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    conn.transaction(work)
+}
+
+/// Now, in UTC, as stored in `TIMESTAMP` columns.
+pub fn now() -> chrono::NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}

@@ -1,0 +1,261 @@
+//! Organisation units: the reference list, units created below it, Treasury accounts and the
+//! unit scope every query takes.
+
+use chrono::NaiveDate;
+use diesel::dsl::count_star;
+use diesel::prelude::*;
+
+use super::schema::units;
+use super::{DbConnection, now};
+use crate::domain::ids::UnitId;
+use crate::domain::unit::{NATION_CODE, UnitCode, UnitKind};
+use crate::reference::{self, ReferenceUnit};
+
+/// A unit as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = units)]
+pub struct UnitRow {
+    pub id: i64,
+    pub code: String,
+    pub name_vi: String,
+    pub name_en: String,
+    pub kind: String,
+    pub parent_id: Option<i64>,
+    pub path: String,
+    pub depth: i32,
+    pub merged_into_id: Option<i64>,
+    pub merged_on: Option<NaiveDate>,
+    pub treasury_account_no: Option<String>,
+    pub treasury_account_opened_on: Option<NaiveDate>,
+    pub created_at: chrono::NaiveDateTime,
+    pub updated_at: chrono::NaiveDateTime,
+}
+
+impl UnitRow {
+    pub fn unit_id(&self) -> UnitId {
+        UnitId(self.id)
+    }
+    pub fn kind(&self) -> Option<UnitKind> {
+        UnitKind::parse(&self.kind)
+    }
+}
+
+/// The units a caller may see: everything, or the subtrees below some units.
+///
+/// Built once per request from the caller; every query over unit-owned data takes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnitScope {
+    All,
+    /// Materialised paths of the roots of the visible subtrees (possibly none).
+    Subtrees(Vec<String>),
+}
+
+impl UnitScope {
+    /// Whether a unit with this materialised path is visible.
+    pub fn contains_path(&self, path: &str) -> bool {
+        match self {
+            UnitScope::All => true,
+            UnitScope::Subtrees(roots) => roots.iter().any(|root| path.starts_with(root.as_str())),
+        }
+    }
+
+    /// The units query restricted to this scope.
+    pub fn units_query(&self) -> units::BoxedQuery<'static, super::MultiBackend> {
+        let query = units::table.into_boxed();
+        match self {
+            UnitScope::All => query,
+            UnitScope::Subtrees(roots) if roots.is_empty() => query.filter(units::id.eq(-1)),
+            UnitScope::Subtrees(roots) => {
+                let mut query = query.filter(units::path.like(format!("{}%", roots[0])));
+                for root in &roots[1..] {
+                    query = query.or_filter(units::path.like(format!("{root}%")));
+                }
+                query
+            }
+        }
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = units)]
+struct NewUnit<'a> {
+    code: &'a str,
+    name_vi: &'a str,
+    name_en: &'a str,
+    kind: &'a str,
+    parent_id: Option<i64>,
+    path: &'a str,
+    depth: i32,
+    created_at: chrono::NaiveDateTime,
+    updated_at: chrono::NaiveDateTime,
+}
+
+/// Inserts a unit under `parent` and sets its materialised path. Returns the new row.
+pub fn insert(
+    conn: &mut DbConnection,
+    code: &UnitCode,
+    name_vi: &str,
+    name_en: &str,
+    kind: UnitKind,
+    parent: Option<&UnitRow>,
+) -> QueryResult<UnitRow> {
+    let at = now();
+    let id: i64 = diesel::insert_into(units::table)
+        .values(NewUnit {
+            code: code.as_str(),
+            name_vi,
+            name_en,
+            kind: kind.as_str(),
+            parent_id: parent.map(|p| p.id),
+            path: "",
+            depth: parent.map(|p| p.depth + 1).unwrap_or(0),
+            created_at: at,
+            updated_at: at,
+        })
+        .returning(units::id)
+        .get_result(conn)?;
+    let path = format!("{}{id}/", parent.map(|p| p.path.as_str()).unwrap_or("/"));
+    diesel::update(units::table.find(id))
+        .set(units::path.eq(&path))
+        .execute(conn)?;
+    units::table
+        .find(id)
+        .select(UnitRow::as_select())
+        .first(conn)
+}
+
+/// Finds a unit by code (no scope: for internal use and reference loading).
+pub fn find_by_code(conn: &mut DbConnection, code: &str) -> QueryResult<Option<UnitRow>> {
+    units::table
+        .filter(units::code.eq(code))
+        .select(UnitRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Finds a unit by code within a scope; another scope's unit is simply not found.
+pub fn find_in_scope(
+    conn: &mut DbConnection,
+    scope: &UnitScope,
+    code: &str,
+) -> QueryResult<Option<UnitRow>> {
+    scope
+        .units_query()
+        .filter(units::code.eq(code))
+        .select(UnitRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Filters for listing units.
+#[derive(Debug, Default, Clone)]
+pub struct UnitFilter {
+    pub parent_code: Option<String>,
+    pub kind: Option<UnitKind>,
+    pub without_treasury_account: bool,
+}
+
+/// Lists the units in scope, ordered by materialised path (tree order).
+pub fn list(
+    conn: &mut DbConnection,
+    scope: &UnitScope,
+    filter: &UnitFilter,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<UnitRow>, i64)> {
+    let build = || {
+        let mut query = scope.units_query();
+        if let Some(kind) = filter.kind {
+            query = query.filter(units::kind.eq(kind.as_str()));
+        }
+        if filter.without_treasury_account {
+            query = query.filter(units::treasury_account_no.is_null());
+        }
+        query
+    };
+    let mut rows_query = build();
+    let mut count_query = build();
+    if let Some(parent) = &filter.parent_code {
+        // An unknown parent has no children: -1 matches no unit.
+        let parent_id = find_by_code(conn, parent)?.map(|p| p.id).unwrap_or(-1);
+        rows_query = rows_query.filter(units::parent_id.eq(parent_id));
+        count_query = count_query.filter(units::parent_id.eq(parent_id));
+    }
+    let total = count_query.select(count_star()).first(conn)?;
+    let rows = rows_query
+        .order((units::depth.asc(), units::code.asc()))
+        .limit(limit)
+        .offset(offset)
+        .select(UnitRow::as_select())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// Records (or clears) a unit's State Treasury payment account.
+pub fn set_treasury_account(
+    conn: &mut DbConnection,
+    id: i64,
+    account_no: Option<&str>,
+    opened_on: Option<NaiveDate>,
+) -> QueryResult<UnitRow> {
+    diesel::update(units::table.find(id))
+        .set((
+            units::treasury_account_no.eq(account_no),
+            units::treasury_account_opened_on.eq(opened_on),
+            units::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    units::table
+        .find(id)
+        .select(UnitRow::as_select())
+        .first(conn)
+}
+
+/// Loads the paths of units by id (for building a caller's scope).
+pub fn paths_of(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<String>> {
+    units::table
+        .filter(units::id.eq_any(ids))
+        .select(units::path)
+        .load(conn)
+}
+
+/// Number of units stored.
+pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
+    units::table.select(count_star()).first(conn)
+}
+
+/// Ensures the root (Việt Nam) and every unit of the reference lists exist; adds the missing
+/// ones and leaves existing ones untouched. Returns how many were added.
+pub fn seed_reference(conn: &mut DbConnection) -> anyhow::Result<usize> {
+    let mut reference: Vec<ReferenceUnit> = reference::central_bodies()?;
+    reference.extend(reference::provinces()?);
+    super::transaction(conn, |conn| {
+        let mut added = 0;
+        let root = match find_by_code(conn, NATION_CODE)? {
+            Some(root) => root,
+            None => {
+                added += 1;
+                let code = UnitCode::parse(NATION_CODE)
+                    .map_err(|e| anyhow::anyhow!("root unit code: {e}"))?;
+                insert(conn, &code, "Việt Nam", "Viet Nam", UnitKind::Nation, None)?
+            }
+        };
+        for unit in &reference {
+            if find_by_code(conn, &unit.code)?.is_some() {
+                continue;
+            }
+            let code = UnitCode::parse(&unit.code)
+                .map_err(|e| anyhow::anyhow!("reference unit {}: {e}", unit.code))?;
+            insert(
+                conn,
+                &code,
+                &unit.name_vi,
+                &unit.name_en,
+                unit.kind,
+                Some(&root),
+            )?;
+            added += 1;
+        }
+        Ok(added)
+    })
+}

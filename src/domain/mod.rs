@@ -1,0 +1,10 @@
+//! The domain: the things reviewers, payment officers and departing staff think in.
+//!
+//! Everything below this module is pure: no actix, no diesel, no clock, no file or network
+//! I/O (policy tables are parsed from text handed in by the caller). The HTTP, CLI and
+//! storage layers translate to and from these types at their edges.
+
+pub mod access;
+pub mod ids;
+pub mod money;
+pub mod unit;

@@ -1,0 +1,166 @@
+//! Money in whole Vietnamese đồng.
+//!
+//! Every amount that is stored, paid or reported is a [`Vnd`]: a whole number of đồng held in
+//! an `i64` (the national programme is about 10^14 đồng, far inside the range). Intermediate
+//! values, such as the monthly salary S, stay [`Decimal`] and become [`Vnd`] only through
+//! [`Vnd::round_half_up`], the one rounding rule the law sets (Decree 178 as applied in
+//! Circular 01/2025: each component rounded half-up to the đồng).
+
+use std::fmt;
+use std::iter::Sum;
+use std::ops::{Add, AddAssign, Neg, Sub};
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Serialize};
+
+/// A whole number of đồng; may be negative (reversals, differences).
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct Vnd(i64);
+
+/// Why a value cannot be an amount of money.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MoneyError {
+    #[error("amount has a fractional part; amounts are whole đồng")]
+    Fractional,
+    #[error("amount is out of range")]
+    OutOfRange,
+    #[error("amount is not a number")]
+    NotANumber,
+}
+
+impl Vnd {
+    pub const ZERO: Vnd = Vnd(0);
+
+    /// An amount from a whole number of đồng.
+    pub const fn new(dong: i64) -> Self {
+        Vnd(dong)
+    }
+
+    /// The amount as a whole number of đồng (what is stored in `BIGINT` columns).
+    pub const fn dong(self) -> i64 {
+        self.0
+    }
+
+    /// Rounds an exact amount half-up (away from zero at .5) to the whole đồng.
+    pub fn round_half_up(value: Decimal) -> Result<Self, MoneyError> {
+        let rounded = value.round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
+        rounded.to_i64().map(Vnd).ok_or(MoneyError::OutOfRange)
+    }
+
+    /// An exact amount that must already be whole (a typed or imported amount).
+    pub fn from_whole(value: Decimal) -> Result<Self, MoneyError> {
+        if !value.fract().is_zero() {
+            return Err(MoneyError::Fractional);
+        }
+        value.to_i64().map(Vnd).ok_or(MoneyError::OutOfRange)
+    }
+
+    /// The amount as an exact decimal.
+    pub fn to_decimal(self) -> Decimal {
+        Decimal::from(self.0)
+    }
+
+    pub fn is_zero(self) -> bool {
+        self.0 == 0
+    }
+
+    pub fn is_negative(self) -> bool {
+        self.0 < 0
+    }
+
+    pub fn checked_add(self, other: Vnd) -> Option<Vnd> {
+        self.0.checked_add(other.0).map(Vnd)
+    }
+
+    /// Digits grouped by thousands with `sep` (`,` in English, `.` in Vietnamese).
+    pub fn grouped(self, sep: char) -> String {
+        let digits = self.0.unsigned_abs().to_string();
+        let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+        if self.0 < 0 {
+            out.push('-');
+        }
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(sep);
+            }
+            out.push(c);
+        }
+        out
+    }
+}
+
+impl fmt::Display for Vnd {
+    /// English grouping, e.g. `744,778,125`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.grouped(','))
+    }
+}
+
+impl Add for Vnd {
+    type Output = Vnd;
+    fn add(self, rhs: Vnd) -> Vnd {
+        Vnd(self.0 + rhs.0)
+    }
+}
+
+impl AddAssign for Vnd {
+    fn add_assign(&mut self, rhs: Vnd) {
+        self.0 += rhs.0;
+    }
+}
+
+impl Sub for Vnd {
+    type Output = Vnd;
+    fn sub(self, rhs: Vnd) -> Vnd {
+        Vnd(self.0 - rhs.0)
+    }
+}
+
+impl Neg for Vnd {
+    type Output = Vnd;
+    fn neg(self) -> Vnd {
+        Vnd(-self.0)
+    }
+}
+
+impl Sum for Vnd {
+    fn sum<I: Iterator<Item = Vnd>>(iter: I) -> Vnd {
+        iter.fold(Vnd::ZERO, Add::add)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn rounds_half_up_to_the_dong() {
+        assert_eq!(
+            Vnd::round_half_up(dec!(241585402.5)).unwrap(),
+            Vnd(241_585_403)
+        );
+        assert_eq!(
+            Vnd::round_half_up(dec!(115960993.2)).unwrap(),
+            Vnd(115_960_993)
+        );
+        assert_eq!(Vnd::round_half_up(dec!(-2.5)).unwrap(), Vnd(-3));
+    }
+
+    #[test]
+    fn whole_amounts_only() {
+        assert_eq!(Vnd::from_whole(dec!(1000)).unwrap(), Vnd(1000));
+        assert_eq!(Vnd::from_whole(dec!(1000.5)), Err(MoneyError::Fractional));
+    }
+
+    #[test]
+    fn groups_thousands() {
+        assert_eq!(Vnd(744_778_125).to_string(), "744,778,125");
+        assert_eq!(Vnd(-1_000).grouped('.'), "-1.000");
+        assert_eq!(Vnd(999).to_string(), "999");
+    }
+}

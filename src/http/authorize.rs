@@ -1,0 +1,85 @@
+//! The one authorisation mechanism: every route in the route table is wrapped in this
+//! middleware with its access rule. It authenticates the bearer token, checks the role's
+//! permission, and hands the handler a [`Caller`] whose unit scope every query takes.
+
+use std::sync::Arc;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
+use actix_web::http::header::AUTHORIZATION;
+use actix_web::middleware::Next;
+use actix_web::{Error, HttpMessage, ResponseError, web};
+
+use super::AppState;
+use super::routes::Access;
+use crate::auth::Caller;
+use crate::auth::caller::authenticate;
+use crate::db::now;
+use crate::error::AppError;
+
+/// The access rules of one resource (path), by method.
+#[derive(Debug, Clone)]
+pub struct ResourceAccess(pub Arc<Vec<(Method, Access)>>);
+
+/// The bearer token of a request, if any.
+pub fn bearer_token(req: &ServiceRequest) -> Option<String> {
+    let value = req.headers().get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_string())
+}
+
+/// Middleware body: see the module documentation.
+pub async fn authorize(
+    rules: ResourceAccess,
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let access = rules
+        .0
+        .iter()
+        .find(|(method, _)| method == req.method())
+        .map(|(_, access)| *access);
+    let required = match access {
+        // A method without a rule is answered by actix (405); nothing runs.
+        None | Some(Access::Public) => return Ok(next.call(req).await?.map_into_boxed_body()),
+        Some(Access::Authenticated) => None,
+        Some(Access::Requires(permission)) => Some(permission),
+    };
+    match check(&req, required).await {
+        Ok(caller) => {
+            req.extensions_mut().insert(caller);
+            Ok(next.call(req).await?.map_into_boxed_body())
+        }
+        Err(error) => {
+            let response = error.error_response();
+            Ok(req.into_response(response))
+        }
+    }
+}
+
+async fn check(
+    req: &ServiceRequest,
+    required: Option<crate::domain::access::Permission>,
+) -> Result<Caller, AppError> {
+    let token = bearer_token(req).ok_or(AppError::Unauthenticated)?;
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("application state missing")))?
+        .clone();
+    let keys = state.keys.clone();
+    let caller = state
+        .db
+        .run(move |conn| Ok(authenticate(conn, &keys, &token, now())?))
+        .await?
+        .map_err(|rejected| {
+            tracing::info!(reason = ?rejected, "token rejected");
+            AppError::Unauthenticated
+        })?;
+    if let Some(permission) = required {
+        caller.require(permission)?;
+    }
+    Ok(caller)
+}

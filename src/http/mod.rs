@@ -1,0 +1,136 @@
+//! The HTTP service: actix-web, thin handlers that translate between HTTP and the domain and
+//! storage layers. Routes and their access rules are in [`routes`].
+
+pub mod auth_api;
+pub mod authorize;
+pub mod health;
+pub mod openapi;
+pub mod request_id;
+pub mod routes;
+pub mod units_api;
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::middleware::from_fn;
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, ResponseError, error, web};
+use tracing_actix_web::TracingLogger;
+
+use crate::auth::SecretKeys;
+use crate::config::Settings;
+use crate::db::Db;
+use crate::error::AppError;
+
+/// What every handler can reach. Cheap to clone; holds nothing that must be shared between
+/// instances (sessions, counters and statuses live in the database).
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub db: Db,
+    pub keys: Arc<SecretKeys>,
+    pub settings: Arc<Settings>,
+}
+
+/// A bound, not yet running server. Tests bind port 0 and read the real port.
+pub struct Application {
+    addr: std::net::SocketAddr,
+    server: Server,
+}
+
+impl Application {
+    /// Binds the listener and builds the server.
+    pub fn build(state: AppState) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(state.settings.bind).map_err(|e| {
+            anyhow::anyhow!(
+                "cannot listen on {} (setting bind): {e}",
+                state.settings.bind
+            )
+        })?;
+        let addr = listener.local_addr()?;
+        let server = server(state, listener)?;
+        Ok(Application { addr, server })
+    }
+
+    /// The port actually bound (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// The address actually bound.
+    pub fn addr(&self) -> std::net::SocketAddr {
+        self.addr
+    }
+
+    /// Runs until SIGINT/SIGTERM (graceful: in-flight requests finish, up to 30 s).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+
+    /// The server, for spawning in tests.
+    pub fn into_server(self) -> Server {
+        self.server
+    }
+}
+
+fn server(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
+    let max_body = usize::try_from(state.settings.max_upload_bytes).unwrap_or(usize::MAX);
+    let data = web::Data::new(state);
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .app_data(json_config())
+            .app_data(web::QueryConfig::default().error_handler(|err, _| {
+                AppError::bad_request(
+                    "invalid_query",
+                    format!("Tham số truy vấn không hợp lệ: {err}"),
+                    format!("Invalid query parameters: {err}"),
+                )
+                .into()
+            }))
+            .app_data(web::PathConfig::default().error_handler(|err, _| {
+                AppError::bad_request(
+                    "invalid_path",
+                    format!("Đường dẫn không hợp lệ: {err}"),
+                    format!("Invalid path: {err}"),
+                )
+                .into()
+            }))
+            .app_data(web::PayloadConfig::new(max_body))
+            .wrap(from_fn(request_id::add_header))
+            .wrap(TracingLogger::<request_id::StaffpayRootSpan>::new())
+            .configure(routes::configure)
+            .default_service(web::to(not_found))
+    })
+    .shutdown_timeout(30)
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
+
+/// JSON bodies: at most 1 MiB; errors in the common envelope.
+fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(1024 * 1024)
+        .error_handler(|err, _req: &HttpRequest| {
+            let app_error = match &err {
+                error::JsonPayloadError::Overflow { .. }
+                | error::JsonPayloadError::OverflowKnownLength { .. } => AppError::PayloadTooLarge,
+                error::JsonPayloadError::ContentType => AppError::bad_request(
+                    "unsupported_content_type",
+                    "Nội dung phải là JSON (Content-Type: application/json).",
+                    "The body must be JSON (Content-Type: application/json).",
+                ),
+                other => AppError::bad_request(
+                    "invalid_json",
+                    format!("JSON không hợp lệ: {other}"),
+                    format!("Invalid JSON: {other}"),
+                ),
+            };
+            let response = app_error.error_response();
+            error::InternalError::from_response(err, response).into()
+        })
+}
+
+async fn not_found() -> HttpResponse {
+    AppError::NotFound.error_response()
+}

@@ -1,0 +1,52 @@
+//! The OpenAPI document, `GET /api/v1/openapi.json`. Every route of the route table is in it
+//! (a test compares the two).
+
+use actix_web::HttpResponse;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::{auth_api, health, units_api};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "staffpay",
+        description = "Payouts of the 2025 staff reorganisation under Decree 178/2024/ND-CP \
+                       (as amended by Decree 67/2025/ND-CP): entitlements, cases, payments, \
+                       reconciliation. Errors share one envelope: {\"error\": {\"code\", \
+                       \"message\", \"message_vi\", \"message_en\"}}."
+    ),
+    paths(
+        health::healthz,
+        health::readyz,
+        auth_api::login,
+        auth_api::logout,
+        auth_api::me,
+        units_api::list,
+        units_api::get,
+        units_api::set_treasury_account,
+        document,
+    ),
+    components(schemas(crate::error::ErrorEnvelope, crate::error::ErrorBody)),
+    modifiers(&BearerAuth),
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// This document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "meta",
+    responses((status = 200, description = "OpenAPI 3.1 document")))]
+pub async fn document() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}

@@ -1,0 +1,190 @@
+//! The route table: every endpoint, its access rule and how the authorisation matrix test
+//! probes it. Routes are registered only from this table, so an endpoint cannot exist without
+//! a rule, and the tests enumerate the same table.
+
+use std::sync::Arc;
+
+use actix_web::http::Method;
+use actix_web::middleware::from_fn;
+use actix_web::{Route, web};
+
+use super::authorize::{ResourceAccess, authorize};
+use super::{auth_api, health, openapi, units_api};
+use crate::domain::access::Permission;
+
+/// Who may call an endpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone (health checks, the OpenAPI document, login).
+    Public,
+    /// Any authenticated user.
+    Authenticated,
+    /// An authenticated user whose role has the permission; data further limited by scope.
+    Requires(Permission),
+}
+
+/// How the authorisation matrix test exercises an endpoint.
+#[derive(Clone, Copy, Debug)]
+pub struct Probe {
+    /// The path has a `{code}` parameter naming a unit: the test tries its own and another.
+    pub unit_param: bool,
+    /// A valid request body, if the endpoint takes one.
+    pub body: Option<&'static str>,
+    /// The status of a successful call.
+    pub success: u16,
+}
+
+impl Probe {
+    const fn ok() -> Probe {
+        Probe {
+            unit_param: false,
+            body: None,
+            success: 200,
+        }
+    }
+    const fn unit() -> Probe {
+        Probe {
+            unit_param: true,
+            body: None,
+            success: 200,
+        }
+    }
+}
+
+/// One endpoint.
+#[derive(Clone)]
+pub struct RouteSpec {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+    pub route: fn() -> Route,
+    pub probe: Probe,
+}
+
+impl std::fmt::Debug for RouteSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.method, self.path)
+    }
+}
+
+const fn spec(
+    method: Method,
+    path: &'static str,
+    access: Access,
+    route: fn() -> Route,
+    probe: Probe,
+) -> RouteSpec {
+    RouteSpec {
+        method,
+        path,
+        access,
+        route,
+        probe,
+    }
+}
+
+/// Every endpoint of the service.
+pub fn table() -> Vec<RouteSpec> {
+    use Access::*;
+    vec![
+        spec(
+            Method::GET,
+            "/healthz",
+            Public,
+            || web::get().to(health::healthz),
+            Probe::ok(),
+        ),
+        spec(
+            Method::GET,
+            "/readyz",
+            Public,
+            || web::get().to(health::readyz),
+            Probe::ok(),
+        ),
+        spec(
+            Method::GET,
+            "/api/v1/openapi.json",
+            Public,
+            || web::get().to(openapi::document),
+            Probe::ok(),
+        ),
+        spec(
+            Method::POST,
+            "/api/v1/auth/login",
+            Public,
+            || web::post().to(auth_api::login),
+            Probe {
+                unit_param: false,
+                body: Some(r#"{"username":"nobody","password":"wrong-password-here"}"#),
+                success: 401,
+            },
+        ),
+        spec(
+            Method::POST,
+            "/api/v1/auth/logout",
+            Authenticated,
+            || web::post().to(auth_api::logout),
+            Probe {
+                unit_param: false,
+                body: None,
+                success: 204,
+            },
+        ),
+        spec(
+            Method::GET,
+            "/api/v1/me",
+            Authenticated,
+            || web::get().to(auth_api::me),
+            Probe::ok(),
+        ),
+        spec(
+            Method::GET,
+            "/api/v1/units",
+            Requires(Permission::ReadUnits),
+            || web::get().to(units_api::list),
+            Probe::ok(),
+        ),
+        spec(
+            Method::GET,
+            "/api/v1/units/{code}",
+            Requires(Permission::ReadUnits),
+            || web::get().to(units_api::get),
+            Probe::unit(),
+        ),
+        spec(
+            Method::PUT,
+            "/api/v1/units/{code}/treasury-account",
+            Requires(Permission::SetTreasuryAccount),
+            || web::put().to(units_api::set_treasury_account),
+            Probe {
+                unit_param: true,
+                body: Some(r#"{"account_no":"9527.1.1012345","opened_on":"2025-07-15"}"#),
+                success: 200,
+            },
+        ),
+    ]
+}
+
+/// Registers every route of the table, each resource wrapped in the authorisation middleware.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    let table = table();
+    let mut paths: Vec<&'static str> = Vec::new();
+    for spec in &table {
+        if !paths.contains(&spec.path) {
+            paths.push(spec.path);
+        }
+    }
+    for path in paths {
+        let specs: Vec<&RouteSpec> = table.iter().filter(|s| s.path == path).collect();
+        let rules = ResourceAccess(Arc::new(
+            specs.iter().map(|s| (s.method.clone(), s.access)).collect(),
+        ));
+        let mut resource = web::resource(path);
+        for spec in specs {
+            resource = resource.route((spec.route)());
+        }
+        cfg.service(resource.wrap(from_fn(move |req, next| {
+            authorize(rules.clone(), req, next)
+        })));
+    }
+}

@@ -1,0 +1,280 @@
+//! Organisation units: list, read, and the State Treasury payment account.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::{AppState, request_id};
+use crate::auth::Caller;
+use crate::db::audit::{self, AuditEntry};
+use crate::db::units::{self, UnitFilter, UnitRow};
+use crate::domain::unit::UnitKind;
+use crate::error::AppError;
+
+/// A unit as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnitView {
+    pub code: String,
+    pub name_vi: String,
+    pub name_en: String,
+    pub kind: String,
+    pub parent_code: Option<String>,
+    pub depth: i32,
+    pub merged_into_code: Option<String>,
+    pub treasury_account: TreasuryAccountView,
+}
+
+/// A unit's State Treasury payment account.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TreasuryAccountView {
+    /// `open` or `missing`.
+    pub state: &'static str,
+    pub account_no: Option<String>,
+    pub opened_on: Option<NaiveDate>,
+}
+
+impl UnitView {
+    fn from_row(
+        row: UnitRow,
+        parent_code: Option<String>,
+        merged_into_code: Option<String>,
+    ) -> Self {
+        UnitView {
+            treasury_account: TreasuryAccountView {
+                state: if row.treasury_account_no.is_some() {
+                    "open"
+                } else {
+                    "missing"
+                },
+                account_no: row.treasury_account_no,
+                opened_on: row.treasury_account_opened_on,
+            },
+            code: row.code,
+            name_vi: row.name_vi,
+            name_en: row.name_en,
+            kind: row.kind,
+            parent_code,
+            depth: row.depth,
+            merged_into_code,
+        }
+    }
+}
+
+/// A page of units.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnitPage {
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+    pub items: Vec<UnitView>,
+}
+
+/// Filters and paging for the unit list.
+#[derive(Debug, Deserialize, IntoParams, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct UnitQuery {
+    /// Only direct children of this unit.
+    pub parent: Option<String>,
+    /// Only units of this kind.
+    pub kind: Option<String>,
+    /// Only units without a Treasury account.
+    pub without_treasury_account: Option<bool>,
+    #[validate(range(min = 1))]
+    pub page: Option<i64>,
+    #[validate(range(min = 1, max = 1000))]
+    pub per_page: Option<i64>,
+}
+
+fn codes_of(
+    conn: &mut crate::db::DbConnection,
+    rows: Vec<UnitRow>,
+) -> Result<Vec<UnitView>, AppError> {
+    use crate::db::schema::units as u;
+    use diesel::prelude::*;
+    let mut ids: Vec<i64> = rows
+        .iter()
+        .flat_map(|r| r.parent_id.into_iter().chain(r.merged_into_id))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let codes: Vec<(i64, String)> = u::table
+        .filter(u::id.eq_any(&ids))
+        .select((u::id, u::code))
+        .load(conn)?;
+    let code = |id: Option<i64>| {
+        id.and_then(|id| codes.iter().find(|(i, _)| *i == id).map(|(_, c)| c.clone()))
+    };
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let parent = code(r.parent_id);
+            let merged = code(r.merged_into_id);
+            UnitView::from_row(r, parent, merged)
+        })
+        .collect())
+}
+
+/// Units the caller may see, in tree order, with their Treasury account state.
+#[utoipa::path(get, path = "/api/v1/units", tag = "units", params(UnitQuery),
+    responses((status = 200, body = UnitPage), (status = 401, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<UnitQuery>,
+) -> Result<HttpResponse, AppError> {
+    let query = query.into_inner();
+    query.validate()?;
+    let kind = match &query.kind {
+        Some(k) => Some(UnitKind::parse(k).ok_or_else(|| {
+            AppError::bad_request(
+                "invalid_kind",
+                format!("Loại đơn vị '{k}' không hợp lệ."),
+                format!("Unknown unit kind '{k}'."),
+            )
+        })?),
+        None => None,
+    };
+    let filter = UnitFilter {
+        parent_code: query.parent.clone(),
+        kind,
+        without_treasury_account: query.without_treasury_account.unwrap_or(false),
+    };
+    let page = query.page.unwrap_or(1);
+    let per_page = query.per_page.unwrap_or(100);
+    let scope = caller.scope.clone();
+    let (items, total) = state
+        .db
+        .run(move |conn| {
+            let (rows, total) =
+                units::list(conn, &scope, &filter, per_page, (page - 1) * per_page)?;
+            Ok((codes_of(conn, rows)?, total))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(UnitPage {
+        total,
+        page,
+        per_page,
+        items,
+    }))
+}
+
+/// One unit, if the caller may see it (another unit answers 404).
+#[utoipa::path(get, path = "/api/v1/units/{code}", tag = "units",
+    params(("code" = String, Path, description = "Unit code")),
+    responses((status = 200, body = UnitView), (status = 404, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn get(
+    state: web::Data<AppState>,
+    caller: Caller,
+    code: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let code = code.into_inner().trim().to_ascii_uppercase();
+    let scope = caller.scope.clone();
+    let view = state
+        .db
+        .run(move |conn| {
+            let row = units::find_in_scope(conn, &scope, &code)?.ok_or(AppError::NotFound)?;
+            codes_of(conn, vec![row])?.pop().ok_or(AppError::NotFound)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// A State Treasury payment account (or `null` to record that it is missing).
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TreasuryAccountRequest {
+    /// Account number: digits, dots and dashes, 5 to 40 characters.
+    #[validate(length(min = 5, max = 40), custom(function = "validate_account_no"))]
+    pub account_no: Option<String>,
+    /// When the account was opened (not in the future).
+    pub opened_on: Option<NaiveDate>,
+}
+
+fn validate_account_no(value: &str) -> Result<(), validator::ValidationError> {
+    if value
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
+    {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("account_no_format")
+            .with_message("Số tài khoản chỉ gồm chữ số, dấu chấm và gạch nối.".into()))
+    }
+}
+
+/// Records a unit's State Treasury payment account (payment officers).
+#[utoipa::path(put, path = "/api/v1/units/{code}/treasury-account", tag = "units",
+    params(("code" = String, Path, description = "Unit code")),
+    request_body = TreasuryAccountRequest,
+    responses((status = 200, body = UnitView), (status = 404, body = crate::error::ErrorEnvelope),
+              (status = 422, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn set_treasury_account(
+    state: web::Data<AppState>,
+    caller: Caller,
+    code: web::Path<String>,
+    body: web::Json<TreasuryAccountRequest>,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let body = body.into_inner();
+    body.validate()?;
+    if body
+        .opened_on
+        .is_some_and(|d| d > chrono::Utc::now().date_naive())
+    {
+        return Err(AppError::bad_request(
+            "date_in_future",
+            "Ngày mở tài khoản không được ở tương lai.",
+            "The opening date cannot be in the future.",
+        ));
+    }
+    if body.account_no.is_none() && body.opened_on.is_some() {
+        return Err(AppError::bad_request(
+            "account_missing",
+            "Có ngày mở tài khoản nhưng thiếu số tài khoản.",
+            "An opening date was given without an account number.",
+        ));
+    }
+    let code = code.into_inner().trim().to_ascii_uppercase();
+    let scope = caller.scope.clone();
+    let request_id = request_id::of(&req);
+    let view = state
+        .db
+        .run(move |conn| {
+            crate::db::transaction(conn, |conn| {
+                let before =
+                    units::find_in_scope(conn, &scope, &code)?.ok_or(AppError::NotFound)?;
+                let after = units::set_treasury_account(
+                    conn,
+                    before.id,
+                    body.account_no.as_deref(),
+                    body.opened_on,
+                )?;
+                audit::record(
+                    conn,
+                    AuditEntry {
+                        actor_user_id: Some(caller.user_id.0),
+                        actor: caller.username.clone(),
+                        action: "unit.treasury_account".into(),
+                        entity_kind: "unit".into(),
+                        entity_id: Some(after.code.clone()),
+                        unit_id: Some(after.id),
+                        request_id,
+                        before: Some(json!({"account_no": before.treasury_account_no,
+                                            "opened_on": before.treasury_account_opened_on})),
+                        after: Some(json!({"account_no": after.treasury_account_no,
+                                           "opened_on": after.treasury_account_opened_on})),
+                        ..Default::default()
+                    },
+                )?;
+                codes_of(conn, vec![after])?.pop().ok_or(AppError::NotFound)
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}

@@ -1,0 +1,39 @@
+//! Bringing a process up: connect, migrate, load reference data and keys.
+
+use std::sync::Arc;
+
+use anyhow::Context as _;
+
+use crate::auth::SecretKeys;
+use crate::config::Settings;
+use crate::db::{Db, migrate, units};
+use crate::http::AppState;
+
+/// Connects to the database, applies pending migrations and makes sure the reference units
+/// exist. Used by `serve`, `migrate` and every command that touches the database.
+pub fn prepare_database(settings: &Settings) -> anyhow::Result<Db> {
+    let db = Db::connect(settings)?;
+    let mut conn = db.get().context("taking a database connection")?;
+    let applied = migrate::run_pending(&mut conn)?;
+    if !applied.is_empty() {
+        tracing::info!(count = applied.len(), "migrations applied");
+    }
+    let added = units::seed_reference(&mut conn).context("loading reference units")?;
+    if added > 0 {
+        tracing::info!(count = added, "reference units added");
+    }
+    Ok(db)
+}
+
+/// The state shared by every request of a server.
+pub fn app_state(settings: Settings, db: Db) -> anyhow::Result<AppState> {
+    let keys = {
+        let mut conn = db.get().context("taking a database connection")?;
+        SecretKeys::load(&settings, &mut conn).context("loading the secret key")?
+    };
+    Ok(AppState {
+        db,
+        keys: Arc::new(keys),
+        settings: Arc::new(settings),
+    })
+}

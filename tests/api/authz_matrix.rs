@@ -1,0 +1,150 @@
+//! The authorisation matrix, generated from the route table: every endpoint × every role ×
+//! own unit / other unit, plus no token, expired token and revoked token. A new route is in
+//! the table by construction (routes are registered only from it), so it is in this matrix.
+
+use chrono::TimeDelta;
+use staffpay::domain::access::Role;
+use staffpay::http::routes::{Access, RouteSpec, table};
+
+use crate::both_backends;
+use crate::helpers::{Backend, TestApp};
+
+const OWN: &str = "79";
+const OTHER: &str = "01";
+
+fn path_for(spec: &RouteSpec, unit: &str) -> String {
+    let path = spec.path.replace("{code}", unit);
+    assert!(
+        !path.contains('{'),
+        "route {spec:?} has a path parameter the matrix cannot fill: add a probe for it"
+    );
+    path
+}
+
+async fn authorisation_matrix(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let mut users = Vec::new();
+    for role in Role::ALL {
+        let id = app.user(
+            &format!("m-{}", role.as_str()),
+            role,
+            &[OWN],
+            "a long enough password",
+        );
+        users.push((role, id));
+    }
+    let (probe_user_role, probe_user) = users[0];
+    assert_eq!(probe_user_role, Role::Admin);
+    let mut failures = Vec::new();
+    let mut cells = 0;
+
+    for spec in table() {
+        let body = spec.probe.body;
+        let method = spec.method.as_str();
+        if spec.access == Access::Public {
+            let reply = app.call(method, &path_for(&spec, OWN), None, body).await;
+            cells += 1;
+            if reply.status != spec.probe.success {
+                failures.push(format!(
+                    "{spec:?} public: {} {:?}",
+                    reply.status, reply.body
+                ));
+            }
+            continue;
+        }
+
+        // No token, expired token, revoked token: 401 whatever the role.
+        let (expired, _) = app.token(probe_user, TimeDelta::seconds(-5));
+        let (revoked, revoked_id) = app.token(probe_user, TimeDelta::hours(1));
+        {
+            let mut conn = app.db.get().unwrap();
+            staffpay::db::users::revoke_token(&mut conn, revoked_id).unwrap();
+        }
+        for (label, token) in [
+            ("no token", None),
+            ("expired", Some(&expired)),
+            ("revoked", Some(&revoked)),
+        ] {
+            let reply = app
+                .call(
+                    method,
+                    &path_for(&spec, OWN),
+                    token.map(String::as_str),
+                    body,
+                )
+                .await;
+            cells += 1;
+            if reply.status != 401 || reply.body["error"]["code"] != "unauthenticated" {
+                failures.push(format!(
+                    "{spec:?} {label}: {} {:?}",
+                    reply.status, reply.body
+                ));
+            }
+        }
+
+        for (role, user) in &users {
+            let units: &[&str] = if spec.probe.unit_param {
+                &[OWN, OTHER]
+            } else {
+                &[OWN]
+            };
+            for unit in units {
+                let allowed = match spec.access {
+                    Access::Requires(p) => role.can(p),
+                    _ => true,
+                };
+                let visible = *unit == OWN || role.is_nationwide();
+                let expected = if !allowed {
+                    403
+                } else if !visible {
+                    404
+                } else {
+                    spec.probe.success
+                };
+                let (token, _) = app.token(*user, TimeDelta::hours(1));
+                let reply = app
+                    .call(method, &path_for(&spec, unit), Some(&token), body)
+                    .await;
+                cells += 1;
+                if reply.status != expected {
+                    failures.push(format!(
+                        "{spec:?} as {role} on unit {unit}: expected {expected}, got {} {:?}",
+                        reply.status, reply.body
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {cells} cells wrong:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(cells > 50, "matrix too small: {cells}");
+}
+both_backends!(authorisation_matrix);
+
+/// The intended policy for the riskiest cells, stated by hand so that a change to the
+/// permission table itself is noticed.
+#[test]
+fn key_permissions_are_as_intended() {
+    use staffpay::domain::access::Permission::*;
+    let expect = [
+        (Role::UnitOfficer, SetTreasuryAccount, false),
+        (Role::MofOfficer, SetTreasuryAccount, true),
+        (Role::MohaReviewer, ReviewCases, true),
+        (Role::MofOfficer, ReviewCases, false),
+        (Role::UnitOfficer, ReviewCases, false),
+        (Role::MohaReviewer, RecordPayments, false),
+        (Role::MofOfficer, RecordPayments, true),
+        (Role::NationalViewer, RecordPayments, false),
+        (Role::UnitOfficer, SubmitRoster, true),
+        (Role::MohaReviewer, SubmitRoster, false),
+        (Role::NationalViewer, ReadCases, true),
+        (Role::UnitOfficer, ManageUsers, false),
+    ];
+    for (role, permission, allowed) in expect {
+        assert_eq!(role.can(permission), allowed, "{role} {permission:?}");
+    }
+}

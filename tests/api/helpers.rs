@@ -1,0 +1,269 @@
+//! Test harness: every test owns its database (a temporary SQLite file, or a fresh PostgreSQL
+//! database dropped afterwards) and a real server on port 0.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use chrono::TimeDelta;
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use serde_json::Value;
+use staffpay::auth::SecretKeys;
+use staffpay::auth::login::{KIND_API, issue_token};
+use staffpay::config::{Overrides, Settings};
+use staffpay::db::{Db, now, units, users};
+use staffpay::domain::access::Role;
+use staffpay::http::{AppState, Application};
+
+/// Which backend a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// PostgreSQL server for tests: `TEST_DATABASE_URL`, else the machine's local server.
+pub fn postgres_admin_url() -> String {
+    std::env::var("TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
+}
+
+/// A database that exists for one test.
+pub struct TestDb {
+    pub url: String,
+    #[allow(dead_code, reason = "kept for diagnostics")]
+    pub backend: Backend,
+    _dir: Option<tempfile::TempDir>,
+    pg_name: Option<String>,
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn unique_name() -> String {
+    format!(
+        "staffpay_test_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed),
+        rand_suffix()
+    )
+}
+
+fn rand_suffix() -> u32 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    nanos % 100_000
+}
+
+/// Replaces the database name of a PostgreSQL URL.
+pub fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let path_start = base[scheme_end..]
+        .find('/')
+        .map(|i| i + scheme_end)
+        .unwrap_or(base.len());
+    let mut out = format!("{}/{}", &base[..path_start], name);
+    if let Some(q) = query {
+        out.push('?');
+        out.push_str(q);
+    }
+    out
+}
+
+impl TestDb {
+    pub fn new(backend: Backend) -> TestDb {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().unwrap();
+                let url = dir.path().join("staffpay.db").display().to_string();
+                TestDb {
+                    url,
+                    backend,
+                    _dir: Some(dir),
+                    pg_name: None,
+                }
+            }
+            Backend::Postgres => {
+                let admin = postgres_admin_url();
+                let name = unique_name();
+                let mut conn = PgConnection::establish(&admin).unwrap_or_else(|e| {
+                    panic!("PostgreSQL for tests at TEST_DATABASE_URL / 127.0.0.1:5432: {e}")
+                });
+                diesel::sql_query(format!("CREATE DATABASE {name}"))
+                    .execute(&mut conn)
+                    .unwrap();
+                TestDb {
+                    url: with_database(&admin, &name),
+                    backend,
+                    _dir: None,
+                    pg_name: Some(name),
+                }
+            }
+        }
+    }
+
+    /// Drops and recreates the PostgreSQL database (empty), or removes the SQLite file.
+    pub fn pg_drop(&self) {
+        if let Some(name) = &self.pg_name {
+            let mut conn = PgConnection::establish(&postgres_admin_url()).unwrap();
+            diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(&mut conn)
+                .unwrap();
+        }
+    }
+
+    pub fn pg_create(&self) {
+        if let Some(name) = &self.pg_name {
+            let mut conn = PgConnection::establish(&postgres_admin_url()).unwrap();
+            diesel::sql_query(format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .unwrap();
+        }
+    }
+
+    pub fn settings(&self) -> Settings {
+        Settings::resolve(Overrides {
+            bind: Some("127.0.0.1:0".into()),
+            database_url: Some(self.url.clone()),
+            pool_size: Some(4),
+            secret_key: Some("test-secret-key-test-secret-key-0123456789".into()),
+            policy_dir: Some(concat!(env!("CARGO_MANIFEST_DIR"), "/policy_tables").into()),
+            ..Default::default()
+        })
+        .unwrap()
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        self.pg_drop();
+    }
+}
+
+/// A running server on its own database.
+pub struct TestApp {
+    pub base: String,
+    pub db: Db,
+    pub keys: SecretKeys,
+    pub client: awc::Client,
+    pub test_db: TestDb,
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: awc::http::header::HeaderMap,
+    pub body: Value,
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        let test_db = TestDb::new(backend);
+        let settings = test_db.settings();
+        let db = staffpay::startup::prepare_database(&settings).unwrap();
+        let state: AppState = staffpay::startup::app_state(settings, db.clone()).unwrap();
+        let keys = (*state.keys).clone();
+        let app = Application::build(state).unwrap();
+        let base = format!("http://127.0.0.1:{}", app.port());
+        actix_web::rt::spawn(app.into_server());
+        TestApp {
+            base,
+            db,
+            keys,
+            client: awc::Client::builder()
+                .timeout(std::time::Duration::from_secs(60))
+                .finish(),
+            test_db,
+        }
+    }
+
+    /// Sends a request with an optional bearer token and JSON body.
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&str>,
+    ) -> Reply {
+        let method = awc::http::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut req = self
+            .client
+            .request(method, format!("{}{}", self.base, path));
+        if let Some(token) = token {
+            req = req.insert_header(("authorization", format!("Bearer {token}")));
+        }
+        let mut resp = match body {
+            Some(body) => req
+                .insert_header(("content-type", "application/json"))
+                .send_body(body.to_string())
+                .await
+                .unwrap(),
+            None => req.send().await.unwrap(),
+        };
+        let bytes = resp.body().limit(64 * 1024 * 1024).await.unwrap();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
+        };
+        Reply {
+            status: resp.status().as_u16(),
+            headers: resp.headers().clone(),
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
+        self.call("GET", path, token, None).await
+    }
+
+    /// Creates a user with a password and returns their id.
+    pub fn user(&self, username: &str, role: Role, unit_codes: &[&str], password: &str) -> i64 {
+        let mut conn = self.db.get().unwrap();
+        let ids: Vec<i64> = unit_codes
+            .iter()
+            .map(|c| units::find_by_code(&mut conn, c).unwrap().unwrap().id)
+            .collect();
+        let hash = staffpay::auth::password::hash(password).unwrap();
+        users::insert(&mut conn, username, role.as_str(), &hash, &ids)
+            .unwrap()
+            .id
+    }
+
+    /// Issues a token for a user, valid for `valid_for` (negative: already expired).
+    pub fn token(&self, user_id: i64, valid_for: TimeDelta) -> (String, i64) {
+        let mut conn = self.db.get().unwrap();
+        let issued = issue_token(
+            &mut conn,
+            &self.keys,
+            user_id,
+            KIND_API,
+            "test",
+            now() + valid_for,
+        )
+        .unwrap();
+        (issued.token, issued.token_id)
+    }
+}
+
+/// Runs an async test body against SQLite and against PostgreSQL, as two tests.
+#[macro_export]
+macro_rules! both_backends {
+    ($name:ident) => {
+        mod $name {
+            #[actix_web::test]
+            async fn sqlite() {
+                super::$name($crate::helpers::Backend::Sqlite).await
+            }
+            #[actix_web::test]
+            async fn postgres() {
+                super::$name($crate::helpers::Backend::Postgres).await
+            }
+        }
+    };
+}

@@ -1,0 +1,14 @@
+//! Integration tests: the real application on port 0, each test on its own database, on
+//! SQLite and on PostgreSQL.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod auth;
+mod authz_matrix;
+mod health;
+mod openapi;
+mod schema_check;
+mod startup;
+mod units;

@@ -353,3 +353,41 @@ mod tests {
         assert_eq!(err.setting, "secret_key");
     }
 }
+
+#[cfg(test)]
+mod file_tests {
+    use super::*;
+
+    #[test]
+    fn flags_beat_the_file_and_the_file_beats_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("staffpay.toml");
+        std::fs::write(
+            &path,
+            "bind = \"127.0.0.1:9999\"\npool_size = 3\ndatabase_url = \"file.db\"\n",
+        )
+        .unwrap();
+        let s = Settings::resolve(Overrides {
+            config_file: Some(path.clone()),
+            database_url: Some("flag.db".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(s.bind.port(), 9999, "from the file");
+        assert_eq!(s.pool_size, 3, "from the file");
+        assert_eq!(
+            s.database,
+            DatabaseUrl::Sqlite("flag.db".into()),
+            "flag wins"
+        );
+
+        std::fs::write(&path, "bogus_key = 1\n").unwrap();
+        let err = Settings::resolve(Overrides {
+            config_file: Some(path),
+            ..Default::default()
+        })
+        .unwrap_err();
+        assert_eq!(err.setting, "config");
+        assert!(err.message.contains("bogus_key"), "{}", err.message);
+    }
+}

@@ -18,6 +18,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod import;
 pub mod reference;
 pub mod startup;
 pub mod telemetry;

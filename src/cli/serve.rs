@@ -55,8 +55,10 @@ pub fn run(args: ServeArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode>
     let state = crate::startup::app_state(settings, db)?;
     actix_web::rt::System::new().block_on(async move {
         let app = Application::build(state)?;
-        println!("staffpay listening on http://{}", app.addr());
-        app.run_until_stopped().await?;
+        let addr = app.addr();
+        let running = app.start()?;
+        println!("staffpay listening on http://{addr}");
+        running.wait().await?;
         tracing::info!("stopped");
         anyhow::Ok(())
     })?;

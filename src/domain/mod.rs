@@ -7,4 +7,7 @@
 pub mod access;
 pub mod ids;
 pub mod money;
+pub mod national_id;
+pub mod person;
+pub mod text;
 pub mod unit;

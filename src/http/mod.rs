@@ -61,14 +61,43 @@ impl Application {
         self.addr
     }
 
-    /// Runs until SIGINT/SIGTERM (graceful: in-flight requests finish, up to 30 s).
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+    /// Installs the SIGINT/SIGTERM handlers (at once, before anything is announced) and
+    /// returns the running service.
+    pub fn start(self) -> std::io::Result<Running> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Running {
+            server: self.server,
+            interrupt: signal(SignalKind::interrupt())?,
+            terminate: signal(SignalKind::terminate())?,
+        })
     }
 
     /// The server, for spawning in tests.
     pub fn into_server(self) -> Server {
         self.server
+    }
+}
+
+/// A started service with its signal handlers in place.
+pub struct Running {
+    server: Server,
+    interrupt: tokio::signal::unix::Signal,
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl Running {
+    /// Runs until SIGINT/SIGTERM, then stops gracefully: no new connections, in-flight
+    /// requests finish (up to 30 s).
+    pub async fn wait(mut self) -> std::io::Result<()> {
+        let handle = self.server.handle();
+        tokio::select! {
+            result = &mut self.server => return result,
+            _ = self.interrupt.recv() => tracing::info!("SIGINT: stopping"),
+            _ = self.terminate.recv() => tracing::info!("SIGTERM: stopping"),
+        }
+        // The server future must keep running to carry out the stop.
+        let (_, result) = tokio::join!(handle.stop(true), self.server);
+        result
     }
 }
 
@@ -102,6 +131,7 @@ fn server(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
             .default_service(web::to(not_found))
     })
     .shutdown_timeout(30)
+    .disable_signals()
     .listen(listener)?
     .run();
     Ok(server)

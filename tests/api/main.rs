@@ -7,6 +7,7 @@ mod helpers;
 
 mod auth;
 mod authz_matrix;
+mod cli;
 mod health;
 mod openapi;
 mod schema_check;

@@ -1,0 +1,79 @@
+//! Roster import, reading side: the bytes of an uploaded spreadsheet become typed rows and a
+//! list of located problems. Nothing here touches the database or the entitlement engine.
+//!
+//! Pipeline: [`read_roster`] checks the size, hashes the bytes, recognises the format
+//! ([`reader::sniff`]), reads the chosen sheet into a [`grid::Grid`], finds the header
+//! ([`header::detect`]), maps the columns ([`columns::Column`]) and converts every data cell
+//! once ([`validate`]). A file that cannot be used at all is a [`ReadError`] (exit status 1);
+//! everything else is a [`Problem`] in [`ParsedRoster::problems`].
+//!
+//! Decisions where the issue was silent are written down in `docs/IMPORT.md`.
+
+pub mod cell;
+pub mod columns;
+pub mod convert;
+pub mod csv;
+pub mod error;
+pub mod grid;
+pub mod header;
+pub mod problem;
+pub mod province;
+pub mod reader;
+pub mod roster;
+pub mod validate;
+pub mod vocab;
+
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+pub use error::ReadError;
+pub use problem::{Problem, Severity};
+pub use reader::ReadOptions;
+pub use roster::{ParsedRoster, RosterRow};
+
+/// Reads and checks a roster from its bytes (an upload). `file_name` is used for reports and
+/// to tell CSV from a mislabelled workbook.
+pub fn read_roster(
+    file_name: &str,
+    bytes: &[u8],
+    options: &ReadOptions,
+) -> Result<ParsedRoster, ReadError> {
+    let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    if size > options.max_bytes {
+        return Err(ReadError::TooLarge {
+            size,
+            limit: options.max_bytes,
+        });
+    }
+    let format = reader::sniff(file_name, bytes)?;
+    let sha256 = hex::encode(Sha256::digest(bytes));
+    // A malformed workbook must never take the server down: a panic inside the spreadsheet
+    // parser is reported as a damaged file.
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        reader::with_sheet(format, bytes, options, |grid, layout| {
+            validate::build(grid, layout, options.max_rows, file_name, sha256)
+        })
+    }));
+    read.unwrap_or(Err(ReadError::Corrupt))
+}
+
+/// Reads and checks a roster file; the size limit is checked on the file's metadata before
+/// anything is read.
+pub fn read_roster_file(path: &Path, options: &ReadOptions) -> Result<ParsedRoster, ReadError> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| ReadError::Io(e.kind().to_string()))?
+        .len();
+    if size > options.max_bytes {
+        return Err(ReadError::TooLarge {
+            size,
+            limit: options.max_bytes,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(|e| ReadError::Io(e.kind().to_string()))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    read_roster(&name, &bytes, options)
+}

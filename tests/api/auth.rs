@@ -221,14 +221,13 @@ async fn oversized_headers_are_refused(backend: Backend) {
         .insert_header(("authorization", format!("Bearer {huge}")))
         .send()
         .await;
-    match reply {
-        Ok(resp) => assert!(
+    // The server may also close the connection on a header this large: a refusal too.
+    if let Ok(resp) = reply {
+        assert!(
             matches!(resp.status().as_u16(), 400 | 401 | 413 | 431),
             "status {}",
             resp.status()
-        ),
-        // The server may close the connection on a header this large; that is a refusal too.
-        Err(_) => {}
+        );
     }
     assert_eq!(
         app.get("/healthz", None).await.status,

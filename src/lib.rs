@@ -19,6 +19,7 @@ pub mod domain;
 pub mod error;
 pub mod http;
 pub mod import;
+pub mod policy_files;
 pub mod reference;
 pub mod startup;
 pub mod telemetry;

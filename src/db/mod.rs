@@ -6,6 +6,8 @@
 //! through [`Db::run`], which moves the work to the blocking pool and keeps the tracing span.
 
 pub mod audit;
+pub mod cases;
+pub mod imports;
 pub mod migrate;
 pub mod schema;
 pub mod settings;
@@ -192,6 +194,24 @@ where
     E: From<diesel::result::Error>,
 {
     conn.transaction(work)
+}
+
+/// A multi-row `INSERT` of `rows` into `table`, on whichever backend the connection is.
+///
+/// diesel's multi-backend connection cannot express batch inserts, so this expands the same
+/// statement once per backend (the one place where storage matches on the connection for it).
+#[macro_export]
+macro_rules! insert_batch {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Sqlite(c) => {
+                diesel::RunQueryDsl::execute(diesel::insert_into($table).values($rows), c)
+            }
+            $crate::db::DbConnection::Postgresql(c) => {
+                diesel::RunQueryDsl::execute(diesel::insert_into($table).values($rows), c)
+            }
+        }
+    };
 }
 
 /// Now, in UTC, as stored in `TIMESTAMP` columns.

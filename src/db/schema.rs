@@ -91,6 +91,114 @@ diesel::joinable!(user_units -> users (user_id));
 diesel::joinable!(user_units -> units (unit_id));
 diesel::joinable!(auth_tokens -> users (user_id));
 
+diesel::table! {
+    imports (id) {
+        id -> BigInt,
+        kind -> Text,
+        file_name -> Text,
+        sha256 -> Text,
+        unit_id -> BigInt,
+        submitted_by -> Nullable<BigInt>,
+        submitted_by_label -> Text,
+        outcome -> Text,
+        rows_total -> Integer,
+        rows_valid -> Integer,
+        rows_invalid -> Integer,
+        rows_created -> Integer,
+        rows_updated -> Integer,
+        rows_unchanged -> Integer,
+        rows_locked -> Integer,
+        errors -> Integer,
+        warnings -> Integer,
+        started_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    import_problems (id) {
+        id -> BigInt,
+        import_id -> BigInt,
+        severity -> Text,
+        sheet -> Text,
+        row_number -> Nullable<Integer>,
+        column_name -> Nullable<Text>,
+        cell_value -> Nullable<Text>,
+        code -> Text,
+        message_vi -> Text,
+        message_en -> Text,
+    }
+}
+
+diesel::table! {
+    people (id) {
+        id -> BigInt,
+        national_id -> Text,
+        full_name -> Text,
+        date_of_birth -> Text,
+        sex -> Text,
+        bank_account -> Nullable<Text>,
+        bank_name -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    cases (id) {
+        id -> BigInt,
+        person_id -> BigInt,
+        unit_id -> BigInt,
+        original_unit_id -> BigInt,
+        state -> Text,
+        version -> Integer,
+        scheme -> Text,
+        category -> Text,
+        band -> Text,
+        leave_window -> Nullable<Text>,
+        leave_date -> Date,
+        decision_date -> Nullable<Date>,
+        salary_exact -> Text,
+        entitled_vnd -> BigInt,
+        paid_vnd -> BigInt,
+        input_json -> Text,
+        result_json -> Text,
+        input_hash -> Text,
+        policy_versions -> Text,
+        payment_reference -> Text,
+        lookup_code_hash -> Nullable<Text>,
+        import_id -> Nullable<BigInt>,
+        source_row -> Nullable<Integer>,
+        submitted_by -> Nullable<BigInt>,
+        approved_by -> Nullable<BigInt>,
+        approved_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    case_events (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        at -> Timestamp,
+        actor_user_id -> Nullable<BigInt>,
+        actor -> Text,
+        action -> Text,
+        from_state -> Nullable<Text>,
+        to_state -> Text,
+        reason -> Nullable<Text>,
+        detail_json -> Nullable<Text>,
+        request_id -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(import_problems -> imports (import_id));
+diesel::joinable!(cases -> people (person_id));
+diesel::joinable!(case_events -> cases (case_id));
+diesel::joinable!(imports -> units (unit_id));
+diesel::joinable!(cases -> units (unit_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     app_settings,
     units,
@@ -99,4 +207,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     auth_tokens,
     throttles,
     audit_events,
+    imports,
+    import_problems,
+    people,
+    cases,
+    case_events,
 );

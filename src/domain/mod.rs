@@ -5,9 +5,12 @@
 //! storage layers translate to and from these types at their edges.
 
 pub mod access;
+pub mod entitlement;
 pub mod ids;
 pub mod money;
 pub mod national_id;
+pub mod payment_reference;
 pub mod person;
+pub mod policy;
 pub mod text;
 pub mod unit;

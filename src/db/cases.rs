@@ -1,0 +1,279 @@
+//! People, cases and their history, with set-based writes for imports (multi-row inserts in
+//! chunks sized to each backend's parameter limit).
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::{case_events, cases, people};
+use super::{DbConnection, now};
+
+/// Rows per multi-row insert: keeps every statement under SQLite's 32,766 and PostgreSQL's
+/// 65,535 bound parameters for the widest table (cases, 27 columns).
+pub const CHUNK: usize = 1000;
+
+/// A person as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = people)]
+pub struct PersonRow {
+    pub id: i64,
+    pub national_id: String,
+    pub full_name: String,
+    pub date_of_birth: String,
+    pub sex: String,
+    pub bank_account: Option<String>,
+    pub bank_name: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A new person.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = people)]
+#[diesel(treat_none_as_default_value = false)]
+pub struct NewPerson {
+    pub national_id: String,
+    pub full_name: String,
+    pub date_of_birth: String,
+    pub sex: String,
+    pub bank_account: Option<String>,
+    pub bank_name: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A case as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = cases)]
+pub struct CaseRow {
+    pub id: i64,
+    pub person_id: i64,
+    pub unit_id: i64,
+    pub original_unit_id: i64,
+    pub state: String,
+    pub version: i32,
+    pub scheme: String,
+    pub category: String,
+    pub band: String,
+    pub leave_window: Option<String>,
+    pub leave_date: NaiveDate,
+    pub decision_date: Option<NaiveDate>,
+    pub salary_exact: String,
+    pub entitled_vnd: i64,
+    pub paid_vnd: i64,
+    pub input_json: String,
+    pub result_json: String,
+    pub input_hash: String,
+    pub policy_versions: String,
+    pub payment_reference: String,
+    pub lookup_code_hash: Option<String>,
+    pub import_id: Option<i64>,
+    pub source_row: Option<i32>,
+    pub submitted_by: Option<i64>,
+    pub approved_by: Option<i64>,
+    pub approved_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// The computed part of a case, written on creation and on every recomputation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseFigures {
+    pub scheme: String,
+    pub category: String,
+    pub band: String,
+    pub leave_window: Option<String>,
+    pub leave_date: NaiveDate,
+    pub decision_date: Option<NaiveDate>,
+    pub salary_exact: String,
+    pub entitled_vnd: i64,
+    pub input_json: String,
+    pub result_json: String,
+    pub input_hash: String,
+    pub policy_versions: String,
+}
+
+/// Where a case's current figures came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Provenance {
+    pub import_id: Option<i64>,
+    pub source_row: Option<i32>,
+    pub submitted_by: Option<i64>,
+}
+
+/// A new case.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = cases)]
+#[diesel(treat_none_as_default_value = false)]
+pub struct NewCase {
+    pub person_id: i64,
+    pub unit_id: i64,
+    pub original_unit_id: i64,
+    pub state: String,
+    pub version: i32,
+    pub scheme: String,
+    pub category: String,
+    pub band: String,
+    pub leave_window: Option<String>,
+    pub leave_date: NaiveDate,
+    pub decision_date: Option<NaiveDate>,
+    pub salary_exact: String,
+    pub entitled_vnd: i64,
+    pub paid_vnd: i64,
+    pub input_json: String,
+    pub result_json: String,
+    pub input_hash: String,
+    pub policy_versions: String,
+    pub payment_reference: String,
+    pub import_id: Option<i64>,
+    pub source_row: Option<i32>,
+    pub submitted_by: Option<i64>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A history entry.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = case_events)]
+#[diesel(treat_none_as_default_value = false)]
+pub struct NewCaseEvent {
+    pub case_id: i64,
+    pub at: NaiveDateTime,
+    pub actor_user_id: Option<i64>,
+    pub actor: String,
+    pub action: String,
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub reason: Option<String>,
+    pub detail_json: Option<String>,
+    pub request_id: Option<String>,
+}
+
+/// People (and their cases, if any) with these national ids.
+pub fn by_national_ids(
+    conn: &mut DbConnection,
+    ids: &[String],
+) -> QueryResult<Vec<(PersonRow, Option<CaseRow>)>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(CHUNK * 5) {
+        let rows: Vec<(PersonRow, Option<CaseRow>)> = people::table
+            .left_join(cases::table)
+            .filter(people::national_id.eq_any(chunk))
+            .select((PersonRow::as_select(), Option::<CaseRow>::as_select()))
+            .load(conn)?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// Inserts people in chunks; returns `(national_id, id)` of the inserted rows.
+pub fn insert_people(
+    conn: &mut DbConnection,
+    rows: &[NewPerson],
+) -> QueryResult<Vec<(String, i64)>> {
+    for chunk in rows.chunks(CHUNK) {
+        crate::insert_batch!(conn, people::table, chunk)?;
+    }
+    let ids: Vec<String> = rows.iter().map(|r| r.national_id.clone()).collect();
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(CHUNK * 5) {
+        let found: Vec<(String, i64)> = people::table
+            .filter(people::national_id.eq_any(chunk))
+            .select((people::national_id, people::id))
+            .load(conn)?;
+        out.extend(found);
+    }
+    Ok(out)
+}
+
+/// Inserts cases in chunks; returns `(person_id, case_id)` of the inserted rows.
+pub fn insert_cases(conn: &mut DbConnection, rows: &[NewCase]) -> QueryResult<Vec<(i64, i64)>> {
+    for chunk in rows.chunks(CHUNK) {
+        crate::insert_batch!(conn, cases::table, chunk)?;
+    }
+    let person_ids: Vec<i64> = rows.iter().map(|r| r.person_id).collect();
+    let mut out = Vec::with_capacity(person_ids.len());
+    for chunk in person_ids.chunks(CHUNK * 5) {
+        let found: Vec<(i64, i64)> = cases::table
+            .filter(cases::person_id.eq_any(chunk))
+            .select((cases::person_id, cases::id))
+            .load(conn)?;
+        out.extend(found);
+    }
+    Ok(out)
+}
+
+/// Appends history entries in chunks.
+pub fn insert_events(conn: &mut DbConnection, rows: &[NewCaseEvent]) -> QueryResult<()> {
+    for chunk in rows.chunks(CHUNK) {
+        crate::insert_batch!(conn, case_events::table, chunk)?;
+    }
+    Ok(())
+}
+
+/// Updates a person's details from a corrected roster row.
+pub fn update_person(
+    conn: &mut DbConnection,
+    id: i64,
+    full_name: &str,
+    date_of_birth: &str,
+    sex: &str,
+    bank_account: Option<&str>,
+    bank_name: Option<&str>,
+) -> QueryResult<()> {
+    diesel::update(people::table.find(id))
+        .set((
+            people::full_name.eq(full_name),
+            people::date_of_birth.eq(date_of_birth),
+            people::sex.eq(sex),
+            people::bank_account.eq(bank_account),
+            people::bank_name.eq(bank_name),
+            people::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Replaces a case's computed figures (a corrected row, or a recomputation) and moves it to
+/// `state`, bumping its version. Only when the version still matches (optimistic locking);
+/// returns whether it did.
+pub fn update_figures(
+    conn: &mut DbConnection,
+    id: i64,
+    expected_version: i32,
+    state: &str,
+    figures: &CaseFigures,
+    source: &Provenance,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        cases::table
+            .find(id)
+            .filter(cases::version.eq(expected_version)),
+    )
+    .set((
+        cases::state.eq(state),
+        cases::version.eq(expected_version + 1),
+        cases::scheme.eq(&figures.scheme),
+        cases::category.eq(&figures.category),
+        cases::band.eq(&figures.band),
+        cases::leave_window.eq(&figures.leave_window),
+        cases::leave_date.eq(figures.leave_date),
+        cases::decision_date.eq(figures.decision_date),
+        cases::salary_exact.eq(&figures.salary_exact),
+        cases::entitled_vnd.eq(figures.entitled_vnd),
+        cases::input_json.eq(&figures.input_json),
+        cases::result_json.eq(&figures.result_json),
+        cases::input_hash.eq(&figures.input_hash),
+        cases::policy_versions.eq(&figures.policy_versions),
+        cases::import_id.eq(source.import_id),
+        cases::source_row.eq(source.source_row),
+        cases::submitted_by.eq(source.submitted_by),
+        cases::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Number of cases.
+pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
+    cases::table.count().get_result(conn)
+}

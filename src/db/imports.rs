@@ -1,0 +1,132 @@
+//! Import records and their problems.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::DbConnection;
+use super::cases::CHUNK;
+use super::schema::{import_problems, imports};
+
+/// An import as stored.
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = imports)]
+pub struct ImportRow {
+    pub id: i64,
+    pub kind: String,
+    pub file_name: String,
+    pub sha256: String,
+    pub unit_id: i64,
+    pub submitted_by: Option<i64>,
+    pub submitted_by_label: String,
+    pub outcome: String,
+    pub rows_total: i32,
+    pub rows_valid: i32,
+    pub rows_invalid: i32,
+    pub rows_created: i32,
+    pub rows_updated: i32,
+    pub rows_unchanged: i32,
+    pub rows_locked: i32,
+    pub errors: i32,
+    pub warnings: i32,
+    pub started_at: NaiveDateTime,
+    pub finished_at: Option<NaiveDateTime>,
+}
+
+/// A new import record.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = imports)]
+#[diesel(treat_none_as_default_value = false)]
+pub struct NewImport {
+    pub kind: String,
+    pub file_name: String,
+    pub sha256: String,
+    pub unit_id: i64,
+    pub submitted_by: Option<i64>,
+    pub submitted_by_label: String,
+    pub outcome: String,
+    pub rows_total: i32,
+    pub rows_valid: i32,
+    pub rows_invalid: i32,
+    pub rows_created: i32,
+    pub rows_updated: i32,
+    pub rows_unchanged: i32,
+    pub rows_locked: i32,
+    pub errors: i32,
+    pub warnings: i32,
+    pub started_at: NaiveDateTime,
+    pub finished_at: Option<NaiveDateTime>,
+}
+
+/// A problem of an import.
+#[derive(Debug, Clone, Insertable, Queryable, Selectable)]
+#[diesel(table_name = import_problems)]
+#[diesel(treat_none_as_default_value = false)]
+pub struct ProblemRow {
+    pub import_id: i64,
+    pub severity: String,
+    pub sheet: String,
+    pub row_number: Option<i32>,
+    pub column_name: Option<String>,
+    pub cell_value: Option<String>,
+    pub code: String,
+    pub message_vi: String,
+    pub message_en: String,
+}
+
+pub fn insert(conn: &mut DbConnection, row: &NewImport) -> QueryResult<ImportRow> {
+    let id: i64 = diesel::insert_into(imports::table)
+        .values(row)
+        .returning(imports::id)
+        .get_result(conn)?;
+    imports::table
+        .find(id)
+        .select(ImportRow::as_select())
+        .first(conn)
+}
+
+pub fn insert_problems(conn: &mut DbConnection, rows: &[ProblemRow]) -> QueryResult<()> {
+    for chunk in rows.chunks(CHUNK) {
+        crate::insert_batch!(conn, import_problems::table, chunk)?;
+    }
+    Ok(())
+}
+
+/// The last successful import of the same file for the same unit, if any.
+pub fn find_applied(
+    conn: &mut DbConnection,
+    kind: &str,
+    sha256: &str,
+    unit_id: i64,
+) -> QueryResult<Option<ImportRow>> {
+    imports::table
+        .filter(imports::kind.eq(kind))
+        .filter(imports::sha256.eq(sha256))
+        .filter(imports::unit_id.eq(unit_id))
+        .filter(imports::outcome.eq_any(["imported", "partial"]))
+        .order(imports::id.desc())
+        .select(ImportRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<ImportRow>> {
+    imports::table
+        .find(id)
+        .select(ImportRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Problems of an import in file order.
+pub fn problems(
+    conn: &mut DbConnection,
+    import_id: i64,
+    limit: i64,
+) -> QueryResult<Vec<ProblemRow>> {
+    import_problems::table
+        .filter(import_problems::import_id.eq(import_id))
+        .order(import_problems::id.asc())
+        .limit(limit)
+        .select(ProblemRow::as_select())
+        .load(conn)
+}

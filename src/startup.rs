@@ -31,8 +31,16 @@ pub fn app_state(settings: Settings, db: Db) -> anyhow::Result<AppState> {
         let mut conn = db.get().context("taking a database connection")?;
         SecretKeys::load(&settings, &mut conn).context("loading the secret key")?
     };
+    let policy = crate::policy_files::load_dir(&settings.policy_dir).with_context(|| {
+        format!(
+            "loading policy tables from {} (setting policy_dir)",
+            settings.policy_dir.display()
+        )
+    })?;
+    tracing::info!(tables = policy.versions().len(), "policy tables loaded");
     Ok(AppState {
         db,
+        policy: Arc::new(policy),
         keys: Arc::new(keys),
         settings: Arc::new(settings),
     })

@@ -1,5 +1,6 @@
 //! The command line. `main.rs` only calls [`run`].
 
+mod calc;
 mod serve;
 mod users;
 
@@ -53,6 +54,8 @@ enum Command {
     Migrate(DbArgs),
     /// Manage users, their units and API tokens.
     Users(users::UsersArgs),
+    /// Compute entitlements for JSON Lines on standard input (no database).
+    Calc(calc::CalcArgs),
 }
 
 impl DbArgs {
@@ -79,6 +82,7 @@ pub fn run() -> ExitCode {
         Command::Serve(args) => serve::run(args, cli.config),
         Command::Migrate(args) => migrate(args, cli.config),
         Command::Users(args) => users::run(args, cli.config),
+        Command::Calc(args) => calc::run(args),
     };
     match result {
         Ok(code) => code,

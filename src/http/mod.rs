@@ -3,6 +3,7 @@
 
 pub mod auth_api;
 pub mod authorize;
+pub mod entitlements_api;
 pub mod health;
 pub mod openapi;
 pub mod request_id;
@@ -27,6 +28,8 @@ use crate::error::AppError;
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub db: Db,
+    /// The policy tables read at start-up.
+    pub policy: Arc<crate::domain::policy::PolicySet>,
     pub keys: Arc<SecretKeys>,
     pub settings: Arc<Settings>,
 }

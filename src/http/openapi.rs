@@ -5,7 +5,7 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{auth_api, health, units_api};
+use super::{auth_api, entitlements_api, health, units_api};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -25,6 +25,7 @@ use super::{auth_api, health, units_api};
         units_api::list,
         units_api::get,
         units_api::set_treasury_account,
+        entitlements_api::calc,
         document,
     ),
     components(schemas(crate::error::ErrorEnvelope, crate::error::ErrorBody)),

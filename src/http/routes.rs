@@ -9,7 +9,7 @@ use actix_web::middleware::from_fn;
 use actix_web::{Route, web};
 
 use super::authorize::{ResourceAccess, authorize};
-use super::{auth_api, health, openapi, units_api};
+use super::{auth_api, entitlements_api, health, openapi, units_api};
 use crate::domain::access::Permission;
 
 /// Who may call an endpoint.
@@ -162,8 +162,22 @@ pub fn table() -> Vec<RouteSpec> {
                 success: 200,
             },
         ),
+        spec(
+            Method::POST,
+            "/api/v1/entitlements/calc",
+            Requires(Permission::Calculate),
+            || web::post().to(entitlements_api::calc),
+            Probe {
+                unit_param: false,
+                body: Some(E1_INPUT),
+                success: 200,
+            },
+        ),
     ]
 }
+
+/// Example E1 of the policy document, the probe body of the calculation endpoint.
+const E1_INPUT: &str = r#"{"id":"E1","scheme":"early_retirement","category":"cadre_civil_servant","sex":"male","date_of_birth":"1966-01-15","salary":{"grade_coefficient":"4.65","leadership_coefficient":"0.6","allowances_pct":{"public_service":"25"}},"insured_months":264,"reorganization_effective_date":"2025-03-01","leave_date":"2025-05-01"}"#;
 
 /// Registers every route of the table, each resource wrapped in the authorisation middleware.
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -7,6 +7,7 @@ mod helpers;
 
 mod auth;
 mod authz_matrix;
+mod calc;
 mod cli;
 mod health;
 mod openapi;

@@ -21,5 +21,6 @@ pub mod http;
 pub mod import;
 pub mod policy_files;
 pub mod reference;
+pub mod services;
 pub mod startup;
 pub mod telemetry;

@@ -1,6 +1,7 @@
 //! The command line. `main.rs` only calls [`run`].
 
 mod calc;
+mod import;
 mod serve;
 mod users;
 
@@ -54,6 +55,8 @@ enum Command {
     Migrate(DbArgs),
     /// Manage users, their units and API tokens.
     Users(users::UsersArgs),
+    /// Import a roster (xlsx/xls/ods/csv): validated cell by cell, never half-written.
+    Import(import::ImportArgs),
     /// Compute entitlements for JSON Lines on standard input (no database).
     Calc(calc::CalcArgs),
 }
@@ -83,6 +86,7 @@ pub fn run() -> ExitCode {
         Command::Migrate(args) => migrate(args, cli.config),
         Command::Users(args) => users::run(args, cli.config),
         Command::Calc(args) => calc::run(args),
+        Command::Import(args) => import::run(args, cli.config),
     };
     match result {
         Ok(code) => code,

@@ -130,3 +130,36 @@ pub fn problems(
         .select(ProblemRow::as_select())
         .load(conn)
 }
+
+/// Final counts of an import.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Counts {
+    pub rows_total: i32,
+    pub rows_valid: i32,
+    pub rows_invalid: i32,
+    pub rows_created: i32,
+    pub rows_updated: i32,
+    pub rows_unchanged: i32,
+    pub rows_locked: i32,
+    pub errors: i32,
+    pub warnings: i32,
+}
+
+/// Writes the final counts of an import.
+pub fn set_counts(conn: &mut DbConnection, id: i64, c: &Counts) -> QueryResult<()> {
+    diesel::update(imports::table.find(id))
+        .set((
+            imports::rows_total.eq(c.rows_total),
+            imports::rows_valid.eq(c.rows_valid),
+            imports::rows_invalid.eq(c.rows_invalid),
+            imports::rows_created.eq(c.rows_created),
+            imports::rows_updated.eq(c.rows_updated),
+            imports::rows_unchanged.eq(c.rows_unchanged),
+            imports::rows_locked.eq(c.rows_locked),
+            imports::errors.eq(c.errors),
+            imports::warnings.eq(c.warnings),
+            imports::finished_at.eq(Some(super::now())),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

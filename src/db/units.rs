@@ -259,3 +259,12 @@ pub fn seed_reference(conn: &mut DbConnection) -> anyhow::Result<usize> {
         Ok(added)
     })
 }
+
+/// A unit by id (no scope: internal use).
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<UnitRow>> {
+    units::table
+        .find(id)
+        .select(UnitRow::as_select())
+        .first(conn)
+        .optional()
+}

@@ -20,6 +20,7 @@ pub mod problem;
 pub mod province;
 pub mod reader;
 pub mod roster;
+pub mod to_calc;
 pub mod validate;
 pub mod vocab;
 

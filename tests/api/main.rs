@@ -10,6 +10,7 @@ mod authz_matrix;
 mod calc;
 mod cli;
 mod health;
+mod import;
 mod openapi;
 mod schema_check;
 mod startup;

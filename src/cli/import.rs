@@ -1,0 +1,120 @@
+//! `staffpay import FILE`: a roster into the database, all or nothing by default.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::Args;
+
+use super::DbArgs;
+use crate::import::ReadOptions;
+use crate::services::Actor;
+use crate::services::roster_import::{ImportReport, ImportRequest, import_roster};
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The roster: .xlsx, .xls, .ods or .csv.
+    file: PathBuf,
+    /// Sheet to read (default: the first sheet with a header row).
+    #[arg(long)]
+    sheet: Option<String>,
+    /// The submitting unit; every row must belong to it or a unit below it.
+    #[arg(long, default_value = "VN")]
+    unit: String,
+    /// Check everything, write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Store the valid rows and report the others (default: any error stores nothing).
+    #[arg(long)]
+    accept_valid: bool,
+    /// Print one JSON object instead of a summary.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    db: DbArgs,
+}
+
+pub fn run(args: ImportArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let settings = super::settings(args.db.overrides(config))?;
+    let policy = crate::policy_files::load_dir(&settings.policy_dir).with_context(|| {
+        format!(
+            "loading policy tables from {}",
+            settings.policy_dir.display()
+        )
+    })?;
+    let db = crate::startup::prepare_database(&settings)?;
+    let size = std::fs::metadata(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?
+        .len();
+    let file_name = args
+        .file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let request = ImportRequest {
+        file_name,
+        sheet: args.sheet,
+        unit_code: args.unit,
+        dry_run: args.dry_run,
+        accept_valid: args.accept_valid,
+        options: ReadOptions {
+            sheet: None,
+            max_rows: u32::try_from(settings.max_rows).unwrap_or(u32::MAX),
+            max_bytes: settings.max_upload_bytes,
+        },
+    };
+    if size > settings.max_upload_bytes {
+        eprintln!(
+            "staffpay import: {}: {size} bytes is over the limit of {} bytes (setting max_upload_bytes) \
+             / tệp vượt quá giới hạn dung lượng",
+            args.file.display(),
+            settings.max_upload_bytes
+        );
+        return Ok(ExitCode::from(1));
+    }
+    let bytes = std::fs::read(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let mut conn = db.get()?;
+    let report = import_roster(&mut conn, &policy, &Actor::cli(), &request, &bytes)?;
+    if args.json {
+        println!("{}", serde_json::to_string(&report)?);
+    } else {
+        print_summary(&report);
+    }
+    Ok(ExitCode::from(report.exit_code()))
+}
+
+fn print_summary(r: &ImportReport) {
+    let c = &r.rows;
+    println!(
+        "{}: {} (import {})",
+        r.file,
+        r.outcome.as_str(),
+        r.import_id
+            .map(|i| i.to_string())
+            .unwrap_or_else(|| "-".into())
+    );
+    println!(
+        "rows: {} total, {} valid, {} invalid; {} created, {} updated, {} unchanged, {} locked",
+        c.total, c.valid, c.invalid, c.created, c.updated, c.unchanged, c.locked
+    );
+    for (label, list) in [("error", &r.errors), ("warning", &r.warnings)] {
+        for p in list.iter().take(50) {
+            let at = match (p.row, &p.column) {
+                (Some(row), Some(col)) => format!("row {row}, column \"{col}\""),
+                (Some(row), None) => format!("row {row}"),
+                _ => "file".into(),
+            };
+            println!(
+                "  {label} {} [{}] {}: {} / {}",
+                p.sheet, p.code, at, p.message_vi, p.message_en
+            );
+        }
+        if list.len() > 50 {
+            println!(
+                "  ... {} more {label}s (use --json for all)",
+                list.len() - 50
+            );
+        }
+    }
+}

@@ -1,0 +1,31 @@
+//! Services: the use cases that combine the domain, the readers and storage (an import, a
+//! transition, a payment). HTTP handlers and CLI commands call these and only translate.
+
+pub mod roster_import;
+
+use crate::db::units::UnitScope;
+
+/// Who is acting, as the services need to know it.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    /// The user, or `None` for the command line.
+    pub user_id: Option<i64>,
+    /// Username, or `cli`.
+    pub label: String,
+    /// The units this actor may act on.
+    pub scope: UnitScope,
+    /// The request id, for the audit trail.
+    pub request_id: Option<String>,
+}
+
+impl Actor {
+    /// The operator at the command line: every unit.
+    pub fn cli() -> Actor {
+        Actor {
+            user_id: None,
+            label: "cli".into(),
+            scope: UnitScope::All,
+            request_id: None,
+        }
+    }
+}

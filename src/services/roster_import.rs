@@ -1,0 +1,889 @@
+//! Importing a roster: read and validate everything, compute every entitlement, then write in
+//! one short transaction with set-based inserts. All or nothing by default; `accept_valid`
+//! stores the valid rows and reports the rest; the same file again changes nothing.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use super::Actor;
+use crate::db::audit::{self, AuditEntry};
+use crate::db::cases::{self, CaseFigures, NewCase, NewCaseEvent, NewPerson, Provenance};
+use crate::db::imports::{self, NewImport, ProblemRow};
+use crate::db::units::{self, UnitRow};
+use crate::db::{DbConnection, now, transaction};
+use crate::domain::entitlement::{CalcOutput, calculate};
+use crate::domain::payment_reference::PaymentReference;
+use crate::domain::person::Sex;
+use crate::domain::policy::PolicySet;
+use crate::domain::unit::{UnitCode, UnitKind};
+use crate::import::problem::{Problem, Severity};
+use crate::import::roster::RosterRow;
+use crate::import::to_calc::calc_input;
+use crate::import::{ParsedRoster, ReadOptions, read_roster};
+
+/// The kind recorded for roster imports.
+pub const KIND: &str = "roster";
+
+/// States in which an import may still change a case.
+const OPEN_STATES: [&str; 2] = ["submitted", "returned"];
+
+/// What to import and how.
+#[derive(Debug, Clone)]
+pub struct ImportRequest {
+    pub file_name: String,
+    pub sheet: Option<String>,
+    /// The submitting unit; every row must belong to it or a unit below it.
+    pub unit_code: String,
+    pub dry_run: bool,
+    pub accept_valid: bool,
+    pub options: ReadOptions,
+}
+
+/// How an import ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Imported,
+    Unchanged,
+    Rejected,
+    Partial,
+    Failed,
+    DryRun,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Imported => "imported",
+            Outcome::Unchanged => "unchanged",
+            Outcome::Rejected => "rejected",
+            Outcome::Partial => "partial",
+            Outcome::Failed => "failed",
+            Outcome::DryRun => "dry_run",
+        }
+    }
+}
+
+/// Row counts of an import.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct RowCounts {
+    pub total: u32,
+    pub valid: u32,
+    pub invalid: u32,
+    pub created: u32,
+    pub updated: u32,
+    pub unchanged: u32,
+    pub locked: u32,
+}
+
+/// One problem as reported (`--json`, the API).
+#[derive(Debug, Clone, Serialize)]
+pub struct ProblemOut {
+    pub sheet: String,
+    pub row: Option<u32>,
+    pub column: Option<String>,
+    pub value: Option<String>,
+    pub code: String,
+    pub message_vi: String,
+    pub message_en: String,
+}
+
+impl From<&Problem> for ProblemOut {
+    fn from(p: &Problem) -> Self {
+        ProblemOut {
+            sheet: p.sheet.clone(),
+            row: p.row,
+            column: p.column.clone(),
+            value: p.value.clone(),
+            code: p.code.to_string(),
+            message_vi: p.message_vi.clone(),
+            message_en: p.message_en.clone(),
+        }
+    }
+}
+
+/// The result of an import, as `staffpay import --json` prints it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    pub import_id: Option<i64>,
+    pub file: String,
+    pub sha256: String,
+    pub outcome: Outcome,
+    pub rows: RowCounts,
+    pub errors: Vec<ProblemOut>,
+    pub warnings: Vec<ProblemOut>,
+}
+
+impl ImportReport {
+    /// Exit status of `staffpay import`: 0 imported / unchanged / clean dry run, 2 validation
+    /// errors and nothing written, 3 partial, 1 unusable file.
+    pub fn exit_code(&self) -> u8 {
+        match self.outcome {
+            Outcome::Imported | Outcome::Unchanged => 0,
+            Outcome::DryRun if self.errors.is_empty() => 0,
+            Outcome::DryRun | Outcome::Rejected => 2,
+            Outcome::Partial => 3,
+            Outcome::Failed => 1,
+        }
+    }
+}
+
+/// Why an import could not even start.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("unknown unit {0}, or not one you may submit for")]
+    UnknownUnit(String),
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+fn problem(
+    row: &RosterRow,
+    sheet: &str,
+    code: &'static str,
+    vi: String,
+    en: String,
+    severity: Severity,
+) -> Problem {
+    Problem {
+        sheet: sheet.to_string(),
+        row: Some(row.row_number),
+        column: None,
+        value: None,
+        code,
+        message_vi: vi,
+        message_en: en,
+        severity,
+    }
+}
+
+/// A row that passed every check, with its unit and computed entitlement.
+struct Ready<'a> {
+    row: &'a RosterRow,
+    unit: UnitTarget,
+    output: CalcOutput,
+    input_json: String,
+    input_hash: String,
+}
+
+#[derive(Clone)]
+enum UnitTarget {
+    Existing(i64),
+    /// Index into the units to create.
+    New(usize),
+}
+
+struct NewUnitPlan {
+    code: UnitCode,
+    name: String,
+    kind: UnitKind,
+    parent_id: i64,
+}
+
+/// Imports a roster file's bytes.
+pub fn import_roster(
+    conn: &mut DbConnection,
+    policy: &PolicySet,
+    actor: &Actor,
+    request: &ImportRequest,
+    bytes: &[u8],
+) -> Result<ImportReport, ImportError> {
+    let started_at = now();
+    let submitting = units::find_in_scope(
+        conn,
+        &actor.scope,
+        &request.unit_code.trim().to_ascii_uppercase(),
+    )?
+    .ok_or_else(|| ImportError::UnknownUnit(request.unit_code.clone()))?;
+    let mut options = request.options.clone();
+    options.sheet = request.sheet.clone();
+
+    let roster = match read_roster(&request.file_name, bytes, &options) {
+        Ok(roster) => roster,
+        Err(error) => {
+            let sha256 = hex::encode(Sha256::digest(bytes));
+            let file_problem = ProblemOut {
+                sheet: String::new(),
+                row: None,
+                column: None,
+                value: None,
+                code: error.code().to_string(),
+                message_vi: error.message_vi(),
+                message_en: error.message_en(),
+            };
+            let mut report = ImportReport {
+                import_id: None,
+                file: request.file_name.clone(),
+                sha256,
+                outcome: Outcome::Failed,
+                rows: RowCounts::default(),
+                errors: vec![file_problem],
+                warnings: Vec::new(),
+            };
+            if !request.dry_run {
+                report.import_id = Some(record_only(
+                    conn,
+                    actor,
+                    request,
+                    &submitting,
+                    &report,
+                    started_at,
+                )?);
+            }
+            return Ok(report);
+        }
+    };
+
+    let previous = if request.dry_run {
+        None
+    } else {
+        imports::find_applied(conn, KIND, &roster.sha256, submitting.id)?
+    };
+    if let Some(previous) = previous {
+        let report = ImportReport {
+            import_id: None,
+            file: request.file_name.clone(),
+            sha256: roster.sha256.clone(),
+            outcome: Outcome::Unchanged,
+            rows: RowCounts {
+                total: roster.total_rows,
+                unchanged: roster.total_rows,
+                ..Default::default()
+            },
+            errors: Vec::new(),
+            warnings: vec![ProblemOut {
+                sheet: roster.sheet.clone(),
+                row: None,
+                column: None,
+                value: None,
+                code: "FILE_ALREADY_IMPORTED".into(),
+                message_vi: format!(
+                    "Tệp này đã được nhập (lần nhập số {}); không có gì thay đổi.",
+                    previous.id
+                ),
+                message_en: format!(
+                    "This file was already imported (import {}); nothing changed.",
+                    previous.id
+                ),
+            }],
+        };
+        let id = record_only(conn, actor, request, &submitting, &report, started_at)?;
+        return Ok(ImportReport {
+            import_id: Some(id),
+            ..report
+        });
+    }
+
+    let mut problems = roster.problems.clone();
+    let (ready, new_units) = prepare(conn, policy, &roster, &submitting, &mut problems)?;
+
+    // People already imported by a unit outside the submitting unit's subtree.
+    let ids: Vec<String> = ready
+        .iter()
+        .map(|r| r.row.national_id.as_str().to_string())
+        .collect();
+    let existing = cases::by_national_ids(conn, &ids)?;
+    let all_units: HashMap<i64, String> = units_by_id(conn)?;
+    let mut existing_by_id = HashMap::with_capacity(existing.len());
+    for (person, case) in existing {
+        existing_by_id.insert(person.national_id.clone(), (person, case));
+    }
+    let mut rejected_rows: HashSet<u32> = HashSet::new();
+    for r in &ready {
+        if let Some((_, Some(case))) = existing_by_id.get(r.row.national_id.as_str()) {
+            let inside = all_units
+                .get(&case.unit_id)
+                .is_some_and(|path| path.starts_with(&submitting.path));
+            if !inside {
+                problems.push(problem(
+                    r.row,
+                    &roster.sheet,
+                    "PERSON_OTHER_UNIT",
+                    "Người này đã được đơn vị khác nhập; liên hệ đơn vị đó hoặc Bộ Nội vụ.".into(),
+                    "This person was already imported by another unit; contact that unit or the Ministry of Home Affairs.".into(),
+                    Severity::Error,
+                ));
+                rejected_rows.insert(r.row.row_number);
+            }
+        }
+    }
+    let ready: Vec<Ready<'_>> = ready
+        .into_iter()
+        .filter(|r| !rejected_rows.contains(&r.row.row_number))
+        .collect();
+
+    problems.sort_by_key(|p| (p.row.unwrap_or(0), p.severity == Severity::Warning));
+    let error_rows: HashSet<u32> = problems
+        .iter()
+        .filter(|p| p.severity == Severity::Error)
+        .filter_map(|p| p.row)
+        .collect();
+    let has_errors = problems.iter().any(|p| p.severity == Severity::Error);
+    let mut counts = RowCounts {
+        total: roster.total_rows,
+        valid: u32::try_from(ready.len()).unwrap_or(u32::MAX),
+        invalid: u32::try_from(error_rows.len()).unwrap_or(u32::MAX),
+        ..Default::default()
+    };
+
+    let make_report = |outcome, counts, import_id, problems: &[Problem]| ImportReport {
+        import_id,
+        file: request.file_name.clone(),
+        sha256: roster.sha256.clone(),
+        outcome,
+        rows: counts,
+        errors: problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .map(ProblemOut::from)
+            .collect(),
+        warnings: problems
+            .iter()
+            .filter(|p| p.severity == Severity::Warning)
+            .map(ProblemOut::from)
+            .collect(),
+    };
+
+    if request.dry_run {
+        return Ok(make_report(Outcome::DryRun, counts, None, &problems));
+    }
+    if has_errors && !request.accept_valid {
+        let report = make_report(Outcome::Rejected, counts, None, &problems);
+        let id = record_only(conn, actor, request, &submitting, &report, started_at)?;
+        store_problems(conn, id, &problems)?;
+        return Ok(ImportReport {
+            import_id: Some(id),
+            ..report
+        });
+    }
+    let outcome = if has_errors {
+        Outcome::Partial
+    } else {
+        Outcome::Imported
+    };
+
+    let (import_id, written, locked) = transaction(conn, |conn| -> Result<_, ImportError> {
+        let report = make_report(outcome, counts, None, &problems);
+        let import_id = record_only(conn, actor, request, &submitting, &report, started_at)?;
+        let unit_ids = create_units(conn, &new_units)?;
+        let mut written = counts;
+        let locked = write_cases(
+            conn,
+            actor,
+            import_id,
+            &ready,
+            &unit_ids,
+            &existing_by_id,
+            &mut written,
+        )?;
+        let mut all = problems.clone();
+        all.extend(locked.iter().cloned());
+        store_problems(conn, import_id, &all)?;
+        imports::set_counts(conn, import_id, &to_new_import_counts(&written, &all))?;
+        audit::record(
+            conn,
+            AuditEntry {
+                actor_user_id: actor.user_id,
+                actor: actor.label.clone(),
+                action: "import.roster".into(),
+                entity_kind: "import".into(),
+                entity_id: Some(import_id.to_string()),
+                unit_id: Some(submitting.id),
+                request_id: actor.request_id.clone(),
+                after: Some(json!({"file": request.file_name, "sha256": roster.sha256,
+                    "outcome": outcome.as_str(), "rows": written})),
+                ..Default::default()
+            },
+        )?;
+        Ok((import_id, written, locked))
+    })?;
+    counts = written;
+    problems.extend(locked);
+    Ok(make_report(outcome, counts, Some(import_id), &problems))
+}
+
+/// Units by id with their paths (about 3,500 nationally).
+fn units_by_id(conn: &mut DbConnection) -> Result<HashMap<i64, String>, ImportError> {
+    let (rows, _) = units::list(
+        conn,
+        &units::UnitScope::All,
+        &Default::default(),
+        i64::MAX,
+        0,
+    )?;
+    Ok(rows.into_iter().map(|u| (u.id, u.path)).collect())
+}
+
+/// Units by code.
+fn units_by_code(conn: &mut DbConnection) -> Result<HashMap<String, UnitRow>, ImportError> {
+    let (rows, _) = units::list(
+        conn,
+        &units::UnitScope::All,
+        &Default::default(),
+        i64::MAX,
+        0,
+    )?;
+    Ok(rows.into_iter().map(|u| (u.code.clone(), u)).collect())
+}
+
+/// Resolves each valid row's unit and computes its entitlement; engine refusals and unit
+/// problems become row errors.
+fn prepare<'a>(
+    conn: &mut DbConnection,
+    policy: &PolicySet,
+    roster: &'a ParsedRoster,
+    submitting: &UnitRow,
+    problems: &mut Vec<Problem>,
+) -> Result<(Vec<Ready<'a>>, Vec<NewUnitPlan>), ImportError> {
+    let by_code = units_by_code(conn)?;
+    let mut new_units: Vec<NewUnitPlan> = Vec::new();
+    let mut new_index: HashMap<String, usize> = HashMap::new();
+    let mut ready = Vec::with_capacity(roster.rows.len());
+    for row in &roster.rows {
+        let unit = match row
+            .unit_code
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+        {
+            None => UnitTarget::Existing(submitting.id),
+            Some(raw) => match UnitCode::parse(raw) {
+                Err(_) => {
+                    problems.push(problem(row, &roster.sheet, "UNIT_CODE_INVALID",
+                        format!("Mã đơn vị '{raw}' không hợp lệ (chữ, số, '-', '_', '.'; tối đa 32 ký tự)."),
+                        format!("Unit code '{raw}' is not valid (letters, digits, '-', '_', '.'; at most 32)."),
+                        Severity::Error));
+                    continue;
+                }
+                Ok(code) => match by_code.get(code.as_str()) {
+                    Some(u) if u.path.starts_with(&submitting.path) => UnitTarget::Existing(u.id),
+                    Some(_) => {
+                        problems.push(problem(
+                            row,
+                            &roster.sheet,
+                            "UNIT_OUTSIDE",
+                            format!(
+                                "Đơn vị {code} không thuộc đơn vị gửi danh sách ({}).",
+                                submitting.code
+                            ),
+                            format!(
+                                "Unit {code} is not part of the submitting unit ({}).",
+                                submitting.code
+                            ),
+                            Severity::Error,
+                        ));
+                        continue;
+                    }
+                    None => {
+                        let index = match new_index.get(code.as_str()) {
+                            Some(i) => *i,
+                            None => {
+                                let parent = row
+                                    .province_code
+                                    .and_then(|p| by_code.get(p))
+                                    .filter(|p| p.path.starts_with(&submitting.path))
+                                    .unwrap_or(submitting);
+                                let name = row
+                                    .unit_name
+                                    .clone()
+                                    .filter(|n| !n.trim().is_empty())
+                                    .unwrap_or_else(|| code.to_string());
+                                problems.push(problem(
+                                    row,
+                                    &roster.sheet,
+                                    "UNIT_CREATED",
+                                    format!(
+                                        "Đơn vị mới {code} ({name}) được tạo dưới {}.",
+                                        parent.code
+                                    ),
+                                    format!(
+                                        "New unit {code} ({name}) created under {}.",
+                                        parent.code
+                                    ),
+                                    Severity::Warning,
+                                ));
+                                new_units.push(NewUnitPlan {
+                                    code: code.clone(),
+                                    name,
+                                    kind: UnitKind::Agency,
+                                    parent_id: parent.id,
+                                });
+                                new_index.insert(code.to_string(), new_units.len() - 1);
+                                new_units.len() - 1
+                            }
+                        };
+                        UnitTarget::New(index)
+                    }
+                },
+            },
+        };
+        let input = calc_input(row);
+        let output = calculate(policy, &input);
+        if let CalcOutput::Refused(refused) = &output {
+            problems.push(problem(
+                row,
+                &roster.sheet,
+                "ENTITLEMENT_REFUSED",
+                format!(
+                    "Không tính được trợ cấp ({}): {}",
+                    refused.error.code, refused.error.message_vi
+                ),
+                format!(
+                    "Entitlement refused ({}): {}",
+                    refused.error.code, refused.error.message_en
+                ),
+                Severity::Error,
+            ));
+            continue;
+        }
+        let input_json = serde_json::to_string(&input).map_err(anyhow::Error::from)?;
+        let input_hash = row_hash(row, &input_json);
+        ready.push(Ready {
+            row,
+            unit,
+            output,
+            input_json,
+            input_hash,
+        });
+    }
+    Ok((ready, new_units))
+}
+
+/// A fingerprint of everything an import stores for a row (to tell "unchanged").
+fn row_hash(row: &RosterRow, input_json: &str) -> String {
+    let mut h = Sha256::new();
+    for part in [
+        input_json,
+        row.full_name.as_str(),
+        row.bank_account.as_deref().unwrap_or(""),
+        row.bank.as_deref().unwrap_or(""),
+        row.unit_code.as_deref().unwrap_or(""),
+    ] {
+        h.update(part.as_bytes());
+        h.update([0u8]);
+    }
+    hex::encode(h.finalize())
+}
+
+fn create_units(conn: &mut DbConnection, plans: &[NewUnitPlan]) -> Result<Vec<i64>, ImportError> {
+    let mut ids = Vec::with_capacity(plans.len());
+    let mut parents: HashMap<i64, UnitRow> = HashMap::new();
+    for plan in plans {
+        let parent = match parents.get(&plan.parent_id) {
+            Some(p) => p.clone(),
+            None => {
+                let p =
+                    units::find(conn, plan.parent_id)?.ok_or(diesel::result::Error::NotFound)?;
+                parents.insert(plan.parent_id, p.clone());
+                p
+            }
+        };
+        let row = units::insert(
+            conn,
+            &plan.code,
+            &plan.name,
+            &plan.name,
+            plan.kind,
+            Some(&parent),
+        )?;
+        ids.push(row.id);
+    }
+    Ok(ids)
+}
+
+fn figures(r: &Ready<'_>) -> Result<CaseFigures, ImportError> {
+    let CalcOutput::Computed(c) = &r.output else {
+        return Err(ImportError::Other(anyhow::anyhow!(
+            "refused row reached the write"
+        )));
+    };
+    let value = serde_json::to_value(&r.output).map_err(anyhow::Error::from)?;
+    let text = |key: &str| value.get(key).and_then(|v| v.as_str()).map(str::to_string);
+    Ok(CaseFigures {
+        scheme: text("scheme").unwrap_or_default(),
+        category: text("category").unwrap_or_default(),
+        band: text("band").unwrap_or_default(),
+        leave_window: text("window"),
+        leave_date: r.row.leave_date,
+        decision_date: r.row.decision_date,
+        salary_exact: text("salary_vnd").unwrap_or_default(),
+        entitled_vnd: c.total_vnd,
+        input_json: r.input_json.clone(),
+        result_json: value.to_string(),
+        input_hash: r.input_hash.clone(),
+        policy_versions: value
+            .get("policy_versions")
+            .map(|v| v.to_string())
+            .unwrap_or_default(),
+    })
+}
+
+fn sex_text(sex: Sex) -> &'static str {
+    match sex {
+        Sex::Male => "male",
+        Sex::Female => "female",
+    }
+}
+
+/// Writes the rows: new people and cases in batches, corrected open cases updated, cases
+/// already approved or later left alone and reported as locked.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one call site; the arguments are the import's state"
+)]
+fn write_cases(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    import_id: i64,
+    ready: &[Ready<'_>],
+    unit_ids: &[i64],
+    existing: &HashMap<String, (cases::PersonRow, Option<cases::CaseRow>)>,
+    counts: &mut RowCounts,
+) -> Result<Vec<Problem>, ImportError> {
+    let at = now();
+    let unit_of = |t: &UnitTarget| match t {
+        UnitTarget::Existing(id) => *id,
+        UnitTarget::New(i) => unit_ids.get(*i).copied().unwrap_or_default(),
+    };
+    let provenance = |row: &RosterRow| Provenance {
+        import_id: Some(import_id),
+        source_row: i32::try_from(row.row_number).ok(),
+        submitted_by: actor.user_id,
+    };
+    let mut locked = Vec::new();
+    let mut new_people = Vec::new();
+    let mut new_rows: Vec<&Ready<'_>> = Vec::new();
+    let mut events = Vec::new();
+    for r in ready {
+        let nid = r.row.national_id.as_str();
+        match existing.get(nid) {
+            None => {
+                new_people.push(NewPerson {
+                    national_id: nid.to_string(),
+                    full_name: r.row.full_name.clone(),
+                    date_of_birth: r.row.date_of_birth.to_string(),
+                    sex: sex_text(r.row.sex).into(),
+                    bank_account: r.row.bank_account.clone(),
+                    bank_name: r.row.bank.clone(),
+                    created_at: at,
+                    updated_at: at,
+                });
+                new_rows.push(r);
+            }
+            Some((person, case)) => {
+                let Some(case) = case else {
+                    return Err(ImportError::Other(anyhow::anyhow!(
+                        "person {} has no case",
+                        person.id
+                    )));
+                };
+                if case.input_hash == r.input_hash {
+                    counts.unchanged += 1;
+                } else if OPEN_STATES.contains(&case.state.as_str()) {
+                    let f = figures(r)?;
+                    cases::update_person(
+                        conn,
+                        person.id,
+                        &r.row.full_name,
+                        &r.row.date_of_birth.to_string(),
+                        sex_text(r.row.sex),
+                        r.row.bank_account.as_deref(),
+                        r.row.bank.as_deref(),
+                    )?;
+                    let ok = cases::update_figures(
+                        conn,
+                        case.id,
+                        case.version,
+                        "submitted",
+                        &f,
+                        &provenance(r.row),
+                    )?;
+                    if !ok {
+                        return Err(ImportError::Other(anyhow::anyhow!(
+                            "case {} changed during the import; run it again",
+                            case.id
+                        )));
+                    }
+                    events.push(NewCaseEvent {
+                        case_id: case.id,
+                        at,
+                        actor_user_id: actor.user_id,
+                        actor: actor.label.clone(),
+                        action: "import.update".into(),
+                        from_state: Some(case.state.clone()),
+                        to_state: "submitted".into(),
+                        reason: None,
+                        detail_json: Some(
+                            json!({"import_id": import_id, "row": r.row.row_number,
+                            "entitled_before": case.entitled_vnd, "entitled_after": f.entitled_vnd})
+                            .to_string(),
+                        ),
+                        request_id: actor.request_id.clone(),
+                    });
+                    counts.updated += 1;
+                } else {
+                    counts.locked += 1;
+                    locked.push(Problem {
+                        sheet: String::new(),
+                        row: Some(r.row.row_number),
+                        column: None,
+                        value: None,
+                        code: "ROW_LOCKED",
+                        message_vi: format!("Hồ sơ đang ở trạng thái '{}': không thể sửa bằng nhập tệp cho tới khi người duyệt trả lại.", case.state),
+                        message_en: format!("The case is '{}': an import cannot change it until a reviewer returns it.", case.state),
+                        severity: Severity::Warning,
+                    });
+                }
+            }
+        }
+    }
+    let person_ids: HashMap<String, i64> = cases::insert_people(conn, &new_people)?
+        .into_iter()
+        .collect();
+    let mut new_cases = Vec::with_capacity(new_rows.len());
+    for (seq, r) in new_rows.iter().enumerate() {
+        let f = figures(r)?;
+        let person_id = *person_ids
+            .get(r.row.national_id.as_str())
+            .ok_or_else(|| anyhow::anyhow!("person id missing after insert"))?;
+        let unit_id = unit_of(&r.unit);
+        let seq = u32::try_from(seq).unwrap_or(u32::MAX);
+        new_cases.push(NewCase {
+            person_id,
+            unit_id,
+            original_unit_id: unit_id,
+            state: "submitted".into(),
+            version: 1,
+            scheme: f.scheme,
+            category: f.category,
+            band: f.band,
+            leave_window: f.leave_window,
+            leave_date: f.leave_date,
+            decision_date: f.decision_date,
+            salary_exact: f.salary_exact,
+            entitled_vnd: f.entitled_vnd,
+            paid_vnd: 0,
+            input_json: f.input_json,
+            result_json: f.result_json,
+            input_hash: f.input_hash,
+            policy_versions: f.policy_versions,
+            payment_reference: PaymentReference::new(import_id, seq).to_string(),
+            import_id: Some(import_id),
+            source_row: i32::try_from(r.row.row_number).ok(),
+            submitted_by: actor.user_id,
+            created_at: at,
+            updated_at: at,
+        });
+    }
+    for (_, case_id) in cases::insert_cases(conn, &new_cases)? {
+        events.push(NewCaseEvent {
+            case_id,
+            at,
+            actor_user_id: actor.user_id,
+            actor: actor.label.clone(),
+            action: "import.create".into(),
+            from_state: None,
+            to_state: "submitted".into(),
+            reason: None,
+            detail_json: Some(json!({"import_id": import_id}).to_string()),
+            request_id: actor.request_id.clone(),
+        });
+    }
+    counts.created = u32::try_from(new_cases.len()).unwrap_or(u32::MAX);
+    cases::insert_events(conn, &events)?;
+    Ok(locked)
+}
+
+fn to_new_import_counts(c: &RowCounts, problems: &[Problem]) -> imports::Counts {
+    let n = |v: u32| i32::try_from(v).unwrap_or(i32::MAX);
+    imports::Counts {
+        rows_total: n(c.total),
+        rows_valid: n(c.valid),
+        rows_invalid: n(c.invalid),
+        rows_created: n(c.created),
+        rows_updated: n(c.updated),
+        rows_unchanged: n(c.unchanged),
+        rows_locked: n(c.locked),
+        errors: i32::try_from(
+            problems
+                .iter()
+                .filter(|p| p.severity == Severity::Error)
+                .count(),
+        )
+        .unwrap_or(i32::MAX),
+        warnings: i32::try_from(
+            problems
+                .iter()
+                .filter(|p| p.severity == Severity::Warning)
+                .count(),
+        )
+        .unwrap_or(i32::MAX),
+    }
+}
+
+/// Records the import itself (without rows).
+fn record_only(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    request: &ImportRequest,
+    unit: &UnitRow,
+    report: &ImportReport,
+    started_at: chrono::NaiveDateTime,
+) -> Result<i64, ImportError> {
+    let n = |v: u32| i32::try_from(v).unwrap_or(i32::MAX);
+    let row = imports::insert(
+        conn,
+        &NewImport {
+            kind: KIND.into(),
+            file_name: request.file_name.clone(),
+            sha256: report.sha256.clone(),
+            unit_id: unit.id,
+            submitted_by: actor.user_id,
+            submitted_by_label: actor.label.clone(),
+            outcome: report.outcome.as_str().into(),
+            rows_total: n(report.rows.total),
+            rows_valid: n(report.rows.valid),
+            rows_invalid: n(report.rows.invalid),
+            rows_created: n(report.rows.created),
+            rows_updated: n(report.rows.updated),
+            rows_unchanged: n(report.rows.unchanged),
+            rows_locked: n(report.rows.locked),
+            errors: i32::try_from(report.errors.len()).unwrap_or(i32::MAX),
+            warnings: i32::try_from(report.warnings.len()).unwrap_or(i32::MAX),
+            started_at,
+            finished_at: Some(now()),
+        },
+    )?;
+    Ok(row.id)
+}
+
+fn store_problems(
+    conn: &mut DbConnection,
+    import_id: i64,
+    problems: &[Problem],
+) -> Result<(), ImportError> {
+    let rows: Vec<ProblemRow> = problems
+        .iter()
+        .map(|p| ProblemRow {
+            import_id,
+            severity: match p.severity {
+                Severity::Error => "error".into(),
+                Severity::Warning => "warning".into(),
+            },
+            sheet: p.sheet.clone(),
+            row_number: p.row.and_then(|r| i32::try_from(r).ok()),
+            column_name: p.column.clone(),
+            cell_value: p.value.clone(),
+            code: p.code.to_string(),
+            message_vi: p.message_vi.clone(),
+            message_en: p.message_en.clone(),
+        })
+        .collect();
+    imports::insert_problems(conn, &rows)?;
+    Ok(())
+}

@@ -1,0 +1,266 @@
+//! Roster import into the database: all or nothing, idempotent, corrections, locks, units.
+
+use diesel::prelude::*;
+use staffpay::db::schema::{cases, people};
+use staffpay::services::Actor;
+use staffpay::services::roster_import::{ImportRequest, Outcome, import_roster};
+
+use crate::both_backends;
+use crate::helpers::{Backend, TestDb};
+
+const HEADER: &str = "STT,Họ và tên,Số định danh cá nhân,Ngày sinh,Giới tính,Mã đơn vị,Đơn vị công tác,Đối tượng,Hình thức nghỉ,Hệ số lương,Hệ số phụ cấp chức vụ,Phụ cấp công vụ (%),Thời gian đóng BHXH (tháng),Ngày hiệu lực quyết định sắp xếp,Ngày nghỉ,Mã tỉnh,Số tài khoản,Ngân hàng";
+
+const E1: &str = "1,Nguyễn Văn An,079066001234,15/01/1966,Nam,79-SNV,Sở Nội vụ,\"Cán bộ, công chức\",Nghỉ hưu trước tuổi,4.65,0.6,25,264,01/03/2025,01/05/2025,79,0071000123456,Vietcombank";
+const E2: &str = "2,Trần Thị Bình,079185004321,01/06/1985,Nữ,79-SNV,Sở Nội vụ,\"Cán bộ, công chức\",Thôi việc,3.66,0,25,180,01/03/2025,01/06/2025,79,0071000654321,BIDV";
+const P3: &str = "3,Lê Văn Cường,079070123456,10/03/1970,Nam,79-XNEW,Xã Mới,Viên chức,Thôi việc,3.0,0,25,100,01/07/2025,01/09/2025,79,,";
+
+fn csv(rows: &[&str]) -> Vec<u8> {
+    let mut text = String::from("DANH SÁCH NGHỈ VIỆC THEO NGHỊ ĐỊNH 178\n\n");
+    text.push_str(HEADER);
+    text.push('\n');
+    for r in rows {
+        text.push_str(r);
+        text.push('\n');
+    }
+    text.push_str(",Tổng cộng,,,,,,,,,,,,,,,,\n");
+    text.into_bytes()
+}
+
+fn request(unit: &str) -> ImportRequest {
+    ImportRequest {
+        file_name: "roster.csv".into(),
+        sheet: None,
+        unit_code: unit.into(),
+        dry_run: false,
+        accept_valid: false,
+        options: Default::default(),
+    }
+}
+
+struct Env {
+    _db: TestDb,
+    pool: staffpay::db::Db,
+    policy: staffpay::domain::policy::PolicySet,
+}
+
+fn env(backend: Backend) -> Env {
+    let db = TestDb::new(backend);
+    let settings = db.settings();
+    let pool = staffpay::startup::prepare_database(&settings).unwrap();
+    let mut conn = pool.get().unwrap();
+    staffpay::demo::load(&mut conn).unwrap();
+    let policy = staffpay::policy_files::load_dir(&settings.policy_dir).unwrap();
+    Env {
+        _db: db,
+        pool,
+        policy,
+    }
+}
+
+fn entitled(conn: &mut staffpay::db::DbConnection, national_id: &str) -> (i64, String) {
+    cases::table
+        .inner_join(people::table)
+        .filter(people::national_id.eq(national_id))
+        .select((cases::entitled_vnd, cases::state))
+        .first(conn)
+        .unwrap()
+}
+
+async fn import_creates_cases_and_is_idempotent(backend: Backend) {
+    let env = env(backend);
+    let mut conn = env.pool.get().unwrap();
+    let file = csv(&[E1, E2, P3]);
+    let report =
+        import_roster(&mut conn, &env.policy, &Actor::cli(), &request("79"), &file).unwrap();
+    assert_eq!(report.outcome, Outcome::Imported, "{:?}", report.errors);
+    assert_eq!(report.rows.created, 3);
+    assert_eq!(report.exit_code(), 0);
+    assert!(
+        report.warnings.iter().any(|w| w.code == "UNIT_CREATED"),
+        "{:?}",
+        report.warnings
+    );
+    assert_eq!(
+        entitled(&mut conn, "079066001234"),
+        (744_778_125, "submitted".into())
+    );
+    assert_eq!(entitled(&mut conn, "079185004321").0, 786_854_250);
+    let refs: Vec<String> = cases::table
+        .select(cases::payment_reference)
+        .load(&mut conn)
+        .unwrap();
+    assert!(
+        refs.iter()
+            .all(|r| staffpay::domain::payment_reference::PaymentReference::parse(r).is_ok())
+    );
+
+    let again =
+        import_roster(&mut conn, &env.policy, &Actor::cli(), &request("79"), &file).unwrap();
+    assert_eq!(again.outcome, Outcome::Unchanged);
+    assert_eq!(again.exit_code(), 0);
+    assert_eq!(staffpay::db::cases::count(&mut conn).unwrap(), 3);
+
+    // A corrected file: one salary changed, the rest the same.
+    let corrected_e2 = E2.replace(",3.66,", ",3.99,");
+    let report = import_roster(
+        &mut conn,
+        &env.policy,
+        &Actor::cli(),
+        &request("79"),
+        &csv(&[E1, &corrected_e2, P3]),
+    )
+    .unwrap();
+    assert_eq!(report.outcome, Outcome::Imported);
+    assert_eq!(
+        (
+            report.rows.updated,
+            report.rows.unchanged,
+            report.rows.created
+        ),
+        (1, 2, 0)
+    );
+    assert!(entitled(&mut conn, "079185004321").0 > 786_854_250);
+
+    // Approved cases are locked against imports.
+    diesel::update(cases::table)
+        .set(cases::state.eq("approved"))
+        .execute(&mut conn)
+        .unwrap();
+    let e1_changed = E1.replace(",264,", ",270,");
+    let report = import_roster(
+        &mut conn,
+        &env.policy,
+        &Actor::cli(),
+        &request("79"),
+        &csv(&[&e1_changed, &corrected_e2, P3]),
+    )
+    .unwrap();
+    assert_eq!(report.rows.locked, 1, "{report:?}");
+    assert!(report.warnings.iter().any(|w| w.code == "ROW_LOCKED"));
+    assert_eq!(
+        entitled(&mut conn, "079066001234").0,
+        744_778_125,
+        "a locked case is not changed"
+    );
+}
+both_backends!(import_creates_cases_and_is_idempotent);
+
+async fn any_error_writes_nothing_unless_accept_valid(backend: Backend) {
+    let env = env(backend);
+    let mut conn = env.pool.get().unwrap();
+    let bad = "4,Phạm Văn Dũng,079066009999,15/01/1966,Nữ,79-SNV,Sở Nội vụ,\"Cán bộ, công chức\",Nghỉ hưu trước tuổi,4.65,0.6,25,264,01/03/2025,01/05/2025,79,,";
+    let file = csv(&[E1, bad]);
+    let report =
+        import_roster(&mut conn, &env.policy, &Actor::cli(), &request("79"), &file).unwrap();
+    assert_eq!(report.outcome, Outcome::Rejected);
+    assert_eq!(report.exit_code(), 2);
+    assert!(
+        report.errors.iter().all(|e| e.row == Some(5)),
+        "{:?}",
+        report.errors
+    );
+    assert!(!report.errors.is_empty());
+    assert_eq!(
+        staffpay::db::cases::count(&mut conn).unwrap(),
+        0,
+        "nothing written"
+    );
+
+    let mut dry = request("79");
+    dry.dry_run = true;
+    let report = import_roster(&mut conn, &env.policy, &Actor::cli(), &dry, &file).unwrap();
+    assert_eq!((report.outcome, report.exit_code()), (Outcome::DryRun, 2));
+
+    let mut partial = request("79");
+    partial.accept_valid = true;
+    let report = import_roster(&mut conn, &env.policy, &Actor::cli(), &partial, &file).unwrap();
+    assert_eq!(report.outcome, Outcome::Partial);
+    assert_eq!(report.exit_code(), 3);
+    assert_eq!(report.rows.created, 1);
+    assert_eq!(staffpay::db::cases::count(&mut conn).unwrap(), 1);
+
+    let report = import_roster(&mut conn, &env.policy, &Actor::cli(), &request("79"), b"").unwrap();
+    assert_eq!((report.outcome, report.exit_code()), (Outcome::Failed, 1));
+}
+both_backends!(any_error_writes_nothing_unless_accept_valid);
+
+async fn rows_must_belong_to_the_submitting_unit(backend: Backend) {
+    let env = env(backend);
+    let mut conn = env.pool.get().unwrap();
+    // 01-SNV is Hanoi's; the file is submitted by HCMC.
+    let outside = E1.replace("79-SNV", "01-SNV");
+    let report = import_roster(
+        &mut conn,
+        &env.policy,
+        &Actor::cli(),
+        &request("79"),
+        &csv(&[&outside]),
+    )
+    .unwrap();
+    assert_eq!(report.outcome, Outcome::Rejected);
+    assert_eq!(report.errors[0].code, "UNIT_OUTSIDE");
+
+    // A person imported by HCMC cannot be imported again by Hanoi.
+    import_roster(
+        &mut conn,
+        &env.policy,
+        &Actor::cli(),
+        &request("79"),
+        &csv(&[E1]),
+    )
+    .unwrap();
+    let by_hanoi = E1.replace("79-SNV", "01-SNV").replace(",79,", ",01,");
+    let report = import_roster(
+        &mut conn,
+        &env.policy,
+        &Actor::cli(),
+        &request("01"),
+        &csv(&[&by_hanoi]),
+    )
+    .unwrap();
+    assert_eq!(report.outcome, Outcome::Rejected, "{report:?}");
+    assert!(
+        report.errors.iter().any(|e| e.code == "PERSON_OTHER_UNIT"),
+        "{:?}",
+        report.errors
+    );
+
+    let err = import_roster(
+        &mut conn,
+        &env.policy,
+        &Actor::cli(),
+        &request("NOPE"),
+        &csv(&[E1]),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("NOPE"));
+}
+both_backends!(rows_must_belong_to_the_submitting_unit);
+
+#[test]
+fn import_command_prints_json_and_sets_exit_status() {
+    let db = TestDb::new(Backend::Sqlite);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("roster.csv");
+    std::fs::write(&path, csv(&[E1, E2])).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_staffpay"))
+        .args(["import", path.to_str().unwrap(), "--unit", "79", "--json"])
+        .env("DATABASE_URL", &db.url)
+        .env(
+            "STAFFPAY_POLICY_DIR",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/policy_tables"),
+        )
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["outcome"], "imported");
+    assert_eq!(report["rows"]["created"], 2);
+    assert_eq!(report["sha256"].as_str().unwrap().len(), 64);
+    assert!(report["import_id"].is_i64());
+}

@@ -2,6 +2,7 @@
 
 mod calc;
 mod import;
+mod progress;
 mod serve;
 mod users;
 
@@ -57,6 +58,8 @@ enum Command {
     Users(users::UsersArgs),
     /// Import a roster (xlsx/xls/ods/csv): validated cell by cell, never half-written.
     Import(import::ImportArgs),
+    /// Case counts and money by ministry / province / unit and nationally.
+    Progress(progress::ProgressArgs),
     /// Compute entitlements for JSON Lines on standard input (no database).
     Calc(calc::CalcArgs),
 }
@@ -87,6 +90,7 @@ pub fn run() -> ExitCode {
         Command::Users(args) => users::run(args, cli.config),
         Command::Calc(args) => calc::run(args),
         Command::Import(args) => import::run(args, cli.config),
+        Command::Progress(args) => progress::run(args, cli.config),
     };
     match result {
         Ok(code) => code,

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod cases;
 pub mod imports;
 pub mod migrate;
+pub mod progress;
 pub mod schema;
 pub mod settings;
 pub mod units;

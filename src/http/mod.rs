@@ -6,6 +6,7 @@ pub mod authorize;
 pub mod entitlements_api;
 pub mod health;
 pub mod openapi;
+pub mod progress_api;
 pub mod request_id;
 pub mod routes;
 pub mod units_api;

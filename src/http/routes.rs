@@ -9,7 +9,7 @@ use actix_web::middleware::from_fn;
 use actix_web::{Route, web};
 
 use super::authorize::{ResourceAccess, authorize};
-use super::{auth_api, entitlements_api, health, openapi, units_api};
+use super::{auth_api, entitlements_api, health, openapi, progress_api, units_api};
 use crate::domain::access::Permission;
 
 /// Who may call an endpoint.
@@ -172,6 +172,13 @@ pub fn table() -> Vec<RouteSpec> {
                 body: Some(E1_INPUT),
                 success: 200,
             },
+        ),
+        spec(
+            Method::GET,
+            "/api/v1/progress",
+            Requires(Permission::ReadProgress),
+            || web::get().to(progress_api::get),
+            Probe::ok(),
         ),
     ]
 }

@@ -12,6 +12,7 @@ mod cli;
 mod health;
 mod import;
 mod openapi;
+mod progress;
 mod schema_check;
 mod startup;
 mod units;

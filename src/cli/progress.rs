@@ -1,0 +1,92 @@
+//! `staffpay progress`: case counts and money by unit group and nationally.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+
+use super::DbArgs;
+use crate::db::units::UnitScope;
+use crate::services::progress::{GroupBy, progress};
+
+#[derive(Debug, Args)]
+pub struct ProgressArgs {
+    /// How to group: ministries and provinces (top), only ministries, only provinces, or every
+    /// unit.
+    #[arg(long, value_enum, default_value_t = GroupArg::Top)]
+    group_by: GroupArg,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    db: DbArgs,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum GroupArg {
+    Top,
+    Ministry,
+    Province,
+    Unit,
+}
+
+pub fn run(args: ProgressArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let settings = super::settings(args.db.overrides(config))?;
+    let db = crate::startup::prepare_database(&settings)?;
+    let mut conn = db.get()?;
+    let group_by = match args.group_by {
+        GroupArg::Top => GroupBy::Top,
+        GroupArg::Ministry => GroupBy::Ministry,
+        GroupArg::Province => GroupBy::Province,
+        GroupArg::Unit => GroupBy::Unit,
+    };
+    let today = chrono::Utc::now().date_naive();
+    let report = progress(&mut conn, &UnitScope::All, group_by, today)?;
+    if args.json {
+        println!("{}", serde_json::to_string(&report)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let n = &report.national;
+    println!("Tiến độ chi trả / Payment progress, {}", report.as_of);
+    println!(
+        "{:<10} {:<40} {:>8} {:>8} {:>8} {:>7} {:>20} {:>20} {:>7}",
+        "code",
+        "unit",
+        "people",
+        "approved",
+        "paid",
+        "% ppl",
+        "entitled VND",
+        "paid VND",
+        "% money"
+    );
+    for g in &report.groups {
+        let f = &g.figures;
+        let name: String = g.name.chars().take(40).collect();
+        println!(
+            "{:<10} {:<40} {:>8} {:>8} {:>8} {:>7} {:>20} {:>20} {:>7}",
+            g.code,
+            name,
+            f.people,
+            f.approved,
+            f.paid,
+            f.paid_people_pct,
+            crate::domain::money::Vnd::new(f.entitled_vnd),
+            crate::domain::money::Vnd::new(f.paid_vnd),
+            f.paid_amount_pct
+        );
+    }
+    println!(
+        "{:<10} {:<40} {:>8} {:>8} {:>8} {:>7} {:>20} {:>20} {:>7}",
+        "VN",
+        "Cả nước / National",
+        n.people,
+        n.approved,
+        n.paid,
+        n.paid_people_pct,
+        crate::domain::money::Vnd::new(n.entitled_vnd),
+        crate::domain::money::Vnd::new(n.paid_vnd),
+        n.paid_amount_pct
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,36 @@
+//! Aggregates of cases per unit, for progress reports (one grouped query; the roll-up to
+//! ministries, provinces and the nation happens in memory over the unit tree).
+
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+
+use super::DbConnection;
+
+/// Case counts and money of one unit in one state.
+#[derive(Debug, Clone, Default, PartialEq, Eq, QueryableByName)]
+pub struct UnitStateTotals {
+    #[diesel(sql_type = BigInt)]
+    pub unit_id: i64,
+    #[diesel(sql_type = Text)]
+    pub state: String,
+    #[diesel(sql_type = BigInt)]
+    pub cases: i64,
+    #[diesel(sql_type = BigInt)]
+    pub entitled_vnd: i64,
+    #[diesel(sql_type = BigInt)]
+    pub paid_vnd: i64,
+}
+
+/// Per unit and state: how many cases, how much entitled and paid.
+///
+/// Sums of BIGINT are cast back to BIGINT in SQL (PostgreSQL would return NUMERIC), so no
+/// decimal or floating type is involved; whole đồng stay whole đồng.
+pub fn by_unit_and_state(conn: &mut DbConnection) -> QueryResult<Vec<UnitStateTotals>> {
+    diesel::sql_query(
+        "SELECT unit_id, state, CAST(COUNT(*) AS BIGINT) AS cases, \
+         CAST(COALESCE(SUM(entitled_vnd), 0) AS BIGINT) AS entitled_vnd, \
+         CAST(COALESCE(SUM(paid_vnd), 0) AS BIGINT) AS paid_vnd \
+         FROM cases GROUP BY unit_id, state",
+    )
+    .load(conn)
+}

@@ -5,6 +5,7 @@ pub mod auth_api;
 pub mod authorize;
 pub mod entitlements_api;
 pub mod health;
+pub mod imports_api;
 pub mod openapi;
 pub mod progress_api;
 pub mod request_id;

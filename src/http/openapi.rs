@@ -5,7 +5,7 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{auth_api, entitlements_api, health, progress_api, units_api};
+use super::{auth_api, entitlements_api, health, imports_api, progress_api, units_api};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -27,6 +27,8 @@ use super::{auth_api, entitlements_api, health, progress_api, units_api};
         units_api::set_treasury_account,
         entitlements_api::calc,
         progress_api::get,
+        imports_api::upload,
+        imports_api::get,
         document,
     ),
     components(schemas(crate::error::ErrorEnvelope, crate::error::ErrorBody)),

@@ -9,7 +9,7 @@ use actix_web::middleware::from_fn;
 use actix_web::{Route, web};
 
 use super::authorize::{ResourceAccess, authorize};
-use super::{auth_api, entitlements_api, health, openapi, progress_api, units_api};
+use super::{auth_api, entitlements_api, health, imports_api, openapi, progress_api, units_api};
 use crate::domain::access::Permission;
 
 /// Who may call an endpoint.
@@ -26,10 +26,16 @@ pub enum Access {
 /// How the authorisation matrix test exercises an endpoint.
 #[derive(Clone, Copy, Debug)]
 pub struct Probe {
-    /// The path has a `{code}` parameter naming a unit: the test tries its own and another.
+    /// `{code}` in the path or query names a unit: the test tries its own and another.
     pub unit_param: bool,
+    /// `{id}` in the path names an import: the test uses one of its own unit and one of another.
+    pub import_param: bool,
+    /// A query string (may contain `{code}`).
+    pub query: Option<&'static str>,
     /// A valid request body, if the endpoint takes one.
     pub body: Option<&'static str>,
+    /// The body's content type.
+    pub content_type: &'static str,
     /// The status of a successful call.
     pub success: u16,
 }
@@ -38,15 +44,24 @@ impl Probe {
     const fn ok() -> Probe {
         Probe {
             unit_param: false,
+            import_param: false,
+            query: None,
             body: None,
+            content_type: "application/json",
             success: 200,
         }
     }
     const fn unit() -> Probe {
         Probe {
             unit_param: true,
-            body: None,
-            success: 200,
+            ..Probe::ok()
+        }
+    }
+    const fn json(body: &'static str, success: u16) -> Probe {
+        Probe {
+            body: Some(body),
+            success,
+            ..Probe::ok()
         }
     }
 }
@@ -113,11 +128,10 @@ pub fn table() -> Vec<RouteSpec> {
             "/api/v1/auth/login",
             Public,
             || web::post().to(auth_api::login),
-            Probe {
-                unit_param: false,
-                body: Some(r#"{"username":"nobody","password":"wrong-password-here"}"#),
-                success: 401,
-            },
+            Probe::json(
+                r#"{"username":"nobody","password":"wrong-password-here"}"#,
+                401,
+            ),
         ),
         spec(
             Method::POST,
@@ -125,9 +139,8 @@ pub fn table() -> Vec<RouteSpec> {
             Authenticated,
             || web::post().to(auth_api::logout),
             Probe {
-                unit_param: false,
-                body: None,
                 success: 204,
+                ..Probe::ok()
             },
         ),
         spec(
@@ -158,8 +171,10 @@ pub fn table() -> Vec<RouteSpec> {
             || web::put().to(units_api::set_treasury_account),
             Probe {
                 unit_param: true,
-                body: Some(r#"{"account_no":"9527.1.1012345","opened_on":"2025-07-15"}"#),
-                success: 200,
+                ..Probe::json(
+                    r#"{"account_no":"9527.1.1012345","opened_on":"2025-07-15"}"#,
+                    200,
+                )
             },
         ),
         spec(
@@ -167,11 +182,7 @@ pub fn table() -> Vec<RouteSpec> {
             "/api/v1/entitlements/calc",
             Requires(Permission::Calculate),
             || web::post().to(entitlements_api::calc),
-            Probe {
-                unit_param: false,
-                body: Some(E1_INPUT),
-                success: 200,
-            },
+            Probe::json(E1_INPUT, 200),
         ),
         spec(
             Method::GET,
@@ -180,8 +191,34 @@ pub fn table() -> Vec<RouteSpec> {
             || web::get().to(progress_api::get),
             Probe::ok(),
         ),
+        spec(
+            Method::POST,
+            "/api/v1/imports",
+            Requires(Permission::SubmitRoster),
+            || web::post().to(imports_api::upload),
+            Probe {
+                unit_param: true,
+                query: Some("unit={code}"),
+                body: Some(ROSTER_UPLOAD),
+                content_type: "multipart/form-data; boundary=staffpay-probe",
+                ..Probe::ok()
+            },
+        ),
+        spec(
+            Method::GET,
+            "/api/v1/imports/{id}",
+            Requires(Permission::ReadCases),
+            || web::get().to(imports_api::get),
+            Probe {
+                import_param: true,
+                ..Probe::ok()
+            },
+        ),
     ]
 }
+
+/// A one-person roster upload, the probe body of the import endpoint.
+const ROSTER_UPLOAD: &str = "--staffpay-probe\r\nContent-Disposition: form-data; name=\"file\"; filename=\"probe.csv\"\r\nContent-Type: text/csv\r\n\r\nHọ và tên,Số định danh cá nhân,Ngày sinh,Giới tính,Đối tượng,Hình thức nghỉ,Hệ số lương,Phụ cấp công vụ (%),Thời gian đóng BHXH (tháng),Ngày hiệu lực quyết định sắp xếp,Ngày nghỉ\r\nNguyễn Văn Thử,079066001239,15/01/1966,Nam,Viên chức,Nghỉ hưu trước tuổi,4.65,25,264,01/03/2025,01/05/2025\r\n--staffpay-probe--\r\n";
 
 /// Example E1 of the policy document, the probe body of the calculation endpoint.
 const E1_INPUT: &str = r#"{"id":"E1","scheme":"early_retirement","category":"cadre_civil_servant","sex":"male","date_of_birth":"1966-01-15","salary":{"grade_coefficient":"4.65","leadership_coefficient":"0.6","allowances_pct":{"public_service":"25"}},"insured_months":264,"reorganization_effective_date":"2025-03-01","leave_date":"2025-05-01"}"#;

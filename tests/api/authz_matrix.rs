@@ -12,13 +12,54 @@ use crate::helpers::{Backend, TestApp};
 const OWN: &str = "79";
 const OTHER: &str = "01";
 
-fn path_for(spec: &RouteSpec, unit: &str) -> String {
-    let path = spec.path.replace("{code}", unit);
+/// Imports made in the own and the other unit, for routes with an `{id}` of an import.
+struct Fixture {
+    own_import: i64,
+    other_import: i64,
+}
+
+fn path_for(spec: &RouteSpec, unit: &str, fixture: &Fixture) -> String {
+    let import = if unit == OWN {
+        fixture.own_import
+    } else {
+        fixture.other_import
+    };
+    let mut path = spec
+        .path
+        .replace("{code}", unit)
+        .replace("{id}", &import.to_string());
+    if let Some(query) = spec.probe.query {
+        path.push('?');
+        path.push_str(&query.replace("{code}", unit));
+    }
     assert!(
         !path.contains('{'),
         "route {spec:?} has a path parameter the matrix cannot fill: add a probe for it"
     );
     path
+}
+
+fn fixture_import(app: &TestApp, unit: &str) -> i64 {
+    let policy = staffpay::policy_files::load_dir(&app.test_db.settings().policy_dir).unwrap();
+    let mut conn = app.db.get().unwrap();
+    let request = staffpay::services::roster_import::ImportRequest {
+        file_name: format!("fixture-{unit}.csv"),
+        sheet: None,
+        unit_code: unit.into(),
+        dry_run: false,
+        accept_valid: false,
+        options: Default::default(),
+    };
+    staffpay::services::roster_import::import_roster(
+        &mut conn,
+        &policy,
+        &staffpay::services::Actor::cli(),
+        &request,
+        b"",
+    )
+    .unwrap()
+    .import_id
+    .unwrap()
 }
 
 async fn authorisation_matrix(backend: Backend) {
@@ -33,6 +74,10 @@ async fn authorisation_matrix(backend: Backend) {
         );
         users.push((role, id));
     }
+    let fixture = Fixture {
+        own_import: fixture_import(&app, OWN),
+        other_import: fixture_import(&app, OTHER),
+    };
     let (probe_user_role, probe_user) = users[0];
     assert_eq!(probe_user_role, Role::Admin);
     let mut failures = Vec::new();
@@ -42,7 +87,15 @@ async fn authorisation_matrix(backend: Backend) {
         let body = spec.probe.body;
         let method = spec.method.as_str();
         if spec.access == Access::Public {
-            let reply = app.call(method, &path_for(&spec, OWN), None, body).await;
+            let reply = app
+                .call_as(
+                    method,
+                    &path_for(&spec, OWN, &fixture),
+                    None,
+                    body,
+                    spec.probe.content_type,
+                )
+                .await;
             cells += 1;
             if reply.status != spec.probe.success {
                 failures.push(format!(
@@ -66,11 +119,12 @@ async fn authorisation_matrix(backend: Backend) {
             ("revoked", Some(&revoked)),
         ] {
             let reply = app
-                .call(
+                .call_as(
                     method,
-                    &path_for(&spec, OWN),
+                    &path_for(&spec, OWN, &fixture),
                     token.map(String::as_str),
                     body,
+                    spec.probe.content_type,
                 )
                 .await;
             cells += 1;
@@ -83,7 +137,7 @@ async fn authorisation_matrix(backend: Backend) {
         }
 
         for (role, user) in &users {
-            let units: &[&str] = if spec.probe.unit_param {
+            let units: &[&str] = if spec.probe.unit_param || spec.probe.import_param {
                 &[OWN, OTHER]
             } else {
                 &[OWN]
@@ -103,7 +157,13 @@ async fn authorisation_matrix(backend: Backend) {
                 };
                 let (token, _) = app.token(*user, TimeDelta::hours(1));
                 let reply = app
-                    .call(method, &path_for(&spec, unit), Some(&token), body)
+                    .call_as(
+                        method,
+                        &path_for(&spec, unit, &fixture),
+                        Some(&token),
+                        body,
+                        spec.probe.content_type,
+                    )
                     .await;
                 cells += 1;
                 if reply.status != expected {

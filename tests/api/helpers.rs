@@ -189,6 +189,19 @@ impl TestApp {
         token: Option<&str>,
         body: Option<&str>,
     ) -> Reply {
+        self.call_as(method, path, token, body, "application/json")
+            .await
+    }
+
+    /// Sends a request with a body of the given content type.
+    pub async fn call_as(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&str>,
+        content_type: &str,
+    ) -> Reply {
         let method = awc::http::Method::from_bytes(method.as_bytes()).unwrap();
         let mut req = self
             .client
@@ -198,7 +211,7 @@ impl TestApp {
         }
         let mut resp = match body {
             Some(body) => req
-                .insert_header(("content-type", "application/json"))
+                .insert_header(("content-type", content_type.to_string()))
                 .send_body(body.to_string())
                 .await
                 .unwrap(),

@@ -264,3 +264,97 @@ fn import_command_prints_json_and_sets_exit_status() {
     assert_eq!(report["sha256"].as_str().unwrap().len(), 64);
     assert!(report["import_id"].is_i64());
 }
+
+fn multipart(file_name: &str, content: &[u8]) -> Vec<u8> {
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        b"--XBOUNDARYX\r\nContent-Disposition: form-data; name=\"file\"; filename=\"",
+    );
+    body.extend_from_slice(file_name.as_bytes());
+    body.extend_from_slice(b"\"\r\nContent-Type: application/octet-stream\r\n\r\n");
+    body.extend_from_slice(content);
+    body.extend_from_slice(b"\r\n--XBOUNDARYX--\r\n");
+    body
+}
+
+async fn upload(
+    app: &crate::helpers::TestApp,
+    token: &str,
+    query: &str,
+    body: Vec<u8>,
+) -> (u16, serde_json::Value) {
+    let mut resp = app
+        .client
+        .post(format!("{}/api/v1/imports{query}", app.base))
+        .insert_header(("authorization", format!("Bearer {token}")))
+        .insert_header(("content-type", "multipart/form-data; boundary=XBOUNDARYX"))
+        .send_body(body)
+        .await
+        .unwrap();
+    let status = resp.status().as_u16();
+    let bytes = resp
+        .body()
+        .limit(16 * 1024 * 1024)
+        .await
+        .unwrap_or_default();
+    (
+        status,
+        serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+    )
+}
+
+async fn upload_over_http(backend: Backend) {
+    use staffpay::domain::access::Role;
+    let app = crate::helpers::TestApp::spawn(backend).await;
+    let officer = app.user("hcm", Role::UnitOfficer, &["79"], "a long enough password");
+    let (token, _) = app.token(officer, chrono::TimeDelta::hours(1));
+    {
+        let mut conn = app.db.get().unwrap();
+        staffpay::demo::load(&mut conn).unwrap();
+    }
+    let (status, report) = upload(
+        &app,
+        &token,
+        "",
+        multipart("../../etc/danh-sach.csv", &csv(&[E1, E2])),
+    )
+    .await;
+    assert_eq!(status, 200, "{report:?}");
+    assert_eq!(report["outcome"], "imported");
+    assert_eq!(report["file"], "danh-sach.csv", "path parts are dropped");
+    let id = report["import_id"].as_i64().unwrap();
+    let view = app
+        .get(&format!("/api/v1/imports/{id}"), Some(&token))
+        .await;
+    assert_eq!(view.status, 200);
+    assert_eq!(view.body["import"]["rows_created"], 2);
+    assert_eq!(view.body["unit_code"], "79");
+
+    // A rejected file: the report says why, row and column.
+    let bad = E1
+        .replace("15/01/1966", "31/02/1966")
+        .replace("079066001234", "079066001299");
+    let (status, report) = upload(&app, &token, "", multipart("bad.csv", &csv(&[&bad]))).await;
+    assert_eq!(status, 200);
+    assert_eq!(report["outcome"], "rejected");
+    assert_eq!(report["errors"][0]["row"], 4);
+    assert!(report["errors"][0]["column"].is_string(), "{report:?}");
+
+    // Another unit: not found, whatever exists there.
+    let (status, _) = upload(&app, &token, "?unit=01", multipart("x.csv", &csv(&[E1]))).await;
+    assert_eq!(status, 404);
+    // No file field.
+    let (status, body) = upload(&app, &token, "", b"--XBOUNDARYX--\r\n".to_vec()).await;
+    assert_eq!(status, 400, "{body:?}");
+    // Over the size limit (32 MB): refused, nothing recorded, the server keeps answering.
+    let (status, _) = upload(
+        &app,
+        &token,
+        "",
+        multipart("huge.csv", &vec![b'a'; 40 * 1024 * 1024]),
+    )
+    .await;
+    assert_eq!(status, 413);
+    assert_eq!(app.get("/healthz", None).await.status, 200);
+}
+both_backends!(upload_over_http);

@@ -1,0 +1,229 @@
+//! Roster imports over HTTP: `POST /api/v1/imports` (multipart, field `file`) and
+//! `GET /api/v1/imports/{id}`. The import runs on the blocking pool; its record and problems
+//! live in the database, so any instance can answer for it.
+
+use actix_multipart::Multipart;
+use actix_web::{HttpRequest, HttpResponse, web};
+use futures_util::StreamExt as _;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{AppState, request_id};
+use crate::auth::Caller;
+use crate::db::imports::{self, ImportRow};
+use crate::db::units;
+use crate::error::AppError;
+use crate::import::ReadOptions;
+use crate::services::Actor;
+use crate::services::roster_import::{ImportError, ImportRequest, import_roster};
+
+/// Options of an upload, as query parameters.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct UploadQuery {
+    /// The submitting unit (default: the caller's only unit).
+    pub unit: Option<String>,
+    /// Sheet to read.
+    pub sheet: Option<String>,
+    /// Check everything, write nothing.
+    pub dry_run: Option<bool>,
+    /// Store the valid rows and report the others.
+    pub accept_valid: Option<bool>,
+}
+
+/// A file name reduced to its last component, without control characters, at most 200
+/// characters: nothing a client sends can point into the file system.
+pub fn safe_file_name(raw: &str) -> String {
+    let last = raw.rsplit(['/', '\\']).next().unwrap_or_default();
+    let cleaned: String = last.chars().filter(|c| !c.is_control()).take(200).collect();
+    let cleaned = cleaned.trim().trim_start_matches('.').to_string();
+    if cleaned.is_empty() {
+        "upload".into()
+    } else {
+        cleaned
+    }
+}
+
+/// Uploads a roster (multipart form, field `file`). Every processed file answers 200 with the
+/// import report (`outcome`: imported, unchanged, rejected, partial, failed, dry_run); request
+/// problems (no file, too large, unknown unit) answer in the error envelope.
+#[utoipa::path(post, path = "/api/v1/imports", tag = "imports", params(UploadQuery),
+    request_body(content_type = "multipart/form-data", description = "field `file`: the roster"),
+    responses((status = 200, description = "the import report, as `staffpay import --json`"),
+              (status = 400, body = crate::error::ErrorEnvelope),
+              (status = 404, body = crate::error::ErrorEnvelope),
+              (status = 413, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn upload(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<UploadQuery>,
+    mut form: Multipart,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let max = state.settings.max_upload_bytes;
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = form.next().await {
+        let mut field = field.map_err(bad_form)?;
+        let is_file = field.name() == Some("file");
+        let name = field
+            .content_disposition()
+            .and_then(|cd| cd.get_filename())
+            .map(safe_file_name)
+            .unwrap_or_else(|| "upload".into());
+        let mut data = Vec::new();
+        while let Some(chunk) = field.next().await {
+            let chunk = chunk.map_err(bad_form)?;
+            if u64::try_from(data.len() + chunk.len()).unwrap_or(u64::MAX) > max {
+                return Err(AppError::PayloadTooLarge);
+            }
+            if is_file {
+                data.extend_from_slice(&chunk);
+            }
+        }
+        if is_file {
+            file = Some((name, data));
+        }
+    }
+    let (file_name, bytes) = file.ok_or_else(|| {
+        AppError::bad_request(
+            "file_missing",
+            "Thiếu tệp (trường 'file' của biểu mẫu multipart).",
+            "No file (multipart form field 'file').",
+        )
+    })?;
+    let query = query.into_inner();
+    let unit_code = match query.unit {
+        Some(unit) => unit,
+        None => only_unit(&state, &caller).await?,
+    };
+    let request = ImportRequest {
+        file_name,
+        sheet: query.sheet,
+        unit_code,
+        dry_run: query.dry_run.unwrap_or(false),
+        accept_valid: query.accept_valid.unwrap_or(false),
+        options: ReadOptions {
+            sheet: None,
+            max_rows: u32::try_from(state.settings.max_rows).unwrap_or(u32::MAX),
+            max_bytes: max,
+        },
+    };
+    let actor = Actor {
+        user_id: Some(caller.user_id.0),
+        label: caller.username.clone(),
+        scope: caller.scope.clone(),
+        request_id: request_id::of(&req),
+    };
+    let policy = state.policy.clone();
+    let report = state
+        .db
+        .run(move |conn| {
+            import_roster(conn, &policy, &actor, &request, &bytes).map_err(|e| match e {
+                ImportError::UnknownUnit(_) => AppError::NotFound,
+                ImportError::Database(e) => AppError::from(e),
+                ImportError::Other(e) => AppError::Internal(e),
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(report))
+}
+
+fn bad_form(err: actix_multipart::MultipartError) -> AppError {
+    AppError::bad_request(
+        "invalid_multipart",
+        format!("Biểu mẫu tải lên không hợp lệ: {err}"),
+        format!("Invalid upload form: {err}"),
+    )
+}
+
+/// The caller's unit when they have exactly one; otherwise `unit` is required.
+async fn only_unit(state: &web::Data<AppState>, caller: &Caller) -> Result<String, AppError> {
+    let user_id = caller.user_id.0;
+    let codes = state
+        .db
+        .run(move |conn| {
+            let ids = crate::db::users::unit_ids(conn, user_id)?;
+            let mut codes = Vec::new();
+            for id in ids {
+                if let Some(u) = units::find(conn, id)? {
+                    codes.push(u.code);
+                }
+            }
+            Ok(codes)
+        })
+        .await?;
+    match codes.as_slice() {
+        [one] => Ok(one.clone()),
+        _ => Err(AppError::bad_request(
+            "unit_required",
+            "Cần chỉ rõ đơn vị gửi danh sách (tham số unit).",
+            "Name the submitting unit (query parameter unit).",
+        )),
+    }
+}
+
+/// An import and its problems.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ImportView {
+    #[schema(value_type = Object)]
+    pub import: ImportRow,
+    pub unit_code: String,
+    #[schema(value_type = Vec<Object>)]
+    pub problems: Vec<serde_json::Value>,
+}
+
+/// One import: file, hash, unit, who, when, counts, outcome and its problems (first 10,000).
+#[utoipa::path(get, path = "/api/v1/imports/{id}", tag = "imports",
+    params(("id" = i64, Path, description = "Import id")),
+    responses((status = 200, body = ImportView), (status = 404, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn get(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let scope = caller.scope.clone();
+    let view = state
+        .db
+        .run(move |conn| {
+            let import = imports::find(conn, id)?.ok_or(AppError::NotFound)?;
+            let unit = units::find(conn, import.unit_id)?.ok_or(AppError::NotFound)?;
+            if !scope.contains_path(&unit.path) {
+                return Err(AppError::NotFound);
+            }
+            let problems = imports::problems(conn, id, 10_000)?
+                .into_iter()
+                .map(|p| {
+                    serde_json::json!({"severity": p.severity, "sheet": p.sheet, "row": p.row_number,
+                        "column": p.column_name, "value": p.cell_value, "code": p.code,
+                        "message_vi": p.message_vi, "message_en": p.message_en})
+                })
+                .collect();
+            Ok(ImportView {
+                import,
+                unit_code: unit.code,
+                problems,
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_file_name;
+
+    #[test]
+    fn file_names_cannot_traverse() {
+        assert_eq!(safe_file_name("../../etc/passwd"), "passwd");
+        assert_eq!(
+            safe_file_name("C:\\Users\\a\\danh sach.xlsx"),
+            "danh sach.xlsx"
+        );
+        assert_eq!(safe_file_name("..."), "upload");
+        assert_eq!(safe_file_name("a\u{0}b.csv"), "ab.csv");
+        assert_eq!(safe_file_name(&"x".repeat(500)).len(), 200);
+    }
+}

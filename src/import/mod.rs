@@ -7,22 +7,31 @@
 //! once ([`validate`]). A file that cannot be used at all is a [`ReadError`] (exit status 1);
 //! everything else is a [`Problem`] in [`ParsedRoster::problems`].
 //!
+//! Writers of the same layer: [`template`] (the blank roster), [`demo_data`] (a synthetic
+//! roster in the official layout) and [`error_workbook`] (the upload with its problems),
+//! sharing [`xlsx_out`].
+//!
 //! Decisions where the issue was silent are written down in `docs/IMPORT.md`.
 
 pub mod cell;
 pub mod columns;
 pub mod convert;
 pub mod csv;
+pub mod demo_data;
+mod demo_people;
 pub mod error;
+pub mod error_workbook;
 pub mod grid;
 pub mod header;
 pub mod problem;
 pub mod province;
 pub mod reader;
 pub mod roster;
+pub mod template;
 pub mod to_calc;
 pub mod validate;
 pub mod vocab;
+pub mod xlsx_out;
 
 use std::path::Path;
 

@@ -1,0 +1,167 @@
+//! Pieces shared by the three workbook writers ([`super::template`], [`super::demo_data`],
+//! [`super::error_workbook`]): the error type, fixed document properties (so the same input
+//! gives the same bytes), date cells, and the Vietnamese/English labels of the enumerated
+//! values.
+//!
+//! The labels are checked against [`super::vocab`] in the tests below: every label parses back
+//! to its own value, so the drop-down lists and the reader can never disagree.
+
+use chrono::{Datelike, NaiveDate};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, XlsxError};
+
+use super::error::ReadError;
+use super::vocab::{Article, Category, Rank, Scheme};
+
+/// Why a workbook could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// The spreadsheet library refused something (a value out of Excel's limits, an I/O
+    /// failure while saving).
+    #[error("cannot write the workbook: {0}")]
+    Xlsx(#[from] XlsxError),
+    /// Writing the file failed.
+    #[error("cannot write the file: {0}")]
+    Io(#[from] std::io::Error),
+    /// The upload given to the error workbook could not be read again.
+    #[error("cannot read the uploaded file again: {0}")]
+    Read(#[from] ReadError),
+    /// The bytes given to the error workbook are not the file the roster was read from.
+    #[error("the file is not the one the roster was read from (SHA-256 differs)")]
+    NotTheSameFile,
+    /// A unit code asked for in the demo data is neither a 2025 province nor a central body.
+    #[error("unknown unit code {0:?}: expected a 2025 province code or a central body code")]
+    UnknownUnit(String),
+    /// The demo data generator could not produce a value (a defect, not bad input).
+    #[error("demo data: {0}")]
+    Demo(&'static str),
+}
+
+/// Document properties with a fixed creation time: `rust_xlsxwriter` otherwise stamps the
+/// current time into `docProps/core.xml` and the same input would give different bytes.
+pub fn fixed_properties(title: &str) -> Result<DocProperties, XlsxError> {
+    let created = ExcelDateTime::from_ymd(2025, 1, 1)?;
+    Ok(DocProperties::new()
+        .set_title(title)
+        .set_author("staffpay")
+        .set_company("staffpay")
+        .set_creation_datetime(&created))
+}
+
+/// A calendar date as an Excel date value.
+pub fn excel_date(date: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
+    let year =
+        u16::try_from(date.year()).map_err(|_| XlsxError::DateTimeRangeError(date.to_string()))?;
+    let month =
+        u8::try_from(date.month()).map_err(|_| XlsxError::DateTimeRangeError(date.to_string()))?;
+    let day =
+        u8::try_from(date.day()).map_err(|_| XlsxError::DateTimeRangeError(date.to_string()))?;
+    ExcelDateTime::from_ymd(year, month, day)
+}
+
+/// Excel's number format for dates, day first as Vietnamese forms write them.
+pub const DATE_FORMAT: &str = "dd/mm/yyyy";
+
+/// The words offered in drop-down lists and written by the demo data.
+pub fn category_vi(c: Category) -> &'static str {
+    match c {
+        Category::CadreCivilServant => "Cán bộ, công chức",
+        Category::PublicEmployee => "Viên chức",
+        Category::ContractWorker => "Lao động hợp đồng",
+        Category::CommunePartTime => "Không chuyên trách cấp xã",
+        Category::ArmedForces => "Lực lượng vũ trang",
+    }
+}
+
+/// English label of a category (accepted by the reader too).
+pub fn category_en(c: Category) -> &'static str {
+    match c {
+        Category::CadreCivilServant => "Cadre civil servant",
+        Category::PublicEmployee => "Public employee",
+        Category::ContractWorker => "Contract worker",
+        Category::CommunePartTime => "Commune part-time",
+        Category::ArmedForces => "Armed forces",
+    }
+}
+
+/// Vietnamese rank name.
+pub fn rank_vi(r: Rank) -> &'static str {
+    match r {
+        Rank::SecondLieutenant => "Thiếu úy",
+        Rank::Lieutenant => "Trung úy",
+        Rank::SeniorLieutenant => "Thượng úy",
+        Rank::Captain => "Đại úy",
+        Rank::Major => "Thiếu tá",
+        Rank::LieutenantColonel => "Trung tá",
+        Rank::SeniorLieutenantColonel => "Thượng tá",
+        Rank::Colonel => "Đại tá",
+        Rank::MajorGeneral => "Thiếu tướng",
+        Rank::LieutenantGeneral => "Trung tướng",
+        Rank::ColonelGeneral => "Thượng tướng",
+        Rank::General => "Đại tướng",
+    }
+}
+
+/// Vietnamese scheme name.
+pub fn scheme_vi(s: Scheme) -> &'static str {
+    match s {
+        Scheme::EarlyRetirement => "Nghỉ hưu trước tuổi",
+        Scheme::Quit => "Thôi việc",
+        Scheme::PartTimeLeave => "Nghỉ việc",
+    }
+}
+
+/// English scheme name (accepted by the reader too).
+pub fn scheme_en(s: Scheme) -> &'static str {
+    match s {
+        Scheme::EarlyRetirement => "Early retirement",
+        Scheme::Quit => "Quit",
+        Scheme::PartTimeLeave => "Part-time leave",
+    }
+}
+
+/// The article as written in the column: `7`, `7a`, `7b`.
+pub fn article_label(a: Article) -> &'static str {
+    a.as_str()
+}
+
+/// Yes/no words of the drop-down list.
+pub const YES_NO_VI: [&str; 2] = ["Có", "Không"];
+
+/// Nam/Nữ.
+pub const SEX_VI: [&str; 2] = ["Nam", "Nữ"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::person::Sex;
+    use crate::domain::text::fold_key;
+    use crate::import::vocab::yes_no_from_folded;
+
+    #[test]
+    fn every_label_reads_back_as_its_own_value() {
+        for &c in Category::ALL {
+            assert_eq!(Category::parse(category_vi(c)), Some(c), "{c:?}");
+            assert_eq!(Category::parse(category_en(c)), Some(c), "{c:?}");
+        }
+        for &r in Rank::ALL {
+            assert_eq!(Rank::parse(rank_vi(r)), Some(r), "{r:?}");
+        }
+        for &s in Scheme::ALL {
+            assert_eq!(Scheme::parse(scheme_vi(s)), Some(s), "{s:?}");
+            assert_eq!(Scheme::parse(scheme_en(s)), Some(s), "{s:?}");
+        }
+        for &a in Article::ALL {
+            assert_eq!(Article::parse(article_label(a)), Some(a), "{a:?}");
+        }
+        assert_eq!(yes_no_from_folded(&fold_key(YES_NO_VI[0])), Some(true));
+        assert_eq!(yes_no_from_folded(&fold_key(YES_NO_VI[1])), Some(false));
+        assert_eq!(Sex::parse(SEX_VI[0]), Ok(Sex::Male));
+        assert_eq!(Sex::parse(SEX_VI[1]), Ok(Sex::Female));
+    }
+
+    #[test]
+    fn dates_become_excel_dates() {
+        let d = NaiveDate::from_ymd_opt(2025, 7, 1).unwrap();
+        assert_eq!(excel_date(d).unwrap().to_excel(), 45839.0);
+    }
+}

@@ -27,6 +27,10 @@ pub struct ImportArgs {
     /// Store the valid rows and report the others (default: any error stores nothing).
     #[arg(long)]
     accept_valid: bool,
+    /// Write the upload with its problems marked (an added "Lỗi / Errors" column, bad cells
+    /// highlighted) to this .xlsx file when there are errors.
+    #[arg(long)]
+    errors_out: Option<PathBuf>,
     /// Print one JSON object instead of a summary.
     #[arg(long)]
     json: bool,
@@ -76,6 +80,12 @@ pub fn run(args: ImportArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode
         .with_context(|| format!("cannot read {}", args.file.display()))?;
     let mut conn = db.get()?;
     let report = import_roster(&mut conn, &policy, &Actor::cli(), &request, &bytes)?;
+    if let (Some(path), Some(workbook)) = (&args.errors_out, &report.error_workbook) {
+        crate::files::write_atomically(path, workbook)?;
+        if !args.json {
+            println!("error workbook: {}", path.display());
+        }
+    }
     if args.json {
         println!("{}", serde_json::to_string(&report)?);
     } else {

@@ -1,6 +1,7 @@
 //! The command line. `main.rs` only calls [`run`].
 
 mod calc;
+mod generate;
 mod import;
 mod progress;
 mod serve;
@@ -60,6 +61,10 @@ enum Command {
     Import(import::ImportArgs),
     /// Case counts and money by ministry / province / unit and nationally.
     Progress(progress::ProgressArgs),
+    /// Write a blank template (roster) to fill in.
+    Template(generate::TemplateArgs),
+    /// Write a realistic synthetic roster in the official layout (same seed, same file).
+    DemoData(generate::DemoDataArgs),
     /// Compute entitlements for JSON Lines on standard input (no database).
     Calc(calc::CalcArgs),
 }
@@ -89,6 +94,8 @@ pub fn run() -> ExitCode {
         Command::Migrate(args) => migrate(args, cli.config),
         Command::Users(args) => users::run(args, cli.config),
         Command::Calc(args) => calc::run(args),
+        Command::Template(args) => generate::template(args),
+        Command::DemoData(args) => generate::demo_data(args),
         Command::Import(args) => import::run(args, cli.config),
         Command::Progress(args) => progress::run(args, cli.config),
     };

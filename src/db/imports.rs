@@ -163,3 +163,55 @@ pub fn set_counts(conn: &mut DbConnection, id: i64, c: &Counts) -> QueryResult<(
         .execute(conn)?;
     Ok(())
 }
+
+/// Kind of the file kept with an import that had errors.
+pub const ERROR_WORKBOOK: &str = "error_workbook";
+/// Content type of workbooks.
+pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// Keeps a file with an import.
+pub fn store_file(
+    conn: &mut DbConnection,
+    import_id: i64,
+    kind: &str,
+    content_type: &str,
+    content: &[u8],
+) -> QueryResult<()> {
+    use super::schema::import_files;
+    use base64::Engine as _;
+    diesel::insert_into(import_files::table)
+        .values((
+            import_files::import_id.eq(import_id),
+            import_files::kind.eq(kind),
+            import_files::content_type.eq(content_type),
+            import_files::content_base64
+                .eq(base64::engine::general_purpose::STANDARD.encode(content)),
+            import_files::bytes.eq(i64::try_from(content.len()).unwrap_or(i64::MAX)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The file kept with an import, if any: `(kind, content type, bytes)`.
+pub fn file(
+    conn: &mut DbConnection,
+    import_id: i64,
+) -> QueryResult<Option<(String, String, Vec<u8>)>> {
+    use super::schema::import_files;
+    use base64::Engine as _;
+    let row: Option<(String, String, String)> = import_files::table
+        .find(import_id)
+        .select((
+            import_files::kind,
+            import_files::content_type,
+            import_files::content_base64,
+        ))
+        .first(conn)
+        .optional()?;
+    Ok(row.and_then(|(kind, ct, b64)| {
+        base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .ok()
+            .map(|bytes| (kind, ct, bytes))
+    }))
+}

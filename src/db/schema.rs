@@ -193,7 +193,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    import_files (import_id) {
+        import_id -> BigInt,
+        kind -> Text,
+        content_type -> Text,
+        content_base64 -> Text,
+        bytes -> BigInt,
+    }
+}
+
 diesel::joinable!(import_problems -> imports (import_id));
+diesel::joinable!(import_files -> imports (import_id));
 diesel::joinable!(cases -> people (person_id));
 diesel::joinable!(case_events -> cases (case_id));
 diesel::joinable!(imports -> units (unit_id));
@@ -209,6 +220,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
     imports,
     import_problems,
+    import_files,
     people,
     cases,
     case_events,

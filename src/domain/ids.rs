@@ -24,4 +24,10 @@ id_type!(
     UserId,
     /// A login or API token.
     TokenId,
+    /// A case: one departing person's entitlement and its payments.
+    CaseId,
+    /// One payment entry (a payment or a reversal) on a case.
+    PaymentId,
+    /// One line of an imported Treasury or bank statement.
+    StatementLineId,
 );

@@ -5,8 +5,11 @@
 //! storage layers translate to and from these types at their edges.
 
 pub mod access;
+pub mod case_state;
 pub mod entitlement;
+pub mod flags;
 pub mod ids;
+pub mod matching;
 pub mod money;
 pub mod national_id;
 pub mod payment_reference;

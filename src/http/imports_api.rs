@@ -227,3 +227,51 @@ mod tests {
         assert_eq!(safe_file_name(&"x".repeat(500)).len(), 200);
     }
 }
+
+/// The upload with its problems marked (an added "Lỗi / Errors" column, bad cells highlighted),
+/// for an import that had errors; 404 when it had none.
+#[utoipa::path(get, path = "/api/v1/imports/{id}/errors.xlsx", tag = "imports",
+    params(("id" = i64, Path, description = "Import id")),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+              (status = 404, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn errors_xlsx(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let scope = caller.scope.clone();
+    let (file_name, content_type, bytes) = state
+        .db
+        .run(move |conn| {
+            let import = imports::find(conn, id)?.ok_or(AppError::NotFound)?;
+            let unit = units::find(conn, import.unit_id)?.ok_or(AppError::NotFound)?;
+            if !scope.contains_path(&unit.path) {
+                return Err(AppError::NotFound);
+            }
+            let (_, content_type, bytes) = imports::file(conn, id)?.ok_or(AppError::NotFound)?;
+            Ok((import.file_name, content_type, bytes))
+        })
+        .await?;
+    let stem = file_name
+        .rsplit_once('.')
+        .map_or(file_name.as_str(), |(s, _)| s);
+    let download: String = format!("loi-{stem}.xlsx")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{download}\""),
+        ))
+        .body(bytes))
+}

@@ -29,6 +29,7 @@ use super::{auth_api, entitlements_api, health, imports_api, progress_api, units
         progress_api::get,
         imports_api::upload,
         imports_api::get,
+        imports_api::errors_xlsx,
         document,
     ),
     components(schemas(crate::error::ErrorEnvelope, crate::error::ErrorBody)),

@@ -214,6 +214,16 @@ pub fn table() -> Vec<RouteSpec> {
                 ..Probe::ok()
             },
         ),
+        spec(
+            Method::GET,
+            "/api/v1/imports/{id}/errors.xlsx",
+            Requires(Permission::ReadCases),
+            || web::get().to(imports_api::errors_xlsx),
+            Probe {
+                import_param: true,
+                ..Probe::ok()
+            },
+        ),
     ]
 }
 

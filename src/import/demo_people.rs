@@ -156,13 +156,9 @@ impl Generator {
         let has_central = !self.central.is_empty();
         let draw: f64 = self.rng.random();
         // ~3 % armed forces, ~7 % commune part-time, the rest 55 : 35 early retirement : quit.
+        // Armed forces leave only by early retirement: Art. 9/10 quit does not apply to them.
         let (category, scheme) = if draw < 0.03 {
-            let scheme = if self.chance(0.6) {
-                Scheme::EarlyRetirement
-            } else {
-                Scheme::Quit
-            };
-            (Category::ArmedForces, scheme)
+            (Category::ArmedForces, Scheme::EarlyRetirement)
         } else if draw < 0.10 && has_provinces {
             (Category::CommunePartTime, Scheme::PartTimeLeave)
         } else {
@@ -197,7 +193,14 @@ impl Generator {
         });
 
         // Dates of the decision.
-        let leave_month = self.rng.random_range(4..=12);
+        // Decree 154 (commune part-time workers) is in force from 2025-06-16: their leave
+        // dates start in July.
+        let first_month = if scheme == Scheme::PartTimeLeave {
+            7
+        } else {
+            4
+        };
+        let leave_month = self.rng.random_range(first_month..=12);
         let leave_date = ymd(2025, leave_month, 1)?;
         let effective_date = if leave_month >= 7 && self.chance(0.7) {
             ymd(2025, 7, 1)?
@@ -217,8 +220,13 @@ impl Generator {
                 let band: u32 = self.rng.random_range(0..100);
                 let months_early = match band {
                     0..35 => self.rng.random_range(1..=24),
-                    35..80 => self.rng.random_range(25..=60),
-                    _ => self.rng.random_range(61..=120),
+                    35..80 => self.rng.random_range(25..=56),
+                    // The 5-10 year band exists only on Appendix I (policy §4, §11.10).
+                    // Upper ends keep a margin: not every pension-start month is reachable
+                    // from a birth month (the age steps by 3-4 months), so the nearest birth
+                    // month can add a month or two.
+                    _ if reduced_retirement_age => self.rng.random_range(25..=54),
+                    _ => self.rng.random_range(61..=114),
                 };
                 let pension_start = leave_ym + months_early;
                 match rank {

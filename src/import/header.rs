@@ -14,14 +14,34 @@ use crate::domain::text::{fold_into, fold_key};
 /// How many non-empty rows from the top are searched for the header.
 pub const HEADER_SCAN_ROWS: usize = 30;
 
-/// Fewest known columns a header row must name (one of them full name or national id).
+/// Fewest known columns a header row must name, one of them an anchor column
+/// ([`HeaderColumn::is_anchor`]: full name or national id for rosters).
 pub const MIN_HEADER_COLUMNS: usize = 3;
+
+/// A set of canonical columns that header detection can look for: the roster's [`Column`],
+/// or another list's own set (statements, payment lists).
+pub trait HeaderColumn: Copy + Ord {
+    /// The column whose header is `text`, if any.
+    fn from_header(text: &str) -> Option<Self>;
+    /// Whether naming this column makes a row a header candidate; a header row names at
+    /// least one such column and [`MIN_HEADER_COLUMNS`] columns in all.
+    fn is_anchor(self) -> bool;
+}
+
+impl HeaderColumn for Column {
+    fn from_header(text: &str) -> Option<Self> {
+        Column::from_header(text)
+    }
+    fn is_anchor(self) -> bool {
+        matches!(self, Column::FullName | Column::NationalId)
+    }
+}
 
 /// A file column recognised as a canonical column.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MappedColumn {
+pub struct MappedColumn<C = Column> {
     /// The canonical column.
-    pub column: Column,
+    pub column: C,
     /// 0-based column index in the sheet (A = 0).
     pub index: usize,
     /// The header as written (`"group / sub"` under a merged group heading).
@@ -39,7 +59,7 @@ pub struct UnknownColumn {
 
 /// Where the header is and what its columns mean.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HeaderLayout {
+pub struct HeaderLayout<C = Column> {
     /// Sheet row number of the (first) header row.
     pub first_row: u32,
     /// Sheet row number of the last header row (= `first_row` for a one-row header).
@@ -47,30 +67,39 @@ pub struct HeaderLayout {
     /// Index into `Grid::rows` of the first row after the header.
     pub data_start: usize,
     /// Recognised columns, left to right (first occurrence of each canonical column).
-    pub columns: Vec<MappedColumn>,
+    pub columns: Vec<MappedColumn<C>>,
     /// Columns with an unknown header.
     pub unknown: Vec<UnknownColumn>,
     /// Later columns whose header repeats an already mapped column (ignored).
-    pub duplicates: Vec<MappedColumn>,
+    pub duplicates: Vec<MappedColumn<C>>,
 }
 
-impl HeaderLayout {
+impl<C: HeaderColumn> HeaderLayout<C> {
     /// The mapped column for `column`, if present.
-    pub fn find(&self, column: Column) -> Option<&MappedColumn> {
+    pub fn find(&self, column: C) -> Option<&MappedColumn<C>> {
         self.columns.iter().find(|m| m.column == column)
     }
 }
 
 /// A header label candidate for one column.
-struct Label {
+struct Label<C> {
     index: usize,
     header: String,
-    column: Option<Column>,
+    column: Option<C>,
 }
 
-/// Finds the header in the first rows of `grid`; `None` when no row qualifies.
+/// Label candidates of one (or two) rows, as `consider` keeps the best.
+type Best<C> = Option<(usize, usize, bool, Vec<Label<C>>)>; // (score, row index, two rows, labels)
+
+/// Finds the roster header in the first rows of `grid`; `None` when no row qualifies.
 pub fn detect(grid: &Grid<'_>) -> Option<HeaderLayout> {
-    let mut best: Option<(usize, usize, bool, Vec<Label>)> = None; // (score, row index, two rows, labels)
+    detect_as::<Column>(grid)
+}
+
+/// Finds a header of the column set `C` in the first rows of `grid`; `None` when no row
+/// qualifies.
+pub fn detect_as<C: HeaderColumn>(grid: &Grid<'_>) -> Option<HeaderLayout<C>> {
+    let mut best: Best<C> = None;
     let scan = grid.rows.len().min(HEADER_SCAN_ROWS);
     for i in 0..scan {
         let Some(row) = grid.rows.get(i) else { break };
@@ -116,16 +145,11 @@ pub fn detect(grid: &Grid<'_>) -> Option<HeaderLayout> {
     Some(layout)
 }
 
-fn consider(
-    best: &mut Option<(usize, usize, bool, Vec<Label>)>,
-    i: usize,
-    two: bool,
-    labels: Vec<Label>,
-) {
-    let mut found: Vec<Column> = labels.iter().filter_map(|l| l.column).collect();
+fn consider<C: HeaderColumn>(best: &mut Best<C>, i: usize, two: bool, labels: Vec<Label<C>>) {
+    let mut found: Vec<C> = labels.iter().filter_map(|l| l.column).collect();
     found.sort();
     found.dedup();
-    let anchored = found.contains(&Column::FullName) || found.contains(&Column::NationalId);
+    let anchored = found.iter().any(|c| c.is_anchor());
     let score = found.len();
     if !anchored || score < MIN_HEADER_COLUMNS {
         return;
@@ -144,7 +168,7 @@ fn header_text(cell: &Cell<'_>) -> Option<String> {
     .filter(|t| !t.is_empty())
 }
 
-fn single_labels(row: &GridRow<'_>) -> Vec<Label> {
+fn single_labels<C: HeaderColumn>(row: &GridRow<'_>) -> Vec<Label<C>> {
     row.cells
         .iter()
         .enumerate()
@@ -152,7 +176,7 @@ fn single_labels(row: &GridRow<'_>) -> Vec<Label> {
             let header = header_text(cell)?;
             Some(Label {
                 index,
-                column: Column::from_header(&header),
+                column: C::from_header(&header),
                 header,
             })
         })
@@ -162,7 +186,7 @@ fn single_labels(row: &GridRow<'_>) -> Vec<Label> {
 /// Labels of a two-row header: the lower row's text under the nearest group heading to its
 /// left in the upper row (the first cell of a merged range holds its text), or the upper
 /// row's text where the lower cell is empty (a header merged down both rows).
-fn double_labels(top: &GridRow<'_>, sub: &GridRow<'_>) -> Vec<Label> {
+fn double_labels<C: HeaderColumn>(top: &GridRow<'_>, sub: &GridRow<'_>) -> Vec<Label<C>> {
     let width = top.cells.len().max(sub.cells.len());
     let mut labels = Vec::new();
     let mut group: Option<String> = None;
@@ -176,7 +200,7 @@ fn double_labels(top: &GridRow<'_>, sub: &GridRow<'_>) -> Vec<Label> {
                 if let Some(header) = upper {
                     labels.push(Label {
                         index,
-                        column: Column::from_header(&header),
+                        column: C::from_header(&header),
                         header,
                     });
                 }
@@ -184,11 +208,11 @@ fn double_labels(top: &GridRow<'_>, sub: &GridRow<'_>) -> Vec<Label> {
             Some(lower) => {
                 let (column, header) = match &group {
                     Some(g) => {
-                        let column = Column::from_header(&format!("{g} {lower}"))
-                            .or_else(|| Column::from_header(&lower));
+                        let column = C::from_header(&format!("{g} {lower}"))
+                            .or_else(|| C::from_header(&lower));
                         (column, format!("{g} / {lower}"))
                     }
-                    None => (Column::from_header(&lower), lower),
+                    None => (C::from_header(&lower), lower),
                 };
                 labels.push(Label {
                     index,

@@ -111,12 +111,25 @@ pub fn sniff(file_name: &str, bytes: &[u8]) -> Result<Format, ReadError> {
     Ok(Format::Csv)
 }
 
-/// Reads the chosen sheet of `bytes` and hands its grid and header to `finish`.
+/// Reads the chosen sheet of `bytes` and hands its grid and roster header to `finish`.
 pub fn with_sheet<T>(
     format: Format,
     bytes: &[u8],
     options: &ReadOptions,
     finish: impl FnOnce(&Grid<'_>, HeaderLayout) -> Result<T, ReadError>,
+) -> Result<T, ReadError> {
+    with_sheet_as(format, bytes, options, header::detect, finish)
+}
+
+/// Reads the chosen sheet of `bytes`, finding the header with `detect` (e.g.
+/// [`header::detect_as`] for another column set), and hands grid and header to `finish`.
+/// Without a named sheet, the first visible sheet where `detect` finds a header is read.
+pub fn with_sheet_as<T, L>(
+    format: Format,
+    bytes: &[u8],
+    options: &ReadOptions,
+    detect: impl Fn(&Grid<'_>) -> Option<L>,
+    finish: impl FnOnce(&Grid<'_>, L) -> Result<T, ReadError>,
 ) -> Result<T, ReadError> {
     let cap = usize::try_from(options.max_rows)
         .unwrap_or(usize::MAX)
@@ -134,7 +147,7 @@ pub fn with_sheet<T>(
             if grid.rows.is_empty() {
                 return Err(ReadError::NoData);
             }
-            let layout = header::detect(&grid).ok_or(ReadError::NoHeader)?;
+            let layout = detect(&grid).ok_or(ReadError::NoHeader)?;
             finish(&grid, layout)
         }
         Format::Xlsx => {
@@ -144,11 +157,11 @@ pub fn with_sheet<T>(
             for name in names {
                 let probe = xlsx_grid(&mut wb, &name, HEADER_SCAN_ROWS + 2).map_err(too_many)?;
                 any_data |= !probe.rows.is_empty();
-                if header::detect(&probe).is_none() {
+                if detect(&probe).is_none() {
                     continue;
                 }
                 let grid = xlsx_grid(&mut wb, &name, cap).map_err(too_many)?;
-                let layout = header::detect(&grid).ok_or(ReadError::NoHeader)?;
+                let layout = detect(&grid).ok_or(ReadError::NoHeader)?;
                 return finish(&grid, layout);
             }
             Err(if any_data {
@@ -166,24 +179,25 @@ pub fn with_sheet<T>(
                 XlsError::Password => ReadError::PasswordProtected,
                 _ => ReadError::Corrupt,
             })?;
-            from_ranges(wb, options, cap, finish)
+            from_ranges(wb, options, cap, detect, finish)
         }
         Format::Ods => {
             let wb = Ods::new(Cursor::new(bytes)).map_err(|e| match e {
                 OdsError::Password => ReadError::PasswordProtected,
                 _ => ReadError::Corrupt,
             })?;
-            from_ranges(wb, options, cap, finish)
+            from_ranges(wb, options, cap, detect, finish)
         }
     }
 }
 
 /// `.xls` and `.ods`: calamine reads whole sheets into ranges, which the grid borrows.
-fn from_ranges<'b, T, R: Reader<Cursor<&'b [u8]>>>(
+fn from_ranges<'b, T, L, R: Reader<Cursor<&'b [u8]>>>(
     mut wb: R,
     options: &ReadOptions,
     cap: usize,
-    finish: impl FnOnce(&Grid<'_>, HeaderLayout) -> Result<T, ReadError>,
+    detect: impl Fn(&Grid<'_>) -> Option<L>,
+    finish: impl FnOnce(&Grid<'_>, L) -> Result<T, ReadError>,
 ) -> Result<T, ReadError> {
     let names = candidates(wb.sheets_metadata(), options.sheet.as_deref())?;
     let mut any_data = false;
@@ -193,7 +207,7 @@ fn from_ranges<'b, T, R: Reader<Cursor<&'b [u8]>>>(
             limit: options.max_rows,
         })?;
         any_data |= !grid.rows.is_empty();
-        let Some(layout) = header::detect(&grid) else {
+        let Some(layout) = detect(&grid) else {
             continue;
         };
         return finish(&grid, layout);

@@ -19,6 +19,7 @@ use crate::domain::payment_reference::PaymentReference;
 use crate::domain::person::Sex;
 use crate::domain::policy::PolicySet;
 use crate::domain::unit::{UnitCode, UnitKind};
+use crate::import::error_workbook::error_workbook_from_upload;
 use crate::import::problem::{Problem, Severity};
 use crate::import::roster::RosterRow;
 use crate::import::to_calc::calc_input;
@@ -115,6 +116,9 @@ pub struct ImportReport {
     pub rows: RowCounts,
     pub errors: Vec<ProblemOut>,
     pub warnings: Vec<ProblemOut>,
+    /// The upload with its problems marked ("Lỗi / Errors"), when there were errors.
+    #[serde(skip)]
+    pub error_workbook: Option<Vec<u8>>,
 }
 
 impl ImportReport {
@@ -224,6 +228,7 @@ pub fn import_roster(
                 rows: RowCounts::default(),
                 errors: vec![file_problem],
                 warnings: Vec::new(),
+                error_workbook: None,
             };
             if !request.dry_run {
                 report.import_id = Some(record_only(
@@ -271,6 +276,7 @@ pub fn import_roster(
                     previous.id
                 ),
             }],
+            error_workbook: None,
         };
         let id = record_only(conn, actor, request, &submitting, &report, started_at)?;
         return Ok(ImportReport {
@@ -347,17 +353,36 @@ pub fn import_roster(
             .filter(|p| p.severity == Severity::Warning)
             .map(ProblemOut::from)
             .collect(),
+        error_workbook: None,
+    };
+    let workbook = if has_errors {
+        match error_workbook_from_upload(&request.file_name, bytes, &options, &roster, &problems) {
+            Ok(workbook) => Some(workbook),
+            Err(e) => {
+                tracing::warn!(error = %e, "error workbook not written");
+                None
+            }
+        }
+    } else {
+        None
     };
 
     if request.dry_run {
-        return Ok(make_report(Outcome::DryRun, counts, None, &problems));
+        return Ok(ImportReport {
+            error_workbook: workbook,
+            ..make_report(Outcome::DryRun, counts, None, &problems)
+        });
     }
     if has_errors && !request.accept_valid {
         let report = make_report(Outcome::Rejected, counts, None, &problems);
         let id = record_only(conn, actor, request, &submitting, &report, started_at)?;
         store_problems(conn, id, &problems)?;
+        if let Some(workbook) = &workbook {
+            imports::store_file(conn, id, imports::ERROR_WORKBOOK, imports::XLSX, workbook)?;
+        }
         return Ok(ImportReport {
             import_id: Some(id),
+            error_workbook: workbook,
             ..report
         });
     }
@@ -384,6 +409,15 @@ pub fn import_roster(
         let mut all = problems.clone();
         all.extend(locked.iter().cloned());
         store_problems(conn, import_id, &all)?;
+        if let Some(workbook) = &workbook {
+            imports::store_file(
+                conn,
+                import_id,
+                imports::ERROR_WORKBOOK,
+                imports::XLSX,
+                workbook,
+            )?;
+        }
         imports::set_counts(conn, import_id, &to_new_import_counts(&written, &all))?;
         audit::record(
             conn,
@@ -404,7 +438,10 @@ pub fn import_roster(
     })?;
     counts = written;
     problems.extend(locked);
-    Ok(make_report(outcome, counts, Some(import_id), &problems))
+    Ok(ImportReport {
+        error_workbook: workbook,
+        ..make_report(outcome, counts, Some(import_id), &problems)
+    })
 }
 
 /// Units by id with their paths (about 3,500 nationally).
@@ -483,9 +520,13 @@ fn prepare<'a>(
                         let index = match new_index.get(code.as_str()) {
                             Some(i) => *i,
                             None => {
+                                // Under the row's province; else under the unit named by the
+                                // code's prefix (`BYT-D008` → BYT); else the submitting unit.
+                                let prefix = code.as_str().split_once('-').map(|(p, _)| p);
                                 let parent = row
                                     .province_code
                                     .and_then(|p| by_code.get(p))
+                                    .or_else(|| prefix.and_then(|p| by_code.get(p)))
                                     .filter(|p| p.path.starts_with(&submitting.path))
                                     .unwrap_or(submitting);
                                 let name = row

@@ -55,7 +55,8 @@ fn fixture_import(app: &TestApp, unit: &str) -> i64 {
         &policy,
         &staffpay::services::Actor::cli(),
         &request,
-        b"",
+        // One row with an impossible birth date: a rejected import with an error workbook.
+        "Họ và tên,Số định danh cá nhân,Ngày sinh,Giới tính,Đối tượng,Hình thức nghỉ,Ngày nghỉ\nA,079066001234,31/02/1966,Nam,Viên chức,Thôi việc,01/05/2025\n".as_bytes(),
     )
     .unwrap()
     .import_id

@@ -358,3 +358,137 @@ async fn upload_over_http(backend: Backend) {
     assert_eq!(app.get("/healthz", None).await.status, 200);
 }
 both_backends!(upload_over_http);
+
+async fn error_workbook_is_kept_and_downloadable(backend: Backend) {
+    use staffpay::domain::access::Role;
+    let app = crate::helpers::TestApp::spawn(backend).await;
+    let officer = app.user("hcm2", Role::UnitOfficer, &["79"], "a long enough password");
+    let (token, _) = app.token(officer, chrono::TimeDelta::hours(1));
+    let bad = E2.replace("079185004321", "07918500432");
+    let (status, report) = upload(&app, &token, "", multipart("ds.csv", &csv(&[E1, &bad]))).await;
+    assert_eq!(
+        (status, report["outcome"].as_str()),
+        (200, Some("rejected")),
+        "{report:?}"
+    );
+    let id = report["import_id"].as_i64().unwrap();
+    let mut resp = app
+        .client
+        .get(format!("{}/api/v1/imports/{id}/errors.xlsx", app.base))
+        .insert_header(("authorization", format!("Bearer {token}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 200);
+    let bytes = resp.body().limit(16 * 1024 * 1024).await.unwrap();
+    // Read it back: the row with the short id carries its message in "Lỗi / Errors".
+    use calamine::Reader;
+    let mut wb =
+        calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let mut found = false;
+    for name in wb.sheet_names() {
+        let range = wb.worksheet_range(&name).unwrap();
+        for row in range.rows() {
+            let text: Vec<String> = row.iter().map(|c| c.to_string()).collect();
+            if text.iter().any(|t| t.contains("07918500432")) {
+                found = text.last().is_some_and(|last| !last.is_empty());
+            }
+        }
+    }
+    assert!(found, "the bad row is marked");
+
+    // The CLI writes the same workbook with --errors-out.
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("ds.csv");
+    let out = dir.path().join("loi.xlsx");
+    std::fs::write(&input, csv(&[&bad])).unwrap();
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_staffpay"))
+        .args([
+            "import",
+            input.to_str().unwrap(),
+            "--unit",
+            "79",
+            "--errors-out",
+            out.to_str().unwrap(),
+        ])
+        .env("DATABASE_URL", &app.test_db.url)
+        .env(
+            "STAFFPAY_POLICY_DIR",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/policy_tables"),
+        )
+        .output()
+        .unwrap();
+    assert_eq!(status.status.code(), Some(2));
+    assert!(out.exists());
+}
+both_backends!(error_workbook_is_kept_and_downloadable);
+
+#[test]
+fn template_and_demo_data_commands_write_files_that_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("mau.xlsx");
+    let demo = dir.path().join("demo.xlsx");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_staffpay"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert!(
+        run(&["template", "roster", "--out", template.to_str().unwrap()])
+            .status
+            .success()
+    );
+    assert!(
+        run(&[
+            "demo-data",
+            "--people",
+            "200",
+            "--seed",
+            "7",
+            "--out",
+            demo.to_str().unwrap()
+        ])
+        .status
+        .success()
+    );
+    let first = std::fs::read(&demo).unwrap();
+    assert!(
+        run(&[
+            "demo-data",
+            "--people",
+            "200",
+            "--seed",
+            "7",
+            "--out",
+            demo.to_str().unwrap()
+        ])
+        .status
+        .success()
+    );
+    assert_eq!(first, std::fs::read(&demo).unwrap(), "same seed, same file");
+
+    let db = TestDb::new(Backend::Sqlite);
+    let import = |file: &std::path::Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_staffpay"))
+            .args(["import", file.to_str().unwrap(), "--json"])
+            .env("DATABASE_URL", &db.url)
+            .env(
+                "STAFFPAY_POLICY_DIR",
+                concat!(env!("CARGO_MANIFEST_DIR"), "/policy_tables"),
+            )
+            .output()
+            .unwrap()
+    };
+    let out = import(&template);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = import(&demo);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{report}");
+    assert_eq!(report["rows"]["created"], 200, "{report}");
+}

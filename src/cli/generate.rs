@@ -1,0 +1,75 @@
+//! `staffpay template roster` and `staffpay demo-data`: files to fill in or to try things with.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+
+use crate::import::demo_data::{DemoRosterOptions, demo_roster_bytes};
+use crate::import::template::template_bytes;
+
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    #[command(subcommand)]
+    kind: TemplateKind,
+}
+
+#[derive(Debug, Subcommand)]
+enum TemplateKind {
+    /// A blank roster with the canonical headers, drop-down lists, date formats and an
+    /// instructions sheet.
+    Roster {
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+pub fn template(args: TemplateArgs) -> anyhow::Result<ExitCode> {
+    match args.kind {
+        TemplateKind::Roster { out } => {
+            let bytes = template_bytes().map_err(|e| anyhow::anyhow!("{e}"))?;
+            crate::files::write_atomically(&out, &bytes)?;
+            println!("{}", out.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Debug, Args)]
+pub struct DemoDataArgs {
+    /// How many people.
+    #[arg(long, default_value_t = 500)]
+    people: usize,
+    /// Random seed: the same seed gives the same file.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Only these units (codes of ministries or provinces; repeatable). Default: all.
+    #[arg(long = "unit")]
+    units: Vec<String>,
+    #[arg(long)]
+    out: PathBuf,
+}
+
+pub fn demo_data(args: DemoDataArgs) -> anyhow::Result<ExitCode> {
+    if args.people == 0 || args.people > 1_000_000 {
+        anyhow::bail!("--people must be between 1 and 1,000,000");
+    }
+    let (bytes, summary) = demo_roster_bytes(&DemoRosterOptions {
+        people: args.people,
+        seed: args.seed,
+        unit_codes: args.units,
+    })
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    crate::files::write_atomically(&args.out, &bytes)?;
+    println!(
+        "{}: {} people ({} early retirement, {} quit, {} part-time leave; {} armed forces), {} bytes",
+        args.out.display(),
+        summary.people,
+        summary.early_retirement,
+        summary.quit,
+        summary.part_time_leave,
+        summary.armed_forces,
+        summary.bytes
+    );
+    Ok(ExitCode::SUCCESS)
+}

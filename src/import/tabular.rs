@@ -1,0 +1,435 @@
+//! Reading lists other than rosters — Treasury/bank statements and payment lists — with the
+//! roster machinery: the same format sniffing and sheet streaming ([`reader`]), the same
+//! header detection over a different column set ([`header::detect_as`]), the same cell
+//! conversions ([`convert`]) and problems located exactly like roster problems (sheet, row,
+//! column header as written, value, code, Vietnamese and English message).
+//!
+//! A list declares its columns as a [`ColumnSet`]: a table of [`ColumnSpec`]s with the
+//! template headers and aliases, matched on folded keys like roster headers.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::OnceLock;
+
+use sha2::{Digest, Sha256};
+
+use super::cell::Cell;
+use super::convert::{Bufs, Converted, Issue};
+use super::error::ReadError;
+use super::grid::{Grid, GridRow};
+use super::header::{self, HeaderColumn, HeaderLayout, RowKind};
+use super::problem::{Problem, Severity, clip_value};
+use super::reader::{self, ReadOptions};
+use crate::domain::ids::CaseId;
+use crate::domain::national_id::NationalId;
+use crate::domain::payment_reference::PaymentReference;
+use crate::domain::text::{fold_key, strip_brackets};
+
+/// One canonical column of a list: template headers and accepted aliases.
+#[derive(Clone, Copy, Debug)]
+pub struct ColumnSpec<C: 'static> {
+    /// The column.
+    pub column: C,
+    /// Template header in Vietnamese.
+    pub vi: &'static str,
+    /// Template header in English.
+    pub en: &'static str,
+    /// Further accepted headers.
+    pub aliases: &'static [&'static str],
+}
+
+/// The columns of one kind of list.
+pub trait ColumnSet: HeaderColumn + Hash + Eq + 'static {
+    /// Every column with its headers, in template order.
+    const SPECS: &'static [ColumnSpec<Self>];
+
+    /// The folded-header lookup table, built once (`OnceLock` static of the implementor).
+    fn table() -> &'static OnceLock<HashMap<String, Self>>;
+
+    /// The column's Vietnamese template header.
+    fn header_vi(self) -> &'static str {
+        Self::SPECS
+            .iter()
+            .find(|s| s.column == self)
+            .map_or("", |s| s.vi)
+    }
+
+    /// The column's English template header.
+    fn header_en(self) -> &'static str {
+        Self::SPECS
+            .iter()
+            .find(|s| s.column == self)
+            .map_or("", |s| s.en)
+    }
+
+    /// Position in [`ColumnSet::SPECS`] (template order).
+    fn position(self) -> usize {
+        Self::SPECS
+            .iter()
+            .position(|s| s.column == self)
+            .unwrap_or(usize::MAX)
+    }
+}
+
+/// The column of set `C` whose header is `text` (case, spacing, diacritics and a bracketed
+/// unit ignored), as [`HeaderColumn::from_header`] implementations call it.
+pub fn lookup_header<C: ColumnSet>(text: &str) -> Option<C> {
+    let table = C::table().get_or_init(|| {
+        let mut map = HashMap::new();
+        for spec in C::SPECS {
+            let names = [spec.vi, spec.en]
+                .into_iter()
+                .chain(spec.aliases.iter().copied());
+            for name in names {
+                for key in [fold_key(name), fold_key(&strip_brackets(name))] {
+                    if !key.is_empty() {
+                        map.entry(key).or_insert(spec.column);
+                    }
+                }
+            }
+        }
+        map
+    });
+    let key = fold_key(text);
+    if key.is_empty() {
+        return None;
+    }
+    table
+        .get(&key)
+        .or_else(|| table.get(&fold_key(&strip_brackets(text))))
+        .copied()
+}
+
+/// What a reader may ask about a payment reference.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KnownCase {
+    /// The case with this reference.
+    pub case_id: CaseId,
+    /// The person's national id, to check a payment list's id column against.
+    pub national_id: Option<NationalId>,
+}
+
+/// Looks payment references up (the caller loads them from storage).
+pub trait ReferenceLookup {
+    /// The case with `reference`, if any.
+    fn case_of(&self, reference: &PaymentReference) -> Option<KnownCase>;
+}
+
+impl ReferenceLookup for HashMap<PaymentReference, KnownCase> {
+    fn case_of(&self, reference: &PaymentReference) -> Option<KnownCase> {
+        self.get(reference).copied()
+    }
+}
+
+/// A look-up function as a [`ReferenceLookup`] (e.g. a closure over a database snapshot).
+pub struct LookupFn<F>(pub F);
+
+impl<F: Fn(&PaymentReference) -> Option<KnownCase>> ReferenceLookup for LookupFn<F> {
+    fn case_of(&self, reference: &PaymentReference) -> Option<KnownCase> {
+        (self.0)(reference)
+    }
+}
+
+/// A sheet found and its header mapped, handed to a list's row loop.
+pub struct Table<'g, C> {
+    /// The sheet.
+    pub grid: &'g Grid<'g>,
+    /// Its header in the column set `C`.
+    pub layout: HeaderLayout<C>,
+    /// SHA-256 of the file's bytes, lower-case hex.
+    pub sha256: String,
+}
+
+/// Reads a list of column set `C` from its bytes: size limit, format, hash, header, and a
+/// malformed workbook reported as damaged rather than taking the server down.
+pub fn read_table<C: ColumnSet, T>(
+    file_name: &str,
+    bytes: &[u8],
+    options: &ReadOptions,
+    finish: impl FnOnce(Table<'_, C>) -> Result<T, ReadError>,
+) -> Result<T, ReadError> {
+    let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    if size > options.max_bytes {
+        return Err(ReadError::TooLarge {
+            size,
+            limit: options.max_bytes,
+        });
+    }
+    let format = reader::sniff(file_name, bytes)?;
+    let sha256 = hex::encode(Sha256::digest(bytes));
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        reader::with_sheet_as(
+            format,
+            bytes,
+            options,
+            header::detect_as::<C>,
+            |grid, layout| {
+                finish(Table {
+                    grid,
+                    layout,
+                    sha256,
+                })
+            },
+        )
+    }));
+    read.unwrap_or(Err(ReadError::Corrupt))
+}
+
+/// A required column, or a group of columns of which one is enough (e.g. a signed amount or
+/// debit/credit columns).
+pub struct Required<C: 'static> {
+    /// Any one of these.
+    pub any_of: &'static [C],
+    /// Its name in the "missing columns" message, Vietnamese.
+    pub vi: &'static str,
+    /// Its name in the "missing columns" message, English.
+    pub en: &'static str,
+}
+
+/// Refuses a header that lacks a required column.
+pub fn check_required<C: ColumnSet>(
+    layout: &HeaderLayout<C>,
+    required: &[Required<C>],
+) -> Result<(), ReadError> {
+    let missing: Vec<&Required<C>> = required
+        .iter()
+        .filter(|r| !r.any_of.iter().any(|&c| layout.find(c).is_some()))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(ReadError::MissingColumns {
+        missing_vi: missing.iter().map(|r| r.vi).collect(),
+        missing_en: missing.iter().map(|r| r.en).collect(),
+    })
+}
+
+/// Warnings about unknown and repeated columns, as for rosters.
+pub fn header_problems<C: ColumnSet>(sheet: &str, layout: &HeaderLayout<C>) -> Vec<Problem> {
+    let located = |header: &str, issue: Issue| Problem {
+        sheet: sheet.to_owned(),
+        row: Some(layout.last_row),
+        column: Some(header.to_owned()),
+        value: Some(clip_value(header)),
+        code: issue.code,
+        message_vi: issue.vi,
+        message_en: issue.en,
+        severity: Severity::Warning,
+    };
+    let mut out = Vec::new();
+    for u in &layout.unknown {
+        out.push(located(
+            &u.header,
+            Issue::new(
+                "COLUMN_UNKNOWN",
+                "Cột không thuộc mẫu nên bị bỏ qua",
+                "Column not in the template: ignored",
+            ),
+        ));
+    }
+    for d in &layout.duplicates {
+        out.push(located(
+            &d.header,
+            Issue::new(
+                "COLUMN_DUPLICATE",
+                format!(
+                    "Cột trùng với cột \"{}\" đã có; chỉ dùng cột đầu tiên",
+                    d.column.header_vi()
+                ),
+                format!(
+                    "Duplicates the column \"{}\"; only the first one is used",
+                    d.column.header_en()
+                ),
+            ),
+        ));
+    }
+    out
+}
+
+/// A problem of a whole row (no column).
+pub fn row_problem(sheet: &str, row: u32, severity: Severity, issue: Issue) -> Problem {
+    Problem {
+        sheet: sheet.to_owned(),
+        row: Some(row),
+        column: None,
+        value: None,
+        code: issue.code,
+        message_vi: issue.vi,
+        message_en: issue.en,
+        severity,
+    }
+}
+
+/// What a row under the header is: a row of column numbers first (`(1) (2) (3)`); then data
+/// when every `strong` cell is filled (whatever its text says); otherwise a total or signature
+/// row as for rosters; otherwise data when any `strong` or `weak` cell is filled (so that its
+/// missing cells are reported); otherwise something to skip.
+pub fn row_kind(row: &GridRow<'_>, strong: &[usize], weak: &[usize], key: &mut String) -> RowKind {
+    let filled = |i: &usize| !row.get(*i).is_empty();
+    let kind = header::classify(row, None, None, key);
+    if kind == RowKind::Numbering {
+        return kind;
+    }
+    if !strong.is_empty() && strong.iter().all(filled) {
+        return RowKind::Data;
+    }
+    match kind {
+        RowKind::Total | RowKind::Signature => kind,
+        _ if strong.iter().chain(weak).any(filled) => RowKind::Data,
+        _ => RowKind::Other,
+    }
+}
+
+/// Converts the cells of one row of column set `C`, collecting located problems.
+pub struct RowReader<'h, C> {
+    sheet: &'h str,
+    /// Column index and header text of each mapped column.
+    index: HashMap<C, (usize, &'h str)>,
+    /// Scratch buffers for the conversions.
+    pub bufs: Bufs,
+    /// Problems of the rows read so far, in file order.
+    pub problems: Vec<Problem>,
+    row_problems: Vec<(usize, Problem)>,
+    failed: bool,
+}
+
+impl<'h, C: ColumnSet> RowReader<'h, C> {
+    /// A reader for the columns of `layout`.
+    pub fn new(sheet: &'h str, layout: &'h HeaderLayout<C>) -> Self {
+        RowReader {
+            sheet,
+            index: layout
+                .columns
+                .iter()
+                .map(|m| (m.column, (m.index, m.header.as_str())))
+                .collect(),
+            bufs: Bufs::default(),
+            problems: Vec::new(),
+            row_problems: Vec::new(),
+            failed: false,
+        }
+    }
+
+    /// The sheet column index of `column`, when mapped.
+    pub fn column_index(&self, column: C) -> Option<usize> {
+        self.index.get(&column).map(|(i, _)| *i)
+    }
+
+    /// Whether `column` is in the file.
+    pub fn has(&self, column: C) -> bool {
+        self.index.contains_key(&column)
+    }
+
+    /// Starts a row: clears the error mark.
+    pub fn begin(&mut self) {
+        self.failed = false;
+    }
+
+    /// Ends a row: its problems join the list in column order; true when it had no error.
+    pub fn finish(&mut self) -> bool {
+        self.row_problems.sort_by_key(|(position, _)| *position);
+        self.problems
+            .extend(self.row_problems.drain(..).map(|(_, p)| p));
+        !self.failed
+    }
+
+    /// The cell of `column` in `row` (empty when the column is not in the file).
+    pub fn cell<'r, 'g>(&self, row: &'r GridRow<'g>, column: C) -> &'r Cell<'g> {
+        const EMPTY: &Cell<'static> = &Cell::Empty;
+        match self.index.get(&column) {
+            Some((i, _)) => row.get(*i),
+            None => EMPTY,
+        }
+    }
+
+    /// Records a problem of `column`'s cell in `row`.
+    pub fn report(&mut self, row: &GridRow<'_>, column: C, issue: Issue, severity: Severity) {
+        if severity == Severity::Error {
+            self.failed = true;
+        }
+        let mapped = self.index.get(&column).copied();
+        let cell = mapped.map_or(&Cell::Empty, |(i, _)| row.get(i));
+        self.row_problems.push((
+            mapped.map_or(usize::MAX, |(i, _)| i),
+            Problem {
+                sheet: self.sheet.to_owned(),
+                row: Some(row.number),
+                column: mapped.map(|(_, h)| h.to_owned()),
+                value: (!cell.is_empty()).then(|| clip_value(&cell.display())),
+                code: issue.code,
+                message_vi: issue.vi,
+                message_en: issue.en,
+                severity,
+            },
+        ));
+    }
+
+    /// Records a problem of the whole row.
+    pub fn report_row(&mut self, row: &GridRow<'_>, issue: Issue, severity: Severity) {
+        if severity == Severity::Error {
+            self.failed = true;
+        }
+        self.row_problems.push((
+            usize::MAX,
+            row_problem(self.sheet, row.number, severity, issue),
+        ));
+    }
+
+    /// Converts `column`'s cell; an empty cell gives `None`, or an error when `required`.
+    pub fn get<T>(
+        &mut self,
+        row: &GridRow<'_>,
+        column: C,
+        required: bool,
+        convert: impl FnOnce(&Cell<'_>, &mut Bufs) -> Converted<T>,
+    ) -> Option<T> {
+        let cell = self.cell(row, column);
+        if cell.is_empty() {
+            if required {
+                let issue = Issue::new(
+                    "REQUIRED_MISSING",
+                    format!("Thiếu {} (bắt buộc)", column.header_vi()),
+                    format!("{} is required", column.header_en()),
+                );
+                self.report(row, column, issue, Severity::Error);
+            }
+            return None;
+        }
+        match convert(cell, &mut self.bufs) {
+            Ok((value, warning)) => {
+                if let Some(w) = warning {
+                    self.report(row, column, w, Severity::Warning);
+                }
+                Some(value)
+            }
+            Err(issue) => {
+                self.report(row, column, issue, Severity::Error);
+                None
+            }
+        }
+    }
+}
+
+/// The issue for a date after `today`.
+pub fn future_date_issue(today: chrono::NaiveDate) -> Issue {
+    Issue::new(
+        "DATE_IN_FUTURE",
+        format!(
+            "Ngày ở sau ngày hôm nay ({}); hãy kiểm tra lại",
+            today.format("%d/%m/%Y")
+        ),
+        format!(
+            "The date is after today ({}); check it",
+            today.format("%d/%m/%Y")
+        ),
+    )
+}
+
+/// The ROW_IGNORED warning of a row that is neither data nor a known non-data row.
+pub fn ignored_row_issue() -> Issue {
+    Issue::new(
+        "ROW_IGNORED",
+        "Dòng không có dữ liệu cần đọc nên bị bỏ qua",
+        "Row without the data this list needs: ignored",
+    )
+}

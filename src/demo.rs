@@ -2,8 +2,10 @@
 //! working system at once. A no-op when any user exists already.
 //!
 //! Loaded now: the reference units (always), departments and communes below several
-//! provinces and ministries (some without a State Treasury account), and one demo user per
-//! role. Later layers add people, cases, payments and statements.
+//! provinces and ministries (some without a State Treasury account), one demo user per role,
+//! and a few hundred synthetic people over several provinces and ministries imported through
+//! the real roster import (so each has a computed entitlement). Later layers add case states,
+//! payments and statements.
 
 use chrono::NaiveDate;
 
@@ -166,4 +168,41 @@ pub fn load(conn: &mut DbConnection) -> anyhow::Result<Option<DemoReport>> {
         }
         Ok::<_, anyhow::Error>(Some(report))
     })
+}
+
+/// Units whose people the demo roster covers: a few provinces and ministries.
+const DEMO_PEOPLE_UNITS: &[&str] = &["79", "01", "48", "52", "31", "BYT", "BNV", "BTC", "BGDDT"];
+
+/// Imports a synthetic roster of `people` people (seeded, so every demo is the same) through
+/// the real import path, as the nation (unit VN).
+pub fn load_people(
+    conn: &mut DbConnection,
+    policy: &crate::domain::policy::PolicySet,
+    people: usize,
+) -> anyhow::Result<crate::services::roster_import::ImportReport> {
+    use crate::import::demo_data::{DemoRosterOptions, demo_roster_bytes};
+    use crate::services::roster_import::{ImportRequest, import_roster};
+    let (bytes, _) = demo_roster_bytes(&DemoRosterOptions {
+        people,
+        seed: 2025,
+        unit_codes: DEMO_PEOPLE_UNITS.iter().map(|c| (*c).to_string()).collect(),
+    })
+    .map_err(|e| anyhow::anyhow!("demo roster: {e}"))?;
+    let request = ImportRequest {
+        file_name: "demo-danh-sach.xlsx".into(),
+        sheet: None,
+        unit_code: NATION_CODE.into(),
+        dry_run: false,
+        accept_valid: true,
+        options: Default::default(),
+    };
+    let report = import_roster(
+        conn,
+        policy,
+        &crate::services::Actor::cli(),
+        &request,
+        &bytes,
+    )
+    .map_err(|e| anyhow::anyhow!("demo import: {e}"))?;
+    Ok(report)
 }

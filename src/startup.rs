@@ -7,6 +7,7 @@ use anyhow::Context as _;
 use crate::auth::SecretKeys;
 use crate::config::Settings;
 use crate::db::{Db, migrate, units};
+use crate::domain::policy::PolicySet;
 use crate::http::AppState;
 
 /// Connects to the database, applies pending migrations and makes sure the reference units
@@ -25,12 +26,8 @@ pub fn prepare_database(settings: &Settings) -> anyhow::Result<Db> {
     Ok(db)
 }
 
-/// The state shared by every request of a server.
-pub fn app_state(settings: Settings, db: Db) -> anyhow::Result<AppState> {
-    let keys = {
-        let mut conn = db.get().context("taking a database connection")?;
-        SecretKeys::load(&settings, &mut conn).context("loading the secret key")?
-    };
+/// Reads the policy tables named by the settings.
+pub fn load_policy(settings: &Settings) -> anyhow::Result<PolicySet> {
     let policy = crate::policy_files::load_dir(&settings.policy_dir).with_context(|| {
         format!(
             "loading policy tables from {} (setting policy_dir)",
@@ -38,6 +35,21 @@ pub fn app_state(settings: Settings, db: Db) -> anyhow::Result<AppState> {
         )
     })?;
     tracing::info!(tables = policy.versions().len(), "policy tables loaded");
+    Ok(policy)
+}
+
+/// The state shared by every request of a server.
+pub fn app_state(settings: Settings, db: Db) -> anyhow::Result<AppState> {
+    let policy = load_policy(&settings)?;
+    app_state_with(settings, db, policy)
+}
+
+/// The state shared by every request of a server, with policy tables already read.
+pub fn app_state_with(settings: Settings, db: Db, policy: PolicySet) -> anyhow::Result<AppState> {
+    let keys = {
+        let mut conn = db.get().context("taking a database connection")?;
+        SecretKeys::load(&settings, &mut conn).context("loading the secret key")?
+    };
     Ok(AppState {
         db,
         policy: Arc::new(policy),

@@ -8,6 +8,9 @@ use clap::Args;
 use super::DbArgs;
 use crate::http::Application;
 
+/// People in the demo data set.
+const DEMO_PEOPLE: usize = 400;
+
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Address to listen on.
@@ -33,12 +36,18 @@ pub fn run(args: ServeArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode>
     let settings = super::settings(overrides)?;
     tracing::info!(database = %settings.database, bind = %settings.bind, "starting");
     let db = crate::startup::prepare_database(&settings)?;
+    let policy = crate::startup::load_policy(&settings)?;
     if args.demo {
         let mut conn = db.get()?;
         match crate::demo::load(&mut conn)? {
             Some(report) => {
                 println!("Demo data loaded: {} units added.", report.units_added);
                 println!("Demo users (shown once; passwords are not stored anywhere readable):");
+                let people = crate::demo::load_people(&mut conn, &policy, DEMO_PEOPLE)?;
+                println!(
+                    "Demo people: {} cases over several provinces and ministries.",
+                    people.rows.created
+                );
                 for user in &report.users {
                     println!(
                         "  {:<14} {:<16} unit {:<4} password {}",
@@ -52,7 +61,7 @@ pub fn run(args: ServeArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode>
             None => println!("Demo data not loaded: the database already has users."),
         }
     }
-    let state = crate::startup::app_state(settings, db)?;
+    let state = crate::startup::app_state_with(settings, db, policy)?;
     actix_web::rt::System::new().block_on(async move {
         let app = Application::build(state)?;
         let addr = app.addr();

@@ -277,3 +277,177 @@ pub fn update_figures(
 pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
     cases::table.count().get_result(conn)
 }
+
+/// A case with its person and unit, if the unit is within the scope.
+pub fn find_in_scope(
+    conn: &mut DbConnection,
+    scope: &super::units::UnitScope,
+    id: i64,
+) -> QueryResult<Option<(CaseRow, PersonRow, super::units::UnitRow)>> {
+    use super::schema::units;
+    let found: Option<(CaseRow, PersonRow, super::units::UnitRow)> = cases::table
+        .inner_join(people::table)
+        .inner_join(units::table)
+        .filter(cases::id.eq(id))
+        .select((
+            CaseRow::as_select(),
+            PersonRow::as_select(),
+            super::units::UnitRow::as_select(),
+        ))
+        .first(conn)
+        .optional()?;
+    Ok(found.filter(|(_, _, unit)| scope.contains_path(&unit.path)))
+}
+
+/// Moves a case to `state` if its version still matches; returns whether it did.
+pub fn set_state(
+    conn: &mut DbConnection,
+    id: i64,
+    expected_version: i32,
+    state: &str,
+    approved_by: Option<Option<i64>>,
+) -> QueryResult<bool> {
+    let at = now();
+    let target = cases::table
+        .find(id)
+        .filter(cases::version.eq(expected_version));
+    let n = match approved_by {
+        Some(by) => diesel::update(target)
+            .set((
+                cases::state.eq(state),
+                cases::version.eq(expected_version + 1),
+                cases::approved_by.eq(by),
+                cases::approved_at.eq(by.map(|_| at)),
+                cases::updated_at.eq(at),
+            ))
+            .execute(conn)?,
+        None => diesel::update(target)
+            .set((
+                cases::state.eq(state),
+                cases::version.eq(expected_version + 1),
+                cases::updated_at.eq(at),
+            ))
+            .execute(conn)?,
+    };
+    Ok(n == 1)
+}
+
+/// A case's history, oldest first.
+pub fn events(conn: &mut DbConnection, case_id: i64) -> QueryResult<Vec<CaseEventRow>> {
+    case_events::table
+        .filter(case_events::case_id.eq(case_id))
+        .order(case_events::id.asc())
+        .select(CaseEventRow::as_select())
+        .load(conn)
+}
+
+/// A history entry as stored.
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = case_events)]
+pub struct CaseEventRow {
+    pub id: i64,
+    pub case_id: i64,
+    pub at: NaiveDateTime,
+    pub actor_user_id: Option<i64>,
+    pub actor: String,
+    pub action: String,
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub reason: Option<String>,
+    pub detail_json: Option<String>,
+    pub request_id: Option<String>,
+}
+
+/// Filters of the case list.
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    pub unit_path: Option<String>,
+    pub state: Option<String>,
+    pub scheme: Option<String>,
+    /// A national id, or part of a name or payment reference.
+    pub text: Option<String>,
+}
+
+/// A row of the case list.
+#[derive(Debug, Clone, Queryable, serde::Serialize)]
+pub struct CaseListRow {
+    pub id: i64,
+    pub state: String,
+    pub version: i32,
+    pub scheme: String,
+    pub band: String,
+    pub entitled_vnd: i64,
+    pub paid_vnd: i64,
+    pub payment_reference: String,
+    pub full_name: String,
+    pub unit_code: String,
+}
+
+/// Lists cases in scope, newest first.
+pub fn list(
+    conn: &mut DbConnection,
+    scope: &super::units::UnitScope,
+    filter: &CaseFilter,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<CaseListRow>, i64)> {
+    use super::schema::units;
+    // The visible units as ids (a few thousand at most), so the case query stays one plain
+    // statement on both backends.
+    let visible: Option<Vec<i64>> = match scope {
+        super::units::UnitScope::All => None,
+        _ => Some(scope.units_query().select(units::id).load(conn)?),
+    };
+    let build = || {
+        let mut q = cases::table
+            .inner_join(people::table)
+            .inner_join(units::table)
+            .into_boxed();
+        if let Some(ids) = &visible {
+            q = q.filter(cases::unit_id.eq_any(ids.clone()));
+        }
+        if let Some(path) = &filter.unit_path {
+            q = q.filter(units::path.like(format!("{path}%")));
+        }
+        if let Some(state) = &filter.state {
+            q = q.filter(cases::state.eq(state.clone()));
+        }
+        if let Some(scheme) = &filter.scheme {
+            q = q.filter(cases::scheme.eq(scheme.clone()));
+        }
+        if let Some(text) = filter
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            let like = format!("%{}%", text.replace(['%', '_'], ""));
+            q = q.filter(
+                people::national_id
+                    .eq(text.to_string())
+                    .or(people::full_name.like(like.clone()))
+                    .or(cases::payment_reference.like(like)),
+            );
+        }
+        q
+    };
+    let total = build().count().get_result(conn)?;
+    let rows = build()
+        .order(cases::id.desc())
+        .limit(limit)
+        .offset(offset)
+        .select((
+            cases::id,
+            cases::state,
+            cases::version,
+            cases::scheme,
+            cases::band,
+            cases::entitled_vnd,
+            cases::paid_vnd,
+            cases::payment_reference,
+            people::full_name,
+            units::code,
+        ))
+        .load(conn)?;
+    Ok((rows, total))
+}

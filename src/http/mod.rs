@@ -3,6 +3,7 @@
 
 pub mod auth_api;
 pub mod authorize;
+pub mod cases_api;
 pub mod entitlements_api;
 pub mod health;
 pub mod imports_api;

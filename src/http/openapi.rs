@@ -5,7 +5,7 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{auth_api, entitlements_api, health, imports_api, progress_api, units_api};
+use super::{auth_api, cases_api, entitlements_api, health, imports_api, progress_api, units_api};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -30,6 +30,12 @@ use super::{auth_api, entitlements_api, health, imports_api, progress_api, units
         imports_api::upload,
         imports_api::get,
         imports_api::errors_xlsx,
+        cases_api::list,
+        cases_api::get,
+        cases_api::approve,
+        cases_api::return_case,
+        cases_api::fund,
+        cases_api::cancel,
         document,
     ),
     components(schemas(crate::error::ErrorEnvelope, crate::error::ErrorBody)),

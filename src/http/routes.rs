@@ -9,7 +9,9 @@ use actix_web::middleware::from_fn;
 use actix_web::{Route, web};
 
 use super::authorize::{ResourceAccess, authorize};
-use super::{auth_api, entitlements_api, health, imports_api, openapi, progress_api, units_api};
+use super::{
+    auth_api, cases_api, entitlements_api, health, imports_api, openapi, progress_api, units_api,
+};
 use crate::domain::access::Permission;
 
 /// Who may call an endpoint.
@@ -30,13 +32,16 @@ pub struct Probe {
     pub unit_param: bool,
     /// `{id}` in the path names an import: the test uses one of its own unit and one of another.
     pub import_param: bool,
+    /// `{id}` in the path names a case: the test uses one of its own unit and one of another.
+    pub case_param: bool,
     /// A query string (may contain `{code}`).
     pub query: Option<&'static str>,
     /// A valid request body, if the endpoint takes one.
     pub body: Option<&'static str>,
     /// The body's content type.
     pub content_type: &'static str,
-    /// The status of a successful call.
+    /// The status of a successful call; 0 for actions whose result depends on the case's
+    /// state (the matrix then checks only that access was granted: not 401, 403 or 404).
     pub success: u16,
 }
 
@@ -45,6 +50,7 @@ impl Probe {
         Probe {
             unit_param: false,
             import_param: false,
+            case_param: false,
             query: None,
             body: None,
             content_type: "application/json",
@@ -54,6 +60,14 @@ impl Probe {
     const fn unit() -> Probe {
         Probe {
             unit_param: true,
+            ..Probe::ok()
+        }
+    }
+    const fn case_action() -> Probe {
+        Probe {
+            case_param: true,
+            body: Some(r#"{"reason":"probe","funding_source":"probe"}"#),
+            success: 0,
             ..Probe::ok()
         }
     }
@@ -223,6 +237,51 @@ pub fn table() -> Vec<RouteSpec> {
                 import_param: true,
                 ..Probe::ok()
             },
+        ),
+        spec(
+            Method::GET,
+            "/api/v1/cases",
+            Requires(Permission::ReadCases),
+            || web::get().to(cases_api::list),
+            Probe::ok(),
+        ),
+        spec(
+            Method::GET,
+            "/api/v1/cases/{id}",
+            Requires(Permission::ReadCases),
+            || web::get().to(cases_api::get),
+            Probe {
+                case_param: true,
+                ..Probe::ok()
+            },
+        ),
+        spec(
+            Method::POST,
+            "/api/v1/cases/{id}/approve",
+            Requires(Permission::ReviewCases),
+            || web::post().to(cases_api::approve),
+            Probe::case_action(),
+        ),
+        spec(
+            Method::POST,
+            "/api/v1/cases/{id}/return",
+            Requires(Permission::ReviewCases),
+            || web::post().to(cases_api::return_case),
+            Probe::case_action(),
+        ),
+        spec(
+            Method::POST,
+            "/api/v1/cases/{id}/fund",
+            Requires(Permission::FundCases),
+            || web::post().to(cases_api::fund),
+            Probe::case_action(),
+        ),
+        spec(
+            Method::POST,
+            "/api/v1/cases/{id}/cancel",
+            Requires(Permission::CancelCases),
+            || web::post().to(cases_api::cancel),
+            Probe::case_action(),
         ),
     ]
 }

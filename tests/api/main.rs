@@ -8,6 +8,7 @@ mod helpers;
 mod auth;
 mod authz_matrix;
 mod calc;
+mod cases;
 mod cli;
 mod health;
 mod import;

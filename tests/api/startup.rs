@@ -111,3 +111,29 @@ async fn demo_loads_once(backend: Backend) {
     assert_eq!(staffpay::db::units::count(&mut conn).unwrap(), units_after);
 }
 both_backends!(demo_loads_once);
+
+async fn demo_people_import_with_entitlements(backend: Backend) {
+    let test_db = TestDb::new(backend);
+    let settings = test_db.settings();
+    let db = staffpay::startup::prepare_database(&settings).unwrap();
+    let policy = staffpay::startup::load_policy(&settings).unwrap();
+    let mut conn = db.get().unwrap();
+    staffpay::demo::load(&mut conn).unwrap();
+    let report = staffpay::demo::load_people(&mut conn, &policy, 150).unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(report.rows.created, 150);
+    let progress = staffpay::services::progress::progress(
+        &mut conn,
+        &staffpay::db::units::UnitScope::All,
+        staffpay::services::progress::GroupBy::Top,
+        chrono::NaiveDate::from_ymd_opt(2025, 10, 1).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(progress.national.people, 150);
+    assert!(progress.national.entitled_vnd > 0);
+    assert!(
+        progress.groups.len() >= 5,
+        "several provinces and ministries"
+    );
+}
+both_backends!(demo_people_import_with_entitlements);

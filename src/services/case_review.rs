@@ -1,0 +1,130 @@
+//! Acting on a case: approve, return, fund, cancel. Each action goes through the domain's
+//! state machine and separation of duties, is refused on a stale version, and records who,
+//! when and why in the case history and the audit trail, in one transaction.
+
+use serde_json::json;
+
+use super::Actor;
+use crate::db::audit::{self, AuditEntry};
+use crate::db::cases::{self, CaseRow, NewCaseEvent};
+use crate::db::{DbConnection, now, transaction};
+use crate::domain::access::{CaseActors, Duty, check_duty};
+use crate::domain::case_state::{CaseAction, CaseState, PaymentFacts, TransitionError, apply};
+use crate::domain::money::Vnd;
+use crate::error::AppError;
+
+/// Applies an action to one case within the actor's scope.
+///
+/// `expected_version` is the version the reviewer read; a different current version is
+/// refused as stale (409), so nobody approves something they have not seen.
+pub fn act(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    case_id: i64,
+    expected_version: Option<i32>,
+    action: CaseAction,
+) -> Result<CaseRow, AppError> {
+    transaction(conn, |conn| {
+        let (case, _, unit) =
+            cases::find_in_scope(conn, &actor.scope, case_id)?.ok_or(AppError::NotFound)?;
+        if let Some(expected) = expected_version.filter(|v| *v != case.version) {
+            return Err(refusal(TransitionError::StaleVersion {
+                expected: expected.into(),
+                actual: case.version.into(),
+            }));
+        }
+        let duty = match action {
+            CaseAction::Approve | CaseAction::Return { .. } => Some(Duty::Approve),
+            CaseAction::RecordPayment { .. } | CaseAction::ReversePayment { .. } => Some(Duty::Pay),
+            _ => None,
+        };
+        if let (Some(duty), Some(user)) = (duty, actor.user_id) {
+            let actors = CaseActors {
+                submitted_by: case.submitted_by,
+                approved_by: case.approved_by,
+            };
+            check_duty(user, duty, actors).map_err(|conflict| AppError::Conflict {
+                code: "separation_of_duties",
+                message_vi: match conflict {
+                    crate::domain::access::DutyConflict::SubmitterApproves => {
+                        "Người gửi danh sách không được duyệt hồ sơ của danh sách đó.".into()
+                    }
+                    crate::domain::access::DutyConflict::ApproverPays => {
+                        "Người duyệt hồ sơ không được ghi nhận chi trả cho hồ sơ đó.".into()
+                    }
+                },
+                message_en: conflict.to_string(),
+            })?;
+        }
+        let state = CaseState::parse(&case.state)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("stored state: {e:?}")))?;
+        let facts = PaymentFacts {
+            entitled: Vnd::new(case.entitled_vnd),
+            paid: Vnd::new(case.paid_vnd),
+            all_payments_matched: false,
+        };
+        let transition = apply(state, &action, facts).map_err(refusal)?;
+        let approved_by = match transition.to {
+            CaseState::Approved if state != CaseState::Approved => Some(actor.user_id),
+            CaseState::Returned | CaseState::Submitted => Some(None),
+            _ => None,
+        };
+        if !cases::set_state(
+            conn,
+            case.id,
+            case.version,
+            transition.to.as_str(),
+            approved_by,
+        )? {
+            return Err(refusal(TransitionError::StaleVersion {
+                expected: case.version.into(),
+                actual: i64::from(case.version) + 1,
+            }));
+        }
+        cases::insert_events(
+            conn,
+            &[NewCaseEvent {
+                case_id: case.id,
+                at: now(),
+                actor_user_id: actor.user_id,
+                actor: actor.label.clone(),
+                action: transition.action.as_str().into(),
+                from_state: Some(transition.from.as_str().into()),
+                to_state: transition.to.as_str().into(),
+                reason: transition.note.clone(),
+                detail_json: None,
+                request_id: actor.request_id.clone(),
+            }],
+        )?;
+        audit::record(
+            conn,
+            AuditEntry {
+                actor_user_id: actor.user_id,
+                actor: actor.label.clone(),
+                action: format!("case.{}", transition.action.as_str()),
+                entity_kind: "case".into(),
+                entity_id: Some(case.id.to_string()),
+                unit_id: Some(unit.id),
+                case_id: Some(case.id),
+                request_id: actor.request_id.clone(),
+                before: Some(json!({"state": transition.from.as_str(), "version": case.version})),
+                after: Some(
+                    json!({"state": transition.to.as_str(), "version": case.version + 1,
+                    "note": transition.note}),
+                ),
+            },
+        )?;
+        let (updated, _, _) =
+            cases::find_in_scope(conn, &actor.scope, case.id)?.ok_or(AppError::NotFound)?;
+        Ok(updated)
+    })
+}
+
+/// A refused transition as a 409 with its stable code and both languages.
+fn refusal(error: TransitionError) -> AppError {
+    AppError::Conflict {
+        code: error.code(),
+        message_vi: error.message_vi(),
+        message_en: error.message_en(),
+    }
+}

@@ -56,6 +56,20 @@ pub fn act(
                 message_en: conflict.to_string(),
             })?;
         }
+        if matches!(
+            action,
+            CaseAction::RecordPayment { .. }
+                | CaseAction::ReversePayment { .. }
+                | CaseAction::Reconcile
+        ) {
+            // Payments carry a ledger entry and statement matching; they are not review
+            // actions. Separation of duties is checked above first, for every caller.
+            return Err(AppError::bad_request(
+                "not_a_review_action",
+                "Chi trả và đối soát được ghi nhận qua chức năng chi trả, không qua duyệt hồ sơ.",
+                "Payments and reconciliation are recorded through payments, not review actions.",
+            ));
+        }
         let state = CaseState::parse(&case.state)
             .map_err(|e| AppError::Internal(anyhow::anyhow!("stored state: {e:?}")))?;
         let facts = PaymentFacts {

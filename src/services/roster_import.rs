@@ -170,9 +170,9 @@ fn problem(
 struct Ready<'a> {
     row: &'a RosterRow,
     unit: UnitTarget,
-    output: CalcOutput,
-    input_json: String,
-    input_hash: String,
+    /// What the case will store (the engine output already serialised: the large output
+    /// structure is dropped as soon as the row is computed).
+    figures: CaseFigures,
 }
 
 #[derive(Clone)]
@@ -401,7 +401,7 @@ pub fn import_roster(
             conn,
             actor,
             import_id,
-            &ready,
+            ready,
             &unit_ids,
             &existing_by_id,
             &mut written,
@@ -584,13 +584,8 @@ fn prepare<'a>(
         }
         let input_json = serde_json::to_string(&input).map_err(anyhow::Error::from)?;
         let input_hash = row_hash(row, &input_json);
-        ready.push(Ready {
-            row,
-            unit,
-            output,
-            input_json,
-            input_hash,
-        });
+        let figures = figures(row, &output, input_json, input_hash)?;
+        ready.push(Ready { row, unit, figures });
     }
     Ok((ready, new_units))
 }
@@ -637,30 +632,30 @@ fn create_units(conn: &mut DbConnection, plans: &[NewUnitPlan]) -> Result<Vec<i6
     Ok(ids)
 }
 
-fn figures(r: &Ready<'_>) -> Result<CaseFigures, ImportError> {
-    let CalcOutput::Computed(c) = &r.output else {
+fn figures(
+    row: &RosterRow,
+    output: &CalcOutput,
+    input_json: String,
+    input_hash: String,
+) -> Result<CaseFigures, ImportError> {
+    let CalcOutput::Computed(c) = output else {
         return Err(ImportError::Other(anyhow::anyhow!(
             "refused row reached the write"
         )));
     };
-    let value = serde_json::to_value(&r.output).map_err(anyhow::Error::from)?;
-    let text = |key: &str| value.get(key).and_then(|v| v.as_str()).map(str::to_string);
     Ok(CaseFigures {
-        scheme: text("scheme").unwrap_or_default(),
-        category: text("category").unwrap_or_default(),
-        band: text("band").unwrap_or_default(),
-        leave_window: text("window"),
-        leave_date: r.row.leave_date,
-        decision_date: r.row.decision_date,
-        salary_exact: text("salary_vnd").unwrap_or_default(),
+        scheme: c.scheme.code().to_string(),
+        category: c.category.code().to_string(),
+        band: c.band.code().to_string(),
+        leave_window: c.window.clone(),
+        leave_date: row.leave_date,
+        decision_date: row.decision_date,
+        salary_exact: c.salary_vnd.clone(),
         entitled_vnd: c.total_vnd,
-        input_json: r.input_json.clone(),
-        result_json: value.to_string(),
-        input_hash: r.input_hash.clone(),
-        policy_versions: value
-            .get("policy_versions")
-            .map(|v| v.to_string())
-            .unwrap_or_default(),
+        input_json,
+        result_json: serde_json::to_string(output).map_err(anyhow::Error::from)?,
+        input_hash,
+        policy_versions: serde_json::to_string(&c.policy_versions).map_err(anyhow::Error::from)?,
     })
 }
 
@@ -681,7 +676,7 @@ fn write_cases(
     conn: &mut DbConnection,
     actor: &Actor,
     import_id: i64,
-    ready: &[Ready<'_>],
+    ready: Vec<Ready<'_>>,
     unit_ids: &[i64],
     existing: &HashMap<String, (cases::PersonRow, Option<cases::CaseRow>)>,
     counts: &mut RowCounts,
@@ -698,7 +693,7 @@ fn write_cases(
     };
     let mut locked = Vec::new();
     let mut new_people = Vec::new();
-    let mut new_rows: Vec<&Ready<'_>> = Vec::new();
+    let mut new_rows: Vec<Ready<'_>> = Vec::new();
     let mut events = Vec::new();
     for r in ready {
         let nid = r.row.national_id.as_str();
@@ -723,10 +718,10 @@ fn write_cases(
                         person.id
                     )));
                 };
-                if case.input_hash == r.input_hash {
+                if case.input_hash == r.figures.input_hash {
                     counts.unchanged += 1;
                 } else if OPEN_STATES.contains(&case.state.as_str()) {
-                    let f = figures(r)?;
+                    let f = &r.figures;
                     cases::update_person(
                         conn,
                         person.id,
@@ -787,8 +782,8 @@ fn write_cases(
         .into_iter()
         .collect();
     let mut new_cases = Vec::with_capacity(new_rows.len());
-    for (seq, r) in new_rows.iter().enumerate() {
-        let f = figures(r)?;
+    for (seq, r) in new_rows.into_iter().enumerate() {
+        let f = r.figures;
         let person_id = *person_ids
             .get(r.row.national_id.as_str())
             .ok_or_else(|| anyhow::anyhow!("person id missing after insert"))?;

@@ -226,3 +226,57 @@ async fn concurrent_approvals_exactly_one_wins(backend: Backend) {
     );
 }
 both_backends!(concurrent_approvals_exactly_one_wins);
+
+async fn the_approver_cannot_record_payments(backend: Backend) {
+    use staffpay::domain::case_state::CaseAction;
+    use staffpay::domain::money::Vnd;
+    use staffpay::services::Actor;
+    let app = TestApp::spawn(backend).await;
+    let admin = app.user("adm2", Role::Admin, &[], PW);
+    let reviewer = app.user("rev9", Role::MohaReviewer, &["VN"], PW);
+    let (admin_token, _) = app.token(admin, TimeDelta::hours(1));
+    let (rev_token, _) = app.token(reviewer, TimeDelta::hours(1));
+    let mut resp = app
+        .client
+        .post(format!("{}/api/v1/imports?unit=79", app.base))
+        .insert_header(("authorization", format!("Bearer {admin_token}")))
+        .insert_header(("content-type", "multipart/form-data; boundary=B"))
+        .send_body(multipart(CSV))
+        .await
+        .unwrap();
+    let _: serde_json::Value = resp.json().await.unwrap();
+    let list = app.get("/api/v1/cases", Some(&rev_token)).await;
+    let id = list.body["items"][0]["id"].as_i64().unwrap();
+    let reply = app
+        .call(
+            "POST",
+            &format!("/api/v1/cases/{id}/approve"),
+            Some(&rev_token),
+            Some("{}"),
+        )
+        .await;
+    assert_eq!(reply.status, 200);
+    let actor = Actor {
+        user_id: Some(reviewer),
+        label: "rev9".into(),
+        scope: staffpay::db::units::UnitScope::All,
+        request_id: None,
+    };
+    let mut conn = app.db.get().unwrap();
+    let err = staffpay::services::case_review::act(
+        &mut conn,
+        &actor,
+        id,
+        None,
+        CaseAction::RecordPayment {
+            amount: Vnd::new(1_000),
+        },
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("conflict"), "{err}");
+    assert!(
+        format!("{err:?}").contains("separation_of_duties"),
+        "the approver is refused before anything else: {err:?}"
+    );
+}
+both_backends!(the_approver_cannot_record_payments);

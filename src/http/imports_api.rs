@@ -163,6 +163,21 @@ async fn only_unit(state: &web::Data<AppState>, caller: &Caller) -> Result<Strin
     }
 }
 
+/// An import and its submitting unit, if that unit is within the scope (else 404).
+fn import_in_scope(
+    conn: &mut crate::db::DbConnection,
+    scope: &units::UnitScope,
+    id: i64,
+) -> Result<(ImportRow, units::UnitRow), AppError> {
+    let import = imports::find(conn, id)?.ok_or(AppError::NotFound)?;
+    let unit = units::find(conn, import.unit_id)?.ok_or(AppError::NotFound)?;
+    if scope.contains_path(&unit.path) {
+        Ok((import, unit))
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
 /// An import and its problems.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ImportView {
@@ -188,11 +203,7 @@ pub async fn get(
     let view = state
         .db
         .run(move |conn| {
-            let import = imports::find(conn, id)?.ok_or(AppError::NotFound)?;
-            let unit = units::find(conn, import.unit_id)?.ok_or(AppError::NotFound)?;
-            if !scope.contains_path(&unit.path) {
-                return Err(AppError::NotFound);
-            }
+            let (import, unit) = import_in_scope(conn, &scope, id)?;
             let problems = imports::problems(conn, id, 10_000)?
                 .into_iter()
                 .map(|p| {
@@ -245,11 +256,7 @@ pub async fn errors_xlsx(
     let (file_name, content_type, bytes) = state
         .db
         .run(move |conn| {
-            let import = imports::find(conn, id)?.ok_or(AppError::NotFound)?;
-            let unit = units::find(conn, import.unit_id)?.ok_or(AppError::NotFound)?;
-            if !scope.contains_path(&unit.path) {
-                return Err(AppError::NotFound);
-            }
+            let (import, _) = import_in_scope(conn, &scope, id)?;
             let (_, content_type, bytes) = imports::file(conn, id)?.ok_or(AppError::NotFound)?;
             Ok((import.file_name, content_type, bytes))
         })

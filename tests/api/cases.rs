@@ -10,10 +10,6 @@ use crate::helpers::{Backend, TestApp};
 const PW: &str = "a long enough password";
 const CSV: &str = "Họ và tên,Số định danh cá nhân,Ngày sinh,Giới tính,Đối tượng,Hình thức nghỉ,Hệ số lương,Hệ số phụ cấp chức vụ,Phụ cấp công vụ (%),Thời gian đóng BHXH (tháng),Ngày hiệu lực quyết định sắp xếp,Ngày nghỉ\nNguyễn Văn An,079066001234,15/01/1966,Nam,\"Cán bộ, công chức\",Nghỉ hưu trước tuổi,4.65,0.6,25,264,01/03/2025,01/05/2025\nTrần Thị Bình,079185004321,01/06/1985,Nữ,\"Cán bộ, công chức\",Thôi việc,3.66,0,25,180,01/03/2025,01/06/2025\n";
 
-fn multipart(content: &str) -> Vec<u8> {
-    format!("--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"r.csv\"\r\nContent-Type: text/csv\r\n\r\n{content}\r\n--B--\r\n").into_bytes()
-}
-
 async fn review_flow(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let submitter = app.user("sub", Role::Admin, &[], PW);
@@ -24,16 +20,7 @@ async fn review_flow(backend: Backend) {
     let (mof_token, _) = app.token(officer, TimeDelta::hours(1));
 
     // The admin submits the roster for HCMC through the API (so the cases record who).
-    let mut resp = app
-        .client
-        .post(format!("{}/api/v1/imports?unit=79", app.base))
-        .insert_header(("authorization", format!("Bearer {sub_token}")))
-        .insert_header(("content-type", "multipart/form-data; boundary=B"))
-        .send_body(multipart(CSV))
-        .await
-        .unwrap();
-    assert_eq!(resp.status().as_u16(), 200);
-    let report: serde_json::Value = resp.json().await.unwrap();
+    let report = app.upload_roster(&sub_token, "79", CSV).await;
     assert_eq!(report["rows"]["created"], 2, "{report}");
 
     let list = app
@@ -192,16 +179,7 @@ async fn concurrent_approvals_exactly_one_wins(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let admin = app.user("adm", Role::Admin, &[], PW);
     let (admin_token, _) = app.token(admin, TimeDelta::hours(1));
-    let mut resp = app
-        .client
-        .post(format!("{}/api/v1/imports?unit=79", app.base))
-        .insert_header(("authorization", format!("Bearer {admin_token}")))
-        .insert_header(("content-type", "multipart/form-data; boundary=B"))
-        .send_body(multipart(CSV))
-        .await
-        .unwrap();
-    assert_eq!(resp.status().as_u16(), 200);
-    let _: serde_json::Value = resp.json().await.unwrap();
+    app.upload_roster(&admin_token, "79", CSV).await;
     let list = app.get("/api/v1/cases", Some(&admin_token)).await;
     let id = list.body["items"][0]["id"].as_i64().unwrap();
     let version = list.body["items"][0]["version"].as_i64().unwrap();
@@ -236,15 +214,7 @@ async fn the_approver_cannot_record_payments(backend: Backend) {
     let reviewer = app.user("rev9", Role::MohaReviewer, &["VN"], PW);
     let (admin_token, _) = app.token(admin, TimeDelta::hours(1));
     let (rev_token, _) = app.token(reviewer, TimeDelta::hours(1));
-    let mut resp = app
-        .client
-        .post(format!("{}/api/v1/imports?unit=79", app.base))
-        .insert_header(("authorization", format!("Bearer {admin_token}")))
-        .insert_header(("content-type", "multipart/form-data; boundary=B"))
-        .send_body(multipart(CSV))
-        .await
-        .unwrap();
-    let _: serde_json::Value = resp.json().await.unwrap();
+    app.upload_roster(&admin_token, "79", CSV).await;
     let list = app.get("/api/v1/cases", Some(&rev_token)).await;
     let id = list.body["items"][0]["id"].as_i64().unwrap();
     let reply = app

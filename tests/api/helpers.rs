@@ -235,6 +235,23 @@ impl TestApp {
         self.call("GET", path, token, None).await
     }
 
+    /// Uploads a roster (CSV text) for `unit` as the token's user; returns the import report.
+    pub async fn upload_roster(&self, token: &str, unit: &str, csv: &str) -> Value {
+        let body = format!(
+            "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"r.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--B--\r\n"
+        );
+        let mut resp = self
+            .client
+            .post(format!("{}/api/v1/imports?unit={unit}", self.base))
+            .insert_header(("authorization", format!("Bearer {token}")))
+            .insert_header(("content-type", "multipart/form-data; boundary=B"))
+            .send_body(body)
+            .await
+            .unwrap();
+        assert_eq!(resp.status().as_u16(), 200);
+        resp.json().await.unwrap()
+    }
+
     /// Creates a user with a password and returns their id.
     pub fn user(&self, username: &str, role: Role, unit_codes: &[&str], password: &str) -> i64 {
         let mut conn = self.db.get().unwrap();

@@ -736,7 +736,7 @@ fn write_cases(
                         case.id,
                         case.version,
                         "submitted",
-                        &f,
+                        f,
                         &provenance(r.row),
                     )?;
                     if !ok {

@@ -55,10 +55,11 @@ fn import_into(url: &str, policy: &staffpay::domain::policy::PolicySet, bytes: &
         &report.errors[..report.errors.len().min(3)]
     );
     println!(
-        "  outcome {:?}: {} created in {took:.2} s ({:.0} rows/s)",
+        "  outcome {:?}: {} created in {took:.2} s ({:.0} rows/s); phases (ms): {:?}",
         report.outcome,
         report.rows.created,
-        f64::from(report.rows.created) / took
+        f64::from(report.rows.created) / took,
+        report.timings_ms
     );
     took
 }

@@ -451,3 +451,31 @@ pub fn list(
         .load(conn)?;
     Ok((rows, total))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_batch_inserts_are_one_statement() {
+        let at = chrono::NaiveDate::from_ymd_opt(2025, 1, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap();
+        let person = |id: &str| NewPerson {
+            national_id: id.into(),
+            full_name: "A".into(),
+            date_of_birth: "1966".into(),
+            sex: "male".into(),
+            bank_account: None,
+            bank_name: None,
+            created_at: at,
+            updated_at: at,
+        };
+        let rows = [person("1"), person("2"), person("3")];
+        let insert = diesel::insert_into(people::table).values(&rows[..]);
+        let sql = diesel::debug_query::<diesel::sqlite::Sqlite, _>(&insert).to_string();
+        assert!(!sql.contains("BEGIN"), "row by row: {sql}");
+        assert_eq!(sql.matches("INSERT").count(), 1, "{sql}");
+    }
+}

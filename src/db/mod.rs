@@ -45,7 +45,8 @@ pub struct Manager {
 
 /// Statements run on every new SQLite connection.
 const SQLITE_PRAGMAS: &str = "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
-     PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;";
+     PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; \
+     PRAGMA temp_store = MEMORY;";
 
 impl Manager {
     pub fn new(url: DatabaseUrl) -> Self {

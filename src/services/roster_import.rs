@@ -106,6 +106,19 @@ impl From<&Problem> for ProblemOut {
     }
 }
 
+/// Phase durations of an import, in milliseconds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Timings {
+    pub read: u64,
+    pub compute: u64,
+    pub lookup: u64,
+    pub write: u64,
+}
+
+fn ms(since: std::time::Instant) -> u64 {
+    u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
+}
+
 /// The result of an import, as `staffpay import --json` prints it.
 #[derive(Debug, Clone, Serialize)]
 pub struct ImportReport {
@@ -116,6 +129,9 @@ pub struct ImportReport {
     pub rows: RowCounts,
     pub errors: Vec<ProblemOut>,
     pub warnings: Vec<ProblemOut>,
+    /// Milliseconds spent in each phase (read + validate, compute, look up existing people,
+    /// write), for operators and benchmarks.
+    pub timings_ms: Timings,
     /// The upload with its problems marked ("Lỗi / Errors"), when there were errors.
     #[serde(skip)]
     pub error_workbook: Option<Vec<u8>>,
@@ -207,6 +223,8 @@ pub fn import_roster(
     let mut options = request.options.clone();
     options.sheet = request.sheet.clone();
 
+    let mut timings = Timings::default();
+    let phase = std::time::Instant::now();
     let roster = match read_roster(&request.file_name, bytes, &options) {
         Ok(roster) => roster,
         Err(error) => {
@@ -228,6 +246,7 @@ pub fn import_roster(
                 rows: RowCounts::default(),
                 errors: vec![file_problem],
                 warnings: Vec::new(),
+                timings_ms: Timings::default(),
                 error_workbook: None,
             };
             if !request.dry_run {
@@ -276,6 +295,7 @@ pub fn import_roster(
                     previous.id
                 ),
             }],
+            timings_ms: Timings::default(),
             error_workbook: None,
         };
         let id = record_only(conn, actor, request, &submitting, &report, started_at)?;
@@ -286,7 +306,11 @@ pub fn import_roster(
     }
 
     let mut problems = roster.problems.clone();
+    timings.read = ms(phase);
+    let phase = std::time::Instant::now();
     let (ready, new_units) = prepare(conn, policy, &roster, &submitting, &mut problems)?;
+    timings.compute = ms(phase);
+    let phase = std::time::Instant::now();
 
     // People already imported by a unit outside the submitting unit's subtree.
     let ids: Vec<String> = ready
@@ -353,6 +377,7 @@ pub fn import_roster(
             .filter(|p| p.severity == Severity::Warning)
             .map(ProblemOut::from)
             .collect(),
+        timings_ms: Timings::default(),
         error_workbook: None,
     };
     let workbook = if has_errors {
@@ -368,8 +393,10 @@ pub fn import_roster(
     };
 
     if request.dry_run {
+        timings.lookup = ms(phase);
         return Ok(ImportReport {
             error_workbook: workbook,
+            timings_ms: timings,
             ..make_report(Outcome::DryRun, counts, None, &problems)
         });
     }
@@ -392,6 +419,8 @@ pub fn import_roster(
         Outcome::Imported
     };
 
+    timings.lookup = ms(phase);
+    let phase = std::time::Instant::now();
     let (import_id, written, locked) = transaction(conn, |conn| -> Result<_, ImportError> {
         let report = make_report(outcome, counts, None, &problems);
         let import_id = record_only(conn, actor, request, &submitting, &report, started_at)?;
@@ -438,8 +467,10 @@ pub fn import_roster(
     })?;
     counts = written;
     problems.extend(locked);
+    timings.write = ms(phase);
     Ok(ImportReport {
         error_workbook: workbook,
+        timings_ms: timings,
         ..make_report(outcome, counts, Some(import_id), &problems)
     })
 }

@@ -3,7 +3,7 @@
 //! row at its own row number, with a last column "Lỗi / Errors" listing the row's problems in
 //! Vietnamese and English, the bad cells filled red (warnings yellow) with a note carrying the
 //! message, and a first sheet summarising the counts. The sender fixes the cells and uploads
-//! the same file again (the added column then only draws a `COLUMN_UNKNOWN` warning).
+//! the same file again (the added column is recognised and ignored).
 //!
 //! [`ParsedRoster`] does not keep the cells, so the upload is read again
 //! ([`error_workbook_from_upload`]) or the caller hands over the [`Grid`] it still holds

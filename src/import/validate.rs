@@ -134,7 +134,13 @@ fn header_problems(grid: &Grid<'_>, layout: &HeaderLayout) -> Vec<Problem> {
         message_en: issue.en,
         severity: Severity::Warning,
     };
-    for u in &layout.unknown {
+    // The column an error workbook adds is expected in a corrected re-upload: no warning.
+    let errors_column = crate::domain::text::fold_key(super::error_workbook::ERRORS_HEADER);
+    for u in layout
+        .unknown
+        .iter()
+        .filter(|u| crate::domain::text::fold_key(&u.header) != errors_column)
+    {
         out.push(located(
             &u.header,
             Issue::new(

@@ -206,6 +206,17 @@ pub fn check_required<C: ColumnSet>(
 
 /// Warnings about unknown and repeated columns, as for rosters.
 pub fn header_problems<C: ColumnSet>(sheet: &str, layout: &HeaderLayout<C>) -> Vec<Problem> {
+    column_warnings(sheet, layout, |c| (c.header_vi(), c.header_en()))
+}
+
+/// Warnings about unknown and repeated columns of any column set, `names` giving a column's
+/// Vietnamese and English headers. The "Lỗi / Errors" column that an error workbook adds is
+/// expected in a corrected re-upload and draws no warning.
+pub fn column_warnings<C: HeaderColumn>(
+    sheet: &str,
+    layout: &HeaderLayout<C>,
+    names: impl Fn(C) -> (&'static str, &'static str),
+) -> Vec<Problem> {
     let located = |header: &str, issue: Issue| Problem {
         sheet: sheet.to_owned(),
         row: Some(layout.last_row),
@@ -216,8 +227,13 @@ pub fn header_problems<C: ColumnSet>(sheet: &str, layout: &HeaderLayout<C>) -> V
         message_en: issue.en,
         severity: Severity::Warning,
     };
+    let errors_column = fold_key(super::error_workbook::ERRORS_HEADER);
     let mut out = Vec::new();
-    for u in &layout.unknown {
+    for u in layout
+        .unknown
+        .iter()
+        .filter(|u| fold_key(&u.header) != errors_column)
+    {
         out.push(located(
             &u.header,
             Issue::new(
@@ -228,18 +244,13 @@ pub fn header_problems<C: ColumnSet>(sheet: &str, layout: &HeaderLayout<C>) -> V
         ));
     }
     for d in &layout.duplicates {
+        let (vi, en) = names(d.column);
         out.push(located(
             &d.header,
             Issue::new(
                 "COLUMN_DUPLICATE",
-                format!(
-                    "Cột trùng với cột \"{}\" đã có; chỉ dùng cột đầu tiên",
-                    d.column.header_vi()
-                ),
-                format!(
-                    "Duplicates the column \"{}\"; only the first one is used",
-                    d.column.header_en()
-                ),
+                format!("Cột trùng với cột \"{vi}\" đã có; chỉ dùng cột đầu tiên"),
+                format!("Duplicates the column \"{en}\"; only the first one is used"),
             ),
         ));
     }

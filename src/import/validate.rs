@@ -12,6 +12,7 @@ use super::grid::{Grid, GridRow};
 use super::header::{self, HeaderLayout, RowKind};
 use super::problem::{Problem, Severity, clip_value};
 use super::roster::{AllowancesPct, ParsedRoster, RosterRow, SalaryFields};
+use super::tabular::{column_warnings, row_problem};
 use super::vocab::{Article, Category, Rank, Scheme};
 use crate::domain::national_id::{NationalId, NationalIdError};
 
@@ -27,7 +28,7 @@ pub fn build(
     sha256: String,
 ) -> Result<ParsedRoster, ReadError> {
     check_required(&layout)?;
-    let mut problems = header_problems(grid, &layout);
+    let mut problems = column_warnings(&grid.sheet, &layout, |c| (c.header_vi(), c.header_en()));
     let mut index: ColumnIndex<'_> = vec![None; Column::ALL.len()];
     for m in &layout.columns {
         if let Some(slot) = index.get_mut(m.column.index()) {
@@ -120,66 +121,6 @@ fn check_required(layout: &HeaderLayout) -> Result<(), ReadError> {
         missing_vi: missing.iter().map(|c| c.header_vi()).collect(),
         missing_en: missing.iter().map(|c| c.header_en()).collect(),
     })
-}
-
-fn header_problems(grid: &Grid<'_>, layout: &HeaderLayout) -> Vec<Problem> {
-    let mut out = Vec::new();
-    let located = |header: &str, issue: Issue| Problem {
-        sheet: grid.sheet.clone(),
-        row: Some(layout.last_row),
-        column: Some(header.to_owned()),
-        value: Some(clip_value(header)),
-        code: issue.code,
-        message_vi: issue.vi,
-        message_en: issue.en,
-        severity: Severity::Warning,
-    };
-    // The column an error workbook adds is expected in a corrected re-upload: no warning.
-    let errors_column = crate::domain::text::fold_key(super::error_workbook::ERRORS_HEADER);
-    for u in layout
-        .unknown
-        .iter()
-        .filter(|u| crate::domain::text::fold_key(&u.header) != errors_column)
-    {
-        out.push(located(
-            &u.header,
-            Issue::new(
-                "COLUMN_UNKNOWN",
-                "Cột không thuộc mẫu nên bị bỏ qua",
-                "Column not in the template: ignored",
-            ),
-        ));
-    }
-    for d in &layout.duplicates {
-        out.push(located(
-            &d.header,
-            Issue::new(
-                "COLUMN_DUPLICATE",
-                format!(
-                    "Cột trùng với cột \"{}\" đã có; chỉ dùng cột đầu tiên",
-                    d.column.header_vi()
-                ),
-                format!(
-                    "Duplicates the column \"{}\"; only the first one is used",
-                    d.column.header_en()
-                ),
-            ),
-        ));
-    }
-    out
-}
-
-fn row_problem(sheet: &str, row: u32, severity: Severity, issue: Issue) -> Problem {
-    Problem {
-        sheet: sheet.to_owned(),
-        row: Some(row),
-        column: None,
-        value: None,
-        code: issue.code,
-        message_vi: issue.vi,
-        message_en: issue.en,
-        severity,
-    }
 }
 
 /// The same national id on two rows: both rows are rejected, each naming the other.

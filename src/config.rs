@@ -188,6 +188,8 @@ struct FileSettings {
     db_connect_timeout_secs: Option<u64>,
     max_upload_bytes: Option<u64>,
     max_rows: Option<usize>,
+    match_name_threshold: Option<f64>,
+    match_date_window_days: Option<u32>,
 }
 
 /// The resolved configuration of one process.
@@ -214,6 +216,9 @@ pub struct Settings {
     pub max_upload_bytes: u64,
     /// Largest accepted number of data rows in one sheet.
     pub max_rows: usize,
+    /// Statement matching without a reference: the lowest name similarity (0–1, Jaro–Winkler
+    /// over folded tokens) and the most days between payment and line.
+    pub matching: crate::domain::matching::MatchSettings,
 }
 
 impl Settings {
@@ -271,6 +276,26 @@ impl Settings {
         let max_upload_bytes = file.max_upload_bytes.unwrap_or(32 * 1024 * 1024);
         let max_rows = file.max_rows.unwrap_or(500_000);
 
+        let defaults = crate::domain::matching::MatchSettings::default();
+        let name_threshold = file
+            .match_name_threshold
+            .unwrap_or(defaults.name_threshold);
+        if !(0.5..=1.0).contains(&name_threshold) {
+            return Err(ConfigError::new(
+                "match_name_threshold",
+                "must be between 0.5 and 1.0",
+            ));
+        }
+        let date_window_days = file
+            .match_date_window_days
+            .unwrap_or(defaults.date_window_days);
+        if date_window_days > 90 {
+            return Err(ConfigError::new(
+                "match_date_window_days",
+                "must be at most 90",
+            ));
+        }
+
         Ok(Settings {
             bind,
             database,
@@ -288,6 +313,10 @@ impl Settings {
                 .unwrap_or_else(|| PathBuf::from("reports")),
             max_upload_bytes,
             max_rows,
+            matching: crate::domain::matching::MatchSettings {
+                name_threshold,
+                date_window_days,
+            },
         })
     }
 }

@@ -69,6 +69,14 @@ pub enum AppError {
         message_vi: String,
         message_en: String,
     },
+    /// A 409 with per-item results in `details` (e.g. a bulk action refused by some cases).
+    #[error("refused: {message_en}")]
+    Refused {
+        code: &'static str,
+        message_vi: String,
+        message_en: String,
+        details: serde_json::Value,
+    },
     #[error("too many attempts")]
     TooManyRequests { retry_after_secs: u64 },
     #[error("request too large")]
@@ -98,7 +106,7 @@ impl AppError {
         }
     }
 
-    fn body(&self) -> ErrorBody {
+    pub fn body(&self) -> ErrorBody {
         let (code, vi, en, details): (&'static str, String, String, Option<serde_json::Value>) =
             match self {
                 AppError::NotFound => (
@@ -129,6 +137,17 @@ impl AppError {
                     message_vi,
                     message_en,
                 } => (code, message_vi.clone(), message_en.clone(), None),
+                AppError::Refused {
+                    code,
+                    message_vi,
+                    message_en,
+                    details,
+                } => (
+                    code,
+                    message_vi.clone(),
+                    message_en.clone(),
+                    Some(details.clone()),
+                ),
                 AppError::Validation(problems) => (
                     "validation_failed",
                     "Dữ liệu gửi lên không hợp lệ.".into(),
@@ -180,7 +199,7 @@ impl ResponseError for AppError {
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::Conflict { .. } | AppError::Refused { .. } => StatusCode::CONFLICT,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,

@@ -94,7 +94,7 @@ pub fn run(args: ImportArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode
     Ok(ExitCode::from(report.exit_code()))
 }
 
-fn print_summary(r: &ImportReport) {
+pub(crate) fn print_summary(r: &ImportReport) {
     let c = &r.rows;
     println!(
         "{}: {} (import {})",

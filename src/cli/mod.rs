@@ -3,6 +3,7 @@
 mod calc;
 mod generate;
 mod import;
+mod ledger;
 mod progress;
 mod serve;
 mod users;
@@ -65,6 +66,12 @@ enum Command {
     Template(generate::TemplateArgs),
     /// Write a realistic synthetic roster in the official layout (same seed, same file).
     DemoData(generate::DemoDataArgs),
+    /// Payment lists: `payments import FILE`.
+    Payments(ledger::PaymentsArgs),
+    /// State Treasury / bank statements: `statements import FILE` (then reconciles).
+    Statements(ledger::PaymentsArgs),
+    /// Every open flag, with its unit, age and what to do.
+    Flags(ledger::FlagsArgs),
     /// Compute entitlements for JSON Lines on standard input (no database).
     Calc(calc::CalcArgs),
 }
@@ -98,6 +105,9 @@ pub fn run() -> ExitCode {
         Command::DemoData(args) => generate::demo_data(args),
         Command::Import(args) => import::run(args, cli.config),
         Command::Progress(args) => progress::run(args, cli.config),
+        Command::Payments(args) => ledger::run(args, ledger::Ledger::Payments, cli.config),
+        Command::Statements(args) => ledger::run(args, ledger::Ledger::Statement, cli.config),
+        Command::Flags(args) => ledger::flags(args, cli.config),
     };
     match result {
         Ok(code) => code,

@@ -40,7 +40,7 @@ pub fn run(args: ProgressArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCo
         GroupArg::Province => GroupBy::Province,
         GroupArg::Unit => GroupBy::Unit,
     };
-    let today = chrono::Utc::now().date_naive();
+    let today = crate::db::today_vn();
     let report = progress(&mut conn, &UnitScope::All, group_by, today)?;
     if args.json {
         println!("{}", serde_json::to_string(&report)?);

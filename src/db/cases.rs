@@ -73,6 +73,9 @@ pub struct CaseRow {
     pub approved_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub funding_source: Option<String>,
+    pub entitlement_set_at: Option<NaiveDateTime>,
+    pub last_payment_on: Option<NaiveDate>,
 }
 
 /// The computed part of a case, written on creation and on every recomputation.
@@ -129,6 +132,7 @@ pub struct NewCase {
     pub submitted_by: Option<i64>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub entitlement_set_at: Option<NaiveDateTime>,
 }
 
 /// A history entry.
@@ -268,6 +272,7 @@ pub fn update_figures(
         cases::source_row.eq(source.source_row),
         cases::submitted_by.eq(source.submitted_by),
         cases::updated_at.eq(now()),
+        cases::entitlement_set_at.eq(Some(now())),
     ))
     .execute(conn)?;
     Ok(n == 1)
@@ -332,6 +337,142 @@ pub fn set_state(
     Ok(n == 1)
 }
 
+/// The id of the case with this payment reference.
+pub fn id_by_reference(conn: &mut DbConnection, reference: &str) -> QueryResult<Option<i64>> {
+    cases::table
+        .filter(cases::payment_reference.eq(reference))
+        .select(cases::id)
+        .first(conn)
+        .optional()
+}
+
+/// Takes the write lock on a case row before reading it (PostgreSQL row lock; on SQLite the
+/// write transaction's lock), so that two requests on one case are serialised and the second
+/// reads what the first wrote. Returns whether the case exists.
+pub fn lock(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
+    let n = diesel::update(cases::table.find(id))
+        .set(cases::version.eq(cases::version))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Records a payment's effect on a case: its new state, total paid and latest payment day.
+/// Only when the version still matches; returns whether it did.
+pub fn set_paid(
+    conn: &mut DbConnection,
+    id: i64,
+    expected_version: i32,
+    state: &str,
+    paid_vnd: i64,
+    last_payment_on: Option<NaiveDate>,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        cases::table
+            .find(id)
+            .filter(cases::version.eq(expected_version)),
+    )
+    .set((
+        cases::state.eq(state),
+        cases::version.eq(expected_version + 1),
+        cases::paid_vnd.eq(paid_vnd),
+        cases::last_payment_on.eq(last_payment_on),
+        cases::updated_at.eq(now()),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Records the funding source of a case.
+pub fn set_funding_source(conn: &mut DbConnection, id: i64, source: &str) -> QueryResult<()> {
+    diesel::update(cases::table.find(id))
+        .set(cases::funding_source.eq(source))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A stored marker that flags are aged from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marker {
+    EntitlementChanged,
+    Disputed,
+    DuplicatePayment,
+}
+
+/// Makes sure every case of `ids` has a markers row.
+fn ensure_markers(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<()> {
+    use super::schema::case_markers;
+    let rows: Vec<_> = ids.iter().map(|id| case_markers::case_id.eq(*id)).collect();
+    for chunk in rows.chunks(CHUNK) {
+        match conn {
+            DbConnection::Sqlite(c) => diesel::insert_into(case_markers::table)
+                .values(chunk)
+                .on_conflict_do_nothing()
+                .execute(c)?,
+            DbConnection::Postgresql(c) => diesel::insert_into(case_markers::table)
+                .values(chunk)
+                .on_conflict_do_nothing()
+                .execute(c)?,
+        };
+    }
+    Ok(())
+}
+
+/// Sets (`Some(day)`, keeping an earlier day already set) or clears (`None`) a marker on cases.
+pub fn set_marker(
+    conn: &mut DbConnection,
+    ids: &[i64],
+    marker: Marker,
+    on: Option<NaiveDate>,
+) -> QueryResult<()> {
+    use super::schema::case_markers as m;
+    if ids.is_empty() {
+        return Ok(());
+    }
+    if on.is_some() {
+        ensure_markers(conn, ids)?;
+    }
+    for chunk in ids.chunks(CHUNK * 5) {
+        let target = m::table.filter(m::case_id.eq_any(chunk));
+        macro_rules! set {
+            ($col:expr) => {
+                match on {
+                    Some(day) => diesel::update(target.filter($col.is_null()))
+                        .set($col.eq(day))
+                        .execute(conn)?,
+                    None => diesel::update(target)
+                        .set($col.eq(None::<NaiveDate>))
+                        .execute(conn)?,
+                }
+            };
+        }
+        match marker {
+            Marker::EntitlementChanged => set!(m::entitlement_changed_on),
+            Marker::Disputed => set!(m::disputed_on),
+            Marker::DuplicatePayment => set!(m::duplicate_payment_on),
+        };
+    }
+    Ok(())
+}
+
+/// Records (or, with `None`, clears) the entitlement a recomputation proposes for an approved
+/// case, raising (or clearing) its `entitlement_changed` marker.
+pub fn set_pending_entitlement(
+    conn: &mut DbConnection,
+    id: i64,
+    pending: Option<i64>,
+    on: NaiveDate,
+) -> QueryResult<()> {
+    use super::schema::case_markers as m;
+    ensure_markers(conn, &[id])?;
+    diesel::update(m::table.find(id))
+        .set((
+            m::pending_entitled_vnd.eq(pending),
+            m::entitlement_changed_on.eq(pending.map(|_| on)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// A case's history, oldest first.
 pub fn events(conn: &mut DbConnection, case_id: i64) -> QueryResult<Vec<CaseEventRow>> {
     case_events::table
@@ -366,6 +507,8 @@ pub struct CaseFilter {
     pub scheme: Option<String>,
     /// A national id, or part of a name or payment reference.
     pub text: Option<String>,
+    /// Only these cases (at most a page of ids; larger selections page in the caller).
+    pub ids: Option<Vec<i64>>,
 }
 
 /// A row of the case list.
@@ -383,27 +526,18 @@ pub struct CaseListRow {
     pub unit_code: String,
 }
 
-/// Lists cases in scope, newest first.
-pub fn list(
-    conn: &mut DbConnection,
-    scope: &super::units::UnitScope,
-    filter: &CaseFilter,
-    limit: i64,
-    offset: i64,
-) -> QueryResult<(Vec<CaseListRow>, i64)> {
-    use super::schema::units;
-    // The visible units as ids (a few thousand at most), so the case query stays one plain
-    // statement on both backends.
-    let visible: Option<Vec<i64>> = match scope {
-        super::units::UnitScope::All => None,
-        _ => Some(scope.units_query().select(units::id).load(conn)?),
-    };
-    let build = || {
+/// The cases within `visible` units (every unit when `None`) that pass `filter`: a boxed
+/// query over cases ⋈ people ⋈ units (a macro, as the boxed type is not nameable simply).
+macro_rules! filtered {
+    ($visible:expr, $filter:expr) => {{
+        use super::schema::units;
+        let visible: &Option<Vec<i64>> = $visible;
+        let filter: &CaseFilter = $filter;
         let mut q = cases::table
             .inner_join(people::table)
             .inner_join(units::table)
             .into_boxed();
-        if let Some(ids) = &visible {
+        if let Some(ids) = visible {
             q = q.filter(cases::unit_id.eq_any(ids.clone()));
         }
         if let Some(path) = &filter.unit_path {
@@ -414,6 +548,9 @@ pub fn list(
         }
         if let Some(scheme) = &filter.scheme {
             q = q.filter(cases::scheme.eq(scheme.clone()));
+        }
+        if let Some(ids) = &filter.ids {
+            q = q.filter(cases::id.eq_any(ids.clone()));
         }
         if let Some(text) = filter
             .text
@@ -430,9 +567,23 @@ pub fn list(
             );
         }
         q
-    };
-    let total = build().count().get_result(conn)?;
-    let rows = build()
+    }};
+}
+
+/// Lists cases in scope, newest first.
+pub fn list(
+    conn: &mut DbConnection,
+    scope: &super::units::UnitScope,
+    filter: &CaseFilter,
+    limit: i64,
+    offset: i64,
+) -> QueryResult<(Vec<CaseListRow>, i64)> {
+    use super::schema::units;
+    // The visible units as ids (a few thousand at most), so the case query stays one plain
+    // statement on both backends.
+    let visible = super::payments::visible_units(conn, scope)?;
+    let total = filtered!(&visible, filter).count().get_result(conn)?;
+    let rows = filtered!(&visible, filter)
         .order(cases::id.desc())
         .limit(limit)
         .offset(offset)
@@ -450,6 +601,19 @@ pub fn list(
         ))
         .load(conn)?;
     Ok((rows, total))
+}
+
+/// The ids of the cases in scope that pass `filter`, oldest first.
+pub fn ids(
+    conn: &mut DbConnection,
+    scope: &super::units::UnitScope,
+    filter: &CaseFilter,
+) -> QueryResult<Vec<i64>> {
+    let visible = super::payments::visible_units(conn, scope)?;
+    filtered!(&visible, filter)
+        .order(cases::id.asc())
+        .select(cases::id)
+        .load(conn)
 }
 
 #[cfg(test)]

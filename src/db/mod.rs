@@ -9,6 +9,7 @@ pub mod audit;
 pub mod cases;
 pub mod imports;
 pub mod migrate;
+pub mod payments;
 pub mod progress;
 pub mod schema;
 pub mod settings;
@@ -219,4 +220,10 @@ macro_rules! insert_batch {
 /// Now, in UTC, as stored in `TIMESTAMP` columns.
 pub fn now() -> chrono::NaiveDateTime {
     chrono::Utc::now().naive_utc()
+}
+
+/// Today's calendar date in Vietnam (UTC+7): the day payments, deadlines and flags are
+/// counted in.
+pub fn today_vn() -> chrono::NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive()
 }

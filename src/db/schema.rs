@@ -174,6 +174,19 @@ diesel::table! {
         approved_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        funding_source -> Nullable<Text>,
+        entitlement_set_at -> Nullable<Timestamp>,
+        last_payment_on -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    case_markers (case_id) {
+        case_id -> BigInt,
+        entitlement_changed_on -> Nullable<Date>,
+        pending_entitled_vnd -> Nullable<BigInt>,
+        disputed_on -> Nullable<Date>,
+        duplicate_payment_on -> Nullable<Date>,
     }
 }
 
@@ -203,6 +216,61 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    reconciliation_matches (id) {
+        id -> BigInt,
+        import_id -> Nullable<BigInt>,
+        method -> Text,
+        score -> Integer,
+        reasons -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    payments (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        amount_vnd -> BigInt,
+        paid_on -> Date,
+        method -> Text,
+        payer_unit_id -> Nullable<BigInt>,
+        reference -> Text,
+        reverses_id -> Nullable<BigInt>,
+        import_id -> Nullable<BigInt>,
+        source_row -> Nullable<Integer>,
+        recorded_by -> Nullable<BigInt>,
+        recorded_by_label -> Text,
+        match_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    statement_lines (id) {
+        id -> BigInt,
+        import_id -> BigInt,
+        unit_id -> BigInt,
+        line_date -> Date,
+        amount_vnd -> BigInt,
+        account_no -> Nullable<Text>,
+        counterparty -> Nullable<Text>,
+        description -> Text,
+        bank_reference -> Nullable<Text>,
+        sequence -> Nullable<Text>,
+        source_row -> Integer,
+        fingerprint -> Text,
+        case_id -> Nullable<BigInt>,
+        match_id -> Nullable<BigInt>,
+        unmatched_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(payments -> cases (case_id));
+diesel::joinable!(case_markers -> cases (case_id));
+diesel::joinable!(statement_lines -> units (unit_id));
+
 diesel::joinable!(import_problems -> imports (import_id));
 diesel::joinable!(import_files -> imports (import_id));
 diesel::joinable!(cases -> people (person_id));
@@ -223,5 +291,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     import_files,
     people,
     cases,
+    case_markers,
     case_events,
+    reconciliation_matches,
+    payments,
+    statement_lines,
 );

@@ -10,8 +10,9 @@ use crate::auth::Caller;
 use crate::db::cases::{self, CaseFilter};
 use crate::db::units;
 use crate::domain::case_state::CaseAction;
+use crate::domain::payment_reference::PaymentReference;
 use crate::error::AppError;
-use crate::services::Actor;
+use crate::services::flags::FlagFilter;
 use crate::services::case_review::act;
 
 /// Filters and paging of the case list.
@@ -71,6 +72,7 @@ pub async fn list(
                 state: q.state,
                 scheme: q.scheme,
                 text: q.text,
+                ids: None,
             };
             Ok(cases::list(
                 conn,
@@ -104,6 +106,7 @@ pub struct CaseView {
     pub payment_reference: String,
     pub entitled_vnd: i64,
     pub paid_vnd: i64,
+    pub outstanding_vnd: i64,
     /// The pinned entitlement: the engine's result when the case was computed.
     #[schema(value_type = Object)]
     pub entitlement: serde_json::Value,
@@ -111,6 +114,8 @@ pub struct CaseView {
     pub policy_versions: serde_json::Value,
     #[schema(value_type = Vec<Object>)]
     pub history: Vec<cases::CaseEventRow>,
+    pub payments: Vec<crate::db::payments::PaymentRow>,
+    pub flags: Vec<crate::services::flags::FlagRow>,
 }
 
 /// One case with its entitlement breakdown (each line with its legal basis) and history.
@@ -126,32 +131,73 @@ pub async fn get(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let scope = caller.scope.clone();
+    let policy = state.policy.clone();
+    let view = state
+        .db
+        .run(move |conn| case_view(conn, &policy, &scope, id))
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// A case by its payment reference (as read off a transfer description); 404 when the
+/// reference is malformed, unknown or of another unit's case.
+#[utoipa::path(get, path = "/api/v1/cases/by-reference/{reference}", tag = "cases",
+    params(("reference" = String, Path, description = "Payment reference, e.g. SP00001200047553")),
+    responses((status = 200, body = CaseView), (status = 404, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn by_reference(
+    state: web::Data<AppState>,
+    caller: Caller,
+    reference: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let reference = PaymentReference::parse(reference.trim()).map_err(|_| AppError::NotFound)?;
+    let scope = caller.scope.clone();
+    let policy = state.policy.clone();
     let view = state
         .db
         .run(move |conn| {
-            let (case, person, unit) =
-                cases::find_in_scope(conn, &scope, id)?.ok_or(AppError::NotFound)?;
-            let history = cases::events(conn, id)?;
-            Ok(CaseView {
-                id: case.id,
-                state: case.state,
-                version: case.version,
-                unit_code: unit.code,
-                unit_name: unit.name_vi,
-                full_name: person.full_name,
-                national_id: person.national_id,
-                bank_account: person.bank_account,
-                bank_name: person.bank_name,
-                payment_reference: case.payment_reference,
-                entitled_vnd: case.entitled_vnd,
-                paid_vnd: case.paid_vnd,
-                entitlement: serde_json::from_str(&case.result_json).unwrap_or_default(),
-                policy_versions: serde_json::from_str(&case.policy_versions).unwrap_or_default(),
-                history,
-            })
+            let id = cases::id_by_reference(conn, reference.as_str())?.ok_or(AppError::NotFound)?;
+            case_view(conn, &policy, &scope, id)
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))
+}
+
+/// Everything shown about one case, if it is within `scope`.
+pub fn case_view(
+    conn: &mut crate::db::DbConnection,
+    policy: &crate::domain::policy::PolicySet,
+    scope: &units::UnitScope,
+    id: i64,
+) -> Result<CaseView, AppError> {
+    let (case, person, unit) = cases::find_in_scope(conn, scope, id)?.ok_or(AppError::NotFound)?;
+    let history = cases::events(conn, id)?;
+    let payments = crate::db::payments::for_case(conn, id)?;
+    let filter = FlagFilter {
+        case_id: Some(id),
+        ..FlagFilter::default()
+    };
+    let flags = crate::services::flags::list(conn, policy, scope, &filter, crate::db::today_vn())?;
+    Ok(CaseView {
+        id: case.id,
+        state: case.state,
+        version: case.version,
+        unit_code: unit.code,
+        unit_name: unit.name_vi,
+        full_name: person.full_name,
+        national_id: person.national_id,
+        bank_account: person.bank_account,
+        bank_name: person.bank_name,
+        payment_reference: case.payment_reference,
+        entitled_vnd: case.entitled_vnd,
+        paid_vnd: case.paid_vnd,
+        outstanding_vnd: (case.entitled_vnd - case.paid_vnd).max(0),
+        entitlement: serde_json::from_str(&case.result_json).unwrap_or_default(),
+        policy_versions: serde_json::from_str(&case.policy_versions).unwrap_or_default(),
+        history,
+        payments,
+        flags,
+    })
 }
 
 /// What a review action carries.
@@ -179,12 +225,7 @@ async fn run_action(
 ) -> Result<HttpResponse, AppError> {
     body.validate()?;
     let action = make(&body);
-    let actor = Actor {
-        user_id: Some(caller.user_id.0),
-        label: caller.username.clone(),
-        scope: caller.scope.clone(),
-        request_id: request_id::of(&req),
-    };
+    let actor = request_id::actor(&caller, &req);
     let version = body.version;
     let case = state
         .db
@@ -248,3 +289,135 @@ action_endpoint!(
         reason: b.reason.clone().unwrap_or_default()
     }
 );
+
+/// A selection of cases and the data of the action.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BulkRequest {
+    /// The cases, by id; or
+    #[validate(length(max = 10000))]
+    pub ids: Option<Vec<i64>>,
+    /// every case that passes these filters (same names as the case list).
+    #[schema(value_type = Option<Object>)]
+    pub filter: Option<BulkFilter>,
+    /// Why (required to return or cancel).
+    #[validate(length(max = 2000))]
+    pub reason: Option<String>,
+    /// Where the money comes from (required to fund).
+    #[validate(length(max = 500))]
+    pub funding_source: Option<String>,
+}
+
+/// The case-list filters a bulk action may select by.
+#[derive(Debug, Deserialize, Clone, Default)]
+#[serde(deny_unknown_fields)]
+pub struct BulkFilter {
+    pub unit: Option<String>,
+    pub state: Option<String>,
+    pub scheme: Option<String>,
+    pub text: Option<String>,
+}
+
+/// Approves or funds a selection (a list of ids or a filter) in one request, all or nothing:
+/// 200 with each case's result when every case accepts; otherwise 409 `bulk_refused` with
+/// each case's result in `details`, and nothing changed.
+#[utoipa::path(post, path = "/api/v1/cases/bulk/approve", tag = "cases",
+    request_body = BulkRequest,
+    responses((status = 200, body = crate::services::case_review::BulkOutcome),
+              (status = 400, body = crate::error::ErrorEnvelope),
+              (status = 409, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn bulk_approve(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<BulkRequest>,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    bulk(state, caller, body.into_inner(), req, |_| CaseAction::Approve).await
+}
+
+/// Funds a selection (ids or a filter) with one funding source, all or nothing (as
+/// `bulk/approve`).
+#[utoipa::path(post, path = "/api/v1/cases/bulk/fund", tag = "cases",
+    request_body = BulkRequest,
+    responses((status = 200, body = crate::services::case_review::BulkOutcome),
+              (status = 400, body = crate::error::ErrorEnvelope),
+              (status = 409, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn bulk_fund(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<BulkRequest>,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    bulk(state, caller, body.into_inner(), req, |b| CaseAction::Fund {
+        funding_source: b.funding_source.clone().unwrap_or_default(),
+    })
+    .await
+}
+
+async fn bulk(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: BulkRequest,
+    req: HttpRequest,
+    make: fn(&BulkRequest) -> CaseAction,
+) -> Result<HttpResponse, AppError> {
+    body.validate()?;
+    let action = make(&body);
+    let actor = request_id::actor(&caller, &req);
+    let outcome = state
+        .db
+        .run(move |conn| {
+            let ids = match (body.ids, body.filter) {
+                (Some(ids), None) => ids,
+                (None, Some(f)) => {
+                    let unit_path = match &f.unit {
+                        Some(code) => Some(
+                            units::find_in_scope(
+                                conn,
+                                &actor.scope,
+                                &code.trim().to_ascii_uppercase(),
+                            )?
+                            .ok_or(AppError::NotFound)?
+                            .path,
+                        ),
+                        None => None,
+                    };
+                    let filter = CaseFilter {
+                        unit_path,
+                        state: f.state,
+                        scheme: f.scheme,
+                        text: f.text,
+                        ids: None,
+                    };
+                    cases::ids(conn, &actor.scope, &filter)?
+                }
+                _ => {
+                    return Err(AppError::bad_request(
+                        "selection_required",
+                        "Chọn hồ sơ bằng danh sách id (ids) hoặc bộ lọc (filter), không dùng cả hai",
+                        "Select cases by ids or by filter (not both)",
+                    ));
+                }
+            };
+            crate::services::case_review::act_bulk(conn, &actor, &ids, &action)
+        })
+        .await?;
+    if outcome.applied {
+        Ok(HttpResponse::Ok().json(outcome))
+    } else {
+        Err(AppError::Refused {
+            code: "bulk_refused",
+            message_vi: format!(
+                "{} trong {} hồ sơ không thực hiện được; không hồ sơ nào bị thay đổi",
+                outcome.refused, outcome.count
+            ),
+            message_en: format!(
+                "{} of {} cases refused the action; no case was changed",
+                outcome.refused, outcome.count
+            ),
+            details: serde_json::to_value(&outcome).unwrap_or_default(),
+        })
+    }
+}

@@ -14,7 +14,6 @@ use crate::db::imports::{self, ImportRow};
 use crate::db::units;
 use crate::error::AppError;
 use crate::import::ReadOptions;
-use crate::services::Actor;
 use crate::services::roster_import::{ImportError, ImportRequest, import_roster};
 
 /// Options of an upload, as query parameters.
@@ -58,10 +57,42 @@ pub async fn upload(
     state: web::Data<AppState>,
     caller: Caller,
     query: web::Query<UploadQuery>,
-    mut form: Multipart,
+    form: Multipart,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let max = state.settings.max_upload_bytes;
+    let (file_name, bytes) = read_upload(form, max).await?;
+    let query = query.into_inner();
+    let unit_code = match query.unit {
+        Some(unit) => unit,
+        None => only_unit(&state, &caller).await?,
+    };
+    let request = ImportRequest {
+        file_name,
+        sheet: query.sheet,
+        unit_code,
+        dry_run: query.dry_run.unwrap_or(false),
+        accept_valid: query.accept_valid.unwrap_or(false),
+        options: ReadOptions {
+            sheet: None,
+            max_rows: u32::try_from(state.settings.max_rows).unwrap_or(u32::MAX),
+            max_bytes: max,
+        },
+    };
+    let actor = request_id::actor(&caller, &req);
+    let policy = state.policy.clone();
+    let report = state
+        .db
+        .run(move |conn| {
+            import_roster(conn, &policy, &actor, &request, &bytes).map_err(import_error)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(report))
+}
+
+/// Reads the multipart field `file` of an upload: its safe name and bytes, refusing more
+/// than `max` bytes as it streams (the rest is never buffered).
+pub async fn read_upload(mut form: Multipart, max: u64) -> Result<(String, Vec<u8>), AppError> {
     let mut file: Option<(String, Vec<u8>)> = None;
     while let Some(field) = form.next().await {
         let mut field = field.map_err(bad_form)?;
@@ -85,48 +116,22 @@ pub async fn upload(
             file = Some((name, data));
         }
     }
-    let (file_name, bytes) = file.ok_or_else(|| {
+    file.ok_or_else(|| {
         AppError::bad_request(
             "file_missing",
             "Thiếu tệp (trường 'file' của biểu mẫu multipart).",
             "No file (multipart form field 'file').",
         )
-    })?;
-    let query = query.into_inner();
-    let unit_code = match query.unit {
-        Some(unit) => unit,
-        None => only_unit(&state, &caller).await?,
-    };
-    let request = ImportRequest {
-        file_name,
-        sheet: query.sheet,
-        unit_code,
-        dry_run: query.dry_run.unwrap_or(false),
-        accept_valid: query.accept_valid.unwrap_or(false),
-        options: ReadOptions {
-            sheet: None,
-            max_rows: u32::try_from(state.settings.max_rows).unwrap_or(u32::MAX),
-            max_bytes: max,
-        },
-    };
-    let actor = Actor {
-        user_id: Some(caller.user_id.0),
-        label: caller.username.clone(),
-        scope: caller.scope.clone(),
-        request_id: request_id::of(&req),
-    };
-    let policy = state.policy.clone();
-    let report = state
-        .db
-        .run(move |conn| {
-            import_roster(conn, &policy, &actor, &request, &bytes).map_err(|e| match e {
-                ImportError::UnknownUnit(_) => AppError::NotFound,
-                ImportError::Database(e) => AppError::from(e),
-                ImportError::Other(e) => AppError::Internal(e),
-            })
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(report))
+    })
+}
+
+/// An import that could not run, as the API answers it.
+pub fn import_error(e: ImportError) -> AppError {
+    match e {
+        ImportError::UnknownUnit(_) => AppError::NotFound,
+        ImportError::Database(e) => AppError::from(e),
+        ImportError::Other(e) => AppError::Internal(e),
+    }
 }
 
 fn bad_form(err: actix_multipart::MultipartError) -> AppError {
@@ -138,7 +143,7 @@ fn bad_form(err: actix_multipart::MultipartError) -> AppError {
 }
 
 /// The caller's unit when they have exactly one; otherwise `unit` is required.
-async fn only_unit(state: &web::Data<AppState>, caller: &Caller) -> Result<String, AppError> {
+pub async fn only_unit(state: &web::Data<AppState>, caller: &Caller) -> Result<String, AppError> {
     let user_id = caller.user_id.0;
     let codes = state
         .db

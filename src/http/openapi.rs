@@ -5,7 +5,10 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{auth_api, cases_api, entitlements_api, health, imports_api, progress_api, units_api};
+use super::{
+    auth_api, cases_api, entitlements_api, flags_api, health, imports_api, payments_api, progress_api,
+    units_api,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -32,10 +35,18 @@ use super::{auth_api, cases_api, entitlements_api, health, imports_api, progress
         imports_api::errors_xlsx,
         cases_api::list,
         cases_api::get,
+        cases_api::by_reference,
         cases_api::approve,
         cases_api::return_case,
         cases_api::fund,
         cases_api::cancel,
+        cases_api::bulk_approve,
+        cases_api::bulk_fund,
+        payments_api::record,
+        payments_api::import_payment_list,
+        payments_api::import_statement_file,
+        payments_api::unmatched,
+        flags_api::list,
         document,
     ),
     components(schemas(crate::error::ErrorEnvelope, crate::error::ErrorBody)),

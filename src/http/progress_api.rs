@@ -29,7 +29,7 @@ pub async fn get(
 ) -> Result<HttpResponse, AppError> {
     let group_by = query.group_by.unwrap_or(GroupBy::Top);
     let scope = caller.scope.clone();
-    let today = chrono::Utc::now().date_naive();
+    let today = crate::db::today_vn();
     let report = state
         .db
         .run(move |conn| Ok(progress(conn, &scope, group_by, today)?))

@@ -68,6 +68,16 @@ pub fn of(request: &actix_web::HttpRequest) -> Option<String> {
         .map(ToString::to_string)
 }
 
+/// The authenticated caller as the services know it: who, their units, this request's id.
+pub fn actor(caller: &crate::auth::Caller, request: &actix_web::HttpRequest) -> crate::services::Actor {
+    crate::services::Actor {
+        user_id: Some(caller.user_id.0),
+        label: caller.username.clone(),
+        scope: caller.scope.clone(),
+        request_id: of(request),
+    }
+}
+
 /// Middleware: copies the request id into the `x-request-id` response header.
 pub async fn add_header(
     req: ServiceRequest,

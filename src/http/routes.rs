@@ -10,7 +10,8 @@ use actix_web::{Route, web};
 
 use super::authorize::{ResourceAccess, authorize};
 use super::{
-    auth_api, cases_api, entitlements_api, health, imports_api, openapi, progress_api, units_api,
+    auth_api, cases_api, entitlements_api, flags_api, health, imports_api, openapi, payments_api, progress_api,
+    units_api,
 };
 use crate::domain::access::Permission;
 
@@ -199,6 +200,46 @@ pub fn table() -> Vec<RouteSpec> {
             Probe::json(E1_INPUT, 200),
         ),
         spec(
+            Method::POST,
+            "/api/v1/payments/imports",
+            Requires(Permission::RecordPayments),
+            || web::post().to(payments_api::import_payment_list),
+            Probe {
+                unit_param: true,
+                query: Some("unit={code}&dry_run=true"),
+                body: Some(PAYMENTS_UPLOAD),
+                content_type: "multipart/form-data; boundary=staffpay-probe",
+                ..Probe::ok()
+            },
+        ),
+        spec(
+            Method::POST,
+            "/api/v1/statements/imports",
+            Requires(Permission::ImportStatements),
+            || web::post().to(payments_api::import_statement_file),
+            Probe {
+                unit_param: true,
+                query: Some("unit={code}&dry_run=true"),
+                body: Some(STATEMENT_UPLOAD),
+                content_type: "multipart/form-data; boundary=staffpay-probe",
+                ..Probe::ok()
+            },
+        ),
+        spec(
+            Method::GET,
+            "/api/v1/reconciliation/unmatched",
+            Requires(Permission::ReadCases),
+            || web::get().to(payments_api::unmatched),
+            Probe::ok(),
+        ),
+        spec(
+            Method::GET,
+            "/api/v1/flags",
+            Requires(Permission::ReadFlags),
+            || web::get().to(flags_api::list),
+            Probe::ok(),
+        ),
+        spec(
             Method::GET,
             "/api/v1/progress",
             Requires(Permission::ReadProgress),
@@ -246,6 +287,30 @@ pub fn table() -> Vec<RouteSpec> {
             Probe::ok(),
         ),
         spec(
+            Method::POST,
+            "/api/v1/cases/bulk/approve",
+            Requires(Permission::ReviewCases),
+            || web::post().to(cases_api::bulk_approve),
+            Probe::json(r#"{"ids":[]}"#, 200),
+        ),
+        spec(
+            Method::POST,
+            "/api/v1/cases/bulk/fund",
+            Requires(Permission::FundCases),
+            || web::post().to(cases_api::bulk_fund),
+            Probe::json(r#"{"ids":[],"funding_source":"probe"}"#, 200),
+        ),
+        spec(
+            Method::GET,
+            "/api/v1/cases/by-reference/{reference}",
+            Requires(Permission::ReadCases),
+            || web::get().to(cases_api::by_reference),
+            Probe {
+                case_param: true,
+                ..Probe::ok()
+            },
+        ),
+        spec(
             Method::GET,
             "/api/v1/cases/{id}",
             Requires(Permission::ReadCases),
@@ -283,11 +348,30 @@ pub fn table() -> Vec<RouteSpec> {
             || web::post().to(cases_api::cancel),
             Probe::case_action(),
         ),
+        spec(
+            Method::POST,
+            "/api/v1/cases/{id}/payments",
+            Requires(Permission::RecordPayments),
+            || web::post().to(payments_api::record),
+            Probe {
+                case_param: true,
+                body: Some(r#"{"amount_vnd":1,"paid_on":"2025-08-01"}"#),
+                success: 0,
+                ..Probe::ok()
+            },
+        ),
     ]
 }
 
 /// A one-person roster upload, the probe body of the import endpoint.
 const ROSTER_UPLOAD: &str = "--staffpay-probe\r\nContent-Disposition: form-data; name=\"file\"; filename=\"probe.csv\"\r\nContent-Type: text/csv\r\n\r\nHọ và tên,Số định danh cá nhân,Ngày sinh,Giới tính,Đối tượng,Hình thức nghỉ,Hệ số lương,Phụ cấp công vụ (%),Thời gian đóng BHXH (tháng),Ngày hiệu lực quyết định sắp xếp,Ngày nghỉ\r\nNguyễn Văn Thử,079066001239,15/01/1966,Nam,Viên chức,Nghỉ hưu trước tuổi,4.65,25,264,01/03/2025,01/05/2025\r\n--staffpay-probe--\r\n";
+
+/// A one-payment list (its reference unknown: the dry run reports it), the probe body of the
+/// payment-list import.
+const PAYMENTS_UPLOAD: &str = "--staffpay-probe\r\nContent-Disposition: form-data; name=\"file\"; filename=\"payments.csv\"\r\nContent-Type: text/csv\r\n\r\nMã tham chiếu thanh toán,Số tiền,Ngày chi\r\nSP00000100000191,1000,01/08/2025\r\n--staffpay-probe--\r\n";
+
+/// A one-line statement, the probe body of the statement import.
+const STATEMENT_UPLOAD: &str = "--staffpay-probe\r\nContent-Disposition: form-data; name=\"file\"; filename=\"statement.csv\"\r\nContent-Type: text/csv\r\n\r\nNgày giao dịch,Số tiền,Nội dung\r\n01/08/2025,-1000,probe\r\n--staffpay-probe--\r\n";
 
 /// Example E1 of the policy document, the probe body of the calculation endpoint.
 const E1_INPUT: &str = r#"{"id":"E1","scheme":"early_retirement","category":"cadre_civil_servant","sex":"male","date_of_birth":"1966-01-15","salary":{"grade_coefficient":"4.65","leadership_coefficient":"0.6","allowances_pct":{"public_service":"25"}},"insured_months":264,"reorganization_effective_date":"2025-03-01","leave_date":"2025-05-01"}"#;

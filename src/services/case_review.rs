@@ -24,7 +24,18 @@ pub fn act(
     expected_version: Option<i32>,
     action: CaseAction,
 ) -> Result<CaseRow, AppError> {
-    transaction(conn, |conn| {
+    transaction(conn, |conn| act_within(conn, actor, case_id, expected_version, &action))
+}
+
+/// [`act`] inside the caller's transaction.
+fn act_within(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    case_id: i64,
+    expected_version: Option<i32>,
+    action: &CaseAction,
+) -> Result<CaseRow, AppError> {
+    {
         let (case, _, unit) =
             cases::find_in_scope(conn, &actor.scope, case_id)?.ok_or(AppError::NotFound)?;
         if let Some(expected) = expected_version.filter(|v| *v != case.version) {
@@ -43,18 +54,7 @@ pub fn act(
                 submitted_by: case.submitted_by,
                 approved_by: case.approved_by,
             };
-            check_duty(user, duty, actors).map_err(|conflict| AppError::Conflict {
-                code: "separation_of_duties",
-                message_vi: match conflict {
-                    crate::domain::access::DutyConflict::SubmitterApproves => {
-                        "Người gửi danh sách không được duyệt hồ sơ của danh sách đó.".into()
-                    }
-                    crate::domain::access::DutyConflict::ApproverPays => {
-                        "Người duyệt hồ sơ không được ghi nhận chi trả cho hồ sơ đó.".into()
-                    }
-                },
-                message_en: conflict.to_string(),
-            })?;
+            check_duty(user, duty, actors).map_err(super::payments::duty_refusal)?;
         }
         if matches!(
             action,
@@ -77,7 +77,7 @@ pub fn act(
             paid: Vnd::new(case.paid_vnd),
             all_payments_matched: false,
         };
-        let transition = apply(state, &action, facts).map_err(refusal)?;
+        let transition = apply(state, action, facts).map_err(refusal)?;
         let approved_by = match transition.to {
             CaseState::Approved if state != CaseState::Approved => Some(actor.user_id),
             CaseState::Returned | CaseState::Submitted => Some(None),
@@ -128,10 +128,114 @@ pub fn act(
                 ),
             },
         )?;
+        if let CaseAction::Fund { .. } = action
+            && let Some(source) = &transition.note
+        {
+            cases::set_funding_source(conn, case.id, source)?;
+        }
         let (updated, _, _) =
             cases::find_in_scope(conn, &actor.scope, case.id)?.ok_or(AppError::NotFound)?;
         Ok(updated)
-    })
+    }
+}
+
+/// One case's result in a bulk action.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct BulkItem {
+    pub id: i64,
+    /// Whether this case accepts the action.
+    pub ok: bool,
+    /// The state after (when applied) or the current state.
+    pub state: Option<String>,
+    pub code: Option<String>,
+    pub message_vi: Option<String>,
+    pub message_en: Option<String>,
+}
+
+/// The outcome of a bulk action: applied to every case, or to none.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct BulkOutcome {
+    pub applied: bool,
+    pub count: usize,
+    pub refused: usize,
+    pub results: Vec<BulkItem>,
+}
+
+/// Most cases one bulk request may select.
+pub const BULK_LIMIT: usize = 10_000;
+
+/// Applies one action to every case of a selection in one transaction: all or nothing.
+/// Cases outside the scope are refused as not found; when any case refuses, nothing is
+/// written and every case's result is returned.
+pub fn act_bulk(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    ids: &[i64],
+    action: &CaseAction,
+) -> Result<BulkOutcome, AppError> {
+    if ids.len() > BULK_LIMIT {
+        return Err(AppError::bad_request(
+            "selection_too_large",
+            format!("Chọn tối đa {BULK_LIMIT} hồ sơ mỗi lần (đã chọn {})", ids.len()),
+            format!("Select at most {BULK_LIMIT} cases at a time ({} selected)", ids.len()),
+        ));
+    }
+    let mut results = Vec::with_capacity(ids.len());
+    let outcome = transaction(conn, |conn| {
+        for &id in ids {
+            match act_within(conn, actor, id, None, action) {
+                Ok(case) => results.push(BulkItem {
+                    id,
+                    ok: true,
+                    state: Some(case.state),
+                    code: None,
+                    message_vi: None,
+                    message_en: None,
+                }),
+                Err(AppError::Internal(e)) => return Err(AppError::Internal(e)),
+                Err(err) => {
+                    let body = err.body();
+                    results.push(BulkItem {
+                        id,
+                        ok: false,
+                        state: None,
+                        code: Some(body.code.to_owned()),
+                        message_vi: Some(body.message_vi),
+                        message_en: Some(body.message_en),
+                    });
+                }
+            }
+        }
+        if results.iter().any(|r| !r.ok) {
+            // Roll back everything this request did.
+            return Err(AppError::conflict("bulk_refused", "", ""));
+        }
+        Ok(())
+    });
+    let refused = results.iter().filter(|r| !r.ok).count();
+    match outcome {
+        Ok(()) => Ok(BulkOutcome {
+            applied: true,
+            count: results.len(),
+            refused: 0,
+            results,
+        }),
+        Err(AppError::Conflict {
+            code: "bulk_refused", ..
+        }) => {
+            // Successes of a refused batch were rolled back: report their current state.
+            for r in results.iter_mut().filter(|r| r.ok) {
+                r.state = None;
+            }
+            Ok(BulkOutcome {
+                applied: false,
+                count: results.len(),
+                refused,
+                results,
+            })
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// A refused transition as a 409 with its stable code and both languages.

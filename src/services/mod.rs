@@ -2,6 +2,9 @@
 //! transition, a payment). HTTP handlers and CLI commands call these and only translate.
 
 pub mod case_review;
+pub mod flags;
+pub mod ledger_import;
+pub mod payments;
 pub mod progress;
 pub mod roster_import;
 

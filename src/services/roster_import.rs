@@ -135,6 +135,9 @@ pub struct ImportReport {
     /// The upload with its problems marked ("Lỗi / Errors"), when there were errors.
     #[serde(skip)]
     pub error_workbook: Option<Vec<u8>>,
+    /// For statements: what the matcher did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reconciliation: Option<serde_json::Value>,
 }
 
 impl ImportReport {
@@ -248,12 +251,14 @@ pub fn import_roster(
                 warnings: Vec::new(),
                 timings_ms: Timings::default(),
                 error_workbook: None,
+            reconciliation: None,
             };
             if !request.dry_run {
                 report.import_id = Some(record_only(
                     conn,
                     actor,
-                    request,
+                    KIND,
+                    &request.file_name,
                     &submitting,
                     &report,
                     started_at,
@@ -297,8 +302,9 @@ pub fn import_roster(
             }],
             timings_ms: Timings::default(),
             error_workbook: None,
+            reconciliation: None,
         };
-        let id = record_only(conn, actor, request, &submitting, &report, started_at)?;
+        let id = record_only(conn, actor, KIND, &request.file_name, &submitting, &report, started_at)?;
         return Ok(ImportReport {
             import_id: Some(id),
             ..report
@@ -379,6 +385,7 @@ pub fn import_roster(
             .collect(),
         timings_ms: Timings::default(),
         error_workbook: None,
+        reconciliation: None,
     };
     let workbook = if has_errors {
         match error_workbook_from_upload(&request.file_name, bytes, &options, &roster, &problems) {
@@ -396,13 +403,14 @@ pub fn import_roster(
         timings.lookup = ms(phase);
         return Ok(ImportReport {
             error_workbook: workbook,
+            reconciliation: None,
             timings_ms: timings,
             ..make_report(Outcome::DryRun, counts, None, &problems)
         });
     }
     if has_errors && !request.accept_valid {
         let report = make_report(Outcome::Rejected, counts, None, &problems);
-        let id = record_only(conn, actor, request, &submitting, &report, started_at)?;
+        let id = record_only(conn, actor, KIND, &request.file_name, &submitting, &report, started_at)?;
         store_problems(conn, id, &problems)?;
         if let Some(workbook) = &workbook {
             imports::store_file(conn, id, imports::ERROR_WORKBOOK, imports::XLSX, workbook)?;
@@ -410,6 +418,7 @@ pub fn import_roster(
         return Ok(ImportReport {
             import_id: Some(id),
             error_workbook: workbook,
+            reconciliation: None,
             ..report
         });
     }
@@ -423,7 +432,7 @@ pub fn import_roster(
     let phase = std::time::Instant::now();
     let (import_id, written, locked) = transaction(conn, |conn| -> Result<_, ImportError> {
         let report = make_report(outcome, counts, None, &problems);
-        let import_id = record_only(conn, actor, request, &submitting, &report, started_at)?;
+        let import_id = record_only(conn, actor, KIND, &request.file_name, &submitting, &report, started_at)?;
         let unit_ids = create_units(conn, &new_units)?;
         let mut written = counts;
         let locked = write_cases(
@@ -470,6 +479,7 @@ pub fn import_roster(
     timings.write = ms(phase);
     Ok(ImportReport {
         error_workbook: workbook,
+        reconciliation: None,
         timings_ms: timings,
         ..make_report(outcome, counts, Some(import_id), &problems)
     })
@@ -845,6 +855,7 @@ fn write_cases(
             submitted_by: actor.user_id,
             created_at: at,
             updated_at: at,
+            entitlement_set_at: Some(at),
         });
     }
     for (_, case_id) in cases::insert_cases(conn, &new_cases)? {
@@ -866,7 +877,7 @@ fn write_cases(
     Ok(locked)
 }
 
-fn to_new_import_counts(c: &RowCounts, problems: &[Problem]) -> imports::Counts {
+pub(crate) fn to_new_import_counts(c: &RowCounts, problems: &[Problem]) -> imports::Counts {
     let n = |v: u32| i32::try_from(v).unwrap_or(i32::MAX);
     imports::Counts {
         rows_total: n(c.total),
@@ -894,10 +905,11 @@ fn to_new_import_counts(c: &RowCounts, problems: &[Problem]) -> imports::Counts 
 }
 
 /// Records the import itself (without rows).
-fn record_only(
+pub(crate) fn record_only(
     conn: &mut DbConnection,
     actor: &Actor,
-    request: &ImportRequest,
+    kind: &str,
+    file_name: &str,
     unit: &UnitRow,
     report: &ImportReport,
     started_at: chrono::NaiveDateTime,
@@ -906,8 +918,8 @@ fn record_only(
     let row = imports::insert(
         conn,
         &NewImport {
-            kind: KIND.into(),
-            file_name: request.file_name.clone(),
+            kind: kind.into(),
+            file_name: file_name.into(),
             sha256: report.sha256.clone(),
             unit_id: unit.id,
             submitted_by: actor.user_id,
@@ -929,7 +941,7 @@ fn record_only(
     Ok(row.id)
 }
 
-fn store_problems(
+pub(crate) fn store_problems(
     conn: &mut DbConnection,
     import_id: i64,
     problems: &[Problem],

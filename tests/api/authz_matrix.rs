@@ -18,6 +18,8 @@ struct Fixture {
     other_import: i64,
     own_case: i64,
     other_case: i64,
+    own_reference: String,
+    other_reference: String,
 }
 
 fn path_for(spec: &RouteSpec, unit: &str, fixture: &Fixture) -> String {
@@ -27,10 +29,16 @@ fn path_for(spec: &RouteSpec, unit: &str, fixture: &Fixture) -> String {
         (false, true) => fixture.own_import,
         (false, false) => fixture.other_import,
     };
+    let reference = if unit == OWN {
+        &fixture.own_reference
+    } else {
+        &fixture.other_reference
+    };
     let mut path = spec
         .path
         .replace("{code}", unit)
-        .replace("{id}", &id.to_string());
+        .replace("{id}", &id.to_string())
+        .replace("{reference}", reference);
     if let Some(query) = spec.probe.query {
         path.push('?');
         path.push_str(&query.replace("{code}", unit));
@@ -116,11 +124,23 @@ async fn authorisation_matrix(backend: Backend) {
         );
         users.push((role, id));
     }
+    let own_case = fixture_case(&app, OWN, "079066001111");
+    let other_case = fixture_case(&app, OTHER, "001066002222");
+    let reference_of = |id: i64| {
+        let mut conn = app.db.get().unwrap();
+        staffpay::db::cases::find_in_scope(&mut conn, &staffpay::db::units::UnitScope::All, id)
+            .unwrap()
+            .unwrap()
+            .0
+            .payment_reference
+    };
     let fixture = Fixture {
         own_import: fixture_import(&app, OWN),
         other_import: fixture_import(&app, OTHER),
-        own_case: fixture_case(&app, OWN, "079066001111"),
-        other_case: fixture_case(&app, OTHER, "001066002222"),
+        own_reference: reference_of(own_case),
+        other_reference: reference_of(other_case),
+        own_case,
+        other_case,
     };
     let (probe_user_role, probe_user) = users[0];
     assert_eq!(probe_user_role, Role::Admin);

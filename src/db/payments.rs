@@ -1,0 +1,330 @@
+//! The payment ledger (entries appended, never edited: a reversal is a negative entry that
+//! names the entry it reverses), statement lines, and the matches between them.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::cases::CHUNK;
+use super::schema::{cases, payments, people, reconciliation_matches, statement_lines, units};
+use super::units::UnitScope;
+use super::{DbConnection, now};
+
+/// A payment entry as stored.
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize, utoipa::ToSchema)]
+#[diesel(table_name = payments)]
+pub struct PaymentRow {
+    pub id: i64,
+    pub case_id: i64,
+    /// Positive for a payment, negative for a reversal.
+    pub amount_vnd: i64,
+    pub paid_on: NaiveDate,
+    pub method: String,
+    pub payer_unit_id: Option<i64>,
+    pub reference: String,
+    /// The entry this one reverses.
+    pub reverses_id: Option<i64>,
+    pub import_id: Option<i64>,
+    pub source_row: Option<i32>,
+    pub recorded_by: Option<i64>,
+    pub recorded_by_label: String,
+    /// The statement match that confirms it, once reconciled.
+    pub match_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+/// A new payment entry.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = payments)]
+#[diesel(treat_none_as_default_value = false)]
+pub struct NewPayment {
+    pub case_id: i64,
+    pub amount_vnd: i64,
+    pub paid_on: NaiveDate,
+    pub method: String,
+    pub payer_unit_id: Option<i64>,
+    pub reference: String,
+    pub reverses_id: Option<i64>,
+    pub import_id: Option<i64>,
+    pub source_row: Option<i32>,
+    pub recorded_by: Option<i64>,
+    pub recorded_by_label: String,
+    pub match_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+/// A case's payment entries, oldest first.
+pub fn for_case(conn: &mut DbConnection, case_id: i64) -> QueryResult<Vec<PaymentRow>> {
+    payments::table
+        .filter(payments::case_id.eq(case_id))
+        .order(payments::id.asc())
+        .select(PaymentRow::as_select())
+        .load(conn)
+}
+
+/// One entry.
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<PaymentRow>> {
+    payments::table
+        .find(id)
+        .select(PaymentRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The entry with the same case, amount, date and reference, if one is recorded.
+pub fn find_same(
+    conn: &mut DbConnection,
+    case_id: i64,
+    amount_vnd: i64,
+    paid_on: NaiveDate,
+    reference: &str,
+) -> QueryResult<Option<i64>> {
+    payments::table
+        .filter(payments::case_id.eq(case_id))
+        .filter(payments::amount_vnd.eq(amount_vnd))
+        .filter(payments::paid_on.eq(paid_on))
+        .filter(payments::reference.eq(reference))
+        .select(payments::id)
+        .first(conn)
+        .optional()
+}
+
+/// Whether an entry already reverses `id`.
+pub fn is_reversed(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        payments::table.filter(payments::reverses_id.eq(id)),
+    ))
+    .get_result(conn)
+}
+
+/// Appends one entry; returns its id.
+pub fn insert(conn: &mut DbConnection, row: &NewPayment) -> QueryResult<i64> {
+    diesel::insert_into(payments::table)
+        .values(row)
+        .returning(payments::id)
+        .get_result(conn)
+}
+
+/// Appends entries in chunks (a payment-list import).
+pub fn insert_many(conn: &mut DbConnection, rows: &[NewPayment]) -> QueryResult<()> {
+    for chunk in rows.chunks(CHUNK) {
+        crate::insert_batch!(conn, payments::table, chunk)?;
+    }
+    Ok(())
+}
+
+/// The keys `(case, amount, date, reference)` of the entries recorded for these cases.
+pub fn keys_for_cases(
+    conn: &mut DbConnection,
+    case_ids: &[i64],
+) -> QueryResult<Vec<(i64, i64, NaiveDate, String)>> {
+    let mut out = Vec::new();
+    for chunk in case_ids.chunks(CHUNK * 5) {
+        let rows: Vec<(i64, i64, NaiveDate, String)> = payments::table
+            .filter(payments::case_id.eq_any(chunk))
+            .select((
+                payments::case_id,
+                payments::amount_vnd,
+                payments::paid_on,
+                payments::reference,
+            ))
+            .load(conn)?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// An unmatched payment with what the matcher compares.
+#[derive(Debug, Clone, Queryable)]
+pub struct OpenPayment {
+    pub id: i64,
+    pub case_id: i64,
+    pub amount_vnd: i64,
+    pub paid_on: NaiveDate,
+    pub payment_reference: String,
+    pub full_name: String,
+    pub bank_account: Option<String>,
+    pub unit_code: String,
+}
+
+/// Payments not yet matched to a statement line, within `scope`.
+pub fn open_payments(conn: &mut DbConnection, scope: &UnitScope) -> QueryResult<Vec<OpenPayment>> {
+    let visible = visible_units(conn, scope)?;
+    let mut q = payments::table
+        .inner_join(cases::table.inner_join(people::table).inner_join(units::table))
+        .filter(payments::match_id.is_null())
+        .into_boxed();
+    if let Some(ids) = visible {
+        q = q.filter(cases::unit_id.eq_any(ids));
+    }
+    q.order(payments::id.asc())
+        .select((
+            payments::id,
+            payments::case_id,
+            payments::amount_vnd,
+            payments::paid_on,
+            cases::payment_reference,
+            people::full_name,
+            people::bank_account,
+            units::code,
+        ))
+        .load(conn)
+}
+
+/// The ids of the units in `scope`, or `None` for every unit.
+pub fn visible_units(conn: &mut DbConnection, scope: &UnitScope) -> QueryResult<Option<Vec<i64>>> {
+    Ok(match scope {
+        UnitScope::All => None,
+        _ => Some(scope.units_query().select(units::id).load(conn)?),
+    })
+}
+
+/// A statement line as stored.
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize, utoipa::ToSchema)]
+#[diesel(table_name = statement_lines)]
+pub struct StatementLineRow {
+    pub id: i64,
+    pub import_id: i64,
+    pub unit_id: i64,
+    pub line_date: NaiveDate,
+    /// Paid out positive, money in negative.
+    pub amount_vnd: i64,
+    pub account_no: Option<String>,
+    pub counterparty: Option<String>,
+    pub description: String,
+    pub bank_reference: Option<String>,
+    pub sequence: Option<String>,
+    pub source_row: i32,
+    #[serde(skip)]
+    pub fingerprint: String,
+    /// The case whose payment reference the description carries, if any.
+    pub case_id: Option<i64>,
+    pub match_id: Option<i64>,
+    /// Why the matcher left it unmatched (a code), while unmatched.
+    pub unmatched_reason: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+/// A new statement line.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = statement_lines)]
+#[diesel(treat_none_as_default_value = false)]
+pub struct NewStatementLine {
+    pub import_id: i64,
+    pub unit_id: i64,
+    pub line_date: NaiveDate,
+    pub amount_vnd: i64,
+    pub account_no: Option<String>,
+    pub counterparty: Option<String>,
+    pub description: String,
+    pub bank_reference: Option<String>,
+    pub sequence: Option<String>,
+    pub source_row: i32,
+    pub fingerprint: String,
+    pub case_id: Option<i64>,
+    pub match_id: Option<i64>,
+    pub unmatched_reason: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+/// Appends lines in chunks.
+pub fn insert_lines(conn: &mut DbConnection, rows: &[NewStatementLine]) -> QueryResult<()> {
+    for chunk in rows.chunks(CHUNK) {
+        crate::insert_batch!(conn, statement_lines::table, chunk)?;
+    }
+    Ok(())
+}
+
+/// Which of these fingerprints are stored already.
+pub fn stored_fingerprints(
+    conn: &mut DbConnection,
+    fingerprints: &[String],
+) -> QueryResult<Vec<String>> {
+    let mut out = Vec::new();
+    for chunk in fingerprints.chunks(CHUNK * 5) {
+        let rows: Vec<String> = statement_lines::table
+            .filter(statement_lines::fingerprint.eq_any(chunk))
+            .select(statement_lines::fingerprint)
+            .load(conn)?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// Unmatched statement lines of the units in `scope`, oldest first.
+pub fn open_lines(
+    conn: &mut DbConnection,
+    scope: &UnitScope,
+) -> QueryResult<Vec<StatementLineRow>> {
+    let visible = visible_units(conn, scope)?;
+    let mut q = statement_lines::table
+        .filter(statement_lines::match_id.is_null())
+        .into_boxed();
+    if let Some(ids) = visible {
+        q = q.filter(statement_lines::unit_id.eq_any(ids));
+    }
+    q.order(statement_lines::id.asc())
+        .select(StatementLineRow::as_select())
+        .load(conn)
+}
+
+/// Records a match; returns its id.
+pub fn insert_match(
+    conn: &mut DbConnection,
+    import_id: Option<i64>,
+    method: &str,
+    score: u8,
+    reasons: &[String],
+) -> QueryResult<i64> {
+    diesel::insert_into(reconciliation_matches::table)
+        .values((
+            reconciliation_matches::import_id.eq(import_id),
+            reconciliation_matches::method.eq(method),
+            reconciliation_matches::score.eq(i32::from(score)),
+            reconciliation_matches::reasons.eq(reasons.join("; ")),
+            reconciliation_matches::created_at.eq(now()),
+        ))
+        .returning(reconciliation_matches::id)
+        .get_result(conn)
+}
+
+/// Marks lines and payments as confirmed by match `match_id`.
+pub fn attach_match(
+    conn: &mut DbConnection,
+    match_id: i64,
+    line_ids: &[i64],
+    payment_ids: &[i64],
+) -> QueryResult<()> {
+    diesel::update(statement_lines::table.filter(statement_lines::id.eq_any(line_ids)))
+        .set((
+            statement_lines::match_id.eq(match_id),
+            statement_lines::unmatched_reason.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    diesel::update(payments::table.filter(payments::id.eq_any(payment_ids)))
+        .set(payments::match_id.eq(match_id))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Records why a line is still unmatched.
+pub fn set_unmatched_reason(conn: &mut DbConnection, line_id: i64, reason: &str) -> QueryResult<()> {
+    diesel::update(statement_lines::table.find(line_id))
+        .set(statement_lines::unmatched_reason.eq(reason))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// How many of each case's entries are still unmatched.
+pub fn unmatched_counts(conn: &mut DbConnection, case_ids: &[i64]) -> QueryResult<Vec<(i64, i64)>> {
+    let mut out = Vec::new();
+    for chunk in case_ids.chunks(CHUNK * 5) {
+        let rows: Vec<(i64, i64)> = payments::table
+            .filter(payments::case_id.eq_any(chunk))
+            .filter(payments::match_id.is_null())
+            .group_by(payments::case_id)
+            .select((payments::case_id, diesel::dsl::count_star()))
+            .load(conn)?;
+        out.extend(rows);
+    }
+    Ok(out)
+}

@@ -1,0 +1,307 @@
+//! Payments over HTTP: `POST /api/v1/cases/{id}/payments` records one payment or reversal.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::{AppState, request_id};
+use crate::auth::Caller;
+use crate::domain::money::Vnd;
+use crate::error::AppError;
+use crate::import::payments::PaymentMethod;
+use crate::import::statement::AmountSign;
+use crate::services::ledger_import::{LedgerRequest, import_payments, import_statement};
+use crate::services::payments::{PaymentRequest, record as record_payment};
+use crate::services::roster_import::ImportError;
+
+/// A payment to record.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentBody {
+    /// Whole đồng, more than zero, as a JSON number or a string of digits. A reversal gives
+    /// the amount of the payment it reverses.
+    #[schema(value_type = i64)]
+    pub amount_vnd: serde_json::Value,
+    /// The day the money left (`YYYY-MM-DD`), not after today.
+    pub paid_on: NaiveDate,
+    /// `transfer` (default) or `cash`.
+    pub method: Option<String>,
+    /// The paying unit's code (default: the case's unit).
+    #[validate(length(max = 50))]
+    pub payer_unit: Option<String>,
+    /// The transfer's reference (default: the case's payment reference).
+    #[validate(length(max = 200))]
+    pub reference: Option<String>,
+    /// For a reversal: the id of the payment taken back.
+    pub reverses: Option<i64>,
+}
+
+/// Whole đồng from a JSON number or string; decimals and signs are refused with the reason.
+pub fn parse_amount(value: &serde_json::Value) -> Result<Vnd, AppError> {
+    let text = match value {
+        serde_json::Value::Number(n) => n.to_string(),
+        serde_json::Value::String(s) => s.trim().to_owned(),
+        _ => String::new(),
+    };
+    let bad = |code: &'static str, vi: String, en: String| AppError::bad_request(code, vi, en);
+    let decimal: rust_decimal::Decimal = text.parse().map_err(|_| {
+        bad(
+            "amount_invalid",
+            format!("Số tiền '{text}' không phải là số"),
+            format!("The amount '{text}' is not a number"),
+        )
+    })?;
+    if !decimal.fract().is_zero() {
+        return Err(bad(
+            "amount_not_whole",
+            format!("Số tiền {text} có phần lẻ; số tiền tính bằng đồng, không có phần thập phân"),
+            format!("The amount {text} has decimals; amounts are whole đồng"),
+        ));
+    }
+    if decimal <= rust_decimal::Decimal::ZERO {
+        return Err(bad(
+            "amount_not_positive",
+            format!(
+                "Số tiền phải lớn hơn 0 (đã nhập {text}); ghi giảm dùng trường 'reverses'"
+            ),
+            format!("The amount must be more than zero (got {text}); a reversal uses 'reverses'"),
+        ));
+    }
+    rust_decimal::prelude::ToPrimitive::to_i64(&decimal)
+        .map(Vnd::new)
+        .ok_or_else(|| {
+            bad(
+                "amount_invalid",
+                format!("Số tiền {text} quá lớn"),
+                format!("The amount {text} is too large"),
+            )
+        })
+}
+
+/// `transfer` or `cash` (Vietnamese names accepted).
+pub fn parse_method(text: Option<&str>) -> Result<PaymentMethod, AppError> {
+    match text {
+        None => Ok(PaymentMethod::Transfer),
+        Some(t) => PaymentMethod::from_folded(&crate::domain::text::fold_key(t)).ok_or_else(|| {
+            AppError::bad_request(
+                "method_invalid",
+                format!("Hình thức chi '{t}' không hợp lệ: chuyển khoản hoặc tiền mặt"),
+                format!("Unknown payment method '{t}': transfer or cash"),
+            )
+        }),
+    }
+}
+
+/// Records a payment (or, with `reverses`, a reversal) on a case. Refused with the reason
+/// (409) when the case is not payable, the total would exceed the entitlement, the same
+/// payment is already recorded, or the caller approved the case.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/payments", tag = "payments",
+    params(("id" = i64, Path, description = "Case id")),
+    request_body = PaymentBody,
+    responses((status = 201, description = "the payment and the case's new state"),
+              (status = 400, body = crate::error::ErrorEnvelope),
+              (status = 404, body = crate::error::ErrorEnvelope),
+              (status = 409, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn record(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: web::Json<PaymentBody>,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let body = body.into_inner();
+    body.validate()?;
+    let request = PaymentRequest {
+        amount: parse_amount(&body.amount_vnd)?,
+        paid_on: body.paid_on,
+        method: parse_method(body.method.as_deref())?,
+        payer_unit: body.payer_unit,
+        reference: body.reference,
+        reverses: body.reverses,
+    };
+    let actor = request_id::actor(&caller, &req);
+    let id = id.into_inner();
+    let today = crate::db::today_vn();
+    let recorded = state
+        .db
+        .run(move |conn| record_payment(conn, &actor, id, &request, today))
+        .await?;
+    Ok(HttpResponse::Created().json(serde_json::json!({
+        "payment": recorded.payment,
+        "case": {"id": recorded.case.id, "state": recorded.case.state,
+                 "version": recorded.case.version, "paid_vnd": recorded.case.paid_vnd,
+                 "entitled_vnd": recorded.case.entitled_vnd},
+    })))
+}
+
+/// Options of a payment-list or statement upload, as query parameters.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerQuery {
+    /// The paying unit (payment list) or the account holder (statement); default: the
+    /// caller's only unit.
+    pub unit: Option<String>,
+    pub sheet: Option<String>,
+    pub dry_run: Option<bool>,
+    pub accept_valid: Option<bool>,
+    /// Statements with one signed amount column: `negative_is_debit` (default, as bank
+    /// exports print them) or `positive_is_debit`.
+    pub sign: Option<String>,
+}
+
+async fn ledger_upload(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: LedgerQuery,
+    form: actix_multipart::Multipart,
+    req: HttpRequest,
+    import: fn(
+        &mut crate::db::DbConnection,
+        &crate::services::Actor,
+        &LedgerRequest,
+        &[u8],
+    ) -> Result<crate::services::roster_import::ImportReport, ImportError>,
+) -> Result<HttpResponse, AppError> {
+    let max = state.settings.max_upload_bytes;
+    let (file_name, bytes) = super::imports_api::read_upload(form, max).await?;
+    let unit_code = match query.unit {
+        Some(unit) => unit,
+        None => super::imports_api::only_unit(&state, &caller).await?,
+    };
+    let sign = match query.sign.as_deref() {
+        None | Some("negative_is_debit") => AmountSign::NegativeIsDebit,
+        Some("positive_is_debit") => AmountSign::PositiveIsDebit,
+        Some(other) => {
+            return Err(AppError::bad_request(
+                "sign_invalid",
+                format!("Tham số sign '{other}' không hợp lệ: negative_is_debit hoặc positive_is_debit"),
+                format!("Unknown sign '{other}': negative_is_debit or positive_is_debit"),
+            ));
+        }
+    };
+    let request = LedgerRequest {
+        file_name,
+        sheet: query.sheet,
+        unit_code,
+        dry_run: query.dry_run.unwrap_or(false),
+        accept_valid: query.accept_valid.unwrap_or(false),
+        options: crate::import::ReadOptions {
+            sheet: None,
+            max_rows: u32::try_from(state.settings.max_rows).unwrap_or(u32::MAX),
+            max_bytes: max,
+        },
+        today: crate::db::today_vn(),
+        sign,
+        matching: state.settings.matching,
+    };
+    let actor = request_id::actor(&caller, &req);
+    let report = state
+        .db
+        .run(move |conn| {
+            import(conn, &actor, &request, &bytes).map_err(super::imports_api::import_error)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(report))
+}
+
+/// Imports a payment list (multipart field `file`: xlsx/xls/ods/csv with the payment
+/// reference, amount and date of each payment). Answers 200 with the import report, as
+/// `staffpay payments import --json`.
+#[utoipa::path(post, path = "/api/v1/payments/imports", tag = "payments", params(LedgerQuery),
+    request_body(content_type = "multipart/form-data", description = "field `file`: the payment list"),
+    responses((status = 200, description = "the import report"),
+              (status = 400, body = crate::error::ErrorEnvelope),
+              (status = 404, body = crate::error::ErrorEnvelope),
+              (status = 413, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn import_payment_list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<LedgerQuery>,
+    form: actix_multipart::Multipart,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    ledger_upload(state, caller, query.into_inner(), form, req, import_payments).await
+}
+
+/// Imports a State Treasury or bank statement and reconciles it with the recorded payments.
+/// Answers 200 with the import report and what the matcher did (`reconciliation`).
+#[utoipa::path(post, path = "/api/v1/statements/imports", tag = "payments", params(LedgerQuery),
+    request_body(content_type = "multipart/form-data", description = "field `file`: the statement"),
+    responses((status = 200, description = "the import report with `reconciliation`"),
+              (status = 400, body = crate::error::ErrorEnvelope),
+              (status = 404, body = crate::error::ErrorEnvelope),
+              (status = 413, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn import_statement_file(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<LedgerQuery>,
+    form: actix_multipart::Multipart,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    ledger_upload(state, caller, query.into_inner(), form, req, import_statement).await
+}
+
+/// Statement lines and payments not (yet) matched.
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct Unmatched {
+    pub lines: Vec<crate::db::payments::StatementLineRow>,
+    #[schema(value_type = Vec<Object>)]
+    pub payments: Vec<serde_json::Value>,
+}
+
+/// Filters of the unmatched list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct UnmatchedQuery {
+    /// Only this unit and the units below it.
+    pub unit: Option<String>,
+}
+
+/// Statement lines that matched no payment (with the reason) and payments that no line
+/// confirmed, within the caller's units.
+#[utoipa::path(get, path = "/api/v1/reconciliation/unmatched", tag = "payments", params(UnmatchedQuery),
+    responses((status = 200, body = Unmatched)),
+    security(("bearer" = [])))]
+pub async fn unmatched(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<UnmatchedQuery>,
+) -> Result<HttpResponse, AppError> {
+    let scope = caller.scope.clone();
+    let unit = query.into_inner().unit;
+    let view = state
+        .db
+        .run(move |conn| {
+            let scope = match unit {
+                Some(code) => {
+                    let u = crate::db::units::find_in_scope(
+                        conn,
+                        &scope,
+                        &code.trim().to_ascii_uppercase(),
+                    )?
+                    .ok_or(AppError::NotFound)?;
+                    crate::db::units::UnitScope::Subtrees(vec![u.path])
+                }
+                None => scope,
+            };
+            let lines = crate::db::payments::open_lines(conn, &scope)?;
+            let payments = crate::db::payments::open_payments(conn, &scope)?
+                .into_iter()
+                .map(|p| {
+                    serde_json::json!({
+                        "id": p.id, "case_id": p.case_id, "amount_vnd": p.amount_vnd,
+                        "paid_on": p.paid_on, "payment_reference": p.payment_reference,
+                        "unit_code": p.unit_code,
+                    })
+                })
+                .collect();
+            Ok(Unmatched { lines, payments })
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}

@@ -1,0 +1,241 @@
+//! Flags as the screens, the API and the reports show them: computed from the stored data
+//! every time (`domain::flags` decides; this module loads the facts), each with the
+//! responsible unit, its age in days and what to do.
+//!
+//! Unmatched statement lines are flagged from the lines themselves (a line matched later
+//! stops being flagged), on the case whose reference the line carries when there is one, else
+//! on the unit whose statement it is.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::DbConnection;
+use crate::db::payments::visible_units;
+use crate::db::schema::{case_markers, cases, people, statement_lines, units};
+use crate::db::units::UnitScope;
+use crate::domain::case_state::CaseState;
+use crate::domain::flags::{CaseFacts, Flag, FlagKind, FlagParams, Markers, UnitFacts, case_flags};
+use crate::domain::money::Vnd;
+use crate::domain::policy::PolicySet;
+
+/// One open flag.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FlagRow {
+    #[schema(value_type = String)]
+    pub kind: FlagKind,
+    /// The case, when the flag is about one.
+    pub case_id: Option<i64>,
+    /// The statement line, for `unmatched_statement_line`.
+    pub statement_line_id: Option<i64>,
+    /// The responsible unit.
+    pub unit_code: String,
+    pub unit_name: String,
+    /// The first day it was wrong and whole days since.
+    pub since: NaiveDate,
+    pub age_days: i64,
+    /// For cases: entitled and paid, to judge the size of the problem.
+    pub entitled_vnd: Option<i64>,
+    pub paid_vnd: Option<i64>,
+    pub label_vi: &'static str,
+    pub label_en: &'static str,
+    pub action_vi: &'static str,
+    pub action_en: &'static str,
+}
+
+/// Which flags to list.
+#[derive(Debug, Clone, Default)]
+pub struct FlagFilter {
+    pub kind: Option<FlagKind>,
+    /// Only this unit and the units below it (a materialised path).
+    pub unit_path: Option<String>,
+    /// Only this case.
+    pub case_id: Option<i64>,
+}
+
+/// Case id, state, entitled, paid, approved at, entitlement set at, last payment day, the
+/// person's bank account, decision date, the markers (entitlement changed, disputed,
+/// duplicate payment) and the unit (code, name, Treasury account).
+type FactsRow = (
+    i64,
+    String,
+    i64,
+    i64,
+    Option<chrono::NaiveDateTime>,
+    Option<chrono::NaiveDateTime>,
+    Option<NaiveDate>,
+    Option<String>,
+    Option<NaiveDate>,
+    (Option<NaiveDate>, Option<NaiveDate>, Option<NaiveDate>),
+    (String, String, Option<String>),
+);
+
+/// The calendar day in Vietnam of a stored UTC timestamp.
+pub fn vn_day(at: chrono::NaiveDateTime) -> NaiveDate {
+    (at + chrono::Duration::hours(7)).date()
+}
+
+/// Every open flag within `scope` that passes `filter`, oldest first within each kind.
+pub fn list(
+    conn: &mut DbConnection,
+    policy: &PolicySet,
+    scope: &UnitScope,
+    filter: &FlagFilter,
+    today: NaiveDate,
+) -> QueryResult<Vec<FlagRow>> {
+    let visible = visible_units(conn, scope)?;
+    let mut out = Vec::new();
+    if filter.kind != Some(FlagKind::UnmatchedStatementLine) {
+        let mut q = cases::table
+            .inner_join(people::table)
+            .inner_join(units::table)
+            .left_join(case_markers::table)
+            .filter(cases::state.ne(CaseState::Cancelled.as_str()))
+            .into_boxed();
+        if let Some(ids) = &visible {
+            q = q.filter(cases::unit_id.eq_any(ids.clone()));
+        }
+        if let Some(path) = &filter.unit_path {
+            q = q.filter(units::path.like(format!("{path}%")));
+        }
+        if let Some(id) = filter.case_id {
+            q = q.filter(cases::id.eq(id));
+        }
+        let rows: Vec<FactsRow> = q
+            .select((
+                cases::id,
+                cases::state,
+                cases::entitled_vnd,
+                cases::paid_vnd,
+                cases::approved_at,
+                cases::entitlement_set_at,
+                cases::last_payment_on,
+                people::bank_account,
+                cases::decision_date,
+                (
+                    case_markers::entitlement_changed_on.nullable(),
+                    case_markers::disputed_on.nullable(),
+                    case_markers::duplicate_payment_on.nullable(),
+                ),
+                (units::code, units::name_vi, units::treasury_account_no),
+            ))
+            .load(conn)?;
+        let overdue_after_days = policy.overdue_after_approval_days();
+        for (
+            id,
+            state,
+            entitled,
+            paid,
+            approved_at,
+            set_at,
+            last_paid,
+            account,
+            decided,
+            (changed, disputed, duplicate),
+            (unit_code, unit_name, treasury),
+        ) in rows
+        {
+            let Ok(state) = CaseState::parse(&state) else {
+                continue;
+            };
+            let facts = CaseFacts {
+                state,
+                entitled: Vnd::new(entitled),
+                paid: Vnd::new(paid),
+                approved_on: approved_at.map(vn_day),
+                entitlement_set_on: set_at.map(vn_day),
+                last_payment_on: last_paid,
+                person_has_account: account.is_some_and(|a| !a.trim().is_empty()),
+                markers: Markers {
+                    entitlement_changed: changed,
+                    disputed,
+                    duplicate_payment: duplicate,
+                    unmatched_statement_line: None,
+                },
+            };
+            let unit = UnitFacts {
+                has_treasury_account: treasury.is_some_and(|a| !a.trim().is_empty()),
+            };
+            let params = FlagParams {
+                overdue_after_days,
+                national_deadline: policy.payment_deadline_for(decided),
+            };
+            for flag in case_flags(&facts, &unit, params, today) {
+                if filter.kind.is_some_and(|k| k != flag.kind) {
+                    continue;
+                }
+                out.push(row_of(flag, Some(id), None, &unit_code, &unit_name, Some((entitled, paid))));
+            }
+        }
+    }
+    if filter.kind.is_none() || filter.kind == Some(FlagKind::UnmatchedStatementLine) {
+        let mut q = statement_lines::table
+            .inner_join(units::table)
+            .filter(statement_lines::match_id.is_null())
+            .into_boxed();
+        if let Some(ids) = &visible {
+            q = q.filter(statement_lines::unit_id.eq_any(ids.clone()));
+        }
+        if let Some(path) = &filter.unit_path {
+            q = q.filter(units::path.like(format!("{path}%")));
+        }
+        if let Some(id) = filter.case_id {
+            q = q.filter(statement_lines::case_id.eq(id));
+        }
+        let lines: Vec<(i64, Option<i64>, NaiveDate, String, String)> = q
+            .select((
+                statement_lines::id,
+                statement_lines::case_id,
+                statement_lines::line_date,
+                units::code,
+                units::name_vi,
+            ))
+            .load(conn)?;
+        for (line_id, case_id, date, code, name) in lines {
+            let flag = Flag::new(FlagKind::UnmatchedStatementLine, date, today);
+            out.push(row_of(flag, case_id, Some(line_id), &code, &name, None));
+        }
+    }
+    out.sort_by(|a, b| {
+        (a.kind, std::cmp::Reverse(a.age_days), a.case_id, a.statement_line_id).cmp(&(
+            b.kind,
+            std::cmp::Reverse(b.age_days),
+            b.case_id,
+            b.statement_line_id,
+        ))
+    });
+    Ok(out)
+}
+
+fn row_of(
+    flag: Flag,
+    case_id: Option<i64>,
+    statement_line_id: Option<i64>,
+    unit_code: &str,
+    unit_name: &str,
+    amounts: Option<(i64, i64)>,
+) -> FlagRow {
+    FlagRow {
+        kind: flag.kind,
+        case_id,
+        statement_line_id,
+        unit_code: unit_code.to_owned(),
+        unit_name: unit_name.to_owned(),
+        since: flag.since,
+        age_days: flag.age_days,
+        entitled_vnd: amounts.map(|a| a.0),
+        paid_vnd: amounts.map(|a| a.1),
+        label_vi: flag.kind.label_vi(),
+        label_en: flag.kind.label_en(),
+        action_vi: flag.kind.action_vi(),
+        action_en: flag.kind.action_en(),
+    }
+}
+
+/// Counts by kind, for summaries.
+pub fn counts(flags: &[FlagRow]) -> Vec<(FlagKind, usize)> {
+    FlagKind::ALL
+        .into_iter()
+        .map(|k| (k, flags.iter().filter(|f| f.kind == k).count()))
+        .collect()
+}

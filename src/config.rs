@@ -277,9 +277,7 @@ impl Settings {
         let max_rows = file.max_rows.unwrap_or(500_000);
 
         let defaults = crate::domain::matching::MatchSettings::default();
-        let name_threshold = file
-            .match_name_threshold
-            .unwrap_or(defaults.name_threshold);
+        let name_threshold = file.match_name_threshold.unwrap_or(defaults.name_threshold);
         if !(0.5..=1.0).contains(&name_threshold) {
             return Err(ConfigError::new(
                 "match_name_threshold",

@@ -58,7 +58,11 @@ pub enum Ledger {
     Statement,
 }
 
-pub fn run(args: PaymentsArgs, ledger: Ledger, config: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+pub fn run(
+    args: PaymentsArgs,
+    ledger: Ledger,
+    config: Option<PathBuf>,
+) -> anyhow::Result<ExitCode> {
     let LedgerCommand::Import(args) = args.command;
     let settings = super::settings(args.db.overrides(config))?;
     let db = crate::startup::prepare_database(&settings)?;
@@ -173,13 +177,20 @@ pub fn flags(args: FlagsArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCod
     } else {
         println!("Cảnh báo / Flags, {today}: {}", all.len());
         for (k, n) in counts(&all).into_iter().filter(|(_, n)| *n > 0) {
-            println!("  {:<26} {n:>8}  {} / {}", k.as_str(), k.label_vi(), k.label_en());
+            println!(
+                "  {:<26} {n:>8}  {} / {}",
+                k.as_str(),
+                k.label_vi(),
+                k.label_en()
+            );
         }
         for f in all.iter().take(200) {
             println!(
                 "  {:<26} case {:<8} unit {:<10} {:>5} days  {}",
                 f.kind.as_str(),
-                f.case_id.map(|c| c.to_string()).unwrap_or_else(|| "-".into()),
+                f.case_id
+                    .map(|c| c.to_string())
+                    .unwrap_or_else(|| "-".into()),
                 f.unit_code,
                 f.age_days,
                 f.action_en

@@ -150,7 +150,11 @@ pub struct OpenPayment {
 pub fn open_payments(conn: &mut DbConnection, scope: &UnitScope) -> QueryResult<Vec<OpenPayment>> {
     let visible = visible_units(conn, scope)?;
     let mut q = payments::table
-        .inner_join(cases::table.inner_join(people::table).inner_join(units::table))
+        .inner_join(
+            cases::table
+                .inner_join(people::table)
+                .inner_join(units::table),
+        )
         .filter(payments::match_id.is_null())
         .into_boxed();
     if let Some(ids) = visible {
@@ -307,7 +311,11 @@ pub fn attach_match(
 }
 
 /// Records why a line is still unmatched.
-pub fn set_unmatched_reason(conn: &mut DbConnection, line_id: i64, reason: &str) -> QueryResult<()> {
+pub fn set_unmatched_reason(
+    conn: &mut DbConnection,
+    line_id: i64,
+    reason: &str,
+) -> QueryResult<()> {
     diesel::update(statement_lines::table.find(line_id))
         .set(statement_lines::unmatched_reason.eq(reason))
         .execute(conn)?;

@@ -12,8 +12,8 @@ use crate::db::units;
 use crate::domain::case_state::CaseAction;
 use crate::domain::payment_reference::PaymentReference;
 use crate::error::AppError;
-use crate::services::flags::FlagFilter;
 use crate::services::case_review::act;
+use crate::services::flags::FlagFilter;
 
 /// Filters and paging of the case list.
 #[derive(Debug, Deserialize, IntoParams, Validate)]
@@ -333,7 +333,10 @@ pub async fn bulk_approve(
     body: web::Json<BulkRequest>,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    bulk(state, caller, body.into_inner(), req, |_| CaseAction::Approve).await
+    bulk(state, caller, body.into_inner(), req, |_| {
+        CaseAction::Approve
+    })
+    .await
 }
 
 /// Funds a selection (ids or a filter) with one funding source, all or nothing (as
@@ -350,8 +353,10 @@ pub async fn bulk_fund(
     body: web::Json<BulkRequest>,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    bulk(state, caller, body.into_inner(), req, |b| CaseAction::Fund {
-        funding_source: b.funding_source.clone().unwrap_or_default(),
+    bulk(state, caller, body.into_inner(), req, |b| {
+        CaseAction::Fund {
+            funding_source: b.funding_source.clone().unwrap_or_default(),
+        }
     })
     .await
 }

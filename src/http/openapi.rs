@@ -6,8 +6,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    auth_api, cases_api, entitlements_api, flags_api, health, imports_api, payments_api, progress_api,
-    units_api,
+    auth_api, cases_api, entitlements_api, flags_api, health, imports_api, payments_api,
+    progress_api, units_api,
 };
 
 #[derive(OpenApi)]

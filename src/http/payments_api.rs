@@ -63,9 +63,7 @@ pub fn parse_amount(value: &serde_json::Value) -> Result<Vnd, AppError> {
     if decimal <= rust_decimal::Decimal::ZERO {
         return Err(bad(
             "amount_not_positive",
-            format!(
-                "Số tiền phải lớn hơn 0 (đã nhập {text}); ghi giảm dùng trường 'reverses'"
-            ),
+            format!("Số tiền phải lớn hơn 0 (đã nhập {text}); ghi giảm dùng trường 'reverses'"),
             format!("The amount must be more than zero (got {text}); a reversal uses 'reverses'"),
         ));
     }
@@ -177,7 +175,9 @@ async fn ledger_upload(
         Some(other) => {
             return Err(AppError::bad_request(
                 "sign_invalid",
-                format!("Tham số sign '{other}' không hợp lệ: negative_is_debit hoặc positive_is_debit"),
+                format!(
+                    "Tham số sign '{other}' không hợp lệ: negative_is_debit hoặc positive_is_debit"
+                ),
                 format!("Unknown sign '{other}': negative_is_debit or positive_is_debit"),
             ));
         }
@@ -224,7 +224,15 @@ pub async fn import_payment_list(
     form: actix_multipart::Multipart,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    ledger_upload(state, caller, query.into_inner(), form, req, import_payments).await
+    ledger_upload(
+        state,
+        caller,
+        query.into_inner(),
+        form,
+        req,
+        import_payments,
+    )
+    .await
 }
 
 /// Imports a State Treasury or bank statement and reconciles it with the recorded payments.
@@ -243,7 +251,15 @@ pub async fn import_statement_file(
     form: actix_multipart::Multipart,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    ledger_upload(state, caller, query.into_inner(), form, req, import_statement).await
+    ledger_upload(
+        state,
+        caller,
+        query.into_inner(),
+        form,
+        req,
+        import_statement,
+    )
+    .await
 }
 
 /// Statement lines and payments not (yet) matched.

@@ -69,7 +69,10 @@ pub fn of(request: &actix_web::HttpRequest) -> Option<String> {
 }
 
 /// The authenticated caller as the services know it: who, their units, this request's id.
-pub fn actor(caller: &crate::auth::Caller, request: &actix_web::HttpRequest) -> crate::services::Actor {
+pub fn actor(
+    caller: &crate::auth::Caller,
+    request: &actix_web::HttpRequest,
+) -> crate::services::Actor {
     crate::services::Actor {
         user_id: Some(caller.user_id.0),
         label: caller.username.clone(),

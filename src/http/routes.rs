@@ -10,8 +10,8 @@ use actix_web::{Route, web};
 
 use super::authorize::{ResourceAccess, authorize};
 use super::{
-    auth_api, cases_api, entitlements_api, flags_api, health, imports_api, openapi, payments_api, progress_api,
-    units_api,
+    auth_api, cases_api, entitlements_api, flags_api, health, imports_api, openapi, payments_api,
+    progress_api, units_api,
 };
 use crate::domain::access::Permission;
 

@@ -24,7 +24,9 @@ pub fn act(
     expected_version: Option<i32>,
     action: CaseAction,
 ) -> Result<CaseRow, AppError> {
-    transaction(conn, |conn| act_within(conn, actor, case_id, expected_version, &action))
+    transaction(conn, |conn| {
+        act_within(conn, actor, case_id, expected_version, &action)
+    })
 }
 
 /// [`act`] inside the caller's transaction.
@@ -176,8 +178,14 @@ pub fn act_bulk(
     if ids.len() > BULK_LIMIT {
         return Err(AppError::bad_request(
             "selection_too_large",
-            format!("Chọn tối đa {BULK_LIMIT} hồ sơ mỗi lần (đã chọn {})", ids.len()),
-            format!("Select at most {BULK_LIMIT} cases at a time ({} selected)", ids.len()),
+            format!(
+                "Chọn tối đa {BULK_LIMIT} hồ sơ mỗi lần (đã chọn {})",
+                ids.len()
+            ),
+            format!(
+                "Select at most {BULK_LIMIT} cases at a time ({} selected)",
+                ids.len()
+            ),
         ));
     }
     let mut results = Vec::with_capacity(ids.len());
@@ -221,7 +229,8 @@ pub fn act_bulk(
             results,
         }),
         Err(AppError::Conflict {
-            code: "bulk_refused", ..
+            code: "bulk_refused",
+            ..
         }) => {
             // Successes of a refused batch were rolled back: report their current state.
             for r in results.iter_mut().filter(|r| r.ok) {

@@ -164,7 +164,14 @@ pub fn list(
                 if filter.kind.is_some_and(|k| k != flag.kind) {
                     continue;
                 }
-                out.push(row_of(flag, Some(id), None, &unit_code, &unit_name, Some((entitled, paid))));
+                out.push(row_of(
+                    flag,
+                    Some(id),
+                    None,
+                    &unit_code,
+                    &unit_name,
+                    Some((entitled, paid)),
+                ));
             }
         }
     }
@@ -197,12 +204,18 @@ pub fn list(
         }
     }
     out.sort_by(|a, b| {
-        (a.kind, std::cmp::Reverse(a.age_days), a.case_id, a.statement_line_id).cmp(&(
-            b.kind,
-            std::cmp::Reverse(b.age_days),
-            b.case_id,
-            b.statement_line_id,
-        ))
+        (
+            a.kind,
+            std::cmp::Reverse(a.age_days),
+            a.case_id,
+            a.statement_line_id,
+        )
+            .cmp(&(
+                b.kind,
+                std::cmp::Reverse(b.age_days),
+                b.case_id,
+                b.statement_line_id,
+            ))
     });
     Ok(out)
 }

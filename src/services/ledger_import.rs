@@ -272,50 +272,54 @@ pub fn import_payments(
         v
     };
 
-    let outcome = transaction(conn, |conn| -> Result<(ImportReport, Vec<Problem>), ImportError> {
-        // Current state of every case the list touches, and the payments already recorded.
-        let mut running: HashMap<i64, Running> = HashMap::new();
-        for &id in &case_ids {
-            cases::lock(conn, id)?;
-            if let Some((case, _, _)) = cases::find_in_scope(conn, &actor.scope, id)? {
-                let state = CaseState::parse(&case.state).unwrap_or(CaseState::Cancelled);
-                running.insert(
-                    id,
-                    Running {
-                        paid: Vnd::new(case.paid_vnd),
-                        last_paid: case.last_payment_on,
-                        case,
-                        state,
-                        events: Vec::new(),
-                    },
-                );
+    let outcome = transaction(
+        conn,
+        |conn| -> Result<(ImportReport, Vec<Problem>), ImportError> {
+            // Current state of every case the list touches, and the payments already recorded.
+            let mut running: HashMap<i64, Running> = HashMap::new();
+            for &id in &case_ids {
+                cases::lock(conn, id)?;
+                if let Some((case, _, _)) = cases::find_in_scope(conn, &actor.scope, id)? {
+                    let state = CaseState::parse(&case.state).unwrap_or(CaseState::Cancelled);
+                    running.insert(
+                        id,
+                        Running {
+                            paid: Vnd::new(case.paid_vnd),
+                            last_paid: case.last_payment_on,
+                            case,
+                            state,
+                            events: Vec::new(),
+                        },
+                    );
+                }
             }
-        }
-        let stored: HashSet<(i64, i64, NaiveDate, String)> =
-            payments::keys_for_cases(conn, &case_ids)?.into_iter().collect();
-        let mut new_payments = Vec::new();
-        let mut duplicate_cases = Vec::new();
-        let mut invalid_rows: HashSet<u32> = problems
-            .iter()
-            .filter(|p| p.severity == Severity::Error)
-            .filter_map(|p| p.row)
-            .collect();
-        let mut recorded = 0u32;
-        let mut repeated = 0u32;
-        for row in &list.rows {
-            let Some(run) = running.get_mut(&row.case_id.0) else {
-                continue;
-            };
-            let key = (
-                row.case_id.0,
-                row.amount.dong(),
-                row.date,
-                row.reference.as_str().to_owned(),
-            );
-            if stored.contains(&key) {
-                repeated += 1;
-                duplicate_cases.push(row.case_id.0);
-                problems.push(crate::import::tabular::row_problem(
+            let stored: HashSet<(i64, i64, NaiveDate, String)> =
+                payments::keys_for_cases(conn, &case_ids)?
+                    .into_iter()
+                    .collect();
+            let mut new_payments = Vec::new();
+            let mut duplicate_cases = Vec::new();
+            let mut invalid_rows: HashSet<u32> = problems
+                .iter()
+                .filter(|p| p.severity == Severity::Error)
+                .filter_map(|p| p.row)
+                .collect();
+            let mut recorded = 0u32;
+            let mut repeated = 0u32;
+            for row in &list.rows {
+                let Some(run) = running.get_mut(&row.case_id.0) else {
+                    continue;
+                };
+                let key = (
+                    row.case_id.0,
+                    row.amount.dong(),
+                    row.date,
+                    row.reference.as_str().to_owned(),
+                );
+                if stored.contains(&key) {
+                    repeated += 1;
+                    duplicate_cases.push(row.case_id.0);
+                    problems.push(crate::import::tabular::row_problem(
                     &sheet,
                     row.row_number,
                     Severity::Warning,
@@ -325,162 +329,189 @@ pub fn import_payments(
                         "This payment is already recorded (same case, amount, date, reference); not recorded again, and the case is flagged duplicate_payment",
                     ),
                 ));
-                continue;
-            }
-            let refuse = |problems: &mut Vec<Problem>, code: &'static str, vi: String, en: String| {
-                problems.push(crate::import::tabular::row_problem(
-                    &sheet,
-                    row.row_number,
-                    Severity::Error,
-                    crate::import::convert::Issue::new(code, vi, en),
-                ));
-            };
-            if let Some(user) = actor.user_id {
-                let actors = CaseActors {
-                    submitted_by: run.case.submitted_by,
-                    approved_by: run.case.approved_by,
-                };
-                if let Err(conflict) = check_duty(user, Duty::Pay, actors) {
-                    refuse(
-                        &mut problems,
-                        "SEPARATION_OF_DUTIES",
-                        "Người duyệt hồ sơ không được ghi nhận chi trả cho hồ sơ đó".into(),
-                        conflict.to_string(),
-                    );
-                    invalid_rows.insert(row.row_number);
                     continue;
                 }
+                let refuse =
+                    |problems: &mut Vec<Problem>, code: &'static str, vi: String, en: String| {
+                        problems.push(crate::import::tabular::row_problem(
+                            &sheet,
+                            row.row_number,
+                            Severity::Error,
+                            crate::import::convert::Issue::new(code, vi, en),
+                        ));
+                    };
+                if let Some(user) = actor.user_id {
+                    let actors = CaseActors {
+                        submitted_by: run.case.submitted_by,
+                        approved_by: run.case.approved_by,
+                    };
+                    if let Err(conflict) = check_duty(user, Duty::Pay, actors) {
+                        refuse(
+                            &mut problems,
+                            "SEPARATION_OF_DUTIES",
+                            "Người duyệt hồ sơ không được ghi nhận chi trả cho hồ sơ đó".into(),
+                            conflict.to_string(),
+                        );
+                        invalid_rows.insert(row.row_number);
+                        continue;
+                    }
+                }
+                let facts = PaymentFacts {
+                    entitled: Vnd::new(run.case.entitled_vnd),
+                    paid: run.paid,
+                    all_payments_matched: false,
+                };
+                match apply(
+                    run.state,
+                    &CaseAction::RecordPayment { amount: row.amount },
+                    facts,
+                ) {
+                    Ok(t) => {
+                        run.events
+                            .push((t.from, t.to, row.amount, row.date, row.row_number));
+                        run.state = t.to;
+                        run.paid = t.paid_after;
+                        run.last_paid = run.last_paid.max(Some(row.date));
+                        recorded += 1;
+                        new_payments.push(NewPayment {
+                            case_id: row.case_id.0,
+                            amount_vnd: row.amount.dong(),
+                            paid_on: row.date,
+                            method: row
+                                .method
+                                .unwrap_or(crate::import::payments::PaymentMethod::Transfer)
+                                .as_str()
+                                .into(),
+                            payer_unit_id: Some(unit.id),
+                            reference: row.reference.as_str().to_owned(),
+                            reverses_id: None,
+                            import_id: None,
+                            source_row: i32::try_from(row.row_number).ok(),
+                            recorded_by: actor.user_id,
+                            recorded_by_label: actor.label.clone(),
+                            match_id: None,
+                            created_at: now(),
+                        });
+                    }
+                    Err(e) => {
+                        refuse(&mut problems, rule_code(&e), e.message_vi(), e.message_en());
+                        invalid_rows.insert(row.row_number);
+                    }
+                }
             }
-            let facts = PaymentFacts {
-                entitled: Vnd::new(run.case.entitled_vnd),
-                paid: run.paid,
-                all_payments_matched: false,
+            problems.sort_by_key(|p| p.row.unwrap_or(0));
+            let has_errors = problems.iter().any(|p| p.severity == Severity::Error);
+            let invalid = u32::try_from(invalid_rows.len()).unwrap_or(u32::MAX);
+            let mut r = report(request, list.sha256.clone(), Outcome::Imported);
+            r.rows = RowCounts {
+                total: list.total_rows,
+                valid: list.total_rows.saturating_sub(invalid),
+                invalid,
+                created: recorded,
+                unchanged: repeated,
+                ..Default::default()
             };
-            match apply(run.state, &CaseAction::RecordPayment { amount: row.amount }, facts) {
-                Ok(t) => {
-                    run.events
-                        .push((t.from, t.to, row.amount, row.date, row.row_number));
-                    run.state = t.to;
-                    run.paid = t.paid_after;
-                    run.last_paid = run.last_paid.max(Some(row.date));
-                    recorded += 1;
-                    new_payments.push(NewPayment {
-                        case_id: row.case_id.0,
-                        amount_vnd: row.amount.dong(),
-                        paid_on: row.date,
-                        method: row
-                            .method
-                            .unwrap_or(crate::import::payments::PaymentMethod::Transfer)
-                            .as_str()
-                            .into(),
-                        payer_unit_id: Some(unit.id),
-                        reference: row.reference.as_str().to_owned(),
-                        reverses_id: None,
-                        import_id: None,
-                        source_row: i32::try_from(row.row_number).ok(),
-                        recorded_by: actor.user_id,
-                        recorded_by_label: actor.label.clone(),
-                        match_id: None,
-                        created_at: now(),
+            split(&mut r, &problems);
+            r.outcome = match (request.dry_run, has_errors, request.accept_valid) {
+                (true, _, _) => Outcome::DryRun,
+                (false, true, false) => Outcome::Rejected,
+                (false, true, true) => Outcome::Partial,
+                (false, false, _) => Outcome::Imported,
+            };
+            if matches!(r.outcome, Outcome::DryRun | Outcome::Rejected) {
+                r.rows.created = 0;
+                return Ok((r, problems));
+            }
+            let import_id = record_only(
+                conn,
+                actor,
+                PAYMENTS,
+                &request.file_name,
+                &unit,
+                &r,
+                started_at,
+            )?;
+            r.import_id = Some(import_id);
+            store_problems(conn, import_id, &problems)?;
+            for p in &mut new_payments {
+                p.import_id = Some(import_id);
+            }
+            payments::insert_many(conn, &new_payments)?;
+            let mut events = Vec::new();
+            for run in running.values().filter(|r| !r.events.is_empty()) {
+                if !cases::set_paid(
+                    conn,
+                    run.case.id,
+                    run.case.version,
+                    run.state.as_str(),
+                    run.paid.dong(),
+                    run.last_paid,
+                )? {
+                    return Err(ImportError::Other(anyhow::anyhow!(
+                        "case {} changed during the import",
+                        run.case.id
+                    )));
+                }
+                for (from, to, amount, date, row) in &run.events {
+                    events.push(NewCaseEvent {
+                        case_id: run.case.id,
+                        at: now(),
+                        actor_user_id: actor.user_id,
+                        actor: actor.label.clone(),
+                        action: "record_payment".into(),
+                        from_state: Some(from.as_str().into()),
+                        to_state: to.as_str().into(),
+                        reason: None,
+                        detail_json: Some(
+                            json!({"import_id": import_id, "row": row, "amount_vnd": amount.dong(),
+                               "paid_on": date})
+                            .to_string(),
+                        ),
+                        request_id: actor.request_id.clone(),
                     });
                 }
-                Err(e) => {
-                    refuse(&mut problems, rule_code(&e), e.message_vi(), e.message_en());
-                    invalid_rows.insert(row.row_number);
-                }
             }
-        }
-        problems.sort_by_key(|p| p.row.unwrap_or(0));
-        let has_errors = problems.iter().any(|p| p.severity == Severity::Error);
-        let invalid = u32::try_from(invalid_rows.len()).unwrap_or(u32::MAX);
-        let mut r = report(request, list.sha256.clone(), Outcome::Imported);
-        r.rows = RowCounts {
-            total: list.total_rows,
-            valid: list.total_rows.saturating_sub(invalid),
-            invalid,
-            created: recorded,
-            unchanged: repeated,
-            ..Default::default()
-        };
-        split(&mut r, &problems);
-        r.outcome = match (request.dry_run, has_errors, request.accept_valid) {
-            (true, _, _) => Outcome::DryRun,
-            (false, true, false) => Outcome::Rejected,
-            (false, true, true) => Outcome::Partial,
-            (false, false, _) => Outcome::Imported,
-        };
-        if matches!(r.outcome, Outcome::DryRun | Outcome::Rejected) {
-            r.rows.created = 0;
-            return Ok((r, problems));
-        }
-        let import_id = record_only(conn, actor, PAYMENTS, &request.file_name, &unit, &r, started_at)?;
-        r.import_id = Some(import_id);
-        store_problems(conn, import_id, &problems)?;
-        for p in &mut new_payments {
-            p.import_id = Some(import_id);
-        }
-        payments::insert_many(conn, &new_payments)?;
-        let mut events = Vec::new();
-        for run in running.values().filter(|r| !r.events.is_empty()) {
-            if !cases::set_paid(
+            cases::insert_events(conn, &events)?;
+            cases::set_marker(
                 conn,
-                run.case.id,
-                run.case.version,
-                run.state.as_str(),
-                run.paid.dong(),
-                run.last_paid,
-            )? {
-                return Err(ImportError::Other(anyhow::anyhow!(
-                    "case {} changed during the import",
-                    run.case.id
-                )));
-            }
-            for (from, to, amount, date, row) in &run.events {
-                events.push(NewCaseEvent {
-                    case_id: run.case.id,
-                    at: now(),
+                &duplicate_cases,
+                Marker::DuplicatePayment,
+                Some(request.today),
+            )?;
+            audit::record(
+                conn,
+                AuditEntry {
                     actor_user_id: actor.user_id,
                     actor: actor.label.clone(),
-                    action: "record_payment".into(),
-                    from_state: Some(from.as_str().into()),
-                    to_state: to.as_str().into(),
-                    reason: None,
-                    detail_json: Some(
-                        json!({"import_id": import_id, "row": row, "amount_vnd": amount.dong(),
-                               "paid_on": date})
-                        .to_string(),
-                    ),
+                    action: "import.payments".into(),
+                    entity_kind: "import".into(),
+                    entity_id: Some(import_id.to_string()),
+                    unit_id: Some(unit.id),
+                    case_id: None,
                     request_id: actor.request_id.clone(),
-                });
-            }
-        }
-        cases::insert_events(conn, &events)?;
-        cases::set_marker(conn, &duplicate_cases, Marker::DuplicatePayment, Some(request.today))?;
-        audit::record(
-            conn,
-            AuditEntry {
-                actor_user_id: actor.user_id,
-                actor: actor.label.clone(),
-                action: "import.payments".into(),
-                entity_kind: "import".into(),
-                entity_id: Some(import_id.to_string()),
-                unit_id: Some(unit.id),
-                case_id: None,
-                request_id: actor.request_id.clone(),
-                before: None,
-                after: Some(json!({"file": request.file_name, "sha256": list.sha256,
+                    before: None,
+                    after: Some(json!({"file": request.file_name, "sha256": list.sha256,
                     "outcome": r.outcome.as_str(), "recorded": recorded, "duplicates": repeated})),
-            },
-        )?;
-        let counts = to_new_import_counts(&r.rows, &problems);
-        imports::set_counts(conn, import_id, &counts)?;
-        Ok((r, problems))
-    });
+                },
+            )?;
+            let counts = to_new_import_counts(&r.rows, &problems);
+            imports::set_counts(conn, import_id, &counts)?;
+            Ok((r, problems))
+        },
+    );
     let (mut r, problems) = outcome?;
     if r.outcome == Outcome::Rejected {
         // Nothing written; the refusal itself is recorded with its problems.
         let import_id = transaction(conn, |conn| -> Result<i64, ImportError> {
-            let id = record_only(conn, actor, PAYMENTS, &request.file_name, &unit, &r, started_at)?;
+            let id = record_only(
+                conn,
+                actor,
+                PAYMENTS,
+                &request.file_name,
+                &unit,
+                &r,
+                started_at,
+            )?;
             store_problems(conn, id, &problems)?;
             Ok(id)
         })?;
@@ -539,7 +570,11 @@ pub fn import_statement(
     let mut problems = statement.problems.clone();
     let sheet = statement.sheet.clone();
     // Duplicates: of a line imported before, or of an earlier line of this file.
-    let fingerprints: Vec<String> = statement.rows.iter().map(|r| r.key().fingerprint()).collect();
+    let fingerprints: Vec<String> = statement
+        .rows
+        .iter()
+        .map(|r| r.key().fingerprint())
+        .collect();
     let stored_prints: HashSet<String> = payments::stored_fingerprints(conn, &fingerprints)?
         .into_iter()
         .collect();
@@ -611,7 +646,15 @@ pub fn import_statement(
     if r.outcome == Outcome::Rejected {
         r.rows.created = 0;
         let id = transaction(conn, |conn| -> Result<i64, ImportError> {
-            let id = record_only(conn, actor, STATEMENT, &request.file_name, &unit, &r, started_at)?;
+            let id = record_only(
+                conn,
+                actor,
+                STATEMENT,
+                &request.file_name,
+                &unit,
+                &r,
+                started_at,
+            )?;
             store_problems(conn, id, &problems)?;
             Ok(id)
         })?;
@@ -619,8 +662,15 @@ pub fn import_statement(
         return Ok(r);
     }
     let summary = transaction(conn, |conn| -> Result<MatchSummary, ImportError> {
-        let import_id =
-            record_only(conn, actor, STATEMENT, &request.file_name, &unit, &r, started_at)?;
+        let import_id = record_only(
+            conn,
+            actor,
+            STATEMENT,
+            &request.file_name,
+            &unit,
+            &r,
+            started_at,
+        )?;
         r.import_id = Some(import_id);
         store_problems(conn, import_id, &problems)?;
         let at = now();
@@ -662,9 +712,11 @@ pub fn import_statement(
                 case_id: None,
                 request_id: actor.request_id.clone(),
                 before: None,
-                after: Some(json!({"file": request.file_name, "sha256": statement.sha256,
+                after: Some(
+                    json!({"file": request.file_name, "sha256": statement.sha256,
                     "outcome": r.outcome.as_str(), "lines": lines.len(),
-                    "duplicates": duplicate_idx.len(), "matching": &summary})),
+                    "duplicates": duplicate_idx.len(), "matching": &summary}),
+                ),
             },
         )?;
         Ok(summary)
@@ -757,7 +809,10 @@ pub fn reconcile_open(
         .into_iter()
         .collect();
     let mut events = Vec::new();
-    for id in touched.into_iter().filter(|id| !still_open.contains_key(id)) {
+    for id in touched
+        .into_iter()
+        .filter(|id| !still_open.contains_key(id))
+    {
         let Some((case, _, _)) = cases::find_in_scope(conn, &actor.scope, id)? else {
             continue;
         };

@@ -197,13 +197,19 @@ pub fn record(
                 )
             }
         };
-        let transition = apply(state, &action, facts).map_err(refusal)?;
-        let entry = transition.entry.unwrap_or(Vnd::ZERO);
+        // A repeat is named as such before any other rule speaks.
+        let signed = if reverses.is_some() {
+            -request.amount
+        } else {
+            request.amount
+        };
         if let Some(existing) =
-            payments::find_same(conn, case.id, entry.dong(), request.paid_on, &reference)?
+            payments::find_same(conn, case.id, signed.dong(), request.paid_on, &reference)?
         {
             return Err(duplicate_refusal(Some(existing)));
         }
+        let transition = apply(state, &action, facts).map_err(refusal)?;
+        let entry = transition.entry.unwrap_or(Vnd::ZERO);
         let payer_unit_id = payer_unit(conn, request.payer_unit.as_deref(), &unit)?;
         let payment_id = payments::insert(
             conn,
@@ -223,7 +229,16 @@ pub fn record(
                 created_at: now(),
             },
         )?;
-        write_transition(conn, actor, &case, unit.id, &transition, payment_id, request.paid_on, None)?;
+        write_transition(
+            conn,
+            actor,
+            &case,
+            unit.id,
+            &transition,
+            payment_id,
+            request.paid_on,
+            None,
+        )?;
         let payment = payments::find(conn, payment_id)?.ok_or(AppError::NotFound)?;
         let (updated, _, _) =
             cases::find_in_scope(conn, &actor.scope, case.id)?.ok_or(AppError::NotFound)?;

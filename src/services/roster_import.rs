@@ -251,7 +251,7 @@ pub fn import_roster(
                 warnings: Vec::new(),
                 timings_ms: Timings::default(),
                 error_workbook: None,
-            reconciliation: None,
+                reconciliation: None,
             };
             if !request.dry_run {
                 report.import_id = Some(record_only(
@@ -304,7 +304,15 @@ pub fn import_roster(
             error_workbook: None,
             reconciliation: None,
         };
-        let id = record_only(conn, actor, KIND, &request.file_name, &submitting, &report, started_at)?;
+        let id = record_only(
+            conn,
+            actor,
+            KIND,
+            &request.file_name,
+            &submitting,
+            &report,
+            started_at,
+        )?;
         return Ok(ImportReport {
             import_id: Some(id),
             ..report
@@ -410,7 +418,15 @@ pub fn import_roster(
     }
     if has_errors && !request.accept_valid {
         let report = make_report(Outcome::Rejected, counts, None, &problems);
-        let id = record_only(conn, actor, KIND, &request.file_name, &submitting, &report, started_at)?;
+        let id = record_only(
+            conn,
+            actor,
+            KIND,
+            &request.file_name,
+            &submitting,
+            &report,
+            started_at,
+        )?;
         store_problems(conn, id, &problems)?;
         if let Some(workbook) = &workbook {
             imports::store_file(conn, id, imports::ERROR_WORKBOOK, imports::XLSX, workbook)?;
@@ -432,7 +448,15 @@ pub fn import_roster(
     let phase = std::time::Instant::now();
     let (import_id, written, locked) = transaction(conn, |conn| -> Result<_, ImportError> {
         let report = make_report(outcome, counts, None, &problems);
-        let import_id = record_only(conn, actor, KIND, &request.file_name, &submitting, &report, started_at)?;
+        let import_id = record_only(
+            conn,
+            actor,
+            KIND,
+            &request.file_name,
+            &submitting,
+            &report,
+            started_at,
+        )?;
         let unit_ids = create_units(conn, &new_units)?;
         let mut written = counts;
         let locked = write_cases(

@@ -237,19 +237,26 @@ impl TestApp {
 
     /// Uploads a roster (CSV text) for `unit` as the token's user; returns the import report.
     pub async fn upload_roster(&self, token: &str, unit: &str, csv: &str) -> Value {
+        let reply = self
+            .upload(token, &format!("/api/v1/imports?unit={unit}"), "r.csv", csv)
+            .await;
+        assert_eq!(reply.status, 200, "{:?}", reply.body);
+        reply.body
+    }
+
+    /// Uploads `content` as the multipart field `file` named `file_name` to `path`.
+    pub async fn upload(&self, token: &str, path: &str, file_name: &str, content: &str) -> Reply {
         let body = format!(
-            "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"r.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--B--\r\n"
+            "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n{content}\r\n--B--\r\n"
         );
-        let mut resp = self
-            .client
-            .post(format!("{}/api/v1/imports?unit={unit}", self.base))
-            .insert_header(("authorization", format!("Bearer {token}")))
-            .insert_header(("content-type", "multipart/form-data; boundary=B"))
-            .send_body(body)
-            .await
-            .unwrap();
-        assert_eq!(resp.status().as_u16(), 200);
-        resp.json().await.unwrap()
+        self.call_as(
+            "POST",
+            path,
+            Some(token),
+            Some(&body),
+            "multipart/form-data; boundary=B",
+        )
+        .await
     }
 
     /// Creates a user with a password and returns their id.

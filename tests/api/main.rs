@@ -13,6 +13,7 @@ mod cli;
 mod health;
 mod import;
 mod openapi;
+mod payments;
 mod progress;
 mod schema_check;
 mod startup;

@@ -28,6 +28,7 @@ use super::{
         units_api::list,
         units_api::get,
         units_api::set_treasury_account,
+        units_api::merge_into,
         entitlements_api::calc,
         progress_api::get,
         imports_api::upload,

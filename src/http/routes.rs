@@ -194,6 +194,18 @@ pub fn table() -> Vec<RouteSpec> {
         ),
         spec(
             Method::POST,
+            "/api/v1/units/{code}/merge-into/{successor}",
+            Requires(Permission::MergeUnits),
+            || web::post().to(units_api::merge_into),
+            Probe {
+                unit_param: true,
+                // Into itself: always refused (409), so the matrix changes nothing.
+                success: 0,
+                ..Probe::json("{}", 0)
+            },
+        ),
+        spec(
+            Method::POST,
             "/api/v1/entitlements/calc",
             Requires(Permission::Calculate),
             || web::post().to(entitlements_api::calc),

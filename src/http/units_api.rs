@@ -278,3 +278,47 @@ pub async fn set_treasury_account(
         .await?;
     Ok(HttpResponse::Ok().json(view))
 }
+
+/// When a merge takes effect.
+#[derive(Debug, Deserialize, Validate, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct MergeRequest {
+    /// Effective date (default today); not in the future.
+    pub merged_on: Option<chrono::NaiveDate>,
+}
+
+/// Merges a unit into its successor: cases, statement lines and units below move with their
+/// history; the merged unit remains, marked merged (administrators).
+#[utoipa::path(post, path = "/api/v1/units/{code}/merge-into/{successor}", tag = "units",
+    params(("code" = String, Path, description = "The unit merged"),
+           ("successor" = String, Path, description = "The unit it is merged into")),
+    request_body = MergeRequest,
+    responses((status = 200, body = crate::services::unit_merge::MergeOutcome),
+              (status = 404, body = crate::error::ErrorEnvelope),
+              (status = 409, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn merge_into(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    body: Option<web::Json<MergeRequest>>,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let (code, successor) = path.into_inner();
+    let body = body.map(web::Json::into_inner).unwrap_or_default();
+    let today = crate::db::today_vn();
+    let on = body.merged_on.unwrap_or(today);
+    if on > today {
+        return Err(AppError::bad_request(
+            "date_in_future",
+            "Ngày hợp nhất không được ở tương lai.",
+            "The merge date cannot be in the future.",
+        ));
+    }
+    let actor = request_id::actor(&caller, &req);
+    let outcome = state
+        .db
+        .run(move |conn| crate::services::unit_merge::merge(conn, &actor, &code, &successor, on))
+        .await?;
+    Ok(HttpResponse::Ok().json(outcome))
+}

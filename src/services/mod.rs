@@ -7,6 +7,7 @@ pub mod ledger_import;
 pub mod payments;
 pub mod progress;
 pub mod roster_import;
+pub mod unit_merge;
 
 use crate::db::units::UnitScope;
 

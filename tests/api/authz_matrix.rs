@@ -38,7 +38,9 @@ fn path_for(spec: &RouteSpec, unit: &str, fixture: &Fixture) -> String {
         .path
         .replace("{code}", unit)
         .replace("{id}", &id.to_string())
-        .replace("{reference}", reference);
+        .replace("{reference}", reference)
+        // A merge probe merges a unit into itself, which is refused: nothing moves.
+        .replace("{successor}", unit);
     if let Some(query) = spec.probe.query {
         path.push('?');
         path.push_str(&query.replace("{code}", unit));

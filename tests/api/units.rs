@@ -105,3 +105,94 @@ async fn audit_trail_cannot_be_edited(backend: Backend) {
     );
 }
 both_backends!(audit_trail_cannot_be_edited);
+
+async fn a_unit_merges_into_its_successor_with_its_cases(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let pw = "a long enough password";
+    let admin = app.user("root", Role::Admin, &[], pw);
+    let (admin, _) = app.token(admin, TimeDelta::hours(1));
+    let viewer = app.user("hcm", Role::MohaReviewer, &["79"], pw);
+    let (viewer, _) = app.token(viewer, TimeDelta::hours(1));
+    let csv = "Họ và tên,Số định danh cá nhân,Ngày sinh,Giới tính,Đối tượng,Hình thức nghỉ,Hệ số lương,Phụ cấp công vụ (%),Thời gian đóng BHXH (tháng),Ngày hiệu lực quyết định sắp xếp,Ngày nghỉ\nLê Văn Cường,075066001234,15/01/1966,Nam,Viên chức,Nghỉ hưu trước tuổi,4.65,25,264,01/03/2025,01/05/2025\n";
+    // A province with a case, seen from HCMC before and after the merge.
+    let report = app.upload_roster(&admin, "75", csv).await;
+    assert_eq!(report["rows"]["created"], 1, "{report}");
+    let before = app.get("/api/v1/cases", Some(&viewer)).await;
+    assert_eq!(before.body["total"], 0);
+
+    let reply = app
+        .call(
+            "POST",
+            "/api/v1/units/75/merge-into/79",
+            Some(&viewer),
+            Some("{}"),
+        )
+        .await;
+    assert_eq!(reply.status, 403);
+    let reply = app
+        .call(
+            "POST",
+            "/api/v1/units/75/merge-into/75",
+            Some(&admin),
+            Some("{}"),
+        )
+        .await;
+    assert_eq!(reply.body["error"]["code"], "merge_into_itself");
+    let reply = app
+        .call(
+            "POST",
+            "/api/v1/units/VN/merge-into/79",
+            Some(&admin),
+            Some("{}"),
+        )
+        .await;
+    assert_eq!(reply.body["error"]["code"], "merge_root");
+    let reply = app
+        .call(
+            "POST",
+            "/api/v1/units/75/merge-into/79",
+            Some(&admin),
+            Some(r#"{"merged_on":"2025-07-01"}"#),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{:?}", reply.body);
+    assert_eq!(reply.body["cases_moved"], 1);
+    let reply = app
+        .call(
+            "POST",
+            "/api/v1/units/75/merge-into/79",
+            Some(&admin),
+            Some("{}"),
+        )
+        .await;
+    assert_eq!(reply.body["error"]["code"], "unit_already_merged");
+
+    let unit = app.get("/api/v1/units/75", Some(&admin)).await;
+    assert_eq!(unit.body["merged_into_code"], "79");
+    let after = app.get("/api/v1/cases", Some(&viewer)).await;
+    assert_eq!(
+        after.body["total"], 1,
+        "the successor's people see the case"
+    );
+    let id = after.body["items"][0]["id"].as_i64().unwrap();
+    let case = app.get(&format!("/api/v1/cases/{id}"), Some(&viewer)).await;
+    assert_eq!(case.body["unit_code"], "79");
+    let last = case.body["history"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["action"], "unit_merge");
+    assert_eq!(last["to_state"], "submitted");
+    let mut conn = app.db.get().unwrap();
+    let (row, _, _) =
+        staffpay::db::cases::find_in_scope(&mut conn, &staffpay::db::units::UnitScope::All, id)
+            .unwrap()
+            .unwrap();
+    let original = staffpay::db::units::find(&mut conn, row.original_unit_id)
+        .unwrap()
+        .unwrap();
+    assert_eq!(original.code, "75", "reports can still show the old unit");
+}
+both_backends!(a_unit_merges_into_its_successor_with_its_cases);

@@ -1,0 +1,203 @@
+//! Merging a unit into its successor (2025 merged provinces and communes): its cases and
+//! statement lines move to the successor with their history; units below it move under the
+//! successor; the unit itself stays, marked merged, so reports can still show it (cases keep
+//! `original_unit_id`). One transaction; recorded in every moved case's history and the audit.
+//!
+//! Decisions: user assignments are not moved (an administrator grants the successor, so that
+//! no one gains access by a merge); payments keep their paying unit (history); the successor's
+//! Treasury account is its own (the merged unit's account closes with it).
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use serde_json::json;
+
+use super::Actor;
+use crate::db::audit::{self, AuditEntry};
+use crate::db::cases::{self, NewCaseEvent};
+use crate::db::schema::{cases as cases_t, statement_lines, units as units_t};
+use crate::db::units::{self, UnitRow};
+use crate::db::{DbConnection, now, transaction};
+use crate::error::AppError;
+
+/// What a merge moved.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct MergeOutcome {
+    pub merged: String,
+    pub successor: String,
+    pub merged_on: NaiveDate,
+    pub cases_moved: usize,
+    pub statement_lines_moved: usize,
+    pub units_moved: usize,
+}
+
+fn refuse(code: &'static str, vi: String, en: String) -> AppError {
+    AppError::conflict(code, vi, en)
+}
+
+/// Merges unit `code` into unit `successor_code` on `on`.
+pub fn merge(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    code: &str,
+    successor_code: &str,
+    on: NaiveDate,
+) -> Result<MergeOutcome, AppError> {
+    let code = code.trim().to_ascii_uppercase();
+    let successor_code = successor_code.trim().to_ascii_uppercase();
+    transaction(conn, |conn| {
+        let merged = units::find_in_scope(conn, &actor.scope, &code)?.ok_or(AppError::NotFound)?;
+        let successor =
+            units::find_in_scope(conn, &actor.scope, &successor_code)?.ok_or(AppError::NotFound)?;
+        check(&merged, &successor)?;
+        let moved_cases: Vec<i64> = cases_t::table
+            .filter(cases_t::unit_id.eq(merged.id))
+            .select(cases_t::id)
+            .load(conn)?;
+        diesel::update(cases_t::table.filter(cases_t::unit_id.eq(merged.id)))
+            .set((
+                cases_t::unit_id.eq(successor.id),
+                cases_t::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
+        let lines =
+            diesel::update(statement_lines::table.filter(statement_lines::unit_id.eq(merged.id)))
+                .set(statement_lines::unit_id.eq(successor.id))
+                .execute(conn)?;
+        // Units below the merged one move under the successor, paths rewritten.
+        let below: Vec<UnitRow> = units_t::table
+            .filter(units_t::path.like(format!("{}%", merged.path)))
+            .filter(units_t::id.ne(merged.id))
+            .select(UnitRow::as_select())
+            .load(conn)?;
+        for unit in &below {
+            let rest = unit.path.get(merged.path.len()..).unwrap_or_default();
+            let path = format!("{}{rest}", successor.path);
+            let depth = successor.depth + (unit.depth - merged.depth);
+            let parent = if unit.parent_id == Some(merged.id) {
+                Some(successor.id)
+            } else {
+                unit.parent_id
+            };
+            diesel::update(units_t::table.find(unit.id))
+                .set((
+                    units_t::path.eq(path),
+                    units_t::depth.eq(depth),
+                    units_t::parent_id.eq(parent),
+                    units_t::updated_at.eq(now()),
+                ))
+                .execute(conn)?;
+        }
+        diesel::update(units_t::table.find(merged.id))
+            .set((
+                units_t::merged_into_id.eq(successor.id),
+                units_t::merged_on.eq(on),
+                units_t::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
+        let at = now();
+        let detail = json!({"from_unit": merged.code, "to_unit": successor.code, "merged_on": on})
+            .to_string();
+        let events: Vec<NewCaseEvent> = moved_cases
+            .iter()
+            .map(|&case_id| NewCaseEvent {
+                case_id,
+                at,
+                actor_user_id: actor.user_id,
+                actor: actor.label.clone(),
+                action: "unit_merge".into(),
+                from_state: None,
+                to_state: String::new(),
+                reason: Some(format!("{} → {}", merged.code, successor.code)),
+                detail_json: Some(detail.clone()),
+                request_id: actor.request_id.clone(),
+            })
+            .collect();
+        // The history keeps the state column filled: the state does not change.
+        let states: std::collections::HashMap<i64, String> = cases_t::table
+            .filter(cases_t::id.eq_any(&moved_cases))
+            .select((cases_t::id, cases_t::state))
+            .load::<(i64, String)>(conn)?
+            .into_iter()
+            .collect();
+        let events: Vec<NewCaseEvent> = events
+            .into_iter()
+            .map(|mut e| {
+                e.to_state = states.get(&e.case_id).cloned().unwrap_or_default();
+                e.from_state = Some(e.to_state.clone());
+                e
+            })
+            .collect();
+        cases::insert_events(conn, &events)?;
+        let outcome = MergeOutcome {
+            merged: merged.code.clone(),
+            successor: successor.code.clone(),
+            merged_on: on,
+            cases_moved: moved_cases.len(),
+            statement_lines_moved: lines,
+            units_moved: below.len(),
+        };
+        audit::record(
+            conn,
+            AuditEntry {
+                actor_user_id: actor.user_id,
+                actor: actor.label.clone(),
+                action: "unit.merge".into(),
+                entity_kind: "unit".into(),
+                entity_id: Some(merged.code.clone()),
+                unit_id: Some(merged.id),
+                case_id: None,
+                request_id: actor.request_id.clone(),
+                before: Some(json!({"unit": merged.code, "path": merged.path})),
+                after: serde_json::to_value(&outcome).ok(),
+            },
+        )?;
+        Ok(outcome)
+    })
+}
+
+fn check(merged: &UnitRow, successor: &UnitRow) -> Result<(), AppError> {
+    if merged.id == successor.id {
+        return Err(refuse(
+            "merge_into_itself",
+            "Không thể hợp nhất một đơn vị vào chính nó".into(),
+            "A unit cannot be merged into itself".into(),
+        ));
+    }
+    if merged.parent_id.is_none() {
+        return Err(refuse(
+            "merge_root",
+            "Không thể hợp nhất đơn vị gốc".into(),
+            "The root unit cannot be merged".into(),
+        ));
+    }
+    if successor.path.starts_with(&merged.path) {
+        return Err(refuse(
+            "merge_into_descendant",
+            format!(
+                "Không thể hợp nhất {} vào đơn vị trực thuộc của nó ({})",
+                merged.code, successor.code
+            ),
+            format!(
+                "{} cannot be merged into a unit below it ({})",
+                merged.code, successor.code
+            ),
+        ));
+    }
+    for (unit, vi, en) in [
+        (merged, "đã được hợp nhất", "is already merged"),
+        (
+            successor,
+            "đã được hợp nhất nên không nhận hợp nhất",
+            "is merged and cannot be a successor",
+        ),
+    ] {
+        if unit.merged_into_id.is_some() {
+            return Err(refuse(
+                "unit_already_merged",
+                format!("Đơn vị {} {vi}", unit.code),
+                format!("Unit {} {en}", unit.code),
+            ));
+        }
+    }
+    Ok(())
+}

@@ -202,3 +202,70 @@ pub fn flags(args: FlagsArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCod
     }
     Ok(ExitCode::SUCCESS)
 }
+
+#[derive(Debug, Args)]
+pub struct RecomputeArgs {
+    /// Compute and report; write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// Print JSON instead of a summary.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    db: DbArgs,
+}
+
+/// `staffpay recompute [--dry-run]`: every case again with the current policy tables.
+pub fn recompute(args: RecomputeArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let settings = super::settings(args.db.overrides(config))?;
+    let policy = crate::policy_files::load_dir(&settings.policy_dir).with_context(|| {
+        format!(
+            "loading policy tables from {}",
+            settings.policy_dir.display()
+        )
+    })?;
+    let db = crate::startup::prepare_database(&settings)?;
+    let mut conn = db.get()?;
+    let report = crate::services::recompute::recompute(
+        &mut conn,
+        &policy,
+        &Actor::cli(),
+        args.dry_run,
+        crate::db::today_vn(),
+    )
+    .map_err(|e| anyhow::anyhow!("{}", e.body().message_en))?;
+    if args.json {
+        println!("{}", serde_json::to_string(&report)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "Tính lại / Recompute{}: {} cases, {} changed ({} updated, {} flagged for review, {} refused), {} re-pinned",
+        if report.dry_run { " (dry run)" } else { "" },
+        report.cases,
+        report.changed,
+        report.updated,
+        report.flagged,
+        report.refused,
+        report.repinned
+    );
+    println!(
+        "gains {} đồng, losses {} đồng",
+        report.gains_vnd, report.losses_vnd
+    );
+    for u in &report.by_unit {
+        println!(
+            "  {:<10} {:>6} gain {:>16}  {:>6} lose {:>16}  net {:>16}",
+            u.unit_code, u.gainers, u.gains_vnd, u.losers, u.losses_vnd, u.net_vnd
+        );
+    }
+    for c in report.changes.iter().take(100) {
+        println!(
+            "  case {:<8} {:<10} {:<15} {:>14} -> {:>14} ({:+}) {}",
+            c.case_id, c.unit_code, c.state, c.before_vnd, c.after_vnd, c.delta_vnd, c.action
+        );
+    }
+    if report.changes.len() > 100 {
+        println!("  ... {} more (use --json)", report.changes.len() - 100);
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -72,6 +72,8 @@ enum Command {
     Statements(ledger::PaymentsArgs),
     /// Every open flag, with its unit, age and what to do.
     Flags(ledger::FlagsArgs),
+    /// Compute every case again with the current policy tables: who gains or loses, per unit.
+    Recompute(ledger::RecomputeArgs),
     /// Compute entitlements for JSON Lines on standard input (no database).
     Calc(calc::CalcArgs),
 }
@@ -108,6 +110,7 @@ pub fn run() -> ExitCode {
         Command::Payments(args) => ledger::run(args, ledger::Ledger::Payments, cli.config),
         Command::Statements(args) => ledger::run(args, ledger::Ledger::Statement, cli.config),
         Command::Flags(args) => ledger::flags(args, cli.config),
+        Command::Recompute(args) => ledger::recompute(args, cli.config),
     };
     match result {
         Ok(code) => code,

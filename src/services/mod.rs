@@ -6,6 +6,7 @@ pub mod flags;
 pub mod ledger_import;
 pub mod payments;
 pub mod progress;
+pub mod recompute;
 pub mod roster_import;
 pub mod unit_merge;
 

@@ -15,6 +15,7 @@ mod import;
 mod openapi;
 mod payments;
 mod progress;
+mod recompute;
 mod schema_check;
 mod startup;
 mod units;

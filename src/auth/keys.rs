@@ -44,6 +44,11 @@ impl SecretKeys {
         Ok(Self::from_material(&stored))
     }
 
+    /// Keyed hash of a lookup code (already normalised).
+    pub fn lookup_hash(&self, code: &str) -> String {
+        super::token::keyed_hash(&self.key, &format!("lookup:{code}"))
+    }
+
     /// Keyed hash of a token.
     pub fn token_hash(&self, token: &str) -> String {
         super::token::keyed_hash(&self.key, token)

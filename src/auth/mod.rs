@@ -8,6 +8,7 @@
 pub mod caller;
 pub mod keys;
 pub mod login;
+pub mod lookup;
 pub mod password;
 pub mod throttle;
 pub mod token;

@@ -63,6 +63,10 @@ impl Role {
                 matches!(self, Role::Admin | Role::MofOfficer)
             }
             CancelCases => matches!(self, Role::Admin | Role::MohaReviewer),
+            // The agency that prints a person's statement, or a reviewer answering them.
+            IssueLookupCodes => {
+                matches!(self, Role::Admin | Role::UnitOfficer | Role::MohaReviewer)
+            }
             ReadAudit => matches!(
                 self,
                 Role::Admin | Role::MohaReviewer | Role::NationalViewer
@@ -109,6 +113,7 @@ pub enum Permission {
     FundCases,
     RecordPayments,
     CancelCases,
+    IssueLookupCodes,
     ImportStatements,
     ReadProgress,
     ReadFlags,

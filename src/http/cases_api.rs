@@ -426,3 +426,28 @@ async fn bulk(
         })
     }
 }
+
+/// Issues a new lookup code for the person's status page (shown once; the previous code stops
+/// working; recorded in the history without the code).
+#[utoipa::path(post, path = "/api/v1/cases/{id}/lookup-code", tag = "cases",
+    params(("id" = i64, Path, description = "Case id")),
+    responses((status = 201, description = "`{\"code\": \"ABCD-EFGH-JKLM\"}`"),
+              (status = 404, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn lookup_code(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let actor = request_id::actor(&caller, &req);
+    let keys = state.keys.clone();
+    let id = id.into_inner();
+    let code = state
+        .db
+        .run(move |conn| crate::services::case_review::issue_lookup_code(conn, &keys, &actor, id))
+        .await?;
+    Ok(HttpResponse::Created()
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(serde_json::json!({ "case_id": id, "code": code })))
+}

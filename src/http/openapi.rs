@@ -43,6 +43,7 @@ use super::{
         cases_api::cancel,
         cases_api::bulk_approve,
         cases_api::bulk_fund,
+        cases_api::lookup_code,
         payments_api::record,
         payments_api::import_payment_list,
         payments_api::import_statement_file,

@@ -362,6 +362,17 @@ pub fn table() -> Vec<RouteSpec> {
         ),
         spec(
             Method::POST,
+            "/api/v1/cases/{id}/lookup-code",
+            Requires(Permission::IssueLookupCodes),
+            || web::post().to(cases_api::lookup_code),
+            Probe {
+                case_param: true,
+                success: 201,
+                ..Probe::ok()
+            },
+        ),
+        spec(
+            Method::POST,
             "/api/v1/cases/{id}/payments",
             Requires(Permission::RecordPayments),
             || web::post().to(payments_api::record),

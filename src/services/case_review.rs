@@ -255,3 +255,79 @@ fn refusal(error: TransitionError) -> AppError {
         message_en: error.message_en(),
     }
 }
+
+/// Issues a new lookup code for a case's status page: returns the code (shown once, on the
+/// printed statement); only its keyed hash is stored, the previous code stops working, and the
+/// history records that a code was issued (never the code).
+pub fn issue_lookup_code(
+    conn: &mut DbConnection,
+    keys: &crate::auth::keys::SecretKeys,
+    actor: &Actor,
+    case_id: i64,
+) -> Result<String, AppError> {
+    use diesel::prelude::*;
+    transaction(conn, |conn| {
+        let (case, _, unit) =
+            cases::find_in_scope(conn, &actor.scope, case_id)?.ok_or(AppError::NotFound)?;
+        let code = crate::auth::lookup::generate();
+        let normalized = crate::auth::lookup::normalize(&code)
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("generated code is not valid")))?;
+        diesel::update(crate::db::schema::cases::table.find(case.id))
+            .set(crate::db::schema::cases::lookup_code_hash.eq(keys.lookup_hash(&normalized)))
+            .execute(conn)?;
+        let replaced = case.lookup_code_hash.is_some();
+        cases::insert_events(
+            conn,
+            &[NewCaseEvent {
+                case_id: case.id,
+                at: now(),
+                actor_user_id: actor.user_id,
+                actor: actor.label.clone(),
+                action: "lookup_code_issued".into(),
+                from_state: Some(case.state.clone()),
+                to_state: case.state.clone(),
+                reason: None,
+                detail_json: Some(json!({"replaced_previous": replaced}).to_string()),
+                request_id: actor.request_id.clone(),
+            }],
+        )?;
+        audit::record(
+            conn,
+            AuditEntry {
+                actor_user_id: actor.user_id,
+                actor: actor.label.clone(),
+                action: "case.lookup_code".into(),
+                entity_kind: "case".into(),
+                entity_id: Some(case.id.to_string()),
+                unit_id: Some(unit.id),
+                case_id: Some(case.id),
+                request_id: actor.request_id.clone(),
+                before: Some(json!({"had_code": replaced})),
+                after: Some(json!({"issued": true})),
+            },
+        )?;
+        Ok(code)
+    })
+}
+
+/// The case whose current lookup code this is, if the national id is its person's (a wrong
+/// pair and an unknown id answer the same: `None`).
+pub fn find_by_lookup(
+    conn: &mut DbConnection,
+    keys: &crate::auth::keys::SecretKeys,
+    national_id: &str,
+    typed_code: &str,
+) -> Result<Option<i64>, AppError> {
+    use crate::db::schema::{cases as c, people as p};
+    use diesel::prelude::*;
+    let Some(code) = crate::auth::lookup::normalize(typed_code) else {
+        return Ok(None);
+    };
+    let found: Option<(i64, String)> = c::table
+        .inner_join(p::table)
+        .filter(c::lookup_code_hash.eq(keys.lookup_hash(&code)))
+        .select((c::id, p::national_id))
+        .first(conn)
+        .optional()?;
+    Ok(found.and_then(|(id, nid)| (nid == national_id.trim()).then_some(id)))
+}

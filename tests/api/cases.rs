@@ -250,3 +250,64 @@ async fn the_approver_cannot_record_payments(backend: Backend) {
     );
 }
 both_backends!(the_approver_cannot_record_payments);
+
+async fn lookup_codes_are_shown_once_and_replaced(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let officer = app.user("agency", Role::UnitOfficer, &["79"], PW);
+    let (token, _) = app.token(officer, TimeDelta::hours(1));
+    app.upload_roster(&token, "79", CSV).await;
+    let list = app.get("/api/v1/cases?unit=79", Some(&token)).await;
+    let id = list.body["items"][0]["id"].as_i64().unwrap();
+    let national_id = app
+        .get(&format!("/api/v1/cases/{id}"), Some(&token))
+        .await
+        .body["national_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = format!("/api/v1/cases/{id}/lookup-code");
+    let first = app.call("POST", &path, Some(&token), None).await;
+    assert_eq!(first.status, 201, "{:?}", first.body);
+    assert_eq!(first.headers.get("cache-control").unwrap(), "no-store");
+    let first = first.body["code"].as_str().unwrap().to_owned();
+    let second = app.call("POST", &path, Some(&token), None).await.body["code"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_ne!(first, second);
+    let keys = staffpay::auth::keys::SecretKeys::from_material(
+        app.test_db.settings().secret_key.unwrap().expose(),
+    );
+    let mut conn = app.db.get().unwrap();
+    let find = |conn: &mut _, nid: &str, code: &str| {
+        staffpay::services::case_review::find_by_lookup(conn, &keys, nid, code).unwrap()
+    };
+    assert_eq!(find(&mut conn, &national_id, &second), Some(id));
+    assert_eq!(
+        find(
+            &mut conn,
+            &national_id,
+            &second.to_lowercase().replace('-', "")
+        ),
+        Some(id),
+        "typed without dashes, in lower case"
+    );
+    assert_eq!(
+        find(&mut conn, &national_id, &first),
+        None,
+        "the old code stops working"
+    );
+    assert_eq!(find(&mut conn, "001066002222", &second), None, "another id");
+    let case = app.get(&format!("/api/v1/cases/{id}"), Some(&token)).await;
+    let history = case.body["history"].to_string();
+    assert_eq!(history.matches("lookup_code_issued").count(), 2);
+    assert!(!history.contains(&second) && !history.contains(&second.replace('-', "")));
+    // A national viewer may not issue codes (that would lock the person out).
+    let viewer = app.user("viewer", Role::NationalViewer, &[], PW);
+    let (viewer, _) = app.token(viewer, TimeDelta::hours(1));
+    assert_eq!(
+        app.call("POST", &path, Some(&viewer), None).await.status,
+        403
+    );
+}
+both_backends!(lookup_codes_are_shown_once_and_replaced);

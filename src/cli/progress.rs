@@ -32,6 +32,7 @@ enum GroupArg {
 
 pub fn run(args: ProgressArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let settings = super::settings(args.db.overrides(config))?;
+    let policy = crate::startup::load_policy(&settings)?;
     let db = crate::startup::prepare_database(&settings)?;
     let mut conn = db.get()?;
     let group_by = match args.group_by {
@@ -41,7 +42,7 @@ pub fn run(args: ProgressArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCo
         GroupArg::Unit => GroupBy::Unit,
     };
     let today = crate::db::today_vn();
-    let report = progress(&mut conn, &UnitScope::All, group_by, today)?;
+    let report = progress(&mut conn, &policy, &UnitScope::All, group_by, today)?;
     if args.json {
         println!("{}", serde_json::to_string(&report)?);
         return Ok(ExitCode::SUCCESS);
@@ -49,7 +50,7 @@ pub fn run(args: ProgressArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCo
     let n = &report.national;
     println!("Tiến độ chi trả / Payment progress, {}", report.as_of);
     println!(
-        "{:<10} {:<40} {:>8} {:>8} {:>8} {:>7} {:>20} {:>20} {:>7}",
+        "{:<10} {:<40} {:>8} {:>8} {:>8} {:>7} {:>20} {:>20} {:>7} {:>7}",
         "code",
         "unit",
         "people",
@@ -58,13 +59,14 @@ pub fn run(args: ProgressArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCo
         "% ppl",
         "entitled VND",
         "paid VND",
-        "% money"
+        "% money",
+        "overdue"
     );
     for g in &report.groups {
         let f = &g.figures;
         let name: String = g.name.chars().take(40).collect();
         println!(
-            "{:<10} {:<40} {:>8} {:>8} {:>8} {:>7} {:>20} {:>20} {:>7}",
+            "{:<10} {:<40} {:>8} {:>8} {:>8} {:>7} {:>20} {:>20} {:>7} {:>7}{}",
             g.code,
             name,
             f.people,
@@ -73,7 +75,9 @@ pub fn run(args: ProgressArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCo
             f.paid_people_pct,
             crate::domain::money::Vnd::new(f.entitled_vnd),
             crate::domain::money::Vnd::new(f.paid_vnd),
-            f.paid_amount_pct
+            f.paid_amount_pct,
+            f.overdue,
+            if f.below_60_pct { "  <60%" } else { "" }
         );
     }
     println!(
@@ -87,6 +91,16 @@ pub fn run(args: ProgressArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCo
         crate::domain::money::Vnd::new(n.entitled_vnd),
         crate::domain::money::Vnd::new(n.paid_vnd),
         n.paid_amount_pct
+    );
+    println!(
+        "units with cases {}, complete {}, below 60% paid {}, lacking a Treasury account {}; \
+         overdue cases {} (oldest {} days)",
+        n.units,
+        n.units_complete,
+        n.units_below_60_pct,
+        n.units_lacking_account,
+        n.overdue,
+        n.oldest_overdue_days.unwrap_or(0)
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -34,3 +34,38 @@ pub fn by_unit_and_state(conn: &mut DbConnection) -> QueryResult<Vec<UnitStateTo
     )
     .load(conn)
 }
+
+/// Owed cases (not fully paid, not cancelled, not yet paid in full) of one unit with one
+/// decision date: how many, how many were approved before `cutoff`, and the oldest approval.
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct OwedGroup {
+    #[diesel(sql_type = BigInt)]
+    pub unit_id: i64,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Date>)]
+    pub decision_date: Option<chrono::NaiveDate>,
+    #[diesel(sql_type = BigInt)]
+    pub cases: i64,
+    #[diesel(sql_type = BigInt)]
+    pub approved_before_cutoff: i64,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamp>)]
+    pub oldest_approval: Option<chrono::NaiveDateTime>,
+}
+
+/// Owed cases grouped by unit and decision date (for overdue counts without a row per case).
+pub fn owed_groups(
+    conn: &mut DbConnection,
+    cutoff: chrono::NaiveDateTime,
+) -> QueryResult<Vec<OwedGroup>> {
+    diesel::sql_query(
+        "SELECT unit_id, decision_date, CAST(COUNT(*) AS BIGINT) AS cases, \
+         CAST(COALESCE(SUM(CASE WHEN approved_at < $1 THEN 1 ELSE 0 END), 0) AS BIGINT) \
+           AS approved_before_cutoff, \
+         MIN(approved_at) AS oldest_approval \
+         FROM cases \
+         WHERE state IN ('submitted', 'returned', 'approved', 'payable', 'partially_paid') \
+           AND paid_vnd < entitled_vnd \
+         GROUP BY unit_id, decision_date",
+    )
+    .bind::<diesel::sql_types::Timestamp, _>(cutoff)
+    .load(conn)
+}

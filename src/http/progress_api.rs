@@ -30,9 +30,10 @@ pub async fn get(
     let group_by = query.group_by.unwrap_or(GroupBy::Top);
     let scope = caller.scope.clone();
     let today = crate::db::today_vn();
+    let policy = state.policy.clone();
     let report = state
         .db
-        .run(move |conn| Ok(progress(conn, &scope, group_by, today)?))
+        .run(move |conn| Ok(progress(conn, &policy, &scope, group_by, today)?))
         .await?;
     Ok(HttpResponse::Ok().json(report))
 }

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::db::units::{UnitFilter, UnitScope, list};
 use crate::db::{DbConnection, progress};
+use crate::domain::policy::PolicySet;
 
 /// States that count as approved (or further along).
 const APPROVED: [&str; 5] = [
@@ -33,8 +34,24 @@ pub struct Figures {
     pub paid_people_pct: String,
     /// Paid money as a share of entitled money, in percent with two decimals (text, exact).
     pub paid_amount_pct: String,
+    /// Entitled minus paid (never below zero per case state group).
+    pub outstanding_vnd: i64,
     /// Cases by state.
     pub by_state: std::collections::BTreeMap<String, i64>,
+    /// Units with cases.
+    pub units: i64,
+    /// Units whose every (not cancelled) case is paid.
+    pub units_complete: i64,
+    /// Units with cases of which less than 60% of people are paid.
+    pub units_below_60_pct: i64,
+    /// Units with money still to pay (approved, payable, partially paid) and no Treasury
+    /// account.
+    pub units_lacking_account: i64,
+    /// Cases overdue today (see the flags), and the age in days of the oldest.
+    pub overdue: i64,
+    pub oldest_overdue_days: Option<i64>,
+    /// Less than 60% of people paid.
+    pub below_60_pct: bool,
 }
 
 /// One group of the report.
@@ -102,12 +119,45 @@ impl Figures {
     fn finish(&mut self) {
         self.paid_people_pct = pct(self.paid, self.people);
         self.paid_amount_pct = pct(self.paid_vnd, self.entitled_vnd);
+        self.outstanding_vnd = (self.entitled_vnd - self.paid_vnd).max(0);
+        // paid / people < 60% ⟺ 100·paid < 60·people (exact).
+        self.below_60_pct = self.people > 0 && self.paid * 100 < self.people * 60;
+    }
+
+    /// Adds a unit's own figures into a group's (the unit counts as one unit).
+    fn absorb(&mut self, unit: &Figures, lacking_account: bool) {
+        for (state, n) in &unit.by_state {
+            *self.by_state.entry(state.clone()).or_default() += n;
+        }
+        self.people += unit.people;
+        self.approved += unit.approved;
+        self.paid += unit.paid;
+        self.entitled_vnd += unit.entitled_vnd;
+        self.paid_vnd += unit.paid_vnd;
+        self.overdue += unit.overdue;
+        self.oldest_overdue_days = self.oldest_overdue_days.max(unit.oldest_overdue_days);
+        self.units += 1;
+        if unit.people > 0 && unit.paid == unit.people {
+            self.units_complete += 1;
+        }
+        if unit.people > 0 && unit.paid * 100 < unit.people * 60 {
+            self.units_below_60_pct += 1;
+        }
+        if lacking_account {
+            self.units_lacking_account += 1;
+        }
     }
 }
 
-/// Computes progress within a scope.
+/// States with money still to flow, for the account check.
+const MONEY_TO_FLOW: [&str; 3] = ["approved", "payable", "partially_paid"];
+
+/// Computes progress within a scope: per unit first (one grouped query by unit and state,
+/// one by unit and decision date for overdue cases), then rolled up to the groups and the
+/// nation over the unit tree in memory.
 pub fn progress(
     conn: &mut DbConnection,
+    policy: &PolicySet,
     scope: &UnitScope,
     group_by: GroupBy,
     as_of: NaiveDate,
@@ -117,24 +167,69 @@ pub fn progress(
     let by_id: HashMap<i64, &crate::db::units::UnitRow> =
         all_units.iter().map(|u| (u.id, u)).collect();
     let visible: std::collections::HashSet<i64> = units.iter().map(|u| u.id).collect();
-    let totals = progress::by_unit_and_state(conn)?;
+
+    // Per unit.
+    let mut per_unit: HashMap<i64, Figures> = HashMap::new();
+    for t in progress::by_unit_and_state(conn)?
+        .iter()
+        .filter(|t| visible.contains(&t.unit_id))
+    {
+        per_unit
+            .entry(t.unit_id)
+            .or_default()
+            .add(&t.state, t.cases, t.entitled_vnd, t.paid_vnd);
+    }
+    let n = i64::from(policy.overdue_after_approval_days());
+    // Approved on day D (Vietnam) is overdue by approval when D + N + 1 <= as_of, i.e. when
+    // approved before (as_of - N) 00:00 Vietnam time = that day 17:00 UTC the day before.
+    let cutoff = (as_of - chrono::Duration::days(n))
+        .and_hms_opt(0, 0, 0)
+        .map(|t| t - chrono::Duration::hours(7))
+        .unwrap_or_default();
+    for g in progress::owed_groups(conn, cutoff)?
+        .iter()
+        .filter(|g| visible.contains(&g.unit_id))
+    {
+        let deadline = policy.payment_deadline_for(g.decision_date);
+        let by_approval = g
+            .oldest_approval
+            .map(|at| crate::services::flags::vn_day(at) + chrono::Duration::days(n + 1));
+        let (count, since) = if as_of > deadline {
+            let after_deadline = deadline + chrono::Duration::days(1);
+            (
+                g.cases,
+                Some(by_approval.map_or(after_deadline, |b| b.min(after_deadline))),
+            )
+        } else if g.approved_before_cutoff > 0 {
+            (g.approved_before_cutoff, by_approval)
+        } else {
+            (0, None)
+        };
+        if count > 0 {
+            let f = per_unit.entry(g.unit_id).or_default();
+            f.overdue += count;
+            let age = since.map(|d| (as_of - d).num_days().max(0));
+            f.oldest_overdue_days = f.oldest_overdue_days.max(age);
+        }
+    }
 
     let mut national = Figures::default();
     let mut groups: HashMap<i64, Figures> = HashMap::new();
-    for t in totals.iter().filter(|t| visible.contains(&t.unit_id)) {
-        national.add(&t.state, t.cases, t.entitled_vnd, t.paid_vnd);
-        let Some(unit) = by_id.get(&t.unit_id) else {
+    for (unit_id, figures) in &per_unit {
+        let Some(unit) = by_id.get(unit_id) else {
             continue;
         };
+        let lacking = unit.treasury_account_no.is_none()
+            && MONEY_TO_FLOW
+                .iter()
+                .any(|s| figures.by_state.get(*s).is_some_and(|n| *n > 0));
+        national.absorb(figures, lacking);
         let group_id = match group_by {
             GroupBy::Unit => Some(unit.id),
             _ => top_level(&unit.path),
         };
         if let Some(id) = group_id {
-            groups
-                .entry(id)
-                .or_default()
-                .add(&t.state, t.cases, t.entitled_vnd, t.paid_vnd);
+            groups.entry(id).or_default().absorb(figures, lacking);
         }
     }
     national.finish();

@@ -570,6 +570,19 @@ async fn flags_follow_the_data(backend: Backend) {
     let counts = &flags.body["counts"];
     assert_eq!(counts["unit_account_missing"], 2, "{counts}");
     assert_eq!(counts["person_account_missing"], 1, "{counts}");
+    // Progress tells the same story as the flags.
+    let progress = s
+        .app
+        .get("/api/v1/progress?group_by=unit", Some(&s.reviewer))
+        .await;
+    assert_eq!(progress.status, 200);
+    let national = &progress.body["national"];
+    assert_eq!(national["overdue"], counts["overdue"], "{national}");
+    assert_eq!(national["units_lacking_account"], 1);
+    assert_eq!(national["units"], 1);
+    assert_eq!(national["below_60_pct"], true);
+    assert_eq!(national["outstanding_vnd"], national["entitled_vnd"]);
+    assert_eq!(national["by_state"]["payable"], 2);
     let one = &flags.body["flags"][0];
     for key in ["unit_code", "age_days", "since", "action_vi", "action_en"] {
         assert!(!one[key].is_null(), "{key}: {one}");

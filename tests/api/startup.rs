@@ -124,6 +124,7 @@ async fn demo_people_import_with_entitlements(backend: Backend) {
     assert_eq!(report.rows.created, 150);
     let progress = staffpay::services::progress::progress(
         &mut conn,
+        &policy,
         &staffpay::db::units::UnitScope::All,
         staffpay::services::progress::GroupBy::Top,
         chrono::NaiveDate::from_ymd_opt(2025, 10, 1).unwrap(),

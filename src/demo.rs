@@ -206,3 +206,119 @@ pub fn load_people(
     .map_err(|e| anyhow::anyhow!("demo import: {e}"))?;
     Ok(report)
 }
+
+/// What [`load_activity`] did: cases per state reached.
+pub type ActivityReport = std::collections::BTreeMap<String, usize>;
+
+/// Moves the demo cases through the lifecycle so that every state, payments, a reconciled
+/// statement, unmatched lines and flags are there to see: by case id, of every 20 cases two
+/// stay submitted, one is returned, one approved, two funded, two partly paid, eight paid,
+/// three reconciled and one cancelled. Deterministic; run through the real services.
+pub fn load_activity(
+    conn: &mut DbConnection,
+    settings: &crate::domain::matching::MatchSettings,
+) -> anyhow::Result<ActivityReport> {
+    use crate::domain::case_state::CaseAction;
+    use crate::domain::money::Vnd;
+    use crate::import::payments::PaymentMethod;
+    use crate::services::case_review::act;
+    use crate::services::payments::{PaymentRequest, record};
+    let actor = crate::services::Actor::cli();
+    let all = units::UnitScope::All;
+    let ids = crate::db::cases::ids(conn, &all, &Default::default())?;
+    let day = |d: u32| NaiveDate::from_ymd_opt(2025, 9, d).unwrap_or_default();
+    let today = crate::db::today_vn();
+    let fail =
+        |e: crate::error::AppError| anyhow::anyhow!("demo activity: {}", e.body().message_en);
+    let mut statement =
+        String::from("Ngày giao dịch,Số tiền,Số tài khoản,Tên người nhận,Nội dung,Số tham chiếu\n");
+    for (i, &id) in ids.iter().enumerate() {
+        let slot = i % 20;
+        let step = |conn: &mut DbConnection, action: CaseAction| {
+            act(conn, &actor, id, None, action).map_err(fail)
+        };
+        match slot {
+            0 | 1 => continue,
+            2 => {
+                step(
+                    conn,
+                    CaseAction::Return {
+                        reason: "Thiếu quyết định cho nghỉ việc / decision missing".into(),
+                    },
+                )?;
+                continue;
+            }
+            19 => {
+                step(
+                    conn,
+                    CaseAction::Cancel {
+                        reason: "Quyết định nghỉ việc bị thu hồi / decision revoked".into(),
+                    },
+                )?;
+                continue;
+            }
+            _ => {}
+        }
+        step(conn, CaseAction::Approve)?;
+        if slot == 3 {
+            continue;
+        }
+        let case = step(
+            conn,
+            CaseAction::Fund {
+                funding_source: "Dự toán NSTW 2025 / central budget 2025".into(),
+            },
+        )?;
+        if slot <= 5 {
+            continue;
+        }
+        let entitled = case.entitled_vnd;
+        let first = if slot <= 7 { entitled / 2 } else { entitled };
+        let pay = |conn: &mut DbConnection, amount: i64, d: u32| {
+            record(
+                conn,
+                &actor,
+                id,
+                &PaymentRequest {
+                    amount: Vnd::new(amount),
+                    paid_on: day(d),
+                    method: PaymentMethod::Transfer,
+                    payer_unit: None,
+                    reference: None,
+                    reverses: None,
+                },
+                today,
+            )
+            .map_err(fail)
+        };
+        pay(conn, first, 10)?;
+        if slot >= 17 {
+            // Reconciled: the statement carries the transfer with its reference.
+            statement.push_str(&format!(
+                "11/09/2025,-{first},,,Chi tro cap {},FT{id:06}\n",
+                case.payment_reference
+            ));
+        }
+    }
+    statement.push_str(
+        "12/09/2025,-1234567,0011223344,NGUYEN VAN X,Chuyen khoan khong ro noi dung,FT999999\n",
+    );
+    let request = crate::services::ledger_import::LedgerRequest {
+        file_name: "demo-sao-ke.csv".into(),
+        sheet: None,
+        unit_code: NATION_CODE.into(),
+        dry_run: false,
+        accept_valid: true,
+        options: Default::default(),
+        today,
+        sign: crate::import::statement::AmountSign::NegativeIsDebit,
+        matching: *settings,
+    };
+    crate::services::ledger_import::import_statement(conn, &actor, &request, statement.as_bytes())
+        .map_err(|e| anyhow::anyhow!("demo statement: {e}"))?;
+    let mut report = ActivityReport::new();
+    for t in crate::db::progress::by_unit_and_state(conn)? {
+        *report.entry(t.state).or_default() += usize::try_from(t.cases).unwrap_or(0);
+    }
+    Ok(report)
+}

@@ -48,6 +48,15 @@ pub fn run(args: ServeArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode>
                     "Demo people: {} cases over several provinces and ministries.",
                     people.rows.created
                 );
+                let states = crate::demo::load_activity(&mut conn, &settings.matching)?;
+                println!(
+                    "Demo cases by state: {}",
+                    states
+                        .iter()
+                        .map(|(s, n)| format!("{s} {n}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
                 for user in &report.users {
                     println!(
                         "  {:<14} {:<16} unit {:<4} password {}",

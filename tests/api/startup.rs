@@ -136,5 +136,26 @@ async fn demo_people_import_with_entitlements(backend: Backend) {
         progress.groups.len() >= 5,
         "several provinces and ministries"
     );
+    let states = staffpay::demo::load_activity(&mut conn, &settings.matching).unwrap();
+    for state in staffpay::domain::case_state::CaseState::ALL {
+        assert!(
+            states.get(state.as_str()).copied().unwrap_or(0) > 0,
+            "no demo case is {state}: {states:?}"
+        );
+    }
+    let flags = staffpay::services::flags::list(
+        &mut conn,
+        &policy,
+        &staffpay::db::units::UnitScope::All,
+        &Default::default(),
+        staffpay::db::today_vn(),
+    )
+    .unwrap();
+    assert!(
+        flags
+            .iter()
+            .any(|f| f.kind == staffpay::domain::flags::FlagKind::UnmatchedStatementLine),
+        "the stray statement line is flagged"
+    );
 }
 both_backends!(demo_people_import_with_entitlements);

@@ -356,6 +356,29 @@ pub fn lock(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
     Ok(n == 1)
 }
 
+/// Takes the write lock on many case rows (see [`lock`]), in chunks.
+pub fn lock_many(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<()> {
+    for chunk in ids.chunks(CHUNK * 5) {
+        diesel::update(cases::table.filter(cases::id.eq_any(chunk)))
+            .set(cases::version.eq(cases::version))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Cases by id (no scope: the caller has established it), in chunks.
+pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<CaseRow>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(CHUNK * 5) {
+        let rows: Vec<CaseRow> = cases::table
+            .filter(cases::id.eq_any(chunk))
+            .select(CaseRow::as_select())
+            .load(conn)?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
 /// Records a payment's effect on a case: its new state, total paid and latest payment day.
 /// Only when the version still matches; returns whether it did.
 pub fn set_paid(

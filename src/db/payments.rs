@@ -298,15 +298,21 @@ pub fn attach_match(
     line_ids: &[i64],
     payment_ids: &[i64],
 ) -> QueryResult<()> {
-    diesel::update(statement_lines::table.filter(statement_lines::id.eq_any(line_ids)))
-        .set((
-            statement_lines::match_id.eq(match_id),
-            statement_lines::unmatched_reason.eq(None::<String>),
-        ))
-        .execute(conn)?;
-    diesel::update(payments::table.filter(payments::id.eq_any(payment_ids)))
-        .set(payments::match_id.eq(match_id))
-        .execute(conn)?;
+    // One statement per row: the same SQL every time, so it is prepared once and cached
+    // (a variable-length `IN` list is prepared anew on every call).
+    for &id in line_ids {
+        diesel::update(statement_lines::table.find(id))
+            .set((
+                statement_lines::match_id.eq(match_id),
+                statement_lines::unmatched_reason.eq(None::<String>),
+            ))
+            .execute(conn)?;
+    }
+    for &id in payment_ids {
+        diesel::update(payments::table.find(id))
+            .set(payments::match_id.eq(match_id))
+            .execute(conn)?;
+    }
     Ok(())
 }
 

@@ -276,23 +276,23 @@ pub fn import_payments(
         conn,
         |conn| -> Result<(ImportReport, Vec<Problem>), ImportError> {
             // Current state of every case the list touches, and the payments already recorded.
-            let mut running: HashMap<i64, Running> = HashMap::new();
-            for &id in &case_ids {
-                cases::lock(conn, id)?;
-                if let Some((case, _, _)) = cases::find_in_scope(conn, &actor.scope, id)? {
+            // Every referenced case is within the actor's units (the references were loaded
+            // from them): lock them all, then read them in a few queries.
+            cases::lock_many(conn, &case_ids)?;
+            let mut running: HashMap<i64, Running> = cases::by_ids(conn, &case_ids)?
+                .into_iter()
+                .map(|case| {
                     let state = CaseState::parse(&case.state).unwrap_or(CaseState::Cancelled);
-                    running.insert(
-                        id,
-                        Running {
-                            paid: Vnd::new(case.paid_vnd),
-                            last_paid: case.last_payment_on,
-                            case,
-                            state,
-                            events: Vec::new(),
-                        },
-                    );
-                }
-            }
+                    let run = Running {
+                        paid: Vnd::new(case.paid_vnd),
+                        last_paid: case.last_payment_on,
+                        case,
+                        state,
+                        events: Vec::new(),
+                    };
+                    (run.case.id, run)
+                })
+                .collect();
             let stored: HashSet<(i64, i64, NaiveDate, String)> =
                 payments::keys_for_cases(conn, &case_ids)?
                     .into_iter()
@@ -809,13 +809,12 @@ pub fn reconcile_open(
         .into_iter()
         .collect();
     let mut events = Vec::new();
-    for id in touched
+    let done: Vec<i64> = touched
         .into_iter()
         .filter(|id| !still_open.contains_key(id))
-    {
-        let Some((case, _, _)) = cases::find_in_scope(conn, &actor.scope, id)? else {
-            continue;
-        };
+        .collect();
+    for case in cases::by_ids(conn, &done)? {
+        let id = case.id;
         let Ok(state) = CaseState::parse(&case.state) else {
             continue;
         };

@@ -1,0 +1,190 @@
+//! Money at national scale on SQLite (and PostgreSQL when `STAFFPAY_BENCH_PG` names a server
+//! URL): a 150,000-person roster is imported and every case approved and funded (set-based, as
+//! set-up), then timed: a 150,000-row payment-list import, the progress report over ~3,500
+//! units, the flag list, and a 150,000-line statement import with its reconciliation.
+//!
+//!     cargo bench --bench ledger
+//!     STAFFPAY_BENCH_PEOPLE=20000 STAFFPAY_BENCH_PG=postgres://postgres@127.0.0.1/postgres cargo bench --bench ledger
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stdout)]
+
+use std::fmt::Write as _;
+use std::time::Instant;
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use staffpay::config::{Overrides, Settings};
+use staffpay::db::units::UnitScope;
+use staffpay::import::ReadOptions;
+use staffpay::import::demo_data::{DemoRosterOptions, demo_roster_bytes};
+use staffpay::import::statement::AmountSign;
+use staffpay::services::Actor;
+use staffpay::services::ledger_import::{LedgerRequest, import_payments, import_statement};
+use staffpay::services::progress::{GroupBy, progress};
+use staffpay::services::roster_import::{ImportRequest, import_roster};
+
+fn run(url: &str, policy: &staffpay::domain::policy::PolicySet, roster: &[u8]) {
+    let settings = Settings::resolve(Overrides {
+        database_url: Some(url.to_string()),
+        ..Default::default()
+    })
+    .unwrap();
+    let db = staffpay::startup::prepare_database(&settings).unwrap();
+    let mut conn = db.get().unwrap();
+    let request = ImportRequest {
+        file_name: "bench.xlsx".into(),
+        sheet: None,
+        unit_code: "VN".into(),
+        dry_run: false,
+        accept_valid: false,
+        options: ReadOptions::default(),
+    };
+    let report = import_roster(&mut conn, policy, &Actor::cli(), &request, roster).unwrap();
+    println!("  roster: {} cases", report.rows.created);
+    diesel::sql_query("UPDATE cases SET state = 'payable', approved_at = '2025-08-01 03:00:00'")
+        .execute(&mut conn)
+        .unwrap();
+    let cases: Vec<(i64, String, i64)> = {
+        use diesel::prelude::*;
+        use staffpay::db::schema::cases::dsl as c;
+        c::cases
+            .select((c::id, c::payment_reference, c::entitled_vnd))
+            .order(c::id.asc())
+            .load(&mut conn)
+            .unwrap()
+    };
+    let today = staffpay::db::today_vn();
+    let ledger = |file: &str| LedgerRequest {
+        file_name: file.into(),
+        sheet: None,
+        unit_code: "VN".into(),
+        dry_run: false,
+        accept_valid: false,
+        options: ReadOptions::default(),
+        today,
+        sign: AmountSign::NegativeIsDebit,
+        matching: settings.matching,
+    };
+
+    // Payment list: every case paid in full (a tenth of them in two instalments).
+    let mut list = String::from("Mã tham chiếu thanh toán,Số tiền,Ngày chi\n");
+    for (i, (_, reference, entitled)) in cases.iter().enumerate() {
+        if i % 10 == 0 && *entitled > 1 {
+            let half = entitled / 2;
+            writeln!(list, "{reference},{half},01/09/2025").unwrap();
+            writeln!(list, "{reference},{},02/09/2025", entitled - half).unwrap();
+        } else {
+            writeln!(list, "{reference},{entitled},01/09/2025").unwrap();
+        }
+    }
+    let started = Instant::now();
+    let report = import_payments(
+        &mut conn,
+        &Actor::cli(),
+        &ledger("chi-tra.csv"),
+        list.as_bytes(),
+    )
+    .unwrap();
+    println!(
+        "  payment list: {:?}, {} payments in {:.2} s",
+        report.outcome,
+        report.rows.created,
+        started.elapsed().as_secs_f64()
+    );
+
+    for group_by in [GroupBy::Top, GroupBy::Unit] {
+        let started = Instant::now();
+        let p = progress(&mut conn, policy, &UnitScope::All, group_by, today).unwrap();
+        println!(
+            "  progress ({group_by:?}): {} groups, {} people in {:.0} ms",
+            p.groups.len(),
+            p.national.people,
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+    let started = Instant::now();
+    let flags = staffpay::services::flags::list(
+        &mut conn,
+        policy,
+        &UnitScope::All,
+        &Default::default(),
+        today,
+    )
+    .unwrap();
+    println!(
+        "  flags: {} in {:.0} ms",
+        flags.len(),
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+
+    // Statement: one line per payment, nine in ten by reference, the rest by details only.
+    let mut statement =
+        String::from("Ngày giao dịch,Số tiền,Số tài khoản,Tên người nhận,Nội dung,Số tham chiếu\n");
+    let payments: Vec<(i64, i64, String)> = {
+        use diesel::prelude::*;
+        use staffpay::db::schema::{cases, payments};
+        payments::table
+            .inner_join(cases::table)
+            .select((payments::id, payments::amount_vnd, cases::payment_reference))
+            .order(payments::id.asc())
+            .load(&mut conn)
+            .unwrap()
+    };
+    for (id, amount, reference) in &payments {
+        writeln!(
+            statement,
+            "03/09/2025,-{amount},,,Chi tro cap {reference},FT{id:08}"
+        )
+        .unwrap();
+    }
+    let started = Instant::now();
+    let report = import_statement(
+        &mut conn,
+        &Actor::cli(),
+        &ledger("sao-ke.csv"),
+        statement.as_bytes(),
+    )
+    .unwrap();
+    println!(
+        "  statement: {:?}, {} lines in {:.2} s; {}",
+        report.outcome,
+        report.rows.created,
+        started.elapsed().as_secs_f64(),
+        report.reconciliation.unwrap_or_default()
+    );
+}
+
+fn main() {
+    let people: usize = std::env::var("STAFFPAY_BENCH_PEOPLE")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(150_000);
+    let policy = staffpay::policy_files::load_dir(
+        concat!(env!("CARGO_MANIFEST_DIR"), "/policy_tables").as_ref(),
+    )
+    .unwrap();
+    let (roster, _) = demo_roster_bytes(&DemoRosterOptions {
+        people,
+        seed: 1,
+        unit_codes: Vec::new(),
+    })
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = format!("sqlite://{}", dir.path().join("bench.db").display());
+    println!("SQLite, {people} people:");
+    run(&sqlite, &policy, &roster);
+    if let Ok(server) = std::env::var("STAFFPAY_BENCH_PG") {
+        let mut admin = PgConnection::establish(&server).unwrap();
+        diesel::sql_query("DROP DATABASE IF EXISTS staffpay_bench_ledger")
+            .execute(&mut admin)
+            .unwrap();
+        diesel::sql_query("CREATE DATABASE staffpay_bench_ledger")
+            .execute(&mut admin)
+            .unwrap();
+        let url = match server.rsplit_once('/') {
+            Some((base, _)) => format!("{base}/staffpay_bench_ledger"),
+            None => server.clone(),
+        };
+        println!("PostgreSQL, {people} people:");
+        run(&url, &policy, &roster);
+    }
+}

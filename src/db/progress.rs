@@ -35,14 +35,16 @@ pub fn by_unit_and_state(conn: &mut DbConnection) -> QueryResult<Vec<UnitStateTo
     .load(conn)
 }
 
-/// Owed cases (not fully paid, not cancelled, not yet paid in full) of one unit with one
-/// decision date: how many, how many were approved before `cutoff`, and the oldest approval.
+/// Owed cases (not fully paid, not cancelled) of one unit whose decision dates fall in one
+/// deadline band: how many, how many were approved before `cutoff`, and the oldest approval.
+/// Band -1: no decision date; band i: before `breakpoints[i]` (and not before the previous);
+/// band `breakpoints.len()`: on or after the last.
 #[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
 pub struct OwedGroup {
     #[diesel(sql_type = BigInt)]
     pub unit_id: i64,
-    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Date>)]
-    pub decision_date: Option<chrono::NaiveDate>,
+    #[diesel(sql_type = BigInt)]
+    pub band: i64,
     #[diesel(sql_type = BigInt)]
     pub cases: i64,
     #[diesel(sql_type = BigInt)]
@@ -51,21 +53,32 @@ pub struct OwedGroup {
     pub oldest_approval: Option<chrono::NaiveDateTime>,
 }
 
-/// Owed cases grouped by unit and decision date (for overdue counts without a row per case).
+/// Owed cases grouped by unit and deadline band (a few rows per unit, read from the covering
+/// index `cases_progress_idx`).
 pub fn owed_groups(
     conn: &mut DbConnection,
     cutoff: chrono::NaiveDateTime,
+    breakpoints: &[chrono::NaiveDate],
 ) -> QueryResult<Vec<OwedGroup>> {
-    diesel::sql_query(
-        "SELECT unit_id, decision_date, CAST(COUNT(*) AS BIGINT) AS cases, \
+    // The breakpoints are dates from the policy tables, formatted here (never user input).
+    let mut band = String::from("CASE WHEN decision_date IS NULL THEN -1");
+    for (i, cut) in breakpoints.iter().enumerate() {
+        band.push_str(&format!(
+            " WHEN decision_date < '{}' THEN {i}",
+            cut.format("%Y-%m-%d")
+        ));
+    }
+    band.push_str(&format!(" ELSE {} END", breakpoints.len()));
+    diesel::sql_query(format!(
+        "SELECT unit_id, CAST({band} AS BIGINT) AS band, CAST(COUNT(*) AS BIGINT) AS cases, \
          CAST(COALESCE(SUM(CASE WHEN approved_at < $1 THEN 1 ELSE 0 END), 0) AS BIGINT) \
            AS approved_before_cutoff, \
          MIN(approved_at) AS oldest_approval \
          FROM cases \
          WHERE state IN ('submitted', 'returned', 'approved', 'payable', 'partially_paid') \
            AND paid_vnd < entitled_vnd \
-         GROUP BY unit_id, decision_date",
-    )
+         GROUP BY unit_id, {band}"
+    ))
     .bind::<diesel::sql_types::Timestamp, _>(cutoff)
     .load(conn)
 }

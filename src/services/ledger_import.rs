@@ -88,6 +88,16 @@ fn report(request: &LedgerRequest, sha256: String, outcome: Outcome) -> ImportRe
     }
 }
 
+/// The outcome of a checked file: a dry run, or by errors and `accept_valid`.
+fn outcome_of(request: &LedgerRequest, has_errors: bool) -> Outcome {
+    match (request.dry_run, has_errors, request.accept_valid) {
+        (true, _, _) => Outcome::DryRun,
+        (false, true, false) => Outcome::Rejected,
+        (false, true, true) => Outcome::Partial,
+        (false, false, _) => Outcome::Imported,
+    }
+}
+
 fn split(report: &mut ImportReport, problems: &[Problem]) {
     for p in problems {
         match p.severity {
@@ -412,12 +422,7 @@ pub fn import_payments(
                 ..Default::default()
             };
             split(&mut r, &problems);
-            r.outcome = match (request.dry_run, has_errors, request.accept_valid) {
-                (true, _, _) => Outcome::DryRun,
-                (false, true, false) => Outcome::Rejected,
-                (false, true, true) => Outcome::Partial,
-                (false, false, _) => Outcome::Imported,
-            };
+            r.outcome = outcome_of(request, has_errors);
             if matches!(r.outcome, Outcome::DryRun | Outcome::Rejected) {
                 r.rows.created = 0;
                 return Ok((r, problems));
@@ -634,12 +639,7 @@ pub fn import_statement(
         ..Default::default()
     };
     split(&mut r, &problems);
-    r.outcome = match (request.dry_run, has_errors, request.accept_valid) {
-        (true, _, _) => Outcome::DryRun,
-        (false, true, false) => Outcome::Rejected,
-        (false, true, true) => Outcome::Partial,
-        (false, false, _) => Outcome::Imported,
-    };
+    r.outcome = outcome_of(request, has_errors);
     if r.outcome == Outcome::DryRun {
         return Ok(r);
     }

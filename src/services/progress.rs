@@ -186,11 +186,21 @@ pub fn progress(
         .and_hms_opt(0, 0, 0)
         .map(|t| t - chrono::Duration::hours(7))
         .unwrap_or_default();
-    for g in progress::owed_groups(conn, cutoff)?
+    let breakpoints = policy.deadline_breakpoints();
+    for g in progress::owed_groups(conn, cutoff, &breakpoints)?
         .iter()
         .filter(|g| visible.contains(&g.unit_id))
     {
-        let deadline = policy.payment_deadline_for(g.decision_date);
+        // A decision date inside the band stands for all of it: the deadline only changes at
+        // the breakpoints.
+        let decision = match usize::try_from(g.band) {
+            Err(_) => None,
+            Ok(i) => match breakpoints.get(i) {
+                Some(cut) => cut.pred_opt(),
+                None => breakpoints.last().copied(),
+            },
+        };
+        let deadline = policy.payment_deadline_for(decision);
         let by_approval = g
             .oldest_approval
             .map(|at| crate::services::flags::vn_day(at) + chrono::Duration::days(n + 1));

@@ -110,6 +110,12 @@ impl PolicySet {
         self.payment.settings.overdue_after_approval_days
     }
 
+    /// The decision dates at which the national deadline changes, ascending (see
+    /// [`PolicySet::payment_deadline_for`]): progress groups cases by these bands in SQL.
+    pub fn deadline_breakpoints(&self) -> Vec<NaiveDate> {
+        self.payment.breakpoints()
+    }
+
     /// The national payment deadline for a leave decision signed on `decision_date`
     /// (unknown date: the general deadline).
     pub fn payment_deadline_for(&self, decision_date: Option<NaiveDate>) -> NaiveDate {

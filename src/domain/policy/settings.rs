@@ -274,6 +274,20 @@ impl PaymentFile {
         })
     }
 
+    /// The decision dates at which the applicable deadline can change (every
+    /// `decisions_before`), ascending: the deadline is the same for all decision dates between
+    /// two of them.
+    pub fn breakpoints(&self) -> Vec<NaiveDate> {
+        let mut cuts: Vec<NaiveDate> = self
+            .deadline
+            .iter()
+            .filter_map(|d| d.decisions_before)
+            .collect();
+        cuts.sort_unstable();
+        cuts.dedup();
+        cuts
+    }
+
     fn rule_for(&self, decision: Option<NaiveDate>) -> Option<&Deadline> {
         let general = self.deadline.iter().find(|d| d.decisions_before.is_none());
         let applicable = self

@@ -4,10 +4,10 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::DbConnection;
 use super::cases::CHUNK;
 use super::schema::{cases, payments, people, reconciliation_matches, statement_lines, units};
 use super::units::UnitScope;
-use super::{DbConnection, now};
 
 /// A payment entry as stored.
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize, utoipa::ToSchema)]
@@ -271,24 +271,34 @@ pub fn open_lines(
         .load(conn)
 }
 
-/// Records a match; returns its id.
-pub fn insert_match(
+/// A new match record.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = reconciliation_matches)]
+#[diesel(treat_none_as_default_value = false)]
+pub struct NewMatch {
+    pub import_id: Option<i64>,
+    pub method: String,
+    pub score: i32,
+    pub reasons: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// Records the matches of one import in multi-row batches; returns their ids in the order
+/// given (one import's matches are inserted by one transaction, so ascending ids of that
+/// import are the rows in insertion order).
+pub fn insert_matches(
     conn: &mut DbConnection,
-    import_id: Option<i64>,
-    method: &str,
-    score: u8,
-    reasons: &[String],
-) -> QueryResult<i64> {
-    diesel::insert_into(reconciliation_matches::table)
-        .values((
-            reconciliation_matches::import_id.eq(import_id),
-            reconciliation_matches::method.eq(method),
-            reconciliation_matches::score.eq(i32::from(score)),
-            reconciliation_matches::reasons.eq(reasons.join("; ")),
-            reconciliation_matches::created_at.eq(now()),
-        ))
-        .returning(reconciliation_matches::id)
-        .get_result(conn)
+    import_id: i64,
+    rows: &[NewMatch],
+) -> QueryResult<Vec<i64>> {
+    for chunk in rows.chunks(CHUNK) {
+        crate::insert_batch!(conn, reconciliation_matches::table, chunk)?;
+    }
+    reconciliation_matches::table
+        .filter(reconciliation_matches::import_id.eq(import_id))
+        .order(reconciliation_matches::id.asc())
+        .select(reconciliation_matches::id)
+        .load(conn)
 }
 
 /// Marks lines and payments as confirmed by match `match_id`.

@@ -28,7 +28,7 @@ use super::roster_import::{
 use crate::db::audit::{self, AuditEntry};
 use crate::db::cases::{self, Marker, NewCaseEvent};
 use crate::db::imports;
-use crate::db::payments::{self, NewPayment, NewStatementLine, visible_units};
+use crate::db::payments::{self, NewMatch, NewPayment, NewStatementLine, visible_units};
 use crate::db::schema::{cases as cases_t, people};
 use crate::db::units::{self, UnitRow};
 use crate::db::{DbConnection, now, transaction};
@@ -698,8 +698,8 @@ pub fn import_statement(
                 created_at: at,
             })
             .collect();
-        payments::insert_lines(conn, &lines)?;
-        let summary = reconcile_open(conn, actor, Some(import_id), &request.matching)?;
+        let stored_lines = lines.len();
+        let summary = reconcile_open(conn, actor, import_id, lines, &request.matching)?;
         audit::record(
             conn,
             AuditEntry {
@@ -714,7 +714,7 @@ pub fn import_statement(
                 before: None,
                 after: Some(
                     json!({"file": request.file_name, "sha256": statement.sha256,
-                    "outcome": r.outcome.as_str(), "lines": lines.len(),
+                    "outcome": r.outcome.as_str(), "lines": stored_lines,
                     "duplicates": duplicate_idx.len(), "matching": &summary}),
                 ),
             },
@@ -725,30 +725,49 @@ pub fn import_statement(
     Ok(r)
 }
 
-/// Matches every open statement line of the actor's units with every open payment of their
-/// cases, records the matches, and reconciles the paid cases whose payments are now all
-/// matched. Runs inside the caller's transaction.
+/// Matches the statement lines of this import (`new_lines`, not yet stored) and every open
+/// line stored before, within the actor's units, with every open payment of their cases; stores
+/// the matches, then the new lines already matched (or with the reason they are not), and
+/// reconciles the paid cases whose payments are now all matched. Runs inside the caller's
+/// transaction.
 pub fn reconcile_open(
     conn: &mut DbConnection,
     actor: &Actor,
-    import_id: Option<i64>,
+    import_id: i64,
+    mut new_lines: Vec<NewStatementLine>,
     settings: &MatchSettings,
 ) -> Result<MatchSummary, ImportError> {
     let open_lines = payments::open_lines(conn, &actor.scope)?;
     let open_payments = payments::open_payments(conn, &actor.scope)?;
-    let lines: Vec<_> = open_lines
-        .iter()
-        .map(|l| crate::domain::matching::StatementLine {
-            id: StatementLineId(l.id),
-            date: l.line_date,
-            amount: Vnd::new(l.amount_vnd),
-            account_no: l.account_no.clone(),
-            counterparty: l.counterparty.clone(),
-            description: l.description.clone(),
-            bank_reference: l.bank_reference.clone(),
-            sequence: l.sequence.clone(),
-        })
-        .collect();
+    // New lines take ids -1, -2, ... until they are stored.
+    let new_id = |i: usize| -(i64::try_from(i).unwrap_or(i64::MAX - 1) + 1);
+    let new_index = |id: i64| usize::try_from(-id - 1).ok();
+    let lines: Vec<_> =
+        open_lines
+            .iter()
+            .map(|l| crate::domain::matching::StatementLine {
+                id: StatementLineId(l.id),
+                date: l.line_date,
+                amount: Vnd::new(l.amount_vnd),
+                account_no: l.account_no.clone(),
+                counterparty: l.counterparty.clone(),
+                description: l.description.clone(),
+                bank_reference: l.bank_reference.clone(),
+                sequence: l.sequence.clone(),
+            })
+            .chain(new_lines.iter().enumerate().map(|(i, l)| {
+                crate::domain::matching::StatementLine {
+                    id: StatementLineId(new_id(i)),
+                    date: l.line_date,
+                    amount: Vnd::new(l.amount_vnd),
+                    account_no: l.account_no.clone(),
+                    counterparty: l.counterparty.clone(),
+                    description: l.description.clone(),
+                    bank_reference: l.bank_reference.clone(),
+                    sequence: l.sequence.clone(),
+                }
+            }))
+            .collect();
     let candidates: Vec<CandidatePayment> = open_payments
         .iter()
         .filter_map(|p| {
@@ -772,24 +791,51 @@ pub fn reconcile_open(
         payments_unmatched: result.unmatched_payments.len(),
         ..Default::default()
     };
+    let at = now();
+    let records: Vec<NewMatch> = result
+        .matches
+        .iter()
+        .map(|m| {
+            let method = match m.method {
+                crate::domain::matching::MatchMethod::Reference => {
+                    summary.by_reference += 1;
+                    "reference"
+                }
+                crate::domain::matching::MatchMethod::Details => {
+                    summary.by_details += 1;
+                    "details"
+                }
+            };
+            NewMatch {
+                import_id: Some(import_id),
+                method: method.into(),
+                score: i32::from(m.score),
+                reasons: m.reasons.join("; "),
+                created_at: at,
+            }
+        })
+        .collect();
+    let ids = payments::insert_matches(conn, import_id, &records)?;
+    if ids.len() != result.matches.len() {
+        return Err(ImportError::Other(anyhow::anyhow!(
+            "{} match records stored for {} matches",
+            ids.len(),
+            result.matches.len()
+        )));
+    }
     let mut touched: HashSet<i64> = HashSet::new();
-    for m in &result.matches {
-        let method = match m.method {
-            crate::domain::matching::MatchMethod::Reference => {
-                summary.by_reference += 1;
-                "reference"
+    for (m, &match_id) in result.matches.iter().zip(&ids) {
+        let mut stored_lines = Vec::new();
+        for line in &m.line_ids {
+            match new_index(line.0).and_then(|i| new_lines.get_mut(i)) {
+                Some(new) if line.0 < 0 => new.match_id = Some(match_id),
+                _ => stored_lines.push(line.0),
             }
-            crate::domain::matching::MatchMethod::Details => {
-                summary.by_details += 1;
-                "details"
-            }
-        };
-        let id = payments::insert_match(conn, import_id, method, m.score, &m.reasons)?;
-        let line_ids: Vec<i64> = m.line_ids.iter().map(|l| l.0).collect();
+        }
         let payment_ids: Vec<i64> = m.payment_ids.iter().map(|p| p.0).collect();
-        summary.lines_matched += line_ids.len();
+        summary.lines_matched += m.line_ids.len();
         summary.payments_matched += payment_ids.len();
-        payments::attach_match(conn, id, &line_ids, &payment_ids)?;
+        payments::attach_match(conn, match_id, &stored_lines, &payment_ids)?;
         touched.extend(m.case_ids.iter().map(|c| c.0));
     }
     let previous: HashMap<i64, Option<&str>> = open_lines
@@ -798,10 +844,15 @@ pub fn reconcile_open(
         .collect();
     for u in &result.unmatched_lines {
         let code = u.reason.code();
-        if previous.get(&u.line_id.0).copied().flatten() != Some(code) {
+        if u.line_id.0 < 0 {
+            if let Some(new) = new_index(u.line_id.0).and_then(|i| new_lines.get_mut(i)) {
+                new.unmatched_reason = Some(code.to_owned());
+            }
+        } else if previous.get(&u.line_id.0).copied().flatten() != Some(code) {
             payments::set_unmatched_reason(conn, u.line_id.0, code)?;
         }
     }
+    payments::insert_lines(conn, &new_lines)?;
     // Paid cases whose every payment is now matched are reconciled.
     let mut touched: Vec<i64> = touched.into_iter().collect();
     touched.sort_unstable();

@@ -496,6 +496,42 @@ pub fn set_pending_entitlement(
     Ok(())
 }
 
+/// Moves many cases to `state`, each only if its version still matches, a thousand per
+/// statement (`UPDATE ... FROM (VALUES ...) RETURNING`, the same SQL on SQLite ≥ 3.35 and
+/// PostgreSQL; ids and versions are integers read from the database). Returns the ids moved.
+pub fn set_state_many(
+    conn: &mut DbConnection,
+    cases_and_versions: &[(i64, i32)],
+    state: &str,
+) -> QueryResult<Vec<i64>> {
+    use std::fmt::Write as _;
+    #[derive(QueryableByName)]
+    struct Moved {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        id: i64,
+    }
+    let mut moved = Vec::with_capacity(cases_and_versions.len());
+    for chunk in cases_and_versions.chunks(CHUNK) {
+        let mut values = String::with_capacity(chunk.len() * 16);
+        for (i, (id, version)) in chunk.iter().enumerate() {
+            if i > 0 {
+                values.push(',');
+            }
+            let _ = write!(values, "({id},{version})");
+        }
+        let rows: Vec<Moved> = diesel::sql_query(format!(
+            "UPDATE cases SET state = $1, version = cases.version + 1, updated_at = $2 \
+             FROM (VALUES {values}) AS v \
+             WHERE cases.id = v.column1 AND cases.version = v.column2 RETURNING cases.id"
+        ))
+        .bind::<diesel::sql_types::Text, _>(state)
+        .bind::<diesel::sql_types::Timestamp, _>(now())
+        .load(conn)?;
+        moved.extend(rows.into_iter().map(|r| r.id));
+    }
+    Ok(moved)
+}
+
 /// A case's history, oldest first.
 pub fn events(conn: &mut DbConnection, case_id: i64) -> QueryResult<Vec<CaseEventRow>> {
     case_events::table

@@ -326,6 +326,28 @@ pub fn attach_match(
     Ok(())
 }
 
+/// Sets `match_id` on many payments at once: `(payment id, match id)` pairs, a thousand per
+/// statement, as `UPDATE ... FROM (VALUES ...)` (the same SQL on SQLite ≥ 3.33 and
+/// PostgreSQL; the values are ids read from the database, formatted as integers).
+pub fn set_payment_matches(conn: &mut DbConnection, pairs: &[(i64, i64)]) -> QueryResult<()> {
+    use std::fmt::Write as _;
+    for chunk in pairs.chunks(CHUNK) {
+        let mut values = String::with_capacity(chunk.len() * 16);
+        for (i, (payment, matched)) in chunk.iter().enumerate() {
+            if i > 0 {
+                values.push(',');
+            }
+            let _ = write!(values, "({payment},{matched})");
+        }
+        diesel::sql_query(format!(
+            "UPDATE payments SET match_id = v.column2 FROM (VALUES {values}) AS v \
+             WHERE payments.id = v.column1"
+        ))
+        .execute(conn)?;
+    }
+    Ok(())
+}
+
 /// Records why a line is still unmatched.
 pub fn set_unmatched_reason(
     conn: &mut DbConnection,

@@ -824,6 +824,7 @@ pub fn reconcile_open(
         )));
     }
     let mut touched: HashSet<i64> = HashSet::new();
+    let mut payment_matches: Vec<(i64, i64)> = Vec::new();
     for (m, &match_id) in result.matches.iter().zip(&ids) {
         let mut stored_lines = Vec::new();
         for line in &m.line_ids {
@@ -835,7 +836,8 @@ pub fn reconcile_open(
         let payment_ids: Vec<i64> = m.payment_ids.iter().map(|p| p.0).collect();
         summary.lines_matched += m.line_ids.len();
         summary.payments_matched += payment_ids.len();
-        payments::attach_match(conn, match_id, &stored_lines, &payment_ids)?;
+        payments::attach_match(conn, match_id, &stored_lines, &[])?;
+        payment_matches.extend(payment_ids.iter().map(|&p| (p, match_id)));
         touched.extend(m.case_ids.iter().map(|c| c.0));
     }
     let previous: HashMap<i64, Option<&str>> = open_lines
@@ -852,6 +854,7 @@ pub fn reconcile_open(
             payments::set_unmatched_reason(conn, u.line_id.0, code)?;
         }
     }
+    payments::set_payment_matches(conn, &payment_matches)?;
     payments::insert_lines(conn, &new_lines)?;
     // Paid cases whose every payment is now matched are reconciled.
     let mut touched: Vec<i64> = touched.into_iter().collect();
@@ -864,8 +867,10 @@ pub fn reconcile_open(
         .into_iter()
         .filter(|id| !still_open.contains_key(id))
         .collect();
+    // Every such case goes paid → reconciled (the state machine decides each), in batches.
+    let mut ready: Vec<(i64, i32)> = Vec::new();
+    let mut from: HashMap<i64, CaseState> = HashMap::new();
     for case in cases::by_ids(conn, &done)? {
-        let id = case.id;
         let Ok(state) = CaseState::parse(&case.state) else {
             continue;
         };
@@ -874,23 +879,28 @@ pub fn reconcile_open(
             paid: Vnd::new(case.paid_vnd),
             all_payments_matched: true,
         };
-        if let Ok(t) = apply(state, &CaseAction::Reconcile, facts)
-            && cases::set_state(conn, id, case.version, t.to.as_str(), None)?
-        {
-            summary.cases_reconciled += 1;
-            events.push(NewCaseEvent {
-                case_id: id,
-                at: now(),
-                actor_user_id: actor.user_id,
-                actor: actor.label.clone(),
-                action: "reconcile".into(),
-                from_state: Some(t.from.as_str().into()),
-                to_state: t.to.as_str().into(),
-                reason: None,
-                detail_json: Some(json!({"import_id": import_id}).to_string()),
-                request_id: actor.request_id.clone(),
-            });
+        if apply(state, &CaseAction::Reconcile, facts).is_ok() {
+            ready.push((case.id, case.version));
+            from.insert(case.id, state);
         }
+    }
+    let reconciled = CaseState::Reconciled.as_str();
+    let at = now();
+    let detail = json!({"import_id": import_id}).to_string();
+    for id in cases::set_state_many(conn, &ready, reconciled)? {
+        summary.cases_reconciled += 1;
+        events.push(NewCaseEvent {
+            case_id: id,
+            at,
+            actor_user_id: actor.user_id,
+            actor: actor.label.clone(),
+            action: "reconcile".into(),
+            from_state: from.get(&id).map(|s| s.as_str().to_owned()),
+            to_state: reconciled.into(),
+            reason: None,
+            detail_json: Some(detail.clone()),
+            request_id: actor.request_id.clone(),
+        });
     }
     cases::insert_events(conn, &events)?;
     Ok(summary)

@@ -379,6 +379,29 @@ pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<CaseRow>>
     Ok(out)
 }
 
+/// The money facts of cases by id: `(id, state, version, entitled, paid)` — narrow rows, for
+/// bulk transitions that need nothing else (no scope: the caller has established it).
+pub fn money_facts(
+    conn: &mut DbConnection,
+    ids: &[i64],
+) -> QueryResult<Vec<(i64, String, i32, i64, i64)>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(CHUNK * 5) {
+        let rows: Vec<(i64, String, i32, i64, i64)> = cases::table
+            .filter(cases::id.eq_any(chunk))
+            .select((
+                cases::id,
+                cases::state,
+                cases::version,
+                cases::entitled_vnd,
+                cases::paid_vnd,
+            ))
+            .load(conn)?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
 /// Records a payment's effect on a case: its new state, total paid and latest payment day.
 /// Only when the version still matches; returns whether it did.
 pub fn set_paid(

@@ -22,7 +22,7 @@ use serde_json::json;
 
 use super::Actor;
 use super::roster_import::{
-    ImportError, ImportReport, Outcome, ProblemOut, RowCounts, Timings, record_only,
+    ImportError, ImportReport, Outcome, ProblemOut, RowCounts, Timings, ms, record_only,
     store_problems, to_new_import_counts,
 };
 use crate::db::audit::{self, AuditEntry};
@@ -538,6 +538,8 @@ pub struct MatchSummary {
     pub cases_reconciled: usize,
     pub by_reference: usize,
     pub by_details: usize,
+    /// Milliseconds the matcher itself took (part of the write transaction).
+    pub match_ms: u64,
 }
 
 /// Imports a statement and reconciles.
@@ -548,8 +550,11 @@ pub fn import_statement(
     bytes: &[u8],
 ) -> Result<ImportReport, ImportError> {
     let started_at = now();
+    let clock = std::time::Instant::now();
+    let mut timings = Timings::default();
     let unit = submitting_unit(conn, actor, &request.unit_code)?;
     let known = known_references(conn, actor)?;
+    timings.lookup = ms(clock);
     let mut options = request.options.clone();
     options.sheet = request.sheet.clone();
     let check = StatementCheck {
@@ -561,6 +566,7 @@ pub fn import_statement(
         Ok(s) => s,
         Err(e) => return failed(conn, actor, STATEMENT, request, &unit, bytes, &e),
     };
+    timings.read = ms(clock) - timings.lookup;
     if let Some(r) = already_imported(
         conn,
         STATEMENT,
@@ -661,6 +667,7 @@ pub fn import_statement(
         r.import_id = Some(id);
         return Ok(r);
     }
+    let write_started = std::time::Instant::now();
     let summary = transaction(conn, |conn| -> Result<MatchSummary, ImportError> {
         let import_id = record_only(
             conn,
@@ -721,6 +728,9 @@ pub fn import_statement(
         )?;
         Ok(summary)
     })?;
+    timings.write = ms(write_started);
+    timings.compute = summary.match_ms;
+    r.timings_ms = timings;
     r.reconciliation = serde_json::to_value(&summary).ok();
     Ok(r)
 }
@@ -782,13 +792,16 @@ pub fn reconcile_open(
             })
         })
         .collect();
+    let matching = std::time::Instant::now();
     let result = reconcile(&lines, &candidates, settings);
+    let match_ms = ms(matching);
     let mut summary = MatchSummary {
         lines_considered: lines.len(),
         payments_considered: candidates.len(),
         matches: result.matches.len(),
         lines_unmatched: result.unmatched_lines.len(),
         payments_unmatched: result.unmatched_payments.len(),
+        match_ms,
         ..Default::default()
     };
     let at = now();
@@ -870,18 +883,18 @@ pub fn reconcile_open(
     // Every such case goes paid → reconciled (the state machine decides each), in batches.
     let mut ready: Vec<(i64, i32)> = Vec::new();
     let mut from: HashMap<i64, CaseState> = HashMap::new();
-    for case in cases::by_ids(conn, &done)? {
-        let Ok(state) = CaseState::parse(&case.state) else {
+    for (id, state, version, entitled, paid) in cases::money_facts(conn, &done)? {
+        let Ok(state) = CaseState::parse(&state) else {
             continue;
         };
         let facts = PaymentFacts {
-            entitled: Vnd::new(case.entitled_vnd),
-            paid: Vnd::new(case.paid_vnd),
+            entitled: Vnd::new(entitled),
+            paid: Vnd::new(paid),
             all_payments_matched: true,
         };
         if apply(state, &CaseAction::Reconcile, facts).is_ok() {
-            ready.push((case.id, case.version));
-            from.insert(case.id, state);
+            ready.push((id, version));
+            from.insert(id, state);
         }
     }
     let reconciled = CaseState::Reconciled.as_str();

@@ -115,7 +115,7 @@ pub struct Timings {
     pub write: u64,
 }
 
-fn ms(since: std::time::Instant) -> u64 {
+pub(crate) fn ms(since: std::time::Instant) -> u64 {
     u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
 }
 

@@ -379,15 +379,15 @@ pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<CaseRow>>
     Ok(out)
 }
 
-/// The money facts of cases by id: `(id, state, version, entitled, paid)` — narrow rows, for
-/// bulk transitions that need nothing else (no scope: the caller has established it).
-pub fn money_facts(
-    conn: &mut DbConnection,
-    ids: &[i64],
-) -> QueryResult<Vec<(i64, String, i32, i64, i64)>> {
+/// `(id, state, version, entitled, paid)` of a case.
+pub type MoneyFacts = (i64, String, i32, i64, i64);
+
+/// The money facts of cases by id — narrow rows, for bulk transitions that need nothing else
+/// (no scope: the caller has established it).
+pub fn money_facts(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<MoneyFacts>> {
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(CHUNK * 5) {
-        let rows: Vec<(i64, String, i32, i64, i64)> = cases::table
+        let rows: Vec<MoneyFacts> = cases::table
             .filter(cases::id.eq_any(chunk))
             .select((
                 cases::id,

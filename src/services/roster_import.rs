@@ -194,7 +194,7 @@ struct Ready<'a> {
     figures: CaseFigures,
 }
 
-#[derive(Clone)]
+#[derive(Clone, Copy)]
 enum UnitTarget {
     Existing(i64),
     /// Index into the units to create.
@@ -545,7 +545,7 @@ fn prepare<'a>(
     let by_code = units_by_code(conn)?;
     let mut new_units: Vec<NewUnitPlan> = Vec::new();
     let mut new_index: HashMap<String, usize> = HashMap::new();
-    let mut ready = Vec::with_capacity(roster.rows.len());
+    let mut targets: Vec<(&'a RosterRow, UnitTarget)> = Vec::with_capacity(roster.rows.len());
     for row in &roster.rows {
         let unit = match row
             .unit_code
@@ -628,12 +628,64 @@ fn prepare<'a>(
                 },
             },
         };
+        targets.push((row, unit));
+    }
+    // The engine and the serialisation of what each case pins are independent per row: they
+    // run on every core, each thread over a contiguous share of the rows, in order.
+    let threads = std::thread::available_parallelism()
+        .map(std::num::NonZeroUsize::get)
+        .unwrap_or(1)
+        .clamp(1, 8);
+    let share = targets.len().div_ceil(threads).max(1);
+    let sheet = roster.sheet.as_str();
+    let computed: Vec<Result<Vec<Computed<'a>>, ImportError>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = targets
+            .chunks(share)
+            .map(|part| scope.spawn(move || compute_rows(policy, sheet, part)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    Err(ImportError::Other(anyhow::anyhow!(
+                        "a compute thread panicked"
+                    )))
+                })
+            })
+            .collect()
+    });
+    let mut ready = Vec::with_capacity(targets.len());
+    for part in computed {
+        for item in part? {
+            match item {
+                Computed::Ready(r) => ready.push(r),
+                Computed::Refused(p) => problems.push(p),
+            }
+        }
+    }
+    Ok((ready, new_units))
+}
+
+/// A row computed: ready to store, or refused by the engine.
+enum Computed<'a> {
+    Ready(Ready<'a>),
+    Refused(Problem),
+}
+
+/// Computes and serialises the entitlement of each row (one thread's share).
+fn compute_rows<'a>(
+    policy: &PolicySet,
+    sheet: &str,
+    rows: &[(&'a RosterRow, UnitTarget)],
+) -> Result<Vec<Computed<'a>>, ImportError> {
+    let mut out = Vec::with_capacity(rows.len());
+    for &(row, unit) in rows {
         let input = calc_input(row);
         let output = calculate(policy, &input);
         if let CalcOutput::Refused(refused) = &output {
-            problems.push(problem(
+            out.push(Computed::Refused(problem(
                 row,
-                &roster.sheet,
+                sheet,
                 "ENTITLEMENT_REFUSED",
                 format!(
                     "Không tính được trợ cấp ({}): {}",
@@ -644,15 +696,15 @@ fn prepare<'a>(
                     refused.error.code, refused.error.message_en
                 ),
                 Severity::Error,
-            ));
+            )));
             continue;
         }
         let input_json = serde_json::to_string(&input).map_err(anyhow::Error::from)?;
         let input_hash = row_hash(row, &input_json);
         let figures = figures(row, &output, input_json, input_hash)?;
-        ready.push(Ready { row, unit, figures });
+        out.push(Computed::Ready(Ready { row, unit, figures }));
     }
-    Ok((ready, new_units))
+    Ok(out)
 }
 
 /// A fingerprint of everything an import stores for a row (to tell "unchanged").

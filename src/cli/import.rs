@@ -3,13 +3,55 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use std::io::IsTerminal as _;
+
 use anyhow::Context as _;
 use clap::Args;
 
 use super::DbArgs;
 use crate::import::ReadOptions;
 use crate::services::Actor;
-use crate::services::roster_import::{ImportReport, ImportRequest, import_roster};
+use crate::services::roster_import::{
+    ImportProgress, ImportReport, ImportRequest, import_roster, import_roster_with_progress,
+};
+
+/// A one-line progress bar on standard error (only when it is a terminal): the phase and, for
+/// computing, the share of rows done; redrawn only when the percentage or phase changes.
+#[derive(Default)]
+struct TerminalBar {
+    last: std::sync::Mutex<(&'static str, u64)>,
+}
+
+impl ImportProgress for TerminalBar {
+    fn update(&self, phase: &'static str, done: u64, total: u64) {
+        let pct = (done * 100).checked_div(total).unwrap_or(0).min(100);
+        let Ok(mut last) = self.last.lock() else {
+            return;
+        };
+        if *last == (phase, pct) {
+            return;
+        }
+        *last = (phase, pct);
+        let label = match phase {
+            "read" => "đọc tệp / reading",
+            "compute" => "tính trợ cấp / computing",
+            _ => "ghi / writing",
+        };
+        let width = 30usize;
+        let filled = usize::try_from(pct).unwrap_or(0) * width / 100;
+        eprint!(
+            "\r[{}{}] {pct:>3}% {label:<28}",
+            "#".repeat(filled),
+            "-".repeat(width - filled)
+        );
+    }
+}
+
+impl TerminalBar {
+    fn finish(&self) {
+        eprintln!();
+    }
+}
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
@@ -79,7 +121,15 @@ pub fn run(args: ImportArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode
     let bytes = std::fs::read(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
     let mut conn = db.get()?;
-    let report = import_roster(&mut conn, &policy, &Actor::cli(), &request, &bytes)?;
+    let report = if !args.json && std::io::stderr().is_terminal() {
+        let bar = TerminalBar::default();
+        let report =
+            import_roster_with_progress(&mut conn, &policy, &Actor::cli(), &request, &bytes, &bar);
+        bar.finish();
+        report?
+    } else {
+        import_roster(&mut conn, &policy, &Actor::cli(), &request, &bytes)?
+    };
     if let (Some(path), Some(workbook)) = (&args.errors_out, &report.error_workbook) {
         crate::files::write_atomically(path, workbook)?;
         if !args.json {

@@ -208,6 +208,20 @@ struct NewUnitPlan {
     parent_id: i64,
 }
 
+/// Where an import is, for a progress display: `phase` is `read`, `compute` or `write`; `done`
+/// of `total` rows (a phase reports its start with 0 and its end with `total`). Called from the
+/// compute threads too, hence `Sync`.
+pub trait ImportProgress: Sync {
+    fn update(&self, phase: &'static str, done: u64, total: u64);
+}
+
+/// No progress display.
+pub struct NoProgress;
+
+impl ImportProgress for NoProgress {
+    fn update(&self, _: &'static str, _: u64, _: u64) {}
+}
+
 /// Imports a roster file's bytes.
 pub fn import_roster(
     conn: &mut DbConnection,
@@ -216,7 +230,20 @@ pub fn import_roster(
     request: &ImportRequest,
     bytes: &[u8],
 ) -> Result<ImportReport, ImportError> {
+    import_roster_with_progress(conn, policy, actor, request, bytes, &NoProgress)
+}
+
+/// [`import_roster`], reporting its progress to `progress`.
+pub fn import_roster_with_progress(
+    conn: &mut DbConnection,
+    policy: &PolicySet,
+    actor: &Actor,
+    request: &ImportRequest,
+    bytes: &[u8],
+    progress: &dyn ImportProgress,
+) -> Result<ImportReport, ImportError> {
     let started_at = now();
+    progress.update("read", 0, 0);
     let submitting = units::find_in_scope(
         conn,
         &actor.scope,
@@ -322,7 +349,9 @@ pub fn import_roster(
     let mut problems = roster.problems.clone();
     timings.read = ms(phase);
     let phase = std::time::Instant::now();
-    let (ready, new_units) = prepare(conn, policy, &roster, &submitting, &mut problems)?;
+    let total = u64::from(roster.total_rows);
+    progress.update("read", total, total);
+    let (ready, new_units) = prepare(conn, policy, &roster, &submitting, &mut problems, progress)?;
     timings.compute = ms(phase);
     let phase = std::time::Instant::now();
 
@@ -446,6 +475,7 @@ pub fn import_roster(
 
     timings.lookup = ms(phase);
     let phase = std::time::Instant::now();
+    progress.update("write", 0, total);
     let (import_id, written, locked) = transaction(conn, |conn| -> Result<_, ImportError> {
         let report = make_report(outcome, counts, None, &problems);
         let import_id = record_only(
@@ -501,6 +531,7 @@ pub fn import_roster(
     counts = written;
     problems.extend(locked);
     timings.write = ms(phase);
+    progress.update("write", total, total);
     Ok(ImportReport {
         error_workbook: workbook,
         reconciliation: None,
@@ -541,6 +572,7 @@ fn prepare<'a>(
     roster: &'a ParsedRoster,
     submitting: &UnitRow,
     problems: &mut Vec<Problem>,
+    progress: &dyn ImportProgress,
 ) -> Result<(Vec<Ready<'a>>, Vec<NewUnitPlan>), ImportError> {
     let by_code = units_by_code(conn)?;
     let mut new_units: Vec<NewUnitPlan> = Vec::new();
@@ -638,10 +670,16 @@ fn prepare<'a>(
         .clamp(1, 8);
     let share = targets.len().div_ceil(threads).max(1);
     let sheet = roster.sheet.as_str();
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let total = u64::try_from(targets.len()).unwrap_or(u64::MAX);
+    let tick = |n: u64| {
+        let now = done.fetch_add(n, std::sync::atomic::Ordering::Relaxed) + n;
+        progress.update("compute", now, total);
+    };
     let computed: Vec<Result<Vec<Computed<'a>>, ImportError>> = std::thread::scope(|scope| {
         let handles: Vec<_> = targets
             .chunks(share)
-            .map(|part| scope.spawn(move || compute_rows(policy, sheet, part)))
+            .map(|part| scope.spawn(|| compute_rows(policy, sheet, part, &tick)))
             .collect();
         handles
             .into_iter()
@@ -677,9 +715,13 @@ fn compute_rows<'a>(
     policy: &PolicySet,
     sheet: &str,
     rows: &[(&'a RosterRow, UnitTarget)],
+    tick: &(dyn Fn(u64) + Sync),
 ) -> Result<Vec<Computed<'a>>, ImportError> {
     let mut out = Vec::with_capacity(rows.len());
-    for &(row, unit) in rows {
+    for (i, &(row, unit)) in rows.iter().enumerate() {
+        if i % 2048 == 2047 {
+            tick(2048);
+        }
         let input = calc_input(row);
         let output = calculate(policy, &input);
         if let CalcOutput::Refused(refused) = &output {
@@ -704,6 +746,7 @@ fn compute_rows<'a>(
         let figures = figures(row, &output, input_json, input_hash)?;
         out.push(Computed::Ready(Ready { row, unit, figures }));
     }
+    tick(u64::try_from(rows.len() % 2048).unwrap_or(0));
     Ok(out)
 }
 

@@ -492,3 +492,52 @@ fn template_and_demo_data_commands_write_files_that_import() {
     assert_eq!(out.status.code(), Some(0), "{report}");
     assert_eq!(report["rows"]["created"], 200, "{report}");
 }
+
+/// Records what an import reports of its progress.
+#[derive(Default)]
+struct Recorder(std::sync::Mutex<Vec<(&'static str, u64, u64)>>);
+
+impl staffpay::services::roster_import::ImportProgress for Recorder {
+    fn update(&self, phase: &'static str, done: u64, total: u64) {
+        self.0.lock().unwrap().push((phase, done, total));
+    }
+}
+
+async fn import_reports_its_progress_by_phase(backend: Backend) {
+    let env = env(backend);
+    let mut conn = env.pool.get().unwrap();
+    let (bytes, _) = staffpay::import::demo_data::demo_roster_bytes(
+        &staffpay::import::demo_data::DemoRosterOptions {
+            people: 5000,
+            seed: 7,
+            unit_codes: vec!["79".into()],
+        },
+    )
+    .unwrap();
+    let mut request = request("VN");
+    request.file_name = "r.xlsx".into();
+    let recorder = Recorder::default();
+    let report = staffpay::services::roster_import::import_roster_with_progress(
+        &mut conn,
+        &env.policy,
+        &Actor::cli(),
+        &request,
+        &bytes,
+        &recorder,
+    )
+    .unwrap();
+    assert_eq!(report.rows.created, 5000, "{:?}", report.errors.first());
+    let seen = recorder.0.into_inner().unwrap();
+    let phases: Vec<&str> = seen.iter().map(|s| s.0).collect::<Vec<_>>();
+    let first = |p: &str| phases.iter().position(|x| *x == p).unwrap();
+    assert!(first("read") < first("compute") && first("compute") < first("write"));
+    let computed: Vec<u64> = seen
+        .iter()
+        .filter(|s| s.0 == "compute")
+        .map(|s| s.1)
+        .collect();
+    assert!(computed.len() >= 2, "several compute updates: {computed:?}");
+    assert_eq!(computed.iter().max(), Some(&5000), "every row counted once");
+    assert_eq!(seen.last(), Some(&("write", 5000, 5000)));
+}
+both_backends!(import_reports_its_progress_by_phase);

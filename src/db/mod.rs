@@ -190,13 +190,27 @@ fn prepare_sqlite_path(path: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Runs `work` in one transaction on either backend.
+/// Runs `work` in one write transaction on either backend (on SQLite the write lock is taken
+/// first, so that concurrent writers wait for each other instead of failing).
 pub fn transaction<T, E, F>(conn: &mut DbConnection, work: F) -> Result<T, E>
 where
     F: FnOnce(&mut DbConnection) -> Result<T, E>,
     E: From<diesel::result::Error>,
 {
-    conn.transaction(work)
+    conn.transaction(|conn| {
+        if let DbConnection::Sqlite(c) = conn {
+            // Every transaction here writes. On SQLite a transaction that reads first and
+            // writes later fails at once (SQLITE_BUSY_SNAPSHOT, which no busy timeout waits
+            // for) when another writer committed in between; taking the write lock first
+            // makes concurrent writers queue on the busy timeout instead. A write statement
+            // that changes no row is enough to take it.
+            diesel::RunQueryDsl::execute(
+                diesel::sql_query("UPDATE app_settings SET value = value WHERE 1 = 0"),
+                c,
+            )?;
+        }
+        work(conn)
+    })
 }
 
 /// A multi-row `INSERT` of `rows` into `table`, on whichever backend the connection is.

@@ -90,6 +90,58 @@ struct NewUnit<'a> {
     updated_at: chrono::NaiveDateTime,
 }
 
+/// A unit to create below an existing one.
+pub struct UnitToCreate<'a> {
+    pub code: &'a UnitCode,
+    pub name: &'a str,
+    pub kind: UnitKind,
+    pub parent: &'a UnitRow,
+}
+
+/// Inserts many units below existing units in multi-row statements, then sets their paths in
+/// one `UPDATE` (parent's path + own id); returns their ids in the order given.
+pub fn insert_many(conn: &mut DbConnection, new: &[UnitToCreate<'_>]) -> QueryResult<Vec<i64>> {
+    if new.is_empty() {
+        return Ok(Vec::new());
+    }
+    let at = now();
+    let rows: Vec<NewUnit<'_>> = new
+        .iter()
+        .map(|u| NewUnit {
+            code: u.code.as_str(),
+            name_vi: u.name,
+            name_en: u.name,
+            kind: u.kind.as_str(),
+            parent_id: Some(u.parent.id),
+            path: "",
+            depth: u.parent.depth + 1,
+            created_at: at,
+            updated_at: at,
+        })
+        .collect();
+    for chunk in rows.chunks(super::cases::CHUNK) {
+        crate::insert_batch!(conn, units::table, chunk)?;
+    }
+    diesel::sql_query(
+        "UPDATE units SET path = (SELECT p.path FROM units p WHERE p.id = units.parent_id) \
+         || CAST(units.id AS TEXT) || '/' WHERE path = ''",
+    )
+    .execute(conn)?;
+    let codes: Vec<&str> = new.iter().map(|u| u.code.as_str()).collect();
+    let mut ids: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+    for chunk in codes.chunks(super::cases::CHUNK * 5) {
+        let found: Vec<(String, i64)> = units::table
+            .filter(units::code.eq_any(chunk))
+            .select((units::code, units::id))
+            .load(conn)?;
+        ids.extend(found);
+    }
+    codes
+        .iter()
+        .map(|c| ids.get(*c).copied().ok_or(diesel::result::Error::NotFound))
+        .collect()
+}
+
 /// Inserts a unit under `parent` and sets its materialised path. Returns the new row.
 pub fn insert(
     conn: &mut DbConnection,

@@ -767,29 +767,26 @@ fn row_hash(row: &RosterRow, input_json: &str) -> String {
 }
 
 fn create_units(conn: &mut DbConnection, plans: &[NewUnitPlan]) -> Result<Vec<i64>, ImportError> {
-    let mut ids = Vec::with_capacity(plans.len());
     let mut parents: HashMap<i64, UnitRow> = HashMap::new();
     for plan in plans {
-        let parent = match parents.get(&plan.parent_id) {
-            Some(p) => p.clone(),
-            None => {
-                let p =
-                    units::find(conn, plan.parent_id)?.ok_or(diesel::result::Error::NotFound)?;
-                parents.insert(plan.parent_id, p.clone());
-                p
-            }
-        };
-        let row = units::insert(
-            conn,
-            &plan.code,
-            &plan.name,
-            &plan.name,
-            plan.kind,
-            Some(&parent),
-        )?;
-        ids.push(row.id);
+        if !parents.contains_key(&plan.parent_id) {
+            let p = units::find(conn, plan.parent_id)?.ok_or(diesel::result::Error::NotFound)?;
+            parents.insert(plan.parent_id, p);
+        }
     }
-    Ok(ids)
+    let mut new = Vec::with_capacity(plans.len());
+    for plan in plans {
+        let parent = parents
+            .get(&plan.parent_id)
+            .ok_or(diesel::result::Error::NotFound)?;
+        new.push(units::UnitToCreate {
+            code: &plan.code,
+            name: &plan.name,
+            kind: plan.kind,
+            parent,
+        });
+    }
+    Ok(units::insert_many(conn, &new)?)
 }
 
 fn figures(

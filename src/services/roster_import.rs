@@ -769,9 +769,9 @@ fn row_hash(row: &RosterRow, input_json: &str) -> String {
 fn create_units(conn: &mut DbConnection, plans: &[NewUnitPlan]) -> Result<Vec<i64>, ImportError> {
     let mut parents: HashMap<i64, UnitRow> = HashMap::new();
     for plan in plans {
-        if !parents.contains_key(&plan.parent_id) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = parents.entry(plan.parent_id) {
             let p = units::find(conn, plan.parent_id)?.ok_or(diesel::result::Error::NotFound)?;
-            parents.insert(plan.parent_id, p);
+            slot.insert(p);
         }
     }
     let mut new = Vec::with_capacity(plans.len());

@@ -37,108 +37,106 @@ fn act_within(
     expected_version: Option<i32>,
     action: &CaseAction,
 ) -> Result<CaseRow, AppError> {
-    {
-        let (case, _, unit) =
-            cases::find_in_scope(conn, &actor.scope, case_id)?.ok_or(AppError::NotFound)?;
-        if let Some(expected) = expected_version.filter(|v| *v != case.version) {
-            return Err(refusal(TransitionError::StaleVersion {
-                expected: expected.into(),
-                actual: case.version.into(),
-            }));
-        }
-        let duty = match action {
-            CaseAction::Approve | CaseAction::Return { .. } => Some(Duty::Approve),
-            CaseAction::RecordPayment { .. } | CaseAction::ReversePayment { .. } => Some(Duty::Pay),
-            _ => None,
-        };
-        if let (Some(duty), Some(user)) = (duty, actor.user_id) {
-            let actors = CaseActors {
-                submitted_by: case.submitted_by,
-                approved_by: case.approved_by,
-            };
-            check_duty(user, duty, actors).map_err(super::payments::duty_refusal)?;
-        }
-        if matches!(
-            action,
-            CaseAction::RecordPayment { .. }
-                | CaseAction::ReversePayment { .. }
-                | CaseAction::Reconcile
-        ) {
-            // Payments carry a ledger entry and statement matching; they are not review
-            // actions. Separation of duties is checked above first, for every caller.
-            return Err(AppError::bad_request(
-                "not_a_review_action",
-                "Chi trả và đối soát được ghi nhận qua chức năng chi trả, không qua duyệt hồ sơ.",
-                "Payments and reconciliation are recorded through payments, not review actions.",
-            ));
-        }
-        let state = CaseState::parse(&case.state)
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("stored state: {e:?}")))?;
-        let facts = PaymentFacts {
-            entitled: Vnd::new(case.entitled_vnd),
-            paid: Vnd::new(case.paid_vnd),
-            all_payments_matched: false,
-        };
-        let transition = apply(state, action, facts).map_err(refusal)?;
-        let approved_by = match transition.to {
-            CaseState::Approved if state != CaseState::Approved => Some(actor.user_id),
-            CaseState::Returned | CaseState::Submitted => Some(None),
-            _ => None,
-        };
-        if !cases::set_state(
-            conn,
-            case.id,
-            case.version,
-            transition.to.as_str(),
-            approved_by,
-        )? {
-            return Err(refusal(TransitionError::StaleVersion {
-                expected: case.version.into(),
-                actual: i64::from(case.version) + 1,
-            }));
-        }
-        cases::insert_events(
-            conn,
-            &[NewCaseEvent {
-                case_id: case.id,
-                at: now(),
-                actor_user_id: actor.user_id,
-                actor: actor.label.clone(),
-                action: transition.action.as_str().into(),
-                from_state: Some(transition.from.as_str().into()),
-                to_state: transition.to.as_str().into(),
-                reason: transition.note.clone(),
-                detail_json: None,
-                request_id: actor.request_id.clone(),
-            }],
-        )?;
-        audit::record(
-            conn,
-            AuditEntry {
-                actor_user_id: actor.user_id,
-                actor: actor.label.clone(),
-                action: format!("case.{}", transition.action.as_str()),
-                entity_kind: "case".into(),
-                entity_id: Some(case.id.to_string()),
-                unit_id: Some(unit.id),
-                case_id: Some(case.id),
-                request_id: actor.request_id.clone(),
-                before: Some(json!({"state": transition.from.as_str(), "version": case.version})),
-                after: Some(
-                    json!({"state": transition.to.as_str(), "version": case.version + 1,
-                    "note": transition.note}),
-                ),
-            },
-        )?;
-        if let CaseAction::Fund { .. } = action
-            && let Some(source) = &transition.note
-        {
-            cases::set_funding_source(conn, case.id, source)?;
-        }
-        let (updated, _, _) =
-            cases::find_in_scope(conn, &actor.scope, case.id)?.ok_or(AppError::NotFound)?;
-        Ok(updated)
+    let (case, _, unit) =
+        cases::find_in_scope(conn, &actor.scope, case_id)?.ok_or(AppError::NotFound)?;
+    if let Some(expected) = expected_version.filter(|v| *v != case.version) {
+        return Err(refusal(TransitionError::StaleVersion {
+            expected: expected.into(),
+            actual: case.version.into(),
+        }));
     }
+    let duty = match action {
+        CaseAction::Approve | CaseAction::Return { .. } => Some(Duty::Approve),
+        CaseAction::RecordPayment { .. } | CaseAction::ReversePayment { .. } => Some(Duty::Pay),
+        _ => None,
+    };
+    if let (Some(duty), Some(user)) = (duty, actor.user_id) {
+        let actors = CaseActors {
+            submitted_by: case.submitted_by,
+            approved_by: case.approved_by,
+        };
+        check_duty(user, duty, actors).map_err(super::payments::duty_refusal)?;
+    }
+    if matches!(
+        action,
+        CaseAction::RecordPayment { .. }
+            | CaseAction::ReversePayment { .. }
+            | CaseAction::Reconcile
+    ) {
+        // Payments carry a ledger entry and statement matching; they are not review
+        // actions. Separation of duties is checked above first, for every caller.
+        return Err(AppError::bad_request(
+            "not_a_review_action",
+            "Chi trả và đối soát được ghi nhận qua chức năng chi trả, không qua duyệt hồ sơ.",
+            "Payments and reconciliation are recorded through payments, not review actions.",
+        ));
+    }
+    let state = CaseState::parse(&case.state)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("stored state: {e:?}")))?;
+    let facts = PaymentFacts {
+        entitled: Vnd::new(case.entitled_vnd),
+        paid: Vnd::new(case.paid_vnd),
+        all_payments_matched: false,
+    };
+    let transition = apply(state, action, facts).map_err(refusal)?;
+    let approved_by = match transition.to {
+        CaseState::Approved if state != CaseState::Approved => Some(actor.user_id),
+        CaseState::Returned | CaseState::Submitted => Some(None),
+        _ => None,
+    };
+    if !cases::set_state(
+        conn,
+        case.id,
+        case.version,
+        transition.to.as_str(),
+        approved_by,
+    )? {
+        return Err(refusal(TransitionError::StaleVersion {
+            expected: case.version.into(),
+            actual: i64::from(case.version) + 1,
+        }));
+    }
+    cases::insert_events(
+        conn,
+        &[NewCaseEvent {
+            case_id: case.id,
+            at: now(),
+            actor_user_id: actor.user_id,
+            actor: actor.label.clone(),
+            action: transition.action.as_str().into(),
+            from_state: Some(transition.from.as_str().into()),
+            to_state: transition.to.as_str().into(),
+            reason: transition.note.clone(),
+            detail_json: None,
+            request_id: actor.request_id.clone(),
+        }],
+    )?;
+    audit::record(
+        conn,
+        AuditEntry {
+            actor_user_id: actor.user_id,
+            actor: actor.label.clone(),
+            action: format!("case.{}", transition.action.as_str()),
+            entity_kind: "case".into(),
+            entity_id: Some(case.id.to_string()),
+            unit_id: Some(unit.id),
+            case_id: Some(case.id),
+            request_id: actor.request_id.clone(),
+            before: Some(json!({"state": transition.from.as_str(), "version": case.version})),
+            after: Some(
+                json!({"state": transition.to.as_str(), "version": case.version + 1,
+                    "note": transition.note}),
+            ),
+        },
+    )?;
+    if let CaseAction::Fund { .. } = action
+        && let Some(source) = &transition.note
+    {
+        cases::set_funding_source(conn, case.id, source)?;
+    }
+    let (updated, _, _) =
+        cases::find_in_scope(conn, &actor.scope, case.id)?.ok_or(AppError::NotFound)?;
+    Ok(updated)
 }
 
 /// One case's result in a bulk action.

@@ -88,6 +88,33 @@ fn report(request: &LedgerRequest, sha256: String, outcome: Outcome) -> ImportRe
     }
 }
 
+/// Records a rejected import (nothing of its rows written) with its problems; returns its id.
+#[allow(clippy::too_many_arguments)]
+fn record_rejected(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    kind: &str,
+    request: &LedgerRequest,
+    unit: &UnitRow,
+    report: &ImportReport,
+    problems: &[Problem],
+    started_at: chrono::NaiveDateTime,
+) -> Result<i64, ImportError> {
+    transaction(conn, |conn| -> Result<i64, ImportError> {
+        let id = record_only(
+            conn,
+            actor,
+            kind,
+            &request.file_name,
+            unit,
+            report,
+            started_at,
+        )?;
+        store_problems(conn, id, problems)?;
+        Ok(id)
+    })
+}
+
 /// The outcome of a checked file: a dry run, or by errors and `accept_valid`.
 fn outcome_of(request: &LedgerRequest, has_errors: bool) -> Outcome {
     match (request.dry_run, has_errors, request.accept_valid) {
@@ -507,20 +534,9 @@ pub fn import_payments(
     let (mut r, problems) = outcome?;
     if r.outcome == Outcome::Rejected {
         // Nothing written; the refusal itself is recorded with its problems.
-        let import_id = transaction(conn, |conn| -> Result<i64, ImportError> {
-            let id = record_only(
-                conn,
-                actor,
-                PAYMENTS,
-                &request.file_name,
-                &unit,
-                &r,
-                started_at,
-            )?;
-            store_problems(conn, id, &problems)?;
-            Ok(id)
-        })?;
-        r.import_id = Some(import_id);
+        r.import_id = Some(record_rejected(
+            conn, actor, PAYMENTS, request, &unit, &r, &problems, started_at,
+        )?);
     }
     Ok(r)
 }
@@ -651,20 +667,9 @@ pub fn import_statement(
     }
     if r.outcome == Outcome::Rejected {
         r.rows.created = 0;
-        let id = transaction(conn, |conn| -> Result<i64, ImportError> {
-            let id = record_only(
-                conn,
-                actor,
-                STATEMENT,
-                &request.file_name,
-                &unit,
-                &r,
-                started_at,
-            )?;
-            store_problems(conn, id, &problems)?;
-            Ok(id)
-        })?;
-        r.import_id = Some(id);
+        r.import_id = Some(record_rejected(
+            conn, actor, STATEMENT, request, &unit, &r, &problems, started_at,
+        )?);
         return Ok(r);
     }
     let write_started = std::time::Instant::now();

@@ -22,6 +22,7 @@ pub mod http;
 pub mod import;
 pub mod policy_files;
 pub mod reference;
+pub mod reports;
 pub mod services;
 pub mod startup;
 pub mod telemetry;

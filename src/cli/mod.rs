@@ -5,6 +5,7 @@ mod generate;
 mod import;
 mod ledger;
 mod progress;
+mod report;
 mod serve;
 mod users;
 
@@ -74,6 +75,8 @@ enum Command {
     Flags(ledger::FlagsArgs),
     /// Compute every case again with the current policy tables: who gains or loses, per unit.
     Recompute(ledger::RecomputeArgs),
+    /// Excel reports: `report reconciliation`, `report payment-list`, `report statement`.
+    Report(report::ReportArgs),
     /// Compute entitlements for JSON Lines on standard input (no database).
     Calc(calc::CalcArgs),
 }
@@ -111,6 +114,7 @@ pub fn run() -> ExitCode {
         Command::Statements(args) => ledger::run(args, ledger::Ledger::Statement, cli.config),
         Command::Flags(args) => ledger::flags(args, cli.config),
         Command::Recompute(args) => ledger::recompute(args, cli.config),
+        Command::Report(args) => report::run(args, cli.config),
     };
     match result {
         Ok(code) => code,

@@ -11,6 +11,7 @@ pub mod imports_api;
 pub mod openapi;
 pub mod payments_api;
 pub mod progress_api;
+pub mod reports_api;
 pub mod request_id;
 pub mod routes;
 pub mod units_api;

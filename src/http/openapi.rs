@@ -7,7 +7,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::{
     auth_api, cases_api, entitlements_api, flags_api, health, imports_api, payments_api,
-    progress_api, units_api,
+    progress_api, reports_api, units_api,
 };
 
 #[derive(OpenApi)]
@@ -44,6 +44,10 @@ use super::{
         cases_api::bulk_approve,
         cases_api::bulk_fund,
         cases_api::lookup_code,
+        reports_api::reconciliation,
+        reports_api::payment_list,
+        reports_api::statement,
+        reports_api::statement_with_code,
         payments_api::record,
         payments_api::import_payment_list,
         payments_api::import_statement_file,

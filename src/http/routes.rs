@@ -11,7 +11,7 @@ use actix_web::{Route, web};
 use super::authorize::{ResourceAccess, authorize};
 use super::{
     auth_api, cases_api, entitlements_api, flags_api, health, imports_api, openapi, payments_api,
-    progress_api, units_api,
+    progress_api, reports_api, units_api,
 };
 use crate::domain::access::Permission;
 
@@ -359,6 +359,48 @@ pub fn table() -> Vec<RouteSpec> {
             Requires(Permission::CancelCases),
             || web::post().to(cases_api::cancel),
             Probe::case_action(),
+        ),
+        spec(
+            Method::GET,
+            "/api/v1/cases/{id}/statement.xlsx",
+            Requires(Permission::ReadCases),
+            || web::get().to(reports_api::statement),
+            Probe {
+                case_param: true,
+                ..Probe::ok()
+            },
+        ),
+        spec(
+            Method::POST,
+            "/api/v1/cases/{id}/statement.xlsx",
+            Requires(Permission::IssueLookupCodes),
+            || web::post().to(reports_api::statement_with_code),
+            Probe {
+                case_param: true,
+                ..Probe::ok()
+            },
+        ),
+        spec(
+            Method::GET,
+            "/api/v1/reports/reconciliation.xlsx",
+            Requires(Permission::ReadReports),
+            || web::get().to(reports_api::reconciliation),
+            Probe {
+                unit_param: true,
+                query: Some("unit={code}"),
+                ..Probe::ok()
+            },
+        ),
+        spec(
+            Method::GET,
+            "/api/v1/reports/payment-list.xlsx",
+            Requires(Permission::ReadReports),
+            || web::get().to(reports_api::payment_list),
+            Probe {
+                unit_param: true,
+                query: Some("unit={code}"),
+                ..Probe::ok()
+            },
         ),
         spec(
             Method::POST,

@@ -16,6 +16,7 @@ mod openapi;
 mod payments;
 mod progress;
 mod recompute;
+mod reports;
 mod schema_check;
 mod startup;
 mod units;

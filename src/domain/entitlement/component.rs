@@ -41,6 +41,23 @@ pub enum ComponentCode {
 }
 
 impl ComponentCode {
+    /// Every component, in the order results and reports list them.
+    pub const ALL: [ComponentCode; 13] = [
+        ComponentCode::MonthsEarly,
+        ComponentCode::YearsEarly,
+        ComponentCode::InsuredYears,
+        ComponentCode::Severance,
+        ComponentCode::InsuredYearsQuit,
+        ComponentCode::JobSearch,
+        ComponentCode::PartTimeLump,
+        ComponentCode::PartTimeYears,
+        ComponentCode::PartTimeJobSearch,
+        ComponentCode::PartTimeFlat,
+        ComponentCode::LocalLump,
+        ComponentCode::LocalYearsEarly,
+        ComponentCode::LocalInsuredYears,
+    ];
+
     /// Snake-case code.
     pub fn code(self) -> &'static str {
         match self {

@@ -1,0 +1,186 @@
+//! `staffpay report reconciliation | payment-list | statement`: Excel workbooks written to
+//! `reports/` (or `--out`), never left half-written.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use chrono::NaiveDate;
+use clap::{Args, Subcommand};
+
+use super::DbArgs;
+use crate::db::units::UnitScope;
+use crate::error::AppError;
+use crate::reports::{self, Generated, sheet::save_atomically};
+use crate::services::Actor;
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(subcommand)]
+    which: Which,
+}
+
+#[derive(Debug, Subcommand)]
+enum Which {
+    /// Reconciliation workbook: summary, every case, flags, unmatched statement lines and
+    /// payments, basis. Default file reports/doi-soat-<scope>-<as-of>.xlsx.
+    Reconciliation {
+        /// A ministry, province or unit code (default: the whole country).
+        #[arg(long)]
+        unit: Option<String>,
+        /// The date the figures are as of (YYYY-MM-DD, default today in Vietnam).
+        #[arg(long)]
+        as_of: Option<NaiveDate>,
+        #[command(flatten)]
+        out: OutArgs,
+    },
+    /// Treasury payment list of a unit (and the units below it): funded cases not yet fully
+    /// paid; those without a bank account on a second sheet.
+    PaymentList {
+        /// The paying unit's code.
+        #[arg(long)]
+        unit: String,
+        #[command(flatten)]
+        out: OutArgs,
+    },
+    /// A person's entitlement statement.
+    Statement {
+        /// The case id.
+        #[arg(long = "case")]
+        case_id: i64,
+        /// Issue a new lookup code (the old one stops working) and print it on the statement.
+        #[arg(long)]
+        issue_lookup_code: bool,
+        #[command(flatten)]
+        out: OutArgs,
+    },
+}
+
+#[derive(Debug, Args)]
+struct OutArgs {
+    /// Output file (default: under reports/).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    #[command(flatten)]
+    db: DbArgs,
+}
+
+/// A refusal in both languages; "not found" says what was not found.
+fn explain(e: AppError, missing: &str) -> anyhow::Error {
+    match e {
+        AppError::NotFound => anyhow::anyhow!("{missing}"),
+        AppError::Internal(e) => e,
+        other => {
+            let body = other.body();
+            anyhow::anyhow!("{} / {}", body.message_vi, body.message_en)
+        }
+    }
+}
+
+fn reports_dir() -> anyhow::Result<PathBuf> {
+    let dir = PathBuf::from("reports");
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+fn unknown_unit(code: Option<&str>) -> String {
+    let code = code.unwrap_or("");
+    format!("Không có đơn vị mã {code:?} / No unit with code {code:?}")
+}
+
+fn generated() -> Generated {
+    Generated {
+        at: crate::db::now(),
+        by: "cli".into(),
+    }
+}
+
+fn done(path: &Path, rows: usize, what: &str, timings: Option<(u128, u128, u128)>) {
+    match timings {
+        Some((load, build, save)) => println!(
+            "{}: {rows} {what} (read {load} ms, sheets {build} ms, save {save} ms)",
+            path.display()
+        ),
+        None => println!("{}: {rows} {what}", path.display()),
+    }
+}
+
+pub fn run(args: ReportArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let db_args = match &args.which {
+        Which::Reconciliation { out, .. }
+        | Which::PaymentList { out, .. }
+        | Which::Statement { out, .. } => out.db.clone(),
+    };
+    let settings = super::settings(db_args.overrides(config))?;
+    let db = crate::startup::prepare_database(&settings)?;
+    let mut conn = db.get()?;
+    let stamp = generated();
+    match args.which {
+        Which::Reconciliation { unit, as_of, out } => {
+            let policy = crate::startup::load_policy(&settings)?;
+            let unit = unit.map(|u| u.trim().to_ascii_uppercase());
+            let mut built = reports::reconciliation(
+                &mut conn,
+                &policy,
+                &UnitScope::All,
+                unit.as_deref(),
+                as_of,
+                &stamp,
+            )
+            .map_err(|e| explain(e, &unknown_unit(unit.as_deref())))?;
+            let path = match out.out {
+                Some(p) => p,
+                None => {
+                    reports::default_reconciliation_path(&reports_dir()?, &built.scope, built.as_of)
+                }
+            };
+            let started = std::time::Instant::now();
+            save_atomically(&mut built.workbook, &path).map_err(|e| explain(e, ""))?;
+            let save = started.elapsed().as_millis();
+            done(
+                &path,
+                built.rows,
+                "cases",
+                Some((built.load_ms, built.build_ms, save)),
+            );
+        }
+        Which::PaymentList { unit, out } => {
+            let unit = unit.trim().to_ascii_uppercase();
+            let mut built = reports::payment_list(&mut conn, &UnitScope::All, &unit, &stamp)
+                .map_err(|e| explain(e, &unknown_unit(Some(&unit))))?;
+            let path = match out.out {
+                Some(p) => p,
+                None => reports::default_payment_list_path(&reports_dir()?, &unit, built.as_of),
+            };
+            save_atomically(&mut built.workbook, &path).map_err(|e| explain(e, ""))?;
+            done(&path, built.rows, "lines", None);
+        }
+        Which::Statement {
+            case_id,
+            issue_lookup_code,
+            out,
+        } => {
+            let keys = crate::auth::SecretKeys::load(&settings, &mut conn)?;
+            let mut workbook = reports::statement(
+                &mut conn,
+                &keys,
+                &Actor::cli(),
+                case_id,
+                issue_lookup_code,
+                &stamp,
+            )
+            .map_err(|e| {
+                explain(
+                    e,
+                    &format!("Không có hồ sơ số {case_id} / No case with id {case_id}"),
+                )
+            })?;
+            let path = match out.out {
+                Some(p) => p,
+                None => reports::default_statement_path(&reports_dir()?, case_id),
+            };
+            save_atomically(&mut workbook, &path).map_err(|e| explain(e, ""))?;
+            done(&path, 1, "case", None);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

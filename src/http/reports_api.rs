@@ -1,0 +1,171 @@
+//! Excel downloads: the reconciliation workbook, a unit's Treasury payment list and a case's
+//! entitlement statement. Each is built on a blocking thread (other requests go on), within
+//! the caller's units; an unknown unit or another unit's case is not found.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::NaiveDate;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::AppState;
+use super::request_id;
+use crate::auth::Caller;
+use crate::domain::access::Permission;
+use crate::error::AppError;
+use crate::reports::{self, Generated, sheet::xlsx};
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// Query of the reconciliation workbook.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct ReconciliationQuery {
+    /// A ministry, province or unit code (default: everything the caller may see).
+    pub unit: Option<String>,
+    /// `YYYY-MM-DD` (default: today in Vietnam); not in the future nor before any data.
+    pub as_of: Option<NaiveDate>,
+}
+
+/// Query of the payment list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct PaymentListQuery {
+    /// The paying unit's code.
+    pub unit: String,
+}
+
+fn download(bytes: Vec<u8>, file_name: &str) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(XLSX)
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{file_name}\""),
+        ))
+        .body(bytes)
+}
+
+fn stamp(caller: &Caller) -> Generated {
+    Generated {
+        at: crate::db::now(),
+        by: caller.username.clone(),
+    }
+}
+
+/// The reconciliation workbook (sheets Tổng hợp, Chi tiết, Cảnh báo, Sao kê, Căn cứ).
+#[utoipa::path(get, path = "/api/v1/reports/reconciliation.xlsx", tag = "reports",
+    params(ReconciliationQuery),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+              (status = 400, body = crate::error::ErrorEnvelope),
+              (status = 404, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn reconciliation(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<ReconciliationQuery>,
+) -> Result<HttpResponse, AppError> {
+    let query = query.into_inner();
+    let policy = state.policy.clone();
+    let generated = stamp(&caller);
+    let scope = caller.scope.clone();
+    let (bytes, name) = state
+        .db
+        .run(move |conn| {
+            let mut built = reports::reconciliation(
+                conn,
+                &policy,
+                &scope,
+                query.unit.as_deref(),
+                query.as_of,
+                &generated,
+            )?;
+            let name = format!("doi-soat-{}-{}.xlsx", built.scope.slug(), built.as_of);
+            Ok((built.workbook.save_to_buffer().map_err(xlsx)?, name))
+        })
+        .await?;
+    Ok(download(bytes, &name))
+}
+
+/// The Treasury payment list of a unit and the units below it.
+#[utoipa::path(get, path = "/api/v1/reports/payment-list.xlsx", tag = "reports",
+    params(PaymentListQuery),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+              (status = 404, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn payment_list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<PaymentListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let unit = query.into_inner().unit;
+    let generated = stamp(&caller);
+    let scope = caller.scope.clone();
+    let (bytes, name) = state
+        .db
+        .run(move |conn| {
+            let mut built = reports::payment_list(conn, &scope, &unit, &generated)?;
+            let name = format!(
+                "danh-sach-chi-tra-{}-{}.xlsx",
+                built.scope.slug(),
+                built.as_of
+            );
+            Ok((built.workbook.save_to_buffer().map_err(xlsx)?, name))
+        })
+        .await?;
+    Ok(download(bytes, &name))
+}
+
+/// A case's entitlement statement (the lookup code is not printed: see the POST).
+#[utoipa::path(get, path = "/api/v1/cases/{id}/statement.xlsx", tag = "reports",
+    params(("id" = i64, Path, description = "Case id")),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+              (status = 404, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn statement(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    statement_response(state, caller, id.into_inner(), req, false).await
+}
+
+/// Issues a new lookup code for the case (the old one stops working) and returns the
+/// statement with the code printed on it, to hand to the person.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/statement.xlsx", tag = "reports",
+    params(("id" = i64, Path, description = "Case id")),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+              (status = 403, body = crate::error::ErrorEnvelope),
+              (status = 404, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn statement_with_code(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    if !caller.role.can(Permission::IssueLookupCodes) {
+        return Err(AppError::Forbidden);
+    }
+    statement_response(state, caller, id.into_inner(), req, true).await
+}
+
+async fn statement_response(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: i64,
+    req: HttpRequest,
+    issue_code: bool,
+) -> Result<HttpResponse, AppError> {
+    let actor = request_id::actor(&caller, &req);
+    let generated = stamp(&caller);
+    let keys = state.keys.clone();
+    let bytes = state
+        .db
+        .run(move |conn| {
+            let mut workbook = reports::statement(conn, &keys, &actor, id, issue_code, &generated)?;
+            workbook.save_to_buffer().map_err(xlsx)
+        })
+        .await?;
+    Ok(download(bytes, &format!("bang-tinh-tro-cap-{id}.xlsx")))
+}

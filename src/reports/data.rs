@@ -1,0 +1,501 @@
+//! Loading what a report shows, for one scope and one as-of date, in a few set-based queries
+//! (cases page by page with their people, so the entitlement texts are never all in memory).
+//!
+//! As of a date (docs/REPORTS.md): a case counts when it was created on or before that day
+//! (Vietnam time); money paid is the ledger's payments dated on or before it; the state is the
+//! one its history shows at the end of that day. For today these are the stored figures, read
+//! directly. Flags are computed from the current data with their ages counted to the date.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use crate::db::payments::{OpenPayment, StatementLineRow, open_lines, open_payments};
+use crate::db::schema::{case_events, cases, imports, payments, people, units};
+use crate::db::units::{UnitFilter, UnitRow, UnitScope, find_in_scope, list};
+use crate::db::{DbConnection, today_vn};
+use crate::domain::case_state::CaseState;
+use crate::domain::entitlement::ComponentCode;
+use crate::domain::flags::FlagKind;
+use crate::domain::policy::PolicySet;
+use crate::domain::unit::NATION_CODE;
+use crate::error::AppError;
+use crate::services::flags::{FlagFilter, FlagRow};
+
+/// Cases read per query.
+const PAGE: i64 = 20_000;
+
+/// What a report covers.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    /// The unit asked for; `None` for everything the caller may see.
+    pub root: Option<UnitRow>,
+    /// The units covered.
+    pub units: UnitScope,
+}
+
+impl Scope {
+    /// Whether the report covers the whole country (rows per ministry and province) rather
+    /// than one unit's subtree (rows per unit).
+    pub fn is_national(&self) -> bool {
+        self.root.is_none()
+    }
+
+    /// For file names: `ca-nuoc` or the unit code.
+    pub fn slug(&self) -> String {
+        match &self.root {
+            None => "ca-nuoc".into(),
+            Some(u) => u.code.clone(),
+        }
+    }
+
+    /// For titles.
+    pub fn label_vi(&self) -> String {
+        match &self.root {
+            None => "Cả nước (phạm vi được phép xem)".into(),
+            Some(u) => format!("{} – {}", u.code, u.name_vi),
+        }
+    }
+
+    /// For subtitles.
+    pub fn label_en(&self) -> String {
+        match &self.root {
+            None => "Whole country (within the caller's access)".into(),
+            Some(u) => format!("{} – {}", u.code, u.name_en),
+        }
+    }
+}
+
+/// The scope of a report: `unit` (a code, any case) within what the caller may see, or all
+/// of it. An unknown unit and another unit's code get the same answer: not found.
+pub fn resolve_scope(
+    conn: &mut DbConnection,
+    caller: &UnitScope,
+    unit: Option<&str>,
+) -> Result<Scope, AppError> {
+    let code = unit.map(str::trim).filter(|c| !c.is_empty());
+    let Some(code) = code else {
+        return Ok(Scope {
+            root: None,
+            units: caller.clone(),
+        });
+    };
+    let code = code.to_ascii_uppercase();
+    let Some(row) = find_in_scope(conn, caller, &code)? else {
+        return Err(AppError::NotFound);
+    };
+    if row.code == NATION_CODE && *caller == UnitScope::All {
+        return Ok(Scope {
+            root: None,
+            units: UnitScope::All,
+        });
+    }
+    Ok(Scope {
+        units: UnitScope::Subtrees(vec![row.path.clone()]),
+        root: Some(row),
+    })
+}
+
+/// The end of day `d` in Vietnam as a stored (UTC) timestamp: midnight starting `d + 1`
+/// in Vietnam.
+pub fn end_of_day_utc(d: NaiveDate) -> NaiveDateTime {
+    (d + chrono::Duration::days(1))
+        .and_hms_opt(0, 0, 0)
+        .map(|t| t - chrono::Duration::hours(7))
+        .unwrap_or_default()
+}
+
+/// Refuses an as-of date in the future or before the first case was recorded.
+pub fn check_as_of(conn: &mut DbConnection, as_of: NaiveDate) -> Result<(), AppError> {
+    let today = today_vn();
+    if as_of > today {
+        return Err(AppError::bad_request(
+            "as_of_in_future",
+            format!("Ngày số liệu {as_of} ở tương lai (hôm nay là {today})"),
+            format!("The as-of date {as_of} is in the future (today is {today})"),
+        ));
+    }
+    let first: Option<NaiveDateTime> = cases::table
+        .select(diesel::dsl::min(cases::created_at))
+        .first(conn)?;
+    if let Some(first) = first.map(crate::services::flags::vn_day)
+        && as_of < first
+    {
+        return Err(AppError::bad_request(
+            "as_of_before_data",
+            format!("Ngày số liệu {as_of} trước khi có dữ liệu (hồ sơ đầu tiên ghi ngày {first})"),
+            format!(
+                "The as-of date {as_of} is before any data (the first case was recorded on {first})"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A unit as the report shows it.
+#[derive(Debug, Clone)]
+pub struct UnitInfo {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub path: String,
+    pub has_account: bool,
+}
+
+/// One case as of the report date.
+#[derive(Debug, Clone)]
+pub struct CaseLine {
+    pub id: i64,
+    pub unit_id: i64,
+    pub full_name: String,
+    pub national_id: String,
+    pub bank_account: Option<String>,
+    pub bank_name: Option<String>,
+    pub scheme: String,
+    pub band: String,
+    pub window: Option<String>,
+    pub salary_exact: String,
+    /// Amounts in the order of [`ComponentCode::ALL`].
+    pub components: [i64; ComponentCode::ALL.len()],
+    pub entitled_vnd: i64,
+    pub paid_vnd: i64,
+    pub state: CaseState,
+    pub payment_reference: String,
+    pub flags: Vec<FlagKind>,
+}
+
+impl CaseLine {
+    /// Still to pay: entitled minus paid, never below zero; nothing for a cancelled case.
+    pub fn outstanding_vnd(&self) -> i64 {
+        if self.state == CaseState::Cancelled {
+            0
+        } else {
+            (self.entitled_vnd - self.paid_vnd).max(0)
+        }
+    }
+}
+
+/// An import that fed the data.
+#[derive(Debug, Clone, Queryable)]
+pub struct ImportInfo {
+    pub id: i64,
+    pub kind: String,
+    pub file_name: String,
+    pub sha256: String,
+    pub unit_code: String,
+    pub outcome: String,
+    pub rows_total: i32,
+    pub finished_at: Option<NaiveDateTime>,
+}
+
+/// Everything a reconciliation workbook shows.
+#[derive(Debug, Clone)]
+pub struct ReportData {
+    pub as_of: NaiveDate,
+    pub units: HashMap<i64, UnitInfo>,
+    /// Sorted by unit code, then case id.
+    pub cases: Vec<CaseLine>,
+    pub flags: Vec<FlagRow>,
+    pub open_lines: Vec<StatementLineRow>,
+    pub open_payments: Vec<OpenPayment>,
+    pub imports: Vec<ImportInfo>,
+}
+
+/// The case columns read per page.
+type CaseTuple = (
+    (i64, i64, String, String, String, Option<String>, String),
+    (i64, i64, String, String),
+    (String, String, Option<String>, Option<String>),
+);
+
+/// Loads the report's data.
+pub fn load(
+    conn: &mut DbConnection,
+    policy: &PolicySet,
+    scope: &Scope,
+    as_of: NaiveDate,
+) -> Result<ReportData, AppError> {
+    let units_in_scope = list(conn, &scope.units, &UnitFilter::default(), i64::MAX, 0)?.0;
+    let units: HashMap<i64, UnitInfo> = units_in_scope
+        .into_iter()
+        .map(|u| {
+            (
+                u.id,
+                UnitInfo {
+                    id: u.id,
+                    code: u.code,
+                    name: u.name_vi,
+                    kind: u.kind,
+                    path: u.path,
+                    has_account: u.treasury_account_no.is_some(),
+                },
+            )
+        })
+        .collect();
+    let historic = as_of < today_vn();
+    let cutoff = end_of_day_utc(as_of);
+    let mut lines = load_cases(conn, scope, historic.then_some(cutoff), &units)?;
+
+    if historic {
+        let states = states_at(conn, cutoff)?;
+        let paid = paid_by(conn, as_of)?;
+        for line in &mut lines {
+            if let Some(s) = states.get(&line.id) {
+                line.state = *s;
+            }
+            line.paid_vnd = paid.get(&line.id).copied().unwrap_or(0);
+        }
+    }
+
+    let flags =
+        crate::services::flags::list(conn, policy, &scope.units, &FlagFilter::default(), as_of)?;
+    let mut by_case: HashMap<i64, Vec<FlagKind>> = HashMap::new();
+    for f in &flags {
+        if let Some(id) = f.case_id {
+            by_case.entry(id).or_default().push(f.kind);
+        }
+    }
+    for line in &mut lines {
+        if let Some(kinds) = by_case.remove(&line.id) {
+            line.flags = kinds;
+        }
+    }
+    let code_of = |id: i64| units.get(&id).map(|u| u.code.as_str()).unwrap_or("");
+    lines.sort_by(|a, b| {
+        code_of(a.unit_id)
+            .cmp(code_of(b.unit_id))
+            .then(a.id.cmp(&b.id))
+    });
+
+    let open_lines = open_lines(conn, &scope.units)?
+        .into_iter()
+        .filter(|l| l.line_date <= as_of)
+        .collect();
+    let open_payments = open_payments(conn, &scope.units)?
+        .into_iter()
+        .filter(|p| p.paid_on <= as_of)
+        .collect();
+    let imports = imports_in(conn, &units, cutoff)?;
+    Ok(ReportData {
+        as_of,
+        units,
+        cases: lines,
+        flags,
+        open_lines,
+        open_payments,
+        imports,
+    })
+}
+
+/// Cases of the scope's units, page by page (keyset on id), created before `cutoff` when
+/// given.
+fn load_cases(
+    conn: &mut DbConnection,
+    scope: &Scope,
+    cutoff: Option<NaiveDateTime>,
+    units_in_scope: &HashMap<i64, UnitInfo>,
+) -> Result<Vec<CaseLine>, AppError> {
+    let mut out = Vec::new();
+    let mut after = 0i64;
+    loop {
+        let mut q = cases::table
+            .inner_join(people::table)
+            .inner_join(units::table)
+            .filter(cases::id.gt(after))
+            .into_boxed();
+        match &scope.units {
+            UnitScope::All => {}
+            UnitScope::Subtrees(roots) if roots.len() == 1 => {
+                q = q.filter(units::path.like(format!("{}%", roots[0])));
+            }
+            UnitScope::Subtrees(_) => {
+                let ids: Vec<i64> = units_in_scope.keys().copied().collect();
+                q = q.filter(cases::unit_id.eq_any(ids));
+            }
+        }
+        if let Some(cutoff) = cutoff {
+            q = q.filter(cases::created_at.lt(cutoff));
+        }
+        let page: Vec<CaseTuple> = q
+            .order(cases::id.asc())
+            .limit(PAGE)
+            .select((
+                (
+                    cases::id,
+                    cases::unit_id,
+                    cases::state,
+                    cases::scheme,
+                    cases::band,
+                    cases::leave_window,
+                    cases::salary_exact,
+                ),
+                (
+                    cases::entitled_vnd,
+                    cases::paid_vnd,
+                    cases::payment_reference,
+                    cases::result_json,
+                ),
+                (
+                    people::full_name,
+                    people::national_id,
+                    people::bank_account,
+                    people::bank_name,
+                ),
+            ))
+            .load(conn)?;
+        let Some(last) = page.last() else {
+            break;
+        };
+        after = last.0.0;
+        let full = i64::try_from(page.len()).unwrap_or(i64::MAX) == PAGE;
+        for (
+            (id, unit_id, state, scheme, band, window, salary_exact),
+            (entitled_vnd, paid_vnd, payment_reference, result_json),
+            (full_name, national_id, bank_account, bank_name),
+        ) in page
+        {
+            let state = CaseState::parse(&state).map_err(|e| AppError::Internal(e.into()))?;
+            out.push(CaseLine {
+                id,
+                unit_id,
+                full_name,
+                national_id,
+                bank_account,
+                bank_name,
+                scheme,
+                band,
+                window,
+                salary_exact,
+                components: components_of(&result_json).map_err(|e| {
+                    AppError::Internal(anyhow::anyhow!("case {id}: stored result unreadable: {e}"))
+                })?,
+                entitled_vnd,
+                paid_vnd,
+                state,
+                payment_reference,
+                flags: Vec::new(),
+            });
+        }
+        if !full {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// A component as the stored result lists it (other fields skipped).
+#[derive(Deserialize)]
+struct Part {
+    code: String,
+    amount_vnd: i64,
+}
+
+/// The component amounts of a stored result, in the order of [`ComponentCode::ALL`]. Only
+/// the `components` array is parsed: the rest of the (long) text is not read.
+pub fn components_of(
+    result_json: &str,
+) -> Result<[i64; ComponentCode::ALL.len()], serde_json::Error> {
+    let mut out = [0i64; ComponentCode::ALL.len()];
+    const KEY: &str = "\"components\":";
+    let Some(at) = result_json.find(KEY) else {
+        return Ok(out);
+    };
+    let mut de = serde_json::Deserializer::from_str(&result_json[at + KEY.len()..]);
+    let parts = Vec::<Part>::deserialize(&mut de)?;
+    for p in parts {
+        if let Some(i) = ComponentCode::ALL.iter().position(|c| c.code() == p.code) {
+            out[i] += p.amount_vnd;
+        }
+    }
+    Ok(out)
+}
+
+/// Each case's state at `cutoff`: the target of its last event before then.
+fn states_at(
+    conn: &mut DbConnection,
+    cutoff: NaiveDateTime,
+) -> Result<HashMap<i64, CaseState>, AppError> {
+    let rows: Vec<(i64, String)> = case_events::table
+        .filter(case_events::at.lt(cutoff))
+        .order(case_events::id.asc())
+        .select((case_events::case_id, case_events::to_state))
+        .load(conn)?;
+    let mut out = HashMap::new();
+    for (id, state) in rows {
+        if let Ok(s) = CaseState::parse(&state) {
+            out.insert(id, s);
+        }
+    }
+    Ok(out)
+}
+
+/// Each case's payments (net of reversals) dated on or before `as_of`.
+fn paid_by(conn: &mut DbConnection, as_of: NaiveDate) -> Result<HashMap<i64, i64>, AppError> {
+    let rows: Vec<(i64, i64)> = payments::table
+        .filter(payments::paid_on.le(as_of))
+        .select((payments::case_id, payments::amount_vnd))
+        .load(conn)?;
+    let mut out: HashMap<i64, i64> = HashMap::new();
+    for (id, amount) in rows {
+        *out.entry(id).or_default() += amount;
+    }
+    Ok(out)
+}
+
+/// Imports of the scope's units started before `cutoff`, oldest first.
+fn imports_in(
+    conn: &mut DbConnection,
+    units_in_scope: &HashMap<i64, UnitInfo>,
+    cutoff: NaiveDateTime,
+) -> Result<Vec<ImportInfo>, AppError> {
+    let rows: Vec<(ImportInfo, i64)> = imports::table
+        .inner_join(units::table)
+        .filter(imports::started_at.lt(cutoff))
+        .order(imports::id.asc())
+        .select((
+            (
+                imports::id,
+                imports::kind,
+                imports::file_name,
+                imports::sha256,
+                units::code,
+                imports::outcome,
+                imports::rows_total,
+                imports::finished_at,
+            ),
+            imports::unit_id,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, unit)| units_in_scope.contains_key(unit))
+        .map(|(i, _)| i)
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn components_come_from_the_array_only() {
+        let json = r#"{"id":"1","ok":true,"total_vnd":700,"components":[
+            {"code":"months_early","amount_vnd":500,"label_vi":"x \"components\":[]"},
+            {"code":"local_lump","amount_vnd":200}],"warnings":[{"code":"w"}]}"#;
+        let c = components_of(json).unwrap();
+        assert_eq!(c.iter().sum::<i64>(), 700);
+        assert_eq!(c[0], 500);
+        assert_eq!(c[ComponentCode::ALL.len() - 3], 200);
+        assert_eq!(components_of("{}").unwrap(), [0; ComponentCode::ALL.len()]);
+        assert!(components_of(r#"{"components":[{"code":1}]}"#).is_err());
+    }
+
+    #[test]
+    fn end_of_day_in_vietnam() {
+        let d = NaiveDate::from_ymd_opt(2025, 7, 1).unwrap();
+        assert_eq!(end_of_day_utc(d).to_string(), "2025-07-01 17:00:00");
+    }
+}

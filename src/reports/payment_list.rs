@@ -1,0 +1,207 @@
+//! The Treasury payment list ("Danh sách chi trả") of one unit and the units below it: every
+//! funded case not yet fully paid, with the person's bank account and the amount still due —
+//! what an agency sends to the State Treasury or its bank. Cases without a bank account go on
+//! a separate sheet, never silently dropped.
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use rust_xlsxwriter::{Formula, RowNum, Workbook, Worksheet, XlsxError};
+
+use super::data::Scope;
+use super::reconciliation::Generated;
+use super::sheet::{Column, Formats, Mark, Widths, c, cell, heading, money_width, vnd};
+use crate::db::DbConnection;
+use crate::db::payments::visible_units;
+use crate::db::schema::{cases, people, units};
+use crate::domain::case_state::CaseState;
+use crate::error::AppError;
+use crate::import::xlsx_out::fixed_properties;
+
+/// Sheet names.
+pub const WITH_ACCOUNT: &str = "Danh sách chi trả";
+pub const WITHOUT_ACCOUNT: &str = "Chưa có tài khoản";
+
+/// One line of the list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PayLine {
+    pub case_id: i64,
+    pub full_name: String,
+    pub national_id: String,
+    pub bank_account: Option<String>,
+    pub bank_name: Option<String>,
+    pub unit_code: String,
+    pub due_vnd: i64,
+    pub payment_reference: String,
+}
+
+/// Funded cases (payable or partially paid) of the scope with money still due, by unit code
+/// and case id.
+pub fn load(conn: &mut DbConnection, scope: &Scope) -> Result<Vec<PayLine>, AppError> {
+    let mut q = cases::table
+        .inner_join(people::table)
+        .inner_join(units::table)
+        .filter(cases::state.eq_any([
+            CaseState::Payable.as_str(),
+            CaseState::PartiallyPaid.as_str(),
+        ]))
+        .filter(cases::entitled_vnd.gt(cases::paid_vnd))
+        .into_boxed();
+    if let Some(ids) = visible_units(conn, &scope.units)? {
+        q = q.filter(cases::unit_id.eq_any(ids));
+    }
+    type Row = (
+        i64,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        String,
+        i64,
+        i64,
+        String,
+    );
+    let rows: Vec<Row> = q
+        .order((units::code.asc(), cases::id.asc()))
+        .select((
+            cases::id,
+            people::full_name,
+            people::national_id,
+            people::bank_account,
+            people::bank_name,
+            units::code,
+            cases::entitled_vnd,
+            cases::paid_vnd,
+            cases::payment_reference,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(case_id, full_name, national_id, bank_account, bank_name, unit_code, e, p, r)| {
+                PayLine {
+                    case_id,
+                    full_name,
+                    national_id,
+                    bank_account: bank_account.filter(|a| !a.trim().is_empty()),
+                    bank_name,
+                    unit_code,
+                    due_vnd: e - p,
+                    payment_reference: r,
+                }
+            },
+        )
+        .collect())
+}
+
+const COLUMNS: [Column; 9] = [
+    Column::new("STT", "No.", 5),
+    Column::new("Họ và tên", "Name", 20),
+    Column::new("Số định danh", "National id", 13),
+    Column::new("Số tài khoản", "Bank account", 16),
+    Column::new("Ngân hàng", "Bank", 14),
+    Column::new("Số tiền (đồng)", "Amount (VND)", 14),
+    Column::new("Nội dung chi (mã thanh toán)", "Payment reference", 18),
+    Column::new("Mã hồ sơ", "Case", 8),
+    Column::new("Mã đơn vị", "Unit code", 9),
+];
+
+/// Builds the workbook: payable lines, then the lines without an account.
+pub fn build(
+    lines: &[PayLine],
+    scope: &Scope,
+    on: NaiveDate,
+    generated: &Generated,
+) -> Result<Workbook, XlsxError> {
+    let formats = Formats::new();
+    let mut workbook = Workbook::new();
+    workbook.set_properties(&fixed_properties("Danh sách chi trả / Payment list")?);
+    let (with, without): (Vec<&PayLine>, Vec<&PayLine>) =
+        lines.iter().partition(|l| l.bank_account.is_some());
+    let when = on.format("%d/%m/%Y");
+    list_sheet(
+        workbook.add_worksheet().set_name(WITH_ACCOUNT)?,
+        &formats,
+        &with,
+        &format!(
+            "Danh sách chi trả trợ cấp theo Nghị định 178/2024/NĐ-CP – {} – ngày {when} – lập bởi {}",
+            scope.label_vi(),
+            generated.by
+        ),
+        &format!(
+            "Payment list under Decree 178/2024/ND-CP – {} – {on}",
+            scope.label_en()
+        ),
+    )?;
+    list_sheet(
+        workbook.add_worksheet().set_name(WITHOUT_ACCOUNT)?,
+        &formats,
+        &without,
+        &format!(
+            "Hồ sơ đủ điều kiện chi nhưng chưa có số tài khoản ngân hàng – {} – ngày {when}: bổ sung tài khoản hoặc chi tiền mặt",
+            scope.label_vi()
+        ),
+        &format!(
+            "Payable cases without a bank account – {} – {on}: add the account or pay in cash",
+            scope.label_en()
+        ),
+    )?;
+    Ok(workbook)
+}
+
+fn list_sheet(
+    sheet: &mut Worksheet,
+    formats: &Formats,
+    lines: &[&PayLine],
+    title_vi: &str,
+    title_en: &str,
+) -> Result<(), XlsxError> {
+    let first = heading(sheet, formats, title_vi, title_en, &COLUMNS)?;
+    let mut widths = Widths::new(&COLUMNS);
+    let text = formats.text(Mark::None);
+    let int = formats.int(Mark::None);
+    let money = formats.money(Mark::None);
+    let mut row: RowNum = first;
+    let mut total = 0i64;
+    for (i, l) in lines.iter().enumerate() {
+        widths.see_text(1, &l.full_name);
+        sheet.write_number_with_format(row, 0, vnd(i64::try_from(i + 1).unwrap_or(0))?, int)?;
+        sheet.write_string_with_format(row, 1, &l.full_name, text)?;
+        sheet.write_string_with_format(row, 2, &l.national_id, text)?;
+        if let Some(a) = &l.bank_account {
+            widths.see_text(3, a);
+            sheet.write_string_with_format(row, 3, a, text)?;
+        }
+        if let Some(b) = &l.bank_name {
+            widths.see_text(4, b);
+            sheet.write_string_with_format(row, 4, b, text)?;
+        }
+        sheet.write_number_with_format(row, 5, vnd(l.due_vnd)?, money)?;
+        sheet.write_string_with_format(row, 6, &l.payment_reference, text)?;
+        sheet.write_number_with_format(row, 7, vnd(l.case_id)?, int)?;
+        sheet.write_string_with_format(row, 8, &l.unit_code, text)?;
+        total += l.due_vnd;
+        row += 1;
+    }
+    let t = Mark::Total;
+    sheet.write_string_with_format(
+        row,
+        1,
+        format!(
+            "Tổng cộng: {} người / Total: {} people",
+            lines.len(),
+            lines.len()
+        ),
+        formats.text(t),
+    )?;
+    let f = if lines.is_empty() {
+        Formula::new("=0").set_result("0")
+    } else {
+        Formula::new(format!("=SUM({}:{})", cell(first, 5), cell(row - 1, 5)))
+            .set_result(total.to_string())
+    };
+    sheet.write_formula_with_format(row, 5, f, formats.money(t))?;
+    widths.see(5, money_width(total));
+    widths.apply(sheet)?;
+    sheet.autofilter(first - 1, 0, row.max(first) - 1, c(COLUMNS.len() - 1))?;
+    Ok(())
+}

@@ -1,7 +1,10 @@
 //! Money at national scale on SQLite (and PostgreSQL when `STAFFPAY_BENCH_PG` names a server
 //! URL): a 150,000-person roster is imported and every case approved and funded (set-based, as
 //! set-up), then timed: a 150,000-row payment-list import, the progress report over ~3,500
-//! units, the flag list, and a 150,000-line statement import with its reconciliation.
+//! units, the flag list, a 150,000-line statement import with its reconciliation, and the
+//! national reconciliation workbook (with, for comparison, the spreadsheet writer alone
+//! writing the same cells). `STAFFPAY_BENCH_KEEP=DIR` keeps the SQLite database in DIR (to
+//! measure `staffpay report` on it).
 //!
 //!     cargo bench --bench ledger
 //!     STAFFPAY_BENCH_PEOPLE=20000 STAFFPAY_BENCH_PG=postgres://postgres@127.0.0.1/postgres cargo bench --bench ledger
@@ -22,7 +25,12 @@ use staffpay::services::ledger_import::{LedgerRequest, import_payments, import_s
 use staffpay::services::progress::{GroupBy, progress};
 use staffpay::services::roster_import::{ImportRequest, import_roster};
 
-fn run(url: &str, policy: &staffpay::domain::policy::PolicySet, roster: &[u8]) {
+fn run(
+    url: &str,
+    policy: &staffpay::domain::policy::PolicySet,
+    roster: &[u8],
+    out: &std::path::Path,
+) {
     let settings = Settings::resolve(Overrides {
         database_url: Some(url.to_string()),
         ..Default::default()
@@ -186,6 +194,69 @@ fn run(url: &str, policy: &staffpay::domain::policy::PolicySet, roster: &[u8]) {
         report.timings_ms,
         report.reconciliation.unwrap_or_default()
     );
+
+    // The national reconciliation workbook.
+    let started = Instant::now();
+    let generated = staffpay::reports::Generated {
+        at: staffpay::db::now(),
+        by: "bench".into(),
+    };
+    let mut second = db.get().unwrap();
+    let mut built = staffpay::reports::reconciliation(
+        &mut conn,
+        Some(&mut second),
+        policy,
+        &UnitScope::All,
+        None,
+        None,
+        &generated,
+    )
+    .unwrap();
+    let saving = Instant::now();
+    let path = out.join("doi-soat-bench.xlsx");
+    staffpay::reports::sheet::save_atomically(&mut built.workbook, &path).unwrap();
+    let save_ms = saving.elapsed().as_millis();
+    println!(
+        "  reconciliation workbook: {} cases in {:.2} s (read {} ms, sheets {} ms, save {save_ms} ms), {:.1} MB",
+        built.rows,
+        started.elapsed().as_secs_f64(),
+        built.load_ms,
+        built.build_ms,
+        std::fs::metadata(&path).unwrap().len() as f64 / 1e6
+    );
+    writer_alone(built.rows, out);
+}
+
+/// The spreadsheet writer alone (constant memory) writing the detail sheet's cells: per row
+/// 8 texts and 10 numbers with a format, as the detail sheet writes for a typical case.
+fn writer_alone(rows: usize, out: &std::path::Path) {
+    use rust_xlsxwriter::{Format, Workbook};
+    let started = Instant::now();
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet_with_constant_memory().unwrap();
+    let money = Format::new().set_num_format("#,##0");
+    let text = Format::new();
+    let mut cells = 0u64;
+    for r in 0..rows {
+        let row = u32::try_from(r).unwrap() + 4;
+        for c in 0..8u16 {
+            sheet
+                .write_string_with_format(row, c, "Nguyễn Văn Một", &text)
+                .unwrap();
+        }
+        for c in 8..18u16 {
+            sheet
+                .write_number_with_format(row, c, 123_456_789.0 + f64::from(c), &money)
+                .unwrap();
+        }
+        cells += 18;
+    }
+    let path = out.join("writer-alone.xlsx");
+    workbook.save(&path).unwrap();
+    println!(
+        "  writer alone: {cells} cells in {:.2} s",
+        started.elapsed().as_secs_f64()
+    );
 }
 
 fn main() {
@@ -203,10 +274,18 @@ fn main() {
         unit_codes: Vec::new(),
     })
     .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let sqlite = format!("sqlite://{}", dir.path().join("bench.db").display());
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = match std::env::var_os("STAFFPAY_BENCH_KEEP") {
+        Some(keep) => std::path::PathBuf::from(keep),
+        None => tmp.path().to_path_buf(),
+    };
+    let db_file = dir.join("bench.db");
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db_file.display()));
+    }
+    let sqlite = format!("sqlite://{}", db_file.display());
     println!("SQLite, {people} people:");
-    run(&sqlite, &policy, &roster);
+    run(&sqlite, &policy, &roster, &dir);
     if let Ok(server) = std::env::var("STAFFPAY_BENCH_PG") {
         let mut admin = PgConnection::establish(&server).unwrap();
         diesel::sql_query("DROP DATABASE IF EXISTS staffpay_bench_ledger")
@@ -220,6 +299,6 @@ fn main() {
             None => server.clone(),
         };
         println!("PostgreSQL, {people} people:");
-        run(&url, &policy, &roster);
+        run(&url, &policy, &roster, &dir);
     }
 }

@@ -118,8 +118,10 @@ pub fn run(args: ReportArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode
         Which::Reconciliation { unit, as_of, out } => {
             let policy = crate::startup::load_policy(&settings)?;
             let unit = unit.map(|u| u.trim().to_ascii_uppercase());
+            let mut second = db.try_get();
             let mut built = reports::reconciliation(
                 &mut conn,
+                second.as_deref_mut(),
                 &policy,
                 &UnitScope::All,
                 unit.as_deref(),

@@ -136,6 +136,12 @@ impl Db {
         self.pool.get()
     }
 
+    /// A second connection if one is free right now (work that can use two in parallel
+    /// falls back to one).
+    pub fn try_get(&self) -> Option<r2d2::PooledConnection<Manager>> {
+        self.pool.try_get()
+    }
+
     /// A connection, waiting at most `timeout` (readiness checks).
     pub fn get_timeout(
         &self,

@@ -68,11 +68,14 @@ pub async fn reconciliation(
     let policy = state.policy.clone();
     let generated = stamp(&caller);
     let scope = caller.scope.clone();
+    let db = state.db.clone();
     let (bytes, name) = state
         .db
         .run(move |conn| {
+            let mut second = db.try_get();
             let mut built = reports::reconciliation(
                 conn,
+                second.as_deref_mut(),
                 &policy,
                 &scope,
                 query.unit.as_deref(),

@@ -117,9 +117,12 @@ pub fn check_as_of(conn: &mut DbConnection, as_of: NaiveDate) -> Result<(), AppE
             format!("The as-of date {as_of} is in the future (today is {today})"),
         ));
     }
+    // The first case by id (ids grow with time; the primary key answers without a scan).
     let first: Option<NaiveDateTime> = cases::table
-        .select(diesel::dsl::min(cases::created_at))
-        .first(conn)?;
+        .order(cases::id.asc())
+        .select(cases::created_at)
+        .first(conn)
+        .optional()?;
     if let Some(first) = first.map(crate::services::flags::vn_day)
         && as_of < first
     {
@@ -211,9 +214,11 @@ type CaseTuple = (
     (String, String, Option<String>, Option<String>),
 );
 
-/// Loads the report's data.
+/// Loads the report's data. With `second`, the flags are listed on it in a second thread
+/// while the cases are read (SQLite in WAL mode and PostgreSQL both serve concurrent readers).
 pub fn load(
     conn: &mut DbConnection,
+    second: Option<&mut DbConnection>,
     policy: &PolicySet,
     scope: &Scope,
     as_of: NaiveDate,
@@ -237,7 +242,43 @@ pub fn load(
         .collect();
     let historic = as_of < today_vn();
     let cutoff = end_of_day_utc(as_of);
-    let mut lines = load_cases(conn, scope, historic.then_some(cutoff), &units)?;
+    let list_flags = |conn: &mut DbConnection| -> Result<Vec<FlagRow>, AppError> {
+        let t = std::time::Instant::now();
+        let flags = crate::services::flags::list(
+            conn,
+            policy,
+            &scope.units,
+            &FlagFilter::default(),
+            as_of,
+        )?;
+        tracing::debug!(
+            ms = t.elapsed().as_millis(),
+            flags = flags.len(),
+            "report: flags listed"
+        );
+        Ok(flags)
+    };
+    let read_cases = |conn: &mut DbConnection| -> Result<Vec<CaseLine>, AppError> {
+        let t = std::time::Instant::now();
+        let lines = load_cases(conn, scope, historic.then_some(cutoff), &units)?;
+        tracing::debug!(
+            ms = t.elapsed().as_millis(),
+            cases = lines.len(),
+            "report: cases read"
+        );
+        Ok(lines)
+    };
+    let (mut lines, flags) = match second {
+        Some(other) => std::thread::scope(|s| {
+            let flags = s.spawn(|| list_flags(other));
+            let lines = read_cases(conn);
+            let flags = flags
+                .join()
+                .map_err(|_| AppError::Internal(anyhow::anyhow!("flag listing panicked")))?;
+            Ok::<_, AppError>((lines?, flags?))
+        })?,
+        None => (read_cases(conn)?, list_flags(conn)?),
+    };
 
     if historic {
         let states = states_at(conn, cutoff)?;
@@ -250,8 +291,6 @@ pub fn load(
         }
     }
 
-    let flags =
-        crate::services::flags::list(conn, policy, &scope.units, &FlagFilter::default(), as_of)?;
     let mut by_case: HashMap<i64, Vec<FlagKind>> = HashMap::new();
     for f in &flags {
         if let Some(id) = f.case_id {

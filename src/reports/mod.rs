@@ -54,9 +54,11 @@ pub struct Built {
 }
 
 /// The reconciliation workbook of `unit` (or all the caller sees) as of a date (default
-/// today), refusing a date in the future or before any data and an unknown unit.
+/// today), refusing a date in the future or before any data and an unknown unit. A `second`
+/// connection lets the flags be listed while the cases are read.
 pub fn reconciliation(
     conn: &mut DbConnection,
+    second: Option<&mut DbConnection>,
     policy: &PolicySet,
     caller: &UnitScope,
     unit: Option<&str>,
@@ -67,7 +69,7 @@ pub fn reconciliation(
     let scope = resolve_scope(conn, caller, unit)?;
     let as_of = as_of.unwrap_or_else(crate::db::today_vn);
     check_as_of(conn, as_of)?;
-    let data = load(conn, policy, &scope, as_of)?;
+    let data = load(conn, second, policy, &scope, as_of)?;
     let load_ms = started.elapsed().as_millis();
     let started = std::time::Instant::now();
     let workbook = reconciliation::build(&data, &scope, policy, generated).map_err(sheet::xlsx)?;

@@ -10,6 +10,7 @@ pub mod cases;
 pub mod imports;
 pub mod migrate;
 pub mod payments;
+pub mod pinned;
 pub mod progress;
 pub mod schema;
 pub mod settings;
@@ -219,9 +220,11 @@ where
     })
 }
 
-/// A multi-row `INSERT` of `rows` into `table`, on whichever backend the connection is.
+/// A batch insert of `rows` into `table`, on whichever backend the connection is: one
+/// multi-row `INSERT` on SQLite, `COPY ... FROM STDIN (FORMAT binary)` on PostgreSQL (several
+/// times faster than a multi-row insert there, and without a parameter limit).
 ///
-/// diesel's multi-backend connection cannot express batch inserts, so this expands the same
+/// diesel's multi-backend connection cannot express batch inserts, so this expands the
 /// statement once per backend (the one place where storage matches on the connection for it).
 #[macro_export]
 macro_rules! insert_batch {
@@ -230,9 +233,10 @@ macro_rules! insert_batch {
             $crate::db::DbConnection::Sqlite(c) => {
                 diesel::RunQueryDsl::execute(diesel::insert_into($table).values($rows), c)
             }
-            $crate::db::DbConnection::Postgresql(c) => {
-                diesel::RunQueryDsl::execute(diesel::insert_into($table).values($rows), c)
-            }
+            $crate::db::DbConnection::Postgresql(c) => diesel::ExecuteCopyFromDsl::execute(
+                diesel::copy_from($table).from_insertable($rows),
+                c,
+            ),
         }
     };
 }

@@ -78,6 +78,7 @@ impl UnitScope {
 
 #[derive(Insertable)]
 #[diesel(table_name = units)]
+#[diesel(treat_none_as_default_value = false)]
 struct NewUnit<'a> {
     code: &'a str,
     name_vi: &'a str,

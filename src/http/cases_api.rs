@@ -192,7 +192,10 @@ pub fn case_view(
         entitled_vnd: case.entitled_vnd,
         paid_vnd: case.paid_vnd,
         outstanding_vnd: (case.entitled_vnd - case.paid_vnd).max(0),
-        entitlement: serde_json::from_str(&case.result_json).unwrap_or_default(),
+        entitlement: crate::db::pinned::unpack(&case.result_json)
+            .ok()
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default(),
         policy_versions: serde_json::from_str(&case.policy_versions).unwrap_or_default(),
         history,
         payments,

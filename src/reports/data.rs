@@ -432,11 +432,13 @@ struct Part {
     amount_vnd: i64,
 }
 
-/// The component amounts of a stored result, in the order of [`ComponentCode::ALL`]. Only
-/// the `components` array is parsed: the rest of the (long) text is not read.
+/// The component amounts of a stored result (compressed or plain), in the order of
+/// [`ComponentCode::ALL`]. Only the `components` array is parsed: the rest of the text is not
+/// read.
 pub fn components_of(
-    result_json: &str,
-) -> Result<[i64; ComponentCode::ALL.len()], serde_json::Error> {
+    stored: &str,
+) -> Result<[i64; ComponentCode::ALL.len()], Box<dyn std::error::Error + Send + Sync>> {
+    let result_json = crate::db::pinned::unpack(stored)?;
     let mut out = [0i64; ComponentCode::ALL.len()];
     const KEY: &str = "\"components\":";
     let Some(at) = result_json.find(KEY) else {

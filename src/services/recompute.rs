@@ -141,7 +141,9 @@ pub fn recompute(
             };
             let new_result = serde_json::to_string(&output).map_err(anyhow::Error::from)?;
             if after == before && action != "refused" {
-                if open && new_result != result_json {
+                let stored = crate::db::pinned::unpack(&result_json)
+                    .map_err(|e| anyhow::anyhow!("case {id}: stored result: {e}"))?;
+                if open && new_result != stored {
                     report.repinned += 1;
                     if !dry_run {
                         update_open(
@@ -294,7 +296,10 @@ fn update_open(
         salary_exact: c.salary_vnd.clone(),
         entitled_vnd: c.total_vnd,
         input_json: input_json.to_owned(),
-        result_json: serde_json::to_string(output).map_err(anyhow::Error::from)?,
+        result_json: crate::db::pinned::pack(
+            &serde_json::to_string(output).map_err(anyhow::Error::from)?,
+        )
+        .map_err(anyhow::Error::from)?,
         input_hash: stored_hash,
         policy_versions: serde_json::to_string(&c.policy_versions).map_err(anyhow::Error::from)?,
     };

@@ -810,7 +810,10 @@ fn figures(
         salary_exact: c.salary_vnd.clone(),
         entitled_vnd: c.total_vnd,
         input_json,
-        result_json: serde_json::to_string(output).map_err(anyhow::Error::from)?,
+        result_json: crate::db::pinned::pack(
+            &serde_json::to_string(output).map_err(anyhow::Error::from)?,
+        )
+        .map_err(anyhow::Error::from)?,
         input_hash,
         policy_versions: serde_json::to_string(&c.policy_versions).map_err(anyhow::Error::from)?,
     })

@@ -48,6 +48,22 @@ pub fn app_state(settings: Settings, db: Db) -> anyhow::Result<AppState> {
 pub fn app_state_with(settings: Settings, db: Db, policy: PolicySet) -> anyhow::Result<AppState> {
     let keys = {
         let mut conn = db.get().context("taking a database connection")?;
+        let versions: Vec<serde_json::Value> = policy
+            .versions()
+            .iter()
+            .map(|v| serde_json::json!({ "id": v.id, "version": v.version }))
+            .collect();
+        crate::db::audit::record(
+            &mut conn,
+            crate::db::audit::AuditEntry {
+                actor: "system".into(),
+                action: "policy.load".into(),
+                entity_kind: "policy".into(),
+                after: Some(serde_json::Value::Array(versions)),
+                ..Default::default()
+            },
+        )
+        .context("recording the policy tables loaded")?;
         SecretKeys::load(&settings, &mut conn).context("loading the secret key")?
     };
     Ok(AppState {

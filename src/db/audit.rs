@@ -72,3 +72,61 @@ pub fn recent(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<AuditRow>>
         .select(AuditRow::as_select())
         .load(conn)
 }
+
+/// Which events to list.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// Only events of these units (a unit and the units below it, resolved by the caller).
+    pub unit_ids: Option<Vec<i64>>,
+    pub case_id: Option<i64>,
+    /// Actions starting with this (`case.`, `payment.record`).
+    pub action_prefix: Option<String>,
+    pub actor: Option<String>,
+    /// UTC bounds, inclusive from, exclusive to.
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
+    /// Only events older than this id (paging backwards).
+    pub before_id: Option<i64>,
+}
+
+/// Events passing `filter`, newest first, at most `limit`.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &AuditFilter,
+    limit: i64,
+) -> QueryResult<Vec<AuditRow>> {
+    let mut q = audit_events::table.into_boxed();
+    if let Some(ids) = &filter.unit_ids {
+        q = q.filter(audit_events::unit_id.eq_any(ids.clone()));
+    }
+    if let Some(id) = filter.case_id {
+        q = q.filter(audit_events::case_id.eq(id));
+    }
+    if let Some(prefix) = &filter.action_prefix {
+        let escaped = prefix
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        q = q.filter(
+            audit_events::action
+                .like(format!("{escaped}%"))
+                .escape('\\'),
+        );
+    }
+    if let Some(actor) = &filter.actor {
+        q = q.filter(audit_events::actor.eq(actor.clone()));
+    }
+    if let Some(from) = filter.from {
+        q = q.filter(audit_events::at.ge(from));
+    }
+    if let Some(to) = filter.to {
+        q = q.filter(audit_events::at.lt(to));
+    }
+    if let Some(before) = filter.before_id {
+        q = q.filter(audit_events::id.lt(before));
+    }
+    q.order(audit_events::id.desc())
+        .limit(limit)
+        .select(AuditRow::as_select())
+        .load(conn)
+}

@@ -6,7 +6,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    auth_api, cases_api, entitlements_api, flags_api, health, imports_api, payments_api,
+    audit_api, auth_api, cases_api, entitlements_api, flags_api, health, imports_api, payments_api,
     progress_api, reports_api, units_api,
 };
 
@@ -45,6 +45,8 @@ use super::{
         cases_api::bulk_fund,
         cases_api::lookup_code,
         reports_api::reconciliation,
+        audit_api::list,
+        audit_api::export,
         reports_api::payment_list,
         reports_api::statement,
         reports_api::statement_with_code,

@@ -34,7 +34,7 @@ pub struct PaymentListQuery {
     pub unit: String,
 }
 
-fn download(bytes: Vec<u8>, file_name: &str) -> HttpResponse {
+pub(crate) fn download(bytes: Vec<u8>, file_name: &str) -> HttpResponse {
     HttpResponse::Ok()
         .content_type(XLSX)
         .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
@@ -43,6 +43,33 @@ fn download(bytes: Vec<u8>, file_name: &str) -> HttpResponse {
             format!("attachment; filename=\"{file_name}\""),
         ))
         .body(bytes)
+}
+
+/// Who downloaded which report (reports carry personal data).
+fn record_download(
+    conn: &mut crate::db::DbConnection,
+    actor: &crate::services::Actor,
+    action: &str,
+    unit_id: Option<i64>,
+    case_id: Option<i64>,
+    after: serde_json::Value,
+) -> Result<(), AppError> {
+    crate::db::audit::record(
+        conn,
+        crate::db::audit::AuditEntry {
+            actor_user_id: actor.user_id,
+            actor: actor.label.clone(),
+            action: action.into(),
+            entity_kind: "report".into(),
+            entity_id: None,
+            unit_id,
+            case_id,
+            request_id: actor.request_id.clone(),
+            before: None,
+            after: Some(after),
+        },
+    )?;
+    Ok(())
 }
 
 fn stamp(caller: &Caller) -> Generated {
@@ -63,8 +90,10 @@ pub async fn reconciliation(
     state: web::Data<AppState>,
     caller: Caller,
     query: web::Query<ReconciliationQuery>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let query = query.into_inner();
+    let actor = request_id::actor(&caller, &req);
     let policy = state.policy.clone();
     let generated = stamp(&caller);
     let scope = caller.scope.clone();
@@ -83,7 +112,16 @@ pub async fn reconciliation(
                 &generated,
             )?;
             let name = format!("doi-soat-{}-{}.xlsx", built.scope.slug(), built.as_of);
-            Ok((built.workbook.save_to_buffer().map_err(xlsx)?, name))
+            let bytes = built.workbook.save_to_buffer().map_err(xlsx)?;
+            record_download(
+                conn,
+                &actor,
+                "report.reconciliation",
+                built.scope.root.as_ref().map(|u| u.id),
+                None,
+                serde_json::json!({ "as_of": built.as_of, "cases": built.rows }),
+            )?;
+            Ok((bytes, name))
         })
         .await?;
     Ok(download(bytes, &name))
@@ -99,7 +137,9 @@ pub async fn payment_list(
     state: web::Data<AppState>,
     caller: Caller,
     query: web::Query<PaymentListQuery>,
+    req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
+    let actor = request_id::actor(&caller, &req);
     let unit = query.into_inner().unit;
     let generated = stamp(&caller);
     let scope = caller.scope.clone();
@@ -112,7 +152,16 @@ pub async fn payment_list(
                 built.scope.slug(),
                 built.as_of
             );
-            Ok((built.workbook.save_to_buffer().map_err(xlsx)?, name))
+            let bytes = built.workbook.save_to_buffer().map_err(xlsx)?;
+            record_download(
+                conn,
+                &actor,
+                "report.payment_list",
+                built.scope.root.as_ref().map(|u| u.id),
+                None,
+                serde_json::json!({ "lines": built.rows }),
+            )?;
+            Ok((bytes, name))
         })
         .await?;
     Ok(download(bytes, &name))

@@ -10,8 +10,8 @@ use actix_web::{Route, web};
 
 use super::authorize::{ResourceAccess, authorize};
 use super::{
-    auth_api, cases_api, entitlements_api, flags_api, health, imports_api, openapi, payments_api,
-    progress_api, reports_api, units_api,
+    audit_api, auth_api, cases_api, entitlements_api, flags_api, health, imports_api, openapi,
+    payments_api, progress_api, reports_api, units_api,
 };
 use crate::domain::access::Permission;
 
@@ -379,6 +379,20 @@ pub fn table() -> Vec<RouteSpec> {
                 case_param: true,
                 ..Probe::ok()
             },
+        ),
+        spec(
+            Method::GET,
+            "/api/v1/audit",
+            Requires(Permission::ReadAudit),
+            || web::get().to(audit_api::list),
+            Probe::ok(),
+        ),
+        spec(
+            Method::GET,
+            "/api/v1/audit.xlsx",
+            Requires(Permission::ReadAudit),
+            || web::get().to(audit_api::export),
+            Probe::ok(),
         ),
         spec(
             Method::GET,

@@ -4,6 +4,7 @@
 //! constant-memory mode), and saved through a temporary file so that no partial report is
 //! ever left under its final name.
 
+pub mod audit;
 pub mod data;
 pub mod labels;
 pub mod payment_list;

@@ -10,7 +10,6 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::io::Read as _;
 use std::sync::OnceLock;
 
 use base64::Engine as _;
@@ -36,6 +35,8 @@ fn decoder() -> &'static DecoderDictionary<'static> {
 thread_local! {
     /// One compression context per thread (creating one per call costs more than compressing).
     static COMPRESSOR: RefCell<Option<zstd::bulk::Compressor<'static>>> = const { RefCell::new(None) };
+    /// One decompression context per thread.
+    static DECOMPRESSOR: RefCell<Option<zstd::bulk::Decompressor<'static>>> = const { RefCell::new(None) };
 }
 
 /// Why a stored text cannot be read back.
@@ -69,11 +70,25 @@ pub fn unpack(stored: &str) -> Result<Cow<'_, str>, PinnedError> {
         return Ok(Cow::Borrowed(stored));
     };
     let compressed = STANDARD_NO_PAD.decode(encoded)?;
-    let mut decoder =
-        zstd::stream::read::Decoder::with_prepared_dictionary(compressed.as_slice(), decoder())?;
-    let mut json = String::with_capacity(compressed.len() * 10);
-    decoder.read_to_string(&mut json)?;
-    Ok(Cow::Owned(json))
+    // The frame records the original size (bulk compression always writes it).
+    let size = zstd::zstd_safe::get_frame_content_size(&compressed)
+        .ok()
+        .flatten()
+        .and_then(|n| usize::try_from(n).ok())
+        .ok_or_else(|| std::io::Error::other("frame without a content size"))?;
+    let bytes = DECOMPRESSOR.with(|cell| -> Result<Vec<u8>, std::io::Error> {
+        let mut slot = cell.borrow_mut();
+        let decompressor = match slot.as_mut() {
+            Some(d) => d,
+            None => slot.insert(zstd::bulk::Decompressor::with_prepared_dictionary(
+                decoder(),
+            )?),
+        };
+        decompressor.decompress(&compressed, size)
+    })?;
+    String::from_utf8(bytes)
+        .map(Cow::Owned)
+        .map_err(|e| PinnedError::Zstd(std::io::Error::other(e)))
 }
 
 #[cfg(test)]

@@ -49,6 +49,12 @@ impl SecretKeys {
         super::token::keyed_hash(&self.key, &format!("lookup:{code}"))
     }
 
+    /// Keyed signature of `value` for one `purpose` (status-page sessions, form tokens,
+    /// throttle keys that must not reveal what they count).
+    pub fn sign(&self, purpose: &str, value: &str) -> String {
+        super::token::keyed_hash(&self.key, &format!("{purpose}\u{0}{value}"))
+    }
+
     /// Keyed hash of a token.
     pub fn token_hash(&self, token: &str) -> String {
         super::token::keyed_hash(&self.key, token)

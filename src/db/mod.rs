@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod cases;
 pub mod imports;
+pub mod messages;
 pub mod migrate;
 pub mod payments;
 pub mod pinned;

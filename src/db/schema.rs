@@ -191,6 +191,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    case_messages (id) {
+        id -> BigInt,
+        case_id -> BigInt,
+        kind -> Text,
+        body -> Text,
+        created_at -> Timestamp,
+        answer -> Nullable<Text>,
+        answered_at -> Nullable<Timestamp>,
+        answered_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
     case_events (id) {
         id -> BigInt,
         case_id -> BigInt,
@@ -275,6 +288,7 @@ diesel::joinable!(import_problems -> imports (import_id));
 diesel::joinable!(import_files -> imports (import_id));
 diesel::joinable!(cases -> people (person_id));
 diesel::joinable!(case_events -> cases (case_id));
+diesel::joinable!(case_messages -> cases (case_id));
 diesel::joinable!(imports -> units (unit_id));
 diesel::joinable!(cases -> units (unit_id));
 
@@ -293,6 +307,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     cases,
     case_markers,
     case_events,
+    case_messages,
     reconciliation_matches,
     payments,
     statement_lines,

@@ -15,6 +15,7 @@ pub mod progress_api;
 pub mod reports_api;
 pub mod request_id;
 pub mod routes;
+pub mod status_page;
 pub mod units_api;
 
 use std::net::TcpListener;

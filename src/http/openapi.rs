@@ -7,7 +7,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::{
     audit_api, auth_api, cases_api, entitlements_api, flags_api, health, imports_api, payments_api,
-    progress_api, reports_api, units_api,
+    progress_api, reports_api, status_page, units_api,
 };
 
 #[derive(OpenApi)]
@@ -46,6 +46,9 @@ use super::{
         cases_api::lookup_code,
         reports_api::reconciliation,
         audit_api::list,
+        status_page::messages,
+        status_page::answer,
+        status_page::lift_lockout,
         audit_api::export,
         reports_api::payment_list,
         reports_api::statement,

@@ -11,7 +11,7 @@ use actix_web::{Route, web};
 use super::authorize::{ResourceAccess, authorize};
 use super::{
     audit_api, auth_api, cases_api, entitlements_api, flags_api, health, imports_api, openapi,
-    payments_api, progress_api, reports_api, units_api,
+    payments_api, progress_api, reports_api, status_page, units_api,
 };
 use crate::domain::access::Permission;
 
@@ -117,6 +117,62 @@ const fn spec(
 pub fn table() -> Vec<RouteSpec> {
     use Access::*;
     vec![
+        spec(
+            Method::GET,
+            "/tra-cuu",
+            Public,
+            || web::get().to(status_page::form),
+            Probe::ok(),
+        ),
+        spec(
+            Method::POST,
+            "/tra-cuu",
+            Public,
+            || web::post().to(status_page::lookup),
+            Probe {
+                body: Some("national_id=079085000001&code=AAAA-BBBB-CCCC"),
+                content_type: "application/x-www-form-urlencoded",
+                ..Probe::ok()
+            },
+        ),
+        spec(
+            Method::GET,
+            "/status",
+            Public,
+            || web::get().to(status_page::form),
+            Probe::ok(),
+        ),
+        spec(
+            Method::POST,
+            "/status",
+            Public,
+            || web::post().to(status_page::lookup),
+            Probe {
+                body: Some("national_id=079085000001&code=AAAA-BBBB-CCCC"),
+                content_type: "application/x-www-form-urlencoded",
+                ..Probe::ok()
+            },
+        ),
+        spec(
+            Method::GET,
+            "/tra-cuu/bang-tinh.xlsx",
+            Public,
+            // Without a session: 303 to the form (the test client follows it: 200).
+            || web::get().to(status_page::statement_download),
+            Probe::ok(),
+        ),
+        spec(
+            Method::POST,
+            "/tra-cuu/gui",
+            Public,
+            || web::post().to(status_page::send),
+            Probe {
+                // Without a session: 303 to the form (the test client follows it: 200).
+                body: Some("kind=question&body=probe&csrf=x"),
+                content_type: "application/x-www-form-urlencoded",
+                ..Probe::ok()
+            },
+        ),
         spec(
             Method::GET,
             "/healthz",
@@ -377,6 +433,39 @@ pub fn table() -> Vec<RouteSpec> {
             || web::post().to(reports_api::statement_with_code),
             Probe {
                 case_param: true,
+                ..Probe::ok()
+            },
+        ),
+        spec(
+            Method::GET,
+            "/api/v1/cases/{id}/messages",
+            Requires(Permission::ReadCases),
+            || web::get().to(status_page::messages),
+            Probe {
+                case_param: true,
+                ..Probe::ok()
+            },
+        ),
+        spec(
+            Method::POST,
+            "/api/v1/cases/{id}/messages/{message}/answer",
+            Requires(Permission::ReviewCases),
+            || web::post().to(status_page::answer),
+            Probe {
+                case_param: true,
+                body: Some(r#"{"answer":"probe"}"#),
+                success: 0,
+                ..Probe::ok()
+            },
+        ),
+        spec(
+            Method::DELETE,
+            "/api/v1/cases/{id}/lookup-lockout",
+            Requires(Permission::IssueLookupCodes),
+            || web::delete().to(status_page::lift_lockout),
+            Probe {
+                case_param: true,
+                success: 204,
                 ..Probe::ok()
             },
         ),

@@ -9,6 +9,7 @@ pub mod payments;
 pub mod progress;
 pub mod recompute;
 pub mod roster_import;
+pub mod self_service;
 pub mod unit_merge;
 
 use crate::db::units::UnitScope;

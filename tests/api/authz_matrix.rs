@@ -40,7 +40,9 @@ fn path_for(spec: &RouteSpec, unit: &str, fixture: &Fixture) -> String {
         .replace("{id}", &id.to_string())
         .replace("{reference}", reference)
         // A merge probe merges a unit into itself, which is refused: nothing moves.
-        .replace("{successor}", unit);
+        .replace("{successor}", unit)
+        // No such message: an allowed caller reaches the case and gets 409.
+        .replace("{message}", "0");
     if let Some(query) = spec.probe.query {
         path.push('?');
         path.push_str(&query.replace("{code}", unit));

@@ -20,4 +20,5 @@ mod recompute;
 mod reports;
 mod schema_check;
 mod startup;
+mod status_page;
 mod units;

@@ -45,17 +45,8 @@ pub fn ratio_text(part: i64, whole: i64) -> String {
         .to_string()
 }
 
-/// The A1 name of a column (0 → A, 27 → AB).
-pub fn col_name(col: ColNum) -> String {
-    let mut n = u32::from(col) + 1;
-    let mut out = Vec::new();
-    while n > 0 {
-        let rem = (n - 1) % 26;
-        out.push(char::from(b'A' + u8::try_from(rem).unwrap_or(0)));
-        n = (n - 1) / 26;
-    }
-    out.iter().rev().collect()
-}
+/// The A1 name of a column (0 → A, 27 → AB): the template's helper.
+pub use crate::import::template::column_letter as col_name;
 
 /// An A1 cell name (row and column from 0).
 pub fn cell(row: RowNum, col: ColNum) -> String {

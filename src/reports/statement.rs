@@ -96,6 +96,20 @@ impl Rows<'_> {
         Ok(())
     }
 
+    /// A header row of a table.
+    fn headers(&mut self, labels: &[&str]) -> Result<(), XlsxError> {
+        for (col, h) in labels.iter().enumerate() {
+            self.sheet.write_string_with_format(
+                self.row,
+                super::sheet::c(col),
+                *h,
+                &self.formats.header,
+            )?;
+        }
+        self.row += 1;
+        Ok(())
+    }
+
     fn pair(&mut self, vi: &str, en: &str, value: &str) -> Result<(), XlsxError> {
         self.sheet
             .write_string_with_format(self.row, 0, vi, &self.formats.label)?;
@@ -266,22 +280,14 @@ fn write(
     }
 
     rows.section("III. Các khoản trợ cấp", "Components")?;
-    let head = rows.row;
-    for (col, h) in [
+    rows.headers(&[
         "STT / No.",
         "Khoản trợ cấp",
         "Component",
         "Căn cứ pháp lý / Legal basis",
         "Cách tính / Formula",
         "Số tiền (đồng) / Amount (VND)",
-    ]
-    .iter()
-    .enumerate()
-    {
-        rows.sheet
-            .write_string_with_format(head, super::sheet::c(col), *h, &formats.header)?;
-    }
-    rows.row += 1;
+    ])?;
     let first = rows.row;
     let components = d
         .computed
@@ -336,22 +342,14 @@ fn write(
     }
 
     rows.section("IV. Đã chi trả", "Payments")?;
-    let head = rows.row;
-    for (col, h) in [
+    rows.headers(&[
         "Ngày chi / Paid on",
         "Hình thức / Method",
         "Số tham chiếu / Reference",
         "Ghi chú / Note",
         "",
         "Số tiền (đồng) / Amount (VND)",
-    ]
-    .iter()
-    .enumerate()
-    {
-        rows.sheet
-            .write_string_with_format(head, super::sheet::c(col), *h, &formats.header)?;
-    }
-    rows.row += 1;
+    ])?;
     let first = rows.row;
     for p in &d.payments {
         let r = rows.row;

@@ -64,7 +64,17 @@ async fn check(
     req: &ServiceRequest,
     required: Option<crate::domain::access::Permission>,
 ) -> Result<Caller, AppError> {
-    let token = bearer_token(req).ok_or(AppError::Unauthenticated)?;
+    // The web pages' session cookie also opens the API's safe (GET/HEAD) requests, so that
+    // pages can link to downloads; a change always needs the bearer header (or a page form
+    // with its CSRF token, handled by the page itself).
+    let token = bearer_token(req)
+        .or_else(|| {
+            matches!(*req.method(), Method::GET | Method::HEAD)
+                .then(|| req.cookie(super::pages::SESSION_COOKIE))
+                .flatten()
+                .map(|c| c.value().to_string())
+        })
+        .ok_or(AppError::Unauthenticated)?;
     let state = req
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("application state missing")))?

@@ -10,6 +10,7 @@ pub mod flags_api;
 pub mod health;
 pub mod imports_api;
 pub mod openapi;
+pub mod pages;
 pub mod payments_api;
 pub mod progress_api;
 pub mod reports_api;

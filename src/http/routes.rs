@@ -11,7 +11,7 @@ use actix_web::{Route, web};
 use super::authorize::{ResourceAccess, authorize};
 use super::{
     audit_api, auth_api, cases_api, entitlements_api, flags_api, health, imports_api, openapi,
-    payments_api, progress_api, reports_api, status_page, units_api,
+    pages, payments_api, progress_api, reports_api, status_page, units_api,
 };
 use crate::domain::access::Permission;
 
@@ -117,6 +117,81 @@ const fn spec(
 pub fn table() -> Vec<RouteSpec> {
     use Access::*;
     vec![
+        spec(
+            Method::GET,
+            "/",
+            Public,
+            || web::get().to(pages::dashboard),
+            Probe::ok(),
+        ),
+        spec(
+            Method::GET,
+            "/dang-nhap",
+            Public,
+            || web::get().to(pages::login_form),
+            Probe::ok(),
+        ),
+        spec(
+            Method::POST,
+            "/dang-nhap",
+            Public,
+            || web::post().to(pages::login),
+            Probe {
+                body: Some("username=nobody&password=wrong-password"),
+                content_type: "application/x-www-form-urlencoded",
+                success: 401,
+                ..Probe::ok()
+            },
+        ),
+        // Page forms without a session answer 303 to the sign-in page (the test client
+        // follows it: 200).
+        spec(
+            Method::POST,
+            "/dang-xuat",
+            Public,
+            || web::post().to(pages::logout),
+            Probe {
+                body: Some("csrf=x"),
+                content_type: "application/x-www-form-urlencoded",
+                ..Probe::ok()
+            },
+        ),
+        spec(
+            Method::GET,
+            "/ho-so",
+            Public,
+            || web::get().to(pages::cases),
+            Probe::ok(),
+        ),
+        spec(
+            Method::GET,
+            "/ho-so/{id}",
+            Public,
+            || web::get().to(pages::case),
+            Probe::ok(),
+        ),
+        spec(
+            Method::POST,
+            "/ho-so/{id}/thao-tac",
+            Public,
+            || web::post().to(pages::act),
+            Probe {
+                body: Some("csrf=x&action=approve&version=1"),
+                content_type: "application/x-www-form-urlencoded",
+                ..Probe::ok()
+            },
+        ),
+        spec(
+            Method::POST,
+            "/ho-so/{id}/chi",
+            Public,
+            || web::post().to(pages::pay),
+            Probe {
+                body: Some("csrf=x&amount=1&paid_on=2025-09-01"),
+                content_type: "application/x-www-form-urlencoded",
+                ..Probe::ok()
+            },
+        ),
         spec(
             Method::GET,
             "/tra-cuu",

@@ -14,6 +14,7 @@ mod cli;
 mod health;
 mod import;
 mod openapi;
+mod pages;
 mod payments;
 mod progress;
 mod recompute;

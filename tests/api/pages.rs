@@ -1,0 +1,332 @@
+//! The staff web pages over HTTP, as a browser uses them: sign in (cookie), dashboard, case
+//! list and case, approve as a reviewer, fund and pay as an officer (CSRF tokens on every
+//! form), then the person sees the case paid on the status page. Expired sessions, forms
+//! without their token, another unit's case and cookie-only API changes are refused.
+
+use chrono::TimeDelta;
+use diesel::prelude::*;
+use staffpay::db::schema::{auth_tokens, cases, people, units};
+use staffpay::domain::access::Role;
+use staffpay::services::Actor;
+
+use crate::both_backends;
+use crate::helpers::{Backend, TestApp};
+
+const PW: &str = "correct horse battery staple";
+
+struct Page {
+    status: u16,
+    cookie: Option<String>,
+    set_cookie: String,
+    location: String,
+    body: String,
+}
+
+async fn send(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    cookie: Option<&str>,
+    form: Option<&[(&str, &str)]>,
+) -> Page {
+    let client = awc::Client::builder().disable_redirects().finish();
+    let method = awc::http::Method::from_bytes(method.as_bytes()).unwrap();
+    let mut req = client.request(method, format!("{}{}", app.base, path));
+    if let Some(c) = cookie {
+        req = req.insert_header(("cookie", c.to_string()));
+    }
+    let mut resp = match form {
+        Some(f) => req
+            .insert_header(("content-type", "application/x-www-form-urlencoded"))
+            .send_body(serde_urlencoded::to_string(f).unwrap())
+            .await
+            .unwrap(),
+        None => req.send().await.unwrap(),
+    };
+    let header = |name: &str| {
+        resp.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default()
+    };
+    let set_cookie = header("set-cookie");
+    let location = header("location");
+    let bytes = resp.body().limit(16 * 1024 * 1024).await.unwrap();
+    Page {
+        status: resp.status().as_u16(),
+        cookie: (!set_cookie.is_empty()).then(|| set_cookie.split(';').next().unwrap().to_string()),
+        set_cookie,
+        location,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+fn csrf_of(body: &str) -> String {
+    let at = body.find("name=\"csrf\" value=\"").expect("csrf field") + 19;
+    body[at..].split('"').next().unwrap().to_string()
+}
+
+async fn sign_in(app: &TestApp, user: &str) -> String {
+    let page = send(
+        app,
+        "POST",
+        "/dang-nhap",
+        None,
+        Some(&[("username", user), ("password", PW)]),
+    )
+    .await;
+    assert_eq!(page.status, 303, "{}", page.body);
+    assert_eq!(page.location, "/");
+    for attr in ["HttpOnly", "Secure", "SameSite=Strict"] {
+        assert!(
+            page.set_cookie.contains(attr),
+            "{attr} in {}",
+            page.set_cookie
+        );
+    }
+    page.cookie.unwrap()
+}
+
+fn state_of(app: &TestApp, id: i64) -> (String, i64, i64) {
+    let mut conn = app.db.get().unwrap();
+    cases::table
+        .find(id)
+        .select((cases::state, cases::entitled_vnd, cases::paid_vnd))
+        .first(&mut conn)
+        .unwrap()
+}
+
+async fn review_fund_and_pay_in_the_browser(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let settings = app.test_db.settings();
+    let policy = staffpay::startup::load_policy(&settings).unwrap();
+    let (case, nid, unit_code) = {
+        let mut conn = app.db.get().unwrap();
+        staffpay::demo::load(&mut conn).unwrap();
+        staffpay::demo::load_people(&mut conn, &policy, 40).unwrap();
+        let row: (i64, String, String) = cases::table
+            .inner_join(people::table)
+            .inner_join(units::table)
+            .filter(cases::state.eq("submitted"))
+            .filter(people::bank_account.is_not_null())
+            .order(cases::id.asc())
+            .select((cases::id, people::national_id, units::code))
+            .first(&mut conn)
+            .unwrap();
+        // The unit needs a Treasury account for the money to flow (not required to pay).
+        row
+    };
+    app.user("rev", Role::MohaReviewer, &["VN"], PW);
+    app.user("mof", Role::MofOfficer, &["VN"], PW);
+
+    // Not signed in: to the sign-in page; a wrong password is refused on the page.
+    let home = send(&app, "GET", "/", None, None).await;
+    assert_eq!((home.status, home.location.as_str()), (303, "/dang-nhap"));
+    let form = send(&app, "GET", "/dang-nhap", None, None).await;
+    assert!(form.body.contains("<label for=\"password\">"));
+    let wrong = send(
+        &app,
+        "POST",
+        "/dang-nhap",
+        None,
+        Some(&[("username", "rev"), ("password", "nope-nope-nope")]),
+    )
+    .await;
+    assert_eq!(wrong.status, 401);
+    assert!(wrong.body.contains("Sai tên đăng nhập"));
+
+    // The reviewer: dashboard, list, case, approve.
+    let rev = sign_in(&app, "rev").await;
+    let home = send(&app, "GET", "/", Some(&rev), None).await;
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("Tiến độ chi trả"));
+    let list = send(&app, "GET", "/ho-so?state=submitted", Some(&rev), None).await;
+    assert!(list.body.contains(&format!("href=\"/ho-so/{case}\"")));
+    let page = send(&app, "GET", &format!("/ho-so/{case}"), Some(&rev), None).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("178"), "legal basis shown");
+    assert!(page.body.contains("id=\"approve\""));
+    let csrf = csrf_of(&page.body);
+    let version = {
+        let mut conn = app.db.get().unwrap();
+        cases::table
+            .find(case)
+            .select(cases::version)
+            .first::<i32>(&mut conn)
+            .unwrap()
+    }
+    .to_string();
+    let forged = send(
+        &app,
+        "POST",
+        &format!("/ho-so/{case}/thao-tac"),
+        Some(&rev),
+        Some(&[
+            ("csrf", "forged"),
+            ("action", "approve"),
+            ("version", &version),
+        ]),
+    )
+    .await;
+    assert_eq!(forged.status, 403);
+    assert_eq!(state_of(&app, case).0, "submitted", "nothing changed");
+    let approved = send(
+        &app,
+        "POST",
+        &format!("/ho-so/{case}/thao-tac"),
+        Some(&rev),
+        Some(&[
+            ("csrf", &csrf),
+            ("action", "approve"),
+            ("version", &version),
+        ]),
+    )
+    .await;
+    assert_eq!(approved.status, 303, "{}", approved.body);
+    assert_eq!(state_of(&app, case).0, "approved");
+    // A stale form (old version) is refused on the page with the reason.
+    let stale = send(
+        &app,
+        "POST",
+        &format!("/ho-so/{case}/thao-tac"),
+        Some(&rev),
+        Some(&[
+            ("csrf", &csrf),
+            ("action", "approve"),
+            ("version", &version),
+        ]),
+    )
+    .await;
+    assert_eq!(stale.status, 409);
+    assert!(stale.body.contains("role=\"alert\""));
+
+    // The officer: fund, then pay what is owed.
+    let mof = sign_in(&app, "mof").await;
+    let page = send(&app, "GET", &format!("/ho-so/{case}"), Some(&mof), None).await;
+    assert!(page.body.contains("id=\"fund\""));
+    let csrf = csrf_of(&page.body);
+    let version = {
+        let mut conn = app.db.get().unwrap();
+        cases::table
+            .find(case)
+            .select(cases::version)
+            .first::<i32>(&mut conn)
+            .unwrap()
+    }
+    .to_string();
+    let funded = send(
+        &app,
+        "POST",
+        &format!("/ho-so/{case}/thao-tac"),
+        Some(&mof),
+        Some(&[
+            ("csrf", &csrf),
+            ("action", "fund"),
+            ("version", &version),
+            ("funding_source", "Dự toán 2025"),
+        ]),
+    )
+    .await;
+    assert_eq!(funded.status, 303, "{}", funded.body);
+    assert_eq!(state_of(&app, case).0, "payable");
+    let (_, entitled, _) = state_of(&app, case);
+    let today = staffpay::db::today_vn().to_string();
+    let paid = send(
+        &app,
+        "POST",
+        &format!("/ho-so/{case}/chi"),
+        Some(&mof),
+        Some(&[
+            ("csrf", &csrf),
+            ("amount", &entitled.to_string()),
+            ("paid_on", &today),
+            ("method", "transfer"),
+        ]),
+    )
+    .await;
+    assert_eq!(paid.status, 303, "{}", paid.body);
+    let (state, _, paid_vnd) = state_of(&app, case);
+    assert_eq!((state.as_str(), paid_vnd), ("paid", entitled));
+    // A reviewer gets no payment form (no such permission; the API refuses it too).
+    let page = send(&app, "GET", &format!("/ho-so/{case}"), Some(&rev), None).await;
+    assert!(!page.body.contains("id=\"pay\""));
+
+    // The person sees it paid.
+    let code = {
+        let mut conn = app.db.get().unwrap();
+        staffpay::services::case_review::issue_lookup_code(
+            &mut conn,
+            &app.keys,
+            &Actor::cli(),
+            case,
+        )
+        .unwrap()
+    };
+    let status = send(
+        &app,
+        "POST",
+        "/tra-cuu",
+        None,
+        Some(&[("national_id", &nid), ("code", &code)]),
+    )
+    .await;
+    assert_eq!(status.status, 200);
+    assert!(status.body.contains("Đã chi đủ"), "paid on the status page");
+
+    // Downloads through the session cookie; changes through the API need the bearer token.
+    let d = send(
+        &app,
+        "GET",
+        &format!("/api/v1/cases/{case}/statement.xlsx"),
+        Some(&mof),
+        None,
+    )
+    .await;
+    assert_eq!(d.status, 200);
+    let change = send(
+        &app,
+        "POST",
+        &format!("/api/v1/cases/{case}/lookup-code"),
+        Some(&rev),
+        None,
+    )
+    .await;
+    assert_eq!(change.status, 401);
+
+    // A unit officer of another province: that case is not found.
+    let other = if unit_code.starts_with("01") {
+        "79"
+    } else {
+        "01"
+    };
+    app.user("local", Role::UnitOfficer, &[other], PW);
+    let local = sign_in(&app, "local").await;
+    let page = send(&app, "GET", &format!("/ho-so/{case}"), Some(&local), None).await;
+    assert_eq!(page.status, 404);
+
+    // Signing out ends the session; an expired session goes back to the sign-in page.
+    let home = send(&app, "GET", "/", Some(&mof), None).await;
+    let out = send(
+        &app,
+        "POST",
+        "/dang-xuat",
+        Some(&mof),
+        Some(&[("csrf", &csrf_of(&home.body))]),
+    )
+    .await;
+    assert_eq!(out.status, 303);
+    let after = send(&app, "GET", "/", Some(&mof), None).await;
+    assert_eq!(after.location, "/dang-nhap?het-han=1");
+    {
+        let mut conn = app.db.get().unwrap();
+        diesel::update(auth_tokens::table)
+            .set(auth_tokens::expires_at.eq(staffpay::db::now() - TimeDelta::minutes(1)))
+            .execute(&mut conn)
+            .unwrap();
+    }
+    let expired = send(&app, "GET", "/ho-so", Some(&rev), None).await;
+    assert_eq!(expired.location, "/dang-nhap?het-han=1");
+    let form = send(&app, "GET", "/dang-nhap?het-han=1", None, None).await;
+    assert!(form.body.contains("hết hạn"));
+}
+both_backends!(review_fund_and_pay_in_the_browser);

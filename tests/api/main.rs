@@ -8,6 +8,7 @@ mod helpers;
 mod audit;
 mod auth;
 mod authz_matrix;
+mod browser;
 mod calc;
 mod cases;
 mod cli;

@@ -1,0 +1,291 @@
+//! A real browser (headless Chromium driven through ChromeDriver's WebDriver protocol) uses
+//! the pages: a reviewer signs in and approves a case, an officer funds it and records its
+//! payment, then the person looks the case up on the status page and sees it paid.
+//!
+//! Needs `chromium` and `chromium-driver` (Debian packages; `.ci/run` installs them). Without
+//! them the test says so and passes only outside CI; in CI (`CI` set) it fails.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use diesel::prelude::*;
+use serde_json::{Value, json};
+use staffpay::db::schema::{cases, people};
+use staffpay::domain::access::Role;
+use staffpay::services::Actor;
+
+use crate::helpers::{Backend, TestApp};
+
+const PW: &str = "correct horse battery staple";
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+/// A ChromeDriver process, killed when dropped.
+struct Driver {
+    child: Child,
+    base: String,
+    client: awc::Client,
+    session: String,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl Driver {
+    async fn start() -> Option<Driver> {
+        let chromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+            .into_iter()
+            .find(|p| std::path::Path::new(p).exists())?;
+        let driver = "/usr/bin/chromedriver";
+        if !std::path::Path::new(driver).exists() {
+            return None;
+        }
+        let port = free_port();
+        let child = Command::new(driver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .ok()?;
+        let client = awc::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .finish();
+        let base = format!("http://127.0.0.1:{port}");
+        let profile = tempfile::tempdir().unwrap();
+        let mut driver = Driver {
+            child,
+            base,
+            client,
+            session: String::new(),
+            _profile: profile,
+        };
+        for _ in 0..100 {
+            if let Ok(mut r) = driver
+                .client
+                .get(format!("{}/status", driver.base))
+                .send()
+                .await
+                && r.json::<Value>()
+                    .await
+                    .is_ok_and(|v| v["value"]["ready"] == true)
+            {
+                break;
+            }
+            actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+        }
+        let caps = json!({"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": chromium,
+                "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                         format!("--user-data-dir={}", driver._profile.path().display())]
+            }
+        }}});
+        let created = driver.call("POST", "/session", Some(caps)).await;
+        driver.session = created["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {created}"))
+            .to_string();
+        Some(driver)
+    }
+
+    async fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let method = awc::http::Method::from_bytes(method.as_bytes()).unwrap();
+        let req = self
+            .client
+            .request(method, format!("{}{}", self.base, path));
+        let mut resp = match body {
+            Some(b) => req.send_json(&b).await.unwrap(),
+            None => req.send().await.unwrap(),
+        };
+        let value: Value = resp.json().limit(64 * 1024 * 1024).await.unwrap();
+        value["value"].clone()
+    }
+
+    fn at(&self, path: &str) -> String {
+        format!("/session/{}{path}", self.session)
+    }
+
+    async fn go(&self, url: &str) {
+        self.call("POST", &self.at("/url"), Some(json!({"url": url})))
+            .await;
+    }
+
+    async fn find(&self, css: &str) -> String {
+        let found = self
+            .call(
+                "POST",
+                &self.at("/element"),
+                Some(json!({"using": "css selector", "value": css})),
+            )
+            .await;
+        match found[ELEMENT].as_str() {
+            Some(id) => id.to_string(),
+            None => {
+                let page = self.source().await;
+                panic!("no element {css} on the page:\n{page}")
+            }
+        }
+    }
+
+    async fn type_into(&self, css: &str, text: &str) {
+        let id = self.find(css).await;
+        self.call(
+            "POST",
+            &self.at(&format!("/element/{id}/value")),
+            Some(json!({ "text": text })),
+        )
+        .await;
+    }
+
+    async fn click(&self, css: &str) {
+        let id = self.find(css).await;
+        self.call(
+            "POST",
+            &self.at(&format!("/element/{id}/click")),
+            Some(json!({})),
+        )
+        .await;
+    }
+
+    async fn text(&self, css: &str) -> String {
+        let id = self.find(css).await;
+        self.call("GET", &self.at(&format!("/element/{id}/text")), None)
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// Waits (up to 10 s) until the page holds `needle`: a click that submits a form returns
+    /// before the next page has loaded.
+    async fn wait_for(&self, needle: &str) -> String {
+        let mut page = String::new();
+        for _ in 0..100 {
+            page = self.source().await;
+            if page.contains(needle) {
+                return page;
+            }
+            actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the page never showed {needle:?}:\n{page}")
+    }
+
+    async fn source(&self) -> String {
+        self.call("GET", &self.at("/source"), None)
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    async fn sign_in(&self, site: &str, user: &str) {
+        self.go(&format!("{site}/dang-nhap")).await;
+        self.type_into("#username", user).await;
+        self.type_into("#password", PW).await;
+        self.click("#sign-in").await;
+    }
+
+    async fn sign_out(&self) {
+        self.click("header button").await;
+    }
+}
+
+#[actix_web::test]
+async fn a_browser_approves_pays_and_the_person_sees_it() {
+    let Some(driver) = Driver::start().await else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI installs chromium and chromium-driver (.ci/run): the browser test must run there"
+        );
+        eprintln!("chromium or chromedriver not installed: browser test not run");
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let settings = app.test_db.settings();
+    let policy = staffpay::startup::load_policy(&settings).unwrap();
+    let (case, nid, code) = {
+        let mut conn = app.db.get().unwrap();
+        staffpay::demo::load(&mut conn).unwrap();
+        staffpay::demo::load_people(&mut conn, &policy, 20).unwrap();
+        let (case, nid): (i64, String) = cases::table
+            .inner_join(people::table)
+            .filter(cases::state.eq("submitted"))
+            .order(cases::id.asc())
+            .select((cases::id, people::national_id))
+            .first(&mut conn)
+            .unwrap();
+        let code = staffpay::services::case_review::issue_lookup_code(
+            &mut conn,
+            &app.keys,
+            &Actor::cli(),
+            case,
+        )
+        .unwrap();
+        (case, nid, code)
+    };
+    app.user("rev", Role::MohaReviewer, &["VN"], PW);
+    app.user("mof", Role::MofOfficer, &["VN"], PW);
+    // `localhost`: browsers keep Secure cookies for it over plain HTTP.
+    let site = app.base.replace("127.0.0.1", "localhost");
+
+    // The reviewer approves.
+    driver.sign_in(&site, "rev").await;
+    driver.wait_for("Tiến độ chi trả").await;
+    driver.go(&format!("{site}/ho-so/{case}")).await;
+    assert_eq!(driver.text("#state").await, "Đã gửi");
+    driver.click("#approve").await;
+    driver
+        .wait_for("<strong id=\"state\">Đã duyệt</strong>")
+        .await;
+    driver.sign_out().await;
+    driver.wait_for("id=\"sign-in\"").await;
+
+    // The officer funds and pays.
+    driver.sign_in(&site, "mof").await;
+    driver.wait_for("Tiến độ chi trả").await;
+    driver.go(&format!("{site}/ho-so/{case}")).await;
+    driver.type_into("#funding_source", "Dự toán 2025").await;
+    driver.click("#fund").await;
+    driver
+        .wait_for("<strong id=\"state\">Đủ điều kiện chi</strong>")
+        .await;
+    driver.click("#pay").await;
+    driver
+        .wait_for("<strong id=\"state\">Đã chi đủ</strong>")
+        .await;
+    driver.sign_out().await;
+    driver.wait_for("id=\"sign-in\"").await;
+
+    // The person sees it paid.
+    driver.go(&format!("{site}/tra-cuu")).await;
+    driver.type_into("#national_id", &nid).await;
+    driver.type_into("#code", &code).await;
+    driver.click("button[type=submit]").await;
+    // The status page shows the case paid.
+    driver.wait_for("<strong>Đã chi đủ</strong>").await;
+    let (state, entitled, paid): (String, i64, i64) = {
+        let mut conn = app.db.get().unwrap();
+        cases::table
+            .find(case)
+            .select((cases::state, cases::entitled_vnd, cases::paid_vnd))
+            .first(&mut conn)
+            .unwrap()
+    };
+    assert_eq!((state.as_str(), paid), ("paid", entitled));
+    driver
+        .call("DELETE", &format!("/session/{}", driver.session), None)
+        .await;
+}

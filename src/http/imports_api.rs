@@ -92,11 +92,30 @@ pub async fn upload(
 
 /// Reads the multipart field `file` of an upload: its safe name and bytes, refusing more
 /// than `max` bytes as it streams (the rest is never buffered).
-pub async fn read_upload(mut form: Multipart, max: u64) -> Result<(String, Vec<u8>), AppError> {
+pub async fn read_upload(form: Multipart, max: u64) -> Result<(String, Vec<u8>), AppError> {
+    let upload = read_form(form, max).await?;
+    Ok((upload.file_name, upload.bytes))
+}
+
+/// An upload with the form's other (text) fields.
+#[derive(Debug)]
+pub struct Upload {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+    /// Text fields by name (each at most 4 KB).
+    pub fields: std::collections::HashMap<String, String>,
+}
+
+/// Reads a multipart form: the field `file` (its safe name and bytes, refusing more than
+/// `max` bytes as it streams) and the small text fields beside it.
+pub async fn read_form(mut form: Multipart, max: u64) -> Result<Upload, AppError> {
+    const FIELD_MAX: usize = 4096;
     let mut file: Option<(String, Vec<u8>)> = None;
+    let mut fields = std::collections::HashMap::new();
     while let Some(field) = form.next().await {
         let mut field = field.map_err(bad_form)?;
-        let is_file = field.name() == Some("file");
+        let field_name = field.name().unwrap_or_default().to_string();
+        let is_file = field_name == "file";
         let name = field
             .content_disposition()
             .and_then(|cd| cd.get_filename())
@@ -108,20 +127,27 @@ pub async fn read_upload(mut form: Multipart, max: u64) -> Result<(String, Vec<u
             if u64::try_from(data.len() + chunk.len()).unwrap_or(u64::MAX) > max {
                 return Err(AppError::PayloadTooLarge);
             }
-            if is_file {
+            if is_file || data.len() + chunk.len() <= FIELD_MAX {
                 data.extend_from_slice(&chunk);
             }
         }
         if is_file {
             file = Some((name, data));
+        } else {
+            fields.insert(field_name, String::from_utf8_lossy(&data).into_owned());
         }
     }
-    file.ok_or_else(|| {
+    let (file_name, bytes) = file.ok_or_else(|| {
         AppError::bad_request(
             "file_missing",
             "Thiếu tệp (trường 'file' của biểu mẫu multipart).",
             "No file (multipart form field 'file').",
         )
+    })?;
+    Ok(Upload {
+        file_name,
+        bytes,
+        fields,
     })
 }
 

@@ -1,6 +1,7 @@
 //! The HTTP service: actix-web, thin handlers that translate between HTTP and the domain and
 //! storage layers. Routes and their access rules are in [`routes`].
 
+pub mod admin_pages;
 pub mod audit_api;
 pub mod auth_api;
 pub mod authorize;

@@ -31,18 +31,18 @@ use crate::services::self_service::same;
 pub const SESSION_COOKIE: &str = "staffpay_session";
 
 /// A signed-in page caller.
-struct Session {
-    caller: Caller,
+pub(crate) struct Session {
+    pub(crate) caller: Caller,
     token: String,
-    csrf: String,
+    pub(crate) csrf: String,
 }
 
 impl Session {
-    fn actor(&self, req: &HttpRequest) -> Actor {
+    pub(crate) fn actor(&self, req: &HttpRequest) -> Actor {
         super::request_id::actor(&self.caller, req)
     }
 
-    fn check(&self, csrf: &str) -> Result<(), AppError> {
+    pub(crate) fn check(&self, csrf: &str) -> Result<(), AppError> {
         if same(self.csrf.as_bytes(), csrf.as_bytes()) {
             Ok(())
         } else {
@@ -51,7 +51,7 @@ impl Session {
     }
 }
 
-async fn session(
+pub(crate) async fn session(
     state: &web::Data<AppState>,
     req: &HttpRequest,
 ) -> Result<Option<Session>, AppError> {
@@ -85,20 +85,20 @@ fn html(status: StatusCode, body: String) -> HttpResponse {
         .body(body)
 }
 
-fn render(t: &impl Template, status: StatusCode) -> Result<HttpResponse, AppError> {
+pub(crate) fn render(t: &impl Template, status: StatusCode) -> Result<HttpResponse, AppError> {
     let body = t
         .render()
         .map_err(|e| AppError::Internal(anyhow::anyhow!("page: {e}")))?;
     Ok(html(status, body))
 }
 
-fn redirect(to: &str) -> HttpResponse {
+pub(crate) fn redirect(to: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, to.to_string()))
         .finish()
 }
 
-fn to_login(expired: bool) -> HttpResponse {
+pub(crate) fn to_login(expired: bool) -> HttpResponse {
     redirect(if expired {
         "/dang-nhap?het-han=1"
     } else {
@@ -115,7 +115,7 @@ pub struct PageQuery {
     pub ok: Option<String>,
 }
 
-fn is_en(lang: Option<&str>) -> bool {
+pub(crate) fn is_en(lang: Option<&str>) -> bool {
     lang == Some("en")
 }
 

@@ -10,8 +10,8 @@ use actix_web::{Route, web};
 
 use super::authorize::{ResourceAccess, authorize};
 use super::{
-    audit_api, auth_api, cases_api, entitlements_api, flags_api, health, imports_api, openapi,
-    pages, payments_api, progress_api, reports_api, status_page, units_api,
+    admin_pages, audit_api, auth_api, cases_api, entitlements_api, flags_api, health, imports_api,
+    openapi, pages, payments_api, progress_api, reports_api, status_page, units_api,
 };
 use crate::domain::access::Permission;
 
@@ -189,6 +189,45 @@ pub fn table() -> Vec<RouteSpec> {
             Probe {
                 body: Some("csrf=x&amount=1&paid_on=2025-09-01"),
                 content_type: "application/x-www-form-urlencoded",
+                ..Probe::ok()
+            },
+        ),
+        spec(
+            Method::GET,
+            "/don-vi",
+            Public,
+            || web::get().to(admin_pages::units),
+            Probe::ok(),
+        ),
+        spec(
+            Method::GET,
+            "/bao-cao",
+            Public,
+            || web::get().to(admin_pages::reports),
+            Probe::ok(),
+        ),
+        spec(
+            Method::GET,
+            "/nhat-ky",
+            Public,
+            || web::get().to(admin_pages::audit),
+            Probe::ok(),
+        ),
+        spec(
+            Method::GET,
+            "/nhap",
+            Public,
+            || web::get().to(admin_pages::upload_form),
+            Probe::ok(),
+        ),
+        spec(
+            Method::POST,
+            "/nhap",
+            Public,
+            || web::post().to(admin_pages::upload),
+            Probe {
+                body: Some(ROSTER_UPLOAD),
+                content_type: "multipart/form-data; boundary=staffpay-probe",
                 ..Probe::ok()
             },
         ),

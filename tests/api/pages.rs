@@ -330,3 +330,165 @@ async fn review_fund_and_pay_in_the_browser(backend: Backend) {
     assert!(form.body.contains("hết hạn"));
 }
 both_backends!(review_fund_and_pay_in_the_browser);
+
+/// A multipart body with text fields and a file.
+fn multipart(fields: &[(&str, &str)], file_name: &str, content: &str) -> String {
+    let mut body = String::new();
+    for (name, value) in fields {
+        body.push_str(&format!(
+            "--B\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        ));
+    }
+    body.push_str(&format!(
+        "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: text/csv\r\n\r\n{content}\r\n--B--\r\n"
+    ));
+    body
+}
+
+async fn upload(app: &TestApp, cookie: &str, body: String) -> Page {
+    let client = awc::Client::builder().disable_redirects().finish();
+    let mut resp = client
+        .post(format!("{}/nhap", app.base))
+        .insert_header(("cookie", cookie.to_string()))
+        .insert_header(("content-type", "multipart/form-data; boundary=B"))
+        .send_body(body)
+        .await
+        .unwrap();
+    let bytes = resp.body().limit(16 * 1024 * 1024).await.unwrap();
+    Page {
+        status: resp.status().as_u16(),
+        cookie: None,
+        set_cookie: String::new(),
+        location: String::new(),
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+const ROSTER: &str = "Họ và tên,Số định danh cá nhân,Ngày sinh,Giới tính,Đối tượng,Hình thức nghỉ,Hệ số lương,Phụ cấp công vụ (%),Thời gian đóng BHXH (tháng),Ngày hiệu lực quyết định sắp xếp,Ngày nghỉ\r\nNguyễn Văn <b>Thử</b>,079066001239,15/01/1966,Nam,Viên chức,Nghỉ hưu trước tuổi,4.65,25,264,01/03/2025,01/05/2025";
+
+async fn units_reports_audit_and_upload_pages(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    {
+        let settings = app.test_db.settings();
+        let policy = staffpay::startup::load_policy(&settings).unwrap();
+        let mut conn = app.db.get().unwrap();
+        staffpay::demo::load(&mut conn).unwrap();
+        staffpay::demo::load_people(&mut conn, &policy, 40).unwrap();
+    }
+    app.user("admin", Role::Admin, &[], PW);
+    app.user("agency", Role::UnitOfficer, &["79"], PW);
+    let admin = sign_in(&app, "admin").await;
+
+    let units = send(&app, "GET", "/don-vi", Some(&admin), None).await;
+    assert_eq!(units.status, 200);
+    assert!(units.body.contains("Tài khoản Kho bạc"));
+    assert!(
+        units.body.contains("chưa có"),
+        "units without an account are shown"
+    );
+    let reports = send(&app, "GET", "/bao-cao", Some(&admin), None).await;
+    assert!(
+        reports
+            .body
+            .contains("action=\"/api/v1/reports/reconciliation.xlsx\"")
+    );
+    let d = send(
+        &app,
+        "GET",
+        "/api/v1/reports/reconciliation.xlsx?unit=79",
+        Some(&admin),
+        None,
+    )
+    .await;
+    assert_eq!(
+        d.status, 200,
+        "the report form's download works with the session"
+    );
+    let audit = send(&app, "GET", "/nhat-ky?action=auth.", Some(&admin), None).await;
+    assert_eq!(audit.status, 200);
+    assert!(audit.body.contains("auth.login"));
+
+    // Upload a roster through the page: the form token is required, the name is escaped.
+    let agency = sign_in(&app, "agency").await;
+    let form = send(&app, "GET", "/nhap", Some(&agency), None).await;
+    let csrf = csrf_of(&form.body);
+    let refused = upload(
+        &app,
+        &agency,
+        multipart(
+            &[("csrf", "x"), ("kind", "roster"), ("unit", "79")],
+            "r.csv",
+            ROSTER,
+        ),
+    )
+    .await;
+    assert_eq!(refused.status, 403);
+    let done = upload(
+        &app,
+        &agency,
+        multipart(
+            &[("csrf", &csrf), ("kind", "roster"), ("unit", "79")],
+            "../../etc/passwd.csv",
+            ROSTER,
+        ),
+    )
+    .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert!(done.body.contains("imported"), "{}", done.body);
+    assert!(!done.body.contains("../"), "the file name is made safe");
+    {
+        let mut conn = app.db.get().unwrap();
+        let name: String = people::table
+            .filter(people::national_id.eq("079066001239"))
+            .select(people::full_name)
+            .first(&mut conn)
+            .unwrap();
+        assert_eq!(name, "Nguyễn Văn <b>Thử</b>", "stored as typed");
+    }
+    let list = send(&app, "GET", "/ho-so?text=079066001239", Some(&agency), None).await;
+    assert!(!list.body.contains("<b>Thử</b>"), "rendered escaped");
+    // A file with errors: the errors and the marked-up file.
+    let bad = ROSTER.replace("079066001239", "07906600123X");
+    let failed = upload(
+        &app,
+        &agency,
+        multipart(
+            &[("csrf", &csrf), ("kind", "roster"), ("unit", "79")],
+            "bad.csv",
+            &bad,
+        ),
+    )
+    .await;
+    assert_eq!(failed.status, 200);
+    assert!(failed.body.contains("errors.xlsx"), "{}", failed.body);
+    // Another unit and a role without the right.
+    let other = upload(
+        &app,
+        &agency,
+        multipart(
+            &[("csrf", &csrf), ("kind", "roster"), ("unit", "01")],
+            "r.csv",
+            ROSTER,
+        ),
+    )
+    .await;
+    assert_eq!(other.status, 404);
+    let payments = upload(
+        &app,
+        &agency,
+        multipart(
+            &[("csrf", &csrf), ("kind", "payments"), ("unit", "79")],
+            "p.csv",
+            "x",
+        ),
+    )
+    .await;
+    assert_eq!(payments.status, 403);
+    assert_eq!(
+        send(&app, "GET", "/nhat-ky", Some(&agency), None)
+            .await
+            .status,
+        403
+    );
+}
+both_backends!(units_reports_audit_and_upload_pages);

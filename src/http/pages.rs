@@ -354,6 +354,7 @@ pub struct CaseListQuery {
 
 struct CaseLine {
     id: i64,
+    submitted: bool,
     name: String,
     unit: String,
     state: &'static str,
@@ -365,6 +366,7 @@ struct CaseLine {
 #[template(path = "staff/cases.html")]
 struct CasesPage {
     en: bool,
+    can_review: bool,
     user: String,
     csrf: String,
     total: i64,
@@ -427,6 +429,7 @@ pub async fn cases(
         |s: &str| CaseState::parse(s).map_or("?", |s| if en { s.label_en() } else { s.label_vi() });
     let page_view = CasesPage {
         en,
+        can_review: s.caller.role.can(Permission::ReviewCases),
         user: s.caller.username.clone(),
         csrf: s.csrf.clone(),
         total,
@@ -434,6 +437,7 @@ pub async fn cases(
             .iter()
             .map(|r| CaseLine {
                 id: r.id,
+                submitted: r.state == CaseState::Submitted.as_str(),
                 name: r.full_name.clone(),
                 unit: r.unit_code.clone(),
                 state: label(&r.state),
@@ -482,6 +486,8 @@ struct CasePage<'a> {
     can_review: bool,
     can_fund: bool,
     can_pay: bool,
+    can_answer: bool,
+    messages: Vec<crate::db::messages::MessageRow>,
     today: String,
 }
 
@@ -495,9 +501,12 @@ async fn case_page(
 ) -> Result<HttpResponse, AppError> {
     let policy = state.policy.clone();
     let scope = s.caller.scope.clone();
-    let view = state
+    let (view, messages) = state
         .db
-        .run(move |conn| super::cases_api::case_view(conn, &policy, &scope, id))
+        .run(move |conn| {
+            let view = super::cases_api::case_view(conn, &policy, &scope, id)?;
+            Ok((view, crate::db::messages::for_case(conn, id)?))
+        })
         .await?;
     let case_state = CaseState::parse(&view.state).map_err(|e| AppError::Internal(e.into()))?;
     let role = s.caller.role;
@@ -571,6 +580,8 @@ async fn case_page(
         can_fund: role.can(Permission::FundCases) && case_state == CaseState::Approved,
         can_pay: role.can(Permission::RecordPayments)
             && matches!(case_state, CaseState::Payable | CaseState::PartiallyPaid),
+        can_answer: role.can(Permission::ReviewCases),
+        messages,
         today: crate::db::today_vn().to_string(),
     };
     let status = if error.is_some() {
@@ -721,5 +732,97 @@ pub async fn pay(
         Ok(_) => Ok(redirect(&format!("/ho-so/{id}?ok=1"))),
         Err(AppError::NotFound) => Err(AppError::NotFound),
         Err(e) => case_page(&state, &s, id, false, Some(&refusal(&e, false)), None).await,
+    }
+}
+
+/// The answer form.
+#[derive(Debug, Deserialize)]
+pub struct AnswerForm {
+    pub csrf: String,
+    pub message: i64,
+    pub answer: String,
+}
+
+/// `POST /ho-so/{id}/tra-loi`: a reviewer answers a question or dispute.
+pub async fn answer(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<i64>,
+    form: web::Form<AnswerForm>,
+) -> Result<HttpResponse, AppError> {
+    let Some(s) = session(&state, &req).await? else {
+        return Ok(to_login(req.cookie(SESSION_COOKIE).is_some()));
+    };
+    let form = form.into_inner();
+    s.check(&form.csrf)?;
+    s.caller.require(Permission::ReviewCases)?;
+    let id = id.into_inner();
+    let actor = s.actor(&req);
+    let done = state
+        .db
+        .run(move |conn| {
+            crate::services::self_service::answer(conn, &actor, id, form.message, &form.answer)
+        })
+        .await;
+    match done {
+        Ok(()) => Ok(redirect(&format!("/ho-so/{id}?ok=1"))),
+        Err(AppError::NotFound) => Err(AppError::NotFound),
+        Err(e) => case_page(&state, &s, id, false, Some(&refusal(&e, false)), None).await,
+    }
+}
+
+/// `POST /ho-so/duyet-nhieu` (`csrf`, `id` repeated): approves the selected cases, all or
+/// nothing (the API's bulk approval); refusals are listed on the page.
+pub async fn bulk_approve(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let Some(s) = session(&state, &req).await? else {
+        return Ok(to_login(req.cookie(SESSION_COOKIE).is_some()));
+    };
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).map_err(|_| {
+        AppError::bad_request(
+            "form_invalid",
+            "Biểu mẫu không hợp lệ.",
+            "The form is not valid.",
+        )
+    })?;
+    let csrf = pairs
+        .iter()
+        .find(|(k, _)| k == "csrf")
+        .map_or("", |(_, v)| v.as_str());
+    s.check(csrf)?;
+    s.caller.require(Permission::ReviewCases)?;
+    let ids: Vec<i64> = pairs
+        .iter()
+        .filter(|(k, _)| k == "id")
+        .filter_map(|(_, v)| v.parse().ok())
+        .collect();
+    if ids.is_empty() {
+        return Ok(redirect("/ho-so?state=submitted"));
+    }
+    let actor = s.actor(&req);
+    let outcome = state
+        .db
+        .run(move |conn| {
+            crate::services::case_review::act_bulk(conn, &actor, &ids, &CaseAction::Approve)
+        })
+        .await?;
+    if outcome.applied {
+        Ok(redirect("/ho-so?state=approved"))
+    } else {
+        Err(AppError::Refused {
+            code: "bulk_refused",
+            message_vi: format!(
+                "Không duyệt hồ sơ nào: {} hồ sơ không duyệt được (xem chi tiết).",
+                outcome.refused
+            ),
+            message_en: format!(
+                "Nothing approved: {} cases cannot be approved (see the details).",
+                outcome.refused
+            ),
+            details: serde_json::to_value(&outcome.results).unwrap_or_default(),
+        })
     }
 }

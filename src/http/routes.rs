@@ -163,6 +163,18 @@ pub fn table() -> Vec<RouteSpec> {
             || web::get().to(pages::cases),
             Probe::ok(),
         ),
+        // Before `/ho-so/{id}`, which would otherwise take `duyet-nhieu` for an id.
+        spec(
+            Method::POST,
+            "/ho-so/duyet-nhieu",
+            Public,
+            || web::post().to(pages::bulk_approve),
+            Probe {
+                body: Some("csrf=x&id=1"),
+                content_type: "application/x-www-form-urlencoded",
+                ..Probe::ok()
+            },
+        ),
         spec(
             Method::GET,
             "/ho-so/{id}",
@@ -177,6 +189,17 @@ pub fn table() -> Vec<RouteSpec> {
             || web::post().to(pages::act),
             Probe {
                 body: Some("csrf=x&action=approve&version=1"),
+                content_type: "application/x-www-form-urlencoded",
+                ..Probe::ok()
+            },
+        ),
+        spec(
+            Method::POST,
+            "/ho-so/{id}/tra-loi",
+            Public,
+            || web::post().to(pages::answer),
+            Probe {
+                body: Some("csrf=x&message=1&answer=probe"),
                 content_type: "application/x-www-form-urlencoded",
                 ..Probe::ok()
             },

@@ -492,3 +492,94 @@ async fn units_reports_audit_and_upload_pages(backend: Backend) {
     );
 }
 both_backends!(units_reports_audit_and_upload_pages);
+
+async fn bulk_approval_and_answers_on_the_pages(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let settings = app.test_db.settings();
+    let policy = staffpay::startup::load_policy(&settings).unwrap();
+    let submitted: Vec<i64> = {
+        let mut conn = app.db.get().unwrap();
+        staffpay::demo::load(&mut conn).unwrap();
+        staffpay::demo::load_people(&mut conn, &policy, 20).unwrap();
+        cases::table
+            .filter(cases::state.eq("submitted"))
+            .order(cases::id.asc())
+            .limit(3)
+            .select(cases::id)
+            .load(&mut conn)
+            .unwrap()
+    };
+    app.user("rev", Role::MohaReviewer, &["VN"], PW);
+    let rev = sign_in(&app, "rev").await;
+    let list = send(&app, "GET", "/ho-so?state=submitted", Some(&rev), None).await;
+    assert!(list.body.contains("id=\"bulk-approve\""));
+    let csrf = csrf_of(&list.body);
+    let (a, b) = (submitted[0].to_string(), submitted[1].to_string());
+    let forged = send(
+        &app,
+        "POST",
+        "/ho-so/duyet-nhieu",
+        Some(&rev),
+        Some(&[("csrf", "x"), ("id", &a), ("id", &b)]),
+    )
+    .await;
+    assert_eq!(forged.status, 403);
+    let done = send(
+        &app,
+        "POST",
+        "/ho-so/duyet-nhieu",
+        Some(&rev),
+        Some(&[("csrf", &csrf), ("id", &a), ("id", &b)]),
+    )
+    .await;
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert_eq!(state_of(&app, submitted[0]).0, "approved");
+    assert_eq!(state_of(&app, submitted[1]).0, "approved");
+    assert_eq!(state_of(&app, submitted[2]).0, "submitted");
+    // All or nothing: an approved case in the selection refuses the whole selection.
+    let c = submitted[2].to_string();
+    let refused = send(
+        &app,
+        "POST",
+        "/ho-so/duyet-nhieu",
+        Some(&rev),
+        Some(&[("csrf", &csrf), ("id", &a), ("id", &c)]),
+    )
+    .await;
+    assert_eq!(refused.status, 409);
+    assert_eq!(state_of(&app, submitted[2]).0, "submitted");
+
+    // A dispute from the person, answered on the case page.
+    let case = submitted[2];
+    let message = {
+        let mut conn = app.db.get().unwrap();
+        staffpay::services::self_service::send(
+            &mut conn,
+            case,
+            staffpay::services::self_service::MessageKind::Dispute,
+            "Số năm đóng BHXH chưa đúng",
+        )
+        .unwrap()
+    };
+    let page = send(&app, "GET", &format!("/ho-so/{case}"), Some(&rev), None).await;
+    assert!(page.body.contains("Số năm đóng BHXH chưa đúng"));
+    assert!(page.body.contains(&format!("id=\"answer-{message}\"")));
+    let message = message.to_string();
+    let answered = send(
+        &app,
+        "POST",
+        &format!("/ho-so/{case}/tra-loi"),
+        Some(&rev),
+        Some(&[
+            ("csrf", &csrf),
+            ("message", &message),
+            ("answer", "Đã kiểm tra: 22 năm"),
+        ]),
+    )
+    .await;
+    assert_eq!(answered.status, 303, "{}", answered.body);
+    let page = send(&app, "GET", &format!("/ho-so/{case}"), Some(&rev), None).await;
+    assert!(page.body.contains("Đã kiểm tra: 22 năm"));
+    assert!(!page.body.contains(&format!("id=\"answer-{message}\"")));
+}
+both_backends!(bulk_approval_and_answers_on_the_pages);

@@ -571,7 +571,10 @@ async fn case_page(
                         .format("%d/%m/%Y %H:%M")
                         .to_string(),
                     h.actor.clone(),
-                    h.to_state.clone(),
+                    CaseState::parse(&h.to_state).map_or_else(
+                        |_| h.to_state.clone(),
+                        |st| if en { st.label_en() } else { st.label_vi() }.to_string(),
+                    ),
                     h.reason.clone().unwrap_or_default(),
                 )
             })

@@ -490,6 +490,21 @@ async fn units_reports_audit_and_upload_pages(backend: Backend) {
             .status,
         403
     );
+    // A 100 MB upload: refused past the limit, nothing stored, the service keeps answering.
+    let count = || {
+        let mut conn = app.db.get().unwrap();
+        staffpay::db::schema::imports::table
+            .count()
+            .get_result::<i64>(&mut conn)
+            .unwrap()
+    };
+    let before = count();
+    let huge = "a".repeat(100 * 1024 * 1024);
+    let fields = [("csrf", csrf.as_str()), ("kind", "roster"), ("unit", "79")];
+    let too_big = upload(&app, &agency, multipart(&fields, "huge.csv", &huge)).await;
+    assert_eq!(too_big.status, 413);
+    assert_eq!(count(), before);
+    assert_eq!(app.get("/healthz", None).await.status, 200);
 }
 both_backends!(units_reports_audit_and_upload_pages);
 

@@ -95,6 +95,36 @@ pub struct CaseFigures {
     pub policy_versions: String,
 }
 
+impl CaseFigures {
+    /// The figures of a computed entitlement, its result pinned compressed; `None` for a
+    /// refusal.
+    pub fn of(
+        output: &crate::domain::entitlement::CalcOutput,
+        leave_date: NaiveDate,
+        decision_date: Option<NaiveDate>,
+        input_json: String,
+        input_hash: String,
+    ) -> anyhow::Result<Option<CaseFigures>> {
+        let crate::domain::entitlement::CalcOutput::Computed(c) = output else {
+            return Ok(None);
+        };
+        Ok(Some(CaseFigures {
+            scheme: c.scheme.code().to_string(),
+            category: c.category.code().to_string(),
+            band: c.band.code().to_string(),
+            leave_window: c.window.clone(),
+            leave_date,
+            decision_date,
+            salary_exact: c.salary_vnd.clone(),
+            entitled_vnd: c.total_vnd,
+            input_json,
+            result_json: super::pinned::pack(&serde_json::to_string(output)?)?,
+            input_hash,
+            policy_versions: serde_json::to_string(&c.policy_versions)?,
+        }))
+    }
+}
+
 /// Where a case's current figures came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Provenance {

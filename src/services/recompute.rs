@@ -274,9 +274,9 @@ fn update_open(
     input_json: &str,
     source: Provenance,
 ) -> Result<(), AppError> {
-    let CalcOutput::Computed(c) = output else {
+    if !matches!(output, CalcOutput::Computed(_)) {
         return Ok(());
-    };
+    }
     let (stored_hash, leave_date, decision_date): (String, NaiveDate, Option<NaiveDate>) =
         cases_t::table
             .find(id)
@@ -286,22 +286,15 @@ fn update_open(
                 cases_t::decision_date,
             ))
             .first(conn)?;
-    let figures = CaseFigures {
-        scheme: c.scheme.code().to_string(),
-        category: c.category.code().to_string(),
-        band: c.band.code().to_string(),
-        leave_window: c.window.clone(),
+    let Some(figures) = CaseFigures::of(
+        output,
         leave_date,
         decision_date,
-        salary_exact: c.salary_vnd.clone(),
-        entitled_vnd: c.total_vnd,
-        input_json: input_json.to_owned(),
-        result_json: crate::db::pinned::pack(
-            &serde_json::to_string(output).map_err(anyhow::Error::from)?,
-        )
-        .map_err(anyhow::Error::from)?,
-        input_hash: stored_hash,
-        policy_versions: serde_json::to_string(&c.policy_versions).map_err(anyhow::Error::from)?,
+        input_json.to_owned(),
+        stored_hash,
+    )?
+    else {
+        return Ok(());
     };
     if !cases::update_figures(conn, id, version, state, &figures, &source)? {
         return Err(AppError::conflict(

@@ -795,28 +795,14 @@ fn figures(
     input_json: String,
     input_hash: String,
 ) -> Result<CaseFigures, ImportError> {
-    let CalcOutput::Computed(c) = output else {
-        return Err(ImportError::Other(anyhow::anyhow!(
-            "refused row reached the write"
-        )));
-    };
-    Ok(CaseFigures {
-        scheme: c.scheme.code().to_string(),
-        category: c.category.code().to_string(),
-        band: c.band.code().to_string(),
-        leave_window: c.window.clone(),
-        leave_date: row.leave_date,
-        decision_date: row.decision_date,
-        salary_exact: c.salary_vnd.clone(),
-        entitled_vnd: c.total_vnd,
+    CaseFigures::of(
+        output,
+        row.leave_date,
+        row.decision_date,
         input_json,
-        result_json: crate::db::pinned::pack(
-            &serde_json::to_string(output).map_err(anyhow::Error::from)?,
-        )
-        .map_err(anyhow::Error::from)?,
         input_hash,
-        policy_versions: serde_json::to_string(&c.policy_versions).map_err(anyhow::Error::from)?,
-    })
+    )?
+    .ok_or_else(|| ImportError::Other(anyhow::anyhow!("refused row reached the write")))
 }
 
 fn sex_text(sex: Sex) -> &'static str {

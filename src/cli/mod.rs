@@ -4,6 +4,7 @@ mod calc;
 mod generate;
 mod import;
 mod ledger;
+mod lookup;
 mod progress;
 mod report;
 mod serve;
@@ -75,6 +76,8 @@ enum Command {
     Flags(ledger::FlagsArgs),
     /// Compute every case again with the current policy tables: who gains or loses, per unit.
     Recompute(ledger::RecomputeArgs),
+    /// Issue new status-page lookup codes for a unit's cases, written to a CSV file.
+    LookupCodes(lookup::LookupCodesArgs),
     /// Excel reports: `report reconciliation`, `report payment-list`, `report statement`.
     Report(report::ReportArgs),
     /// Compute entitlements for JSON Lines on standard input (no database).
@@ -115,6 +118,7 @@ pub fn run() -> ExitCode {
         Command::Flags(args) => ledger::flags(args, cli.config),
         Command::Recompute(args) => ledger::recompute(args, cli.config),
         Command::Report(args) => report::run(args, cli.config),
+        Command::LookupCodes(args) => lookup::run(args, cli.config),
     };
     match result {
         Ok(code) => code,

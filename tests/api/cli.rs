@@ -223,3 +223,139 @@ fn serve_stops_gracefully_on_sigterm() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+#[test]
+fn reports_and_lookup_codes_from_the_command_line() {
+    let db = TestDb::new(Backend::Sqlite);
+    let url = db.url.as_str();
+    let secret = "cli-test-secret-key-cli-test-secret-key-0123";
+    {
+        let mut settings = db.settings();
+        settings.secret_key = Some(staffpay::config::Secret::new(secret.to_string()));
+        let policy = staffpay::startup::load_policy(&settings).unwrap();
+        let pool = staffpay::startup::prepare_database(&settings).unwrap();
+        let mut conn = pool.get().unwrap();
+        staffpay::demo::load(&mut conn).unwrap();
+        staffpay::demo::load_people(&mut conn, &policy, 30).unwrap();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = |name: &str| dir.path().join(name).display().to_string();
+
+    // Lookup codes for a province's cases: each one opens its case.
+    let (code, stdout, err) = staffpay(
+        url,
+        &["lookup-codes", "--unit", "79", "--out", &out("codes.csv")],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.contains("codes"), "{stdout}");
+    let text = std::fs::read_to_string(out("codes.csv")).unwrap();
+    let lines: Vec<&str> = text.lines().skip(1).collect();
+    assert!(!lines.is_empty());
+    let keys = staffpay::auth::SecretKeys::from_material(secret);
+    let pool = staffpay::startup::prepare_database(&db.settings()).unwrap();
+    let mut conn = pool.get().unwrap();
+    for line in &lines {
+        let fields: Vec<&str> = line.split(',').collect();
+        let (case, nid, typed) = (fields[0], fields[1], fields[fields.len() - 1]);
+        let found =
+            staffpay::services::case_review::find_by_lookup(&mut conn, &keys, nid, typed).unwrap();
+        assert_eq!(found, Some(case.parse().unwrap()), "{line}");
+    }
+    drop(conn);
+
+    // Reports to files; refusals in both languages, no partial file left.
+    let (code, stdout, err) = staffpay(
+        url,
+        &[
+            "report",
+            "reconciliation",
+            "--unit",
+            "79",
+            "--out",
+            &out("r.xlsx"),
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.contains("cases"), "{stdout}");
+    assert!(std::fs::metadata(out("r.xlsx")).unwrap().len() > 5_000);
+    let (code, _, err) = staffpay(
+        url,
+        &[
+            "report",
+            "payment-list",
+            "--unit",
+            "79",
+            "--out",
+            &out("p.xlsx"),
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    let first_case = lines[0].split(',').next().unwrap();
+    let (code, _, err) = staffpay(
+        url,
+        &[
+            "report",
+            "statement",
+            "--case",
+            first_case,
+            "--out",
+            &out("s.xlsx"),
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = staffpay(
+        url,
+        &[
+            "report",
+            "reconciliation",
+            "--unit",
+            "NOPE",
+            "--out",
+            &out("x.xlsx"),
+        ],
+        None,
+    );
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("Không có đơn vị") && err.contains("No unit"),
+        "{err}"
+    );
+    let (code, _, err) = staffpay(
+        url,
+        &[
+            "report",
+            "reconciliation",
+            "--as-of",
+            "2999-01-01",
+            "--out",
+            &out("x.xlsx"),
+        ],
+        None,
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("tương lai") && err.contains("future"), "{err}");
+    let (code, _, err) = staffpay(
+        url,
+        &[
+            "report",
+            "reconciliation",
+            "--out",
+            "/nonexistent/dir/x.xlsx",
+        ],
+        None,
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("Cannot write the report"), "{err}");
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !names.iter().any(|n| n.contains("partial") || n == "x.xlsx"),
+        "{names:?}"
+    );
+}

@@ -14,6 +14,7 @@ mod cases;
 mod cli;
 mod health;
 mod import;
+mod instances;
 mod openapi;
 mod pages;
 mod payments;

@@ -12,6 +12,7 @@ mod browser;
 mod calc;
 mod cases;
 mod cli;
+mod faults;
 mod health;
 mod import;
 mod instances;

@@ -76,8 +76,9 @@ fn explain(e: AppError, missing: &str) -> anyhow::Error {
     }
 }
 
-fn reports_dir() -> anyhow::Result<PathBuf> {
-    let dir = PathBuf::from("reports");
+/// The configured reports folder (setting `reports_dir`), created if missing.
+fn reports_dir(settings: &crate::config::Settings) -> anyhow::Result<PathBuf> {
+    let dir = settings.reports_dir.clone();
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
 }
@@ -131,9 +132,11 @@ pub fn run(args: ReportArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode
             .map_err(|e| explain(e, &unknown_unit(unit.as_deref())))?;
             let path = match out.out {
                 Some(p) => p,
-                None => {
-                    reports::default_reconciliation_path(&reports_dir()?, &built.scope, built.as_of)
-                }
+                None => reports::default_reconciliation_path(
+                    &reports_dir(&settings)?,
+                    &built.scope,
+                    built.as_of,
+                ),
             };
             let started = std::time::Instant::now();
             save_atomically(&mut built.workbook, &path).map_err(|e| explain(e, ""))?;
@@ -151,7 +154,9 @@ pub fn run(args: ReportArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode
                 .map_err(|e| explain(e, &unknown_unit(Some(&unit))))?;
             let path = match out.out {
                 Some(p) => p,
-                None => reports::default_payment_list_path(&reports_dir()?, &unit, built.as_of),
+                None => {
+                    reports::default_payment_list_path(&reports_dir(&settings)?, &unit, built.as_of)
+                }
             };
             save_atomically(&mut built.workbook, &path).map_err(|e| explain(e, ""))?;
             done(&path, built.rows, "lines", None);
@@ -178,7 +183,7 @@ pub fn run(args: ReportArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode
             })?;
             let path = match out.out {
                 Some(p) => p,
-                None => reports::default_statement_path(&reports_dir()?, case_id),
+                None => reports::default_statement_path(&reports_dir(&settings)?, case_id),
             };
             save_atomically(&mut workbook, &path).map_err(|e| explain(e, ""))?;
             done(&path, 1, "case", None);

@@ -79,12 +79,10 @@ pub fn login(
     let now = attempt.now;
     let user_key = user_key(attempt.username);
     let address_key = address_key(attempt.address);
-    for key in [&user_key, &address_key] {
-        if let Some(until) = throttle::locked_until(conn, key, now)? {
-            return Err(AppError::TooManyRequests {
-                retry_after_secs: throttle::retry_after_secs(until, now),
-            });
-        }
+    if let Some(until) = throttle::locked_until_any(conn, &[&user_key, &address_key], now)? {
+        return Err(AppError::TooManyRequests {
+            retry_after_secs: throttle::retry_after_secs(until, now),
+        });
     }
 
     let user = users::find_by_username(conn, attempt.username.trim())?;

@@ -29,15 +29,13 @@ pub const LOGIN_PER_ADDRESS: ThrottleRule = ThrottleRule {
     lockout: TimeDelta::minutes(15),
 };
 
-/// Until when the key is locked, if it is.
-pub fn locked_until(
+/// Until when any of `keys` is locked, if one is (one query for all of them).
+pub fn locked_until_any(
     conn: &mut DbConnection,
-    key: &str,
+    keys: &[&str],
     now: NaiveDateTime,
 ) -> QueryResult<Option<NaiveDateTime>> {
-    Ok(find_throttle(conn, key)?
-        .and_then(|row| row.locked_until)
-        .filter(|until| *until > now))
+    Ok(crate::db::users::latest_lock(conn, keys)?.filter(|until| *until > now))
 }
 
 /// Counts one failure; locks the key when the rule says so. Returns the lock's end if locked.

@@ -258,6 +258,14 @@ pub fn find_throttle(conn: &mut DbConnection, key: &str) -> QueryResult<Option<T
         .optional()
 }
 
+/// The latest lock end among `keys` (one query), if any is set.
+pub fn latest_lock(conn: &mut DbConnection, keys: &[&str]) -> QueryResult<Option<NaiveDateTime>> {
+    throttles::table
+        .filter(throttles::key.eq_any(keys))
+        .select(diesel::dsl::max(throttles::locked_until))
+        .first(conn)
+}
+
 /// Writes a throttling counter (insert or replace).
 pub fn save_throttle(conn: &mut DbConnection, row: &ThrottleRow) -> QueryResult<()> {
     let updated = diesel::update(throttles::table.find(&row.key))

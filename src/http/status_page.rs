@@ -169,9 +169,17 @@ pub async fn lookup(
     let en = is_en(form.lang.as_deref());
     let keys = state.keys.clone();
     let from = address(&req);
-    let found = state
+    // One trip to the database thread for the lookup and, when found, the page's data.
+    let (found, view) = state
         .db
-        .run(move |conn| self_service::lookup(conn, &keys, &from, &form.national_id, &form.code))
+        .run(move |conn| {
+            let found = self_service::lookup(conn, &keys, &from, &form.national_id, &form.code)?;
+            let view = match found {
+                Lookup::Found(case) => Some(self_service::status(conn, case)?),
+                _ => None,
+            };
+            Ok((found, view))
+        })
         .await?;
     let wrong = |status, vi: &'static str, en_text: &'static str| {
         render(
@@ -188,7 +196,17 @@ pub async fn lookup(
     match found {
         Lookup::Found(case) => {
             let token = session_token(&state.keys, case);
-            let mut response = show(&state, token.clone(), case, en, None).await?;
+            let csrf = csrf_token(&state.keys, &token);
+            let mut response = render(
+                &StatusPage {
+                    en,
+                    error: None,
+                    notice: None,
+                    view,
+                    csrf,
+                },
+                actix_web::http::StatusCode::OK,
+            )?;
             response
                 .add_cookie(&session_cookie(token))
                 .map_err(|e| AppError::Internal(anyhow::anyhow!("cookie: {e}")))?;

@@ -74,12 +74,11 @@ pub fn lookup(
 ) -> Result<Lookup, AppError> {
     let at = now();
     let keys_counted = [address_key(address), id_key(keys, national_id)];
-    for key in &keys_counted {
-        if let Some(until) = throttle::locked_until(conn, key, at)? {
-            return Ok(Lookup::Locked {
-                retry_after_secs: throttle::retry_after_secs(until, at),
-            });
-        }
+    let counted: [&str; 2] = [&keys_counted[0], &keys_counted[1]];
+    if let Some(until) = throttle::locked_until_any(conn, &counted, at)? {
+        return Ok(Lookup::Locked {
+            retry_after_secs: throttle::retry_after_secs(until, at),
+        });
     }
     if let Some(id) = crate::services::case_review::find_by_lookup(conn, keys, national_id, code)? {
         return Ok(Lookup::Found(id));

@@ -83,7 +83,23 @@ pub fn list(
     filter: &FlagFilter,
     today: NaiveDate,
 ) -> QueryResult<Vec<FlagRow>> {
-    let visible = visible_units(conn, scope)?;
+    // One case (a case page, a case read): check its unit against the scope instead of
+    // listing every visible unit into the queries.
+    let visible = match filter.case_id {
+        Some(id) => {
+            let path: Option<String> = cases::table
+                .inner_join(units::table)
+                .filter(cases::id.eq(id))
+                .select(units::path)
+                .first(conn)
+                .optional()?;
+            if !path.is_some_and(|p| scope.contains_path(&p)) {
+                return Ok(Vec::new());
+            }
+            None
+        }
+        None => visible_units(conn, scope)?,
+    };
     let mut out = Vec::new();
     if filter.kind != Some(FlagKind::UnmatchedStatementLine) {
         let mut q = cases::table
@@ -189,16 +205,22 @@ pub fn list(
         if let Some(id) = filter.case_id {
             q = q.filter(statement_lines::case_id.eq(id));
         }
-        let lines: Vec<(i64, Option<i64>, NaiveDate, String, String)> = q
+        let lines: Vec<(i64, Option<i64>, NaiveDate, String, String, String)> = q
             .select((
                 statement_lines::id,
                 statement_lines::case_id,
                 statement_lines::line_date,
                 units::code,
                 units::name_vi,
+                units::path,
             ))
             .load(conn)?;
-        for (line_id, case_id, date, code, name) in lines {
+        for (line_id, case_id, date, code, name, path) in lines {
+            // For one case the query was not limited to the visible units: the line's own
+            // unit (the account holder) must be visible too.
+            if !scope.contains_path(&path) {
+                continue;
+            }
             let flag = Flag::new(FlagKind::UnmatchedStatementLine, date, today);
             out.push(row_of(flag, case_id, Some(line_id), &code, &name, None));
         }

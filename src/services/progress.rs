@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::db::units::{UnitFilter, UnitScope, list};
+use crate::db::units::UnitScope;
 use crate::db::{DbConnection, progress};
 use crate::domain::policy::PolicySet;
 
@@ -152,6 +152,17 @@ impl Figures {
 /// States with money still to flow, for the account check.
 const MONEY_TO_FLOW: [&str; 3] = ["approved", "payable", "partially_paid"];
 
+/// The unit fields progress needs.
+#[derive(Debug, diesel::Queryable)]
+struct UnitLite {
+    id: i64,
+    code: String,
+    name_vi: String,
+    kind: String,
+    path: String,
+    treasury_account_no: Option<String>,
+}
+
 /// Computes progress within a scope: per unit first (one grouped query by unit and state,
 /// one by unit and decision date for overdue cases), then rolled up to the groups and the
 /// nation over the unit tree in memory.
@@ -162,11 +173,27 @@ pub fn progress(
     group_by: GroupBy,
     as_of: NaiveDate,
 ) -> diesel::QueryResult<Progress> {
-    let (units, _) = list(conn, scope, &UnitFilter::default(), i64::MAX, 0)?;
-    let all_units = list(conn, &UnitScope::All, &UnitFilter::default(), i64::MAX, 0)?.0;
-    let by_id: HashMap<i64, &crate::db::units::UnitRow> =
-        all_units.iter().map(|u| (u.id, u)).collect();
-    let visible: std::collections::HashSet<i64> = units.iter().map(|u| u.id).collect();
+    // Every unit once, narrow (no timestamps to parse); the scope is applied in memory.
+    let all_units: Vec<UnitLite> = {
+        use crate::db::schema::units as u;
+        use diesel::prelude::*;
+        u::table
+            .select((
+                u::id,
+                u::code,
+                u::name_vi,
+                u::kind,
+                u::path,
+                u::treasury_account_no,
+            ))
+            .load(conn)?
+    };
+    let by_id: HashMap<i64, &UnitLite> = all_units.iter().map(|u| (u.id, u)).collect();
+    let visible: std::collections::HashSet<i64> = all_units
+        .iter()
+        .filter(|u| scope.contains_path(&u.path))
+        .map(|u| u.id)
+        .collect();
 
     // Per unit.
     let mut per_unit: HashMap<i64, Figures> = HashMap::new();

@@ -242,6 +242,22 @@ macro_rules! insert_batch {
     };
 }
 
+/// Rows after which a bulk write refreshes the planner's statistics on PostgreSQL.
+pub const ANALYZE_AFTER_ROWS: u64 = 10_000;
+
+/// After a bulk write on PostgreSQL (outside its transaction), refreshes the planner's
+/// statistics of `tables`: a fresh load of 150,000 rows otherwise plans like an empty table
+/// until autovacuum comes round. SQLite needs nothing.
+pub fn analyze(conn: &mut DbConnection, tables: &[&str]) -> diesel::QueryResult<()> {
+    if let DbConnection::Postgresql(c) = conn {
+        diesel::RunQueryDsl::execute(
+            diesel::sql_query(format!("ANALYZE {}", tables.join(", "))),
+            c,
+        )?;
+    }
+    Ok(())
+}
+
 /// Now, in UTC, as stored in `TIMESTAMP` columns.
 pub fn now() -> chrono::NaiveDateTime {
     chrono::Utc::now().naive_utc()

@@ -537,6 +537,8 @@ pub fn import_payments(
         r.import_id = Some(record_rejected(
             conn, actor, PAYMENTS, request, &unit, &r, &problems, started_at,
         )?);
+    } else if u64::from(r.rows.created) >= crate::db::ANALYZE_AFTER_ROWS {
+        crate::db::analyze(conn, &["payments", "cases", "case_events"])?;
     }
     Ok(r)
 }
@@ -733,6 +735,18 @@ pub fn import_statement(
         )?;
         Ok(summary)
     })?;
+    if u64::try_from(summary.lines_considered).unwrap_or(u64::MAX) >= crate::db::ANALYZE_AFTER_ROWS
+    {
+        crate::db::analyze(
+            conn,
+            &[
+                "statement_lines",
+                "reconciliation_matches",
+                "payments",
+                "cases",
+            ],
+        )?;
+    }
     timings.write = ms(write_started);
     timings.compute = summary.match_ms;
     r.timings_ms = timings;

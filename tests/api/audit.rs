@@ -11,18 +11,9 @@ use serde_json::Value;
 use staffpay::domain::access::Role;
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp, with_demo};
 
 const PW: &str = "correct horse battery staple";
-
-fn with_demo(app: &TestApp) {
-    let settings = app.test_db.settings();
-    let policy = staffpay::startup::load_policy(&settings).unwrap();
-    let mut conn = app.db.get().unwrap();
-    staffpay::demo::load(&mut conn).unwrap();
-    staffpay::demo::load_people(&mut conn, &policy, 150).unwrap();
-    staffpay::demo::load_activity(&mut conn, &settings.matching).unwrap();
-}
 
 fn events(reply: &Value) -> &Vec<Value> {
     reply["events"].as_array().expect("events")
@@ -30,7 +21,7 @@ fn events(reply: &Value) -> &Vec<Value> {
 
 async fn audit_trail_filters_and_scopes(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    with_demo(&app);
+    with_demo(&app, 150, true);
     let reviewer = app.user("rev", Role::MohaReviewer, &["VN"], PW);
     let (token, _) = app.token(reviewer, TimeDelta::hours(1));
 

@@ -304,3 +304,22 @@ macro_rules! both_backends {
         }
     };
 }
+
+/// The demo data: reference units, `people` synthetic people with computed entitlements and,
+/// with `activity`, cases moved through every state with payments and a statement.
+pub fn with_demo(app: &TestApp, people: usize, activity: bool) {
+    let settings = app.test_db.settings();
+    let policy = staffpay::startup::load_policy(&settings).unwrap();
+    let mut conn = app.db.get().unwrap();
+    staffpay::demo::load(&mut conn).unwrap();
+    staffpay::demo::load_people(&mut conn, &policy, people).unwrap();
+    if activity {
+        staffpay::demo::load_activity(&mut conn, &settings.matching).unwrap();
+    }
+}
+
+/// The CSRF field of a page's form.
+pub fn csrf_of(body: &str) -> String {
+    let at = body.find("name=\"csrf\" value=\"").expect("csrf field") + 19;
+    body[at..].split('"').next().unwrap().to_string()
+}

@@ -9,7 +9,7 @@ use staffpay::domain::access::Role;
 use staffpay::services::Actor;
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp, csrf_of};
 
 const PW: &str = "correct horse battery staple";
 
@@ -115,8 +115,7 @@ async fn two_instances_behave_as_one(backend: Backend) {
         .unwrap();
     assert_eq!(page.status().as_u16(), 200);
     let body = String::from_utf8_lossy(&page.body().await.unwrap()).into_owned();
-    let at = body.find("name=\"csrf\" value=\"").unwrap() + 19;
-    let csrf = body[at..].split('"').next().unwrap().to_string();
+    let csrf = csrf_of(&body);
     let version = {
         let mut conn = one.db.get().unwrap();
         cases::table

@@ -10,7 +10,7 @@ use staffpay::domain::access::Role;
 use staffpay::services::Actor;
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp, csrf_of};
 
 const PW: &str = "correct horse battery staple";
 
@@ -59,11 +59,6 @@ async fn send(
         location,
         body: String::from_utf8_lossy(&bytes).into_owned(),
     }
-}
-
-fn csrf_of(body: &str) -> String {
-    let at = body.find("name=\"csrf\" value=\"").expect("csrf field") + 19;
-    body[at..].split('"').next().unwrap().to_string()
 }
 
 async fn sign_in(app: &TestApp, user: &str) -> String {

@@ -15,7 +15,7 @@ use staffpay::domain::access::Role;
 use staffpay::domain::case_state::CaseState;
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp, with_demo};
 
 const PW: &str = "correct horse battery staple";
 
@@ -83,16 +83,6 @@ fn ratio(r: &Range<Data>, row: u32, col: u32) -> f64 {
     }
 }
 
-/// The demo data: units, 150 people, cases in every state with payments and a statement.
-fn with_demo(app: &TestApp) {
-    let settings = app.test_db.settings();
-    let policy = staffpay::startup::load_policy(&settings).unwrap();
-    let mut conn = app.db.get().unwrap();
-    staffpay::demo::load(&mut conn).unwrap();
-    staffpay::demo::load_people(&mut conn, &policy, 150).unwrap();
-    staffpay::demo::load_activity(&mut conn, &settings.matching).unwrap();
-}
-
 /// Case id → (name, national id, unit code, state, entitled, paid, reference).
 type Facts = HashMap<i64, (String, String, String, String, i64, i64, String)>;
 
@@ -133,7 +123,7 @@ fn detail_rows(detail: &Range<Data>) -> Vec<u32> {
 
 async fn reconciliation_workbook_agrees_with_the_database(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    with_demo(&app);
+    with_demo(&app, 150, true);
     let reviewer = app.user("rev", Role::MohaReviewer, &["VN"], PW);
     let (token, _) = app.token(reviewer, TimeDelta::hours(1));
     let d = download(&app, "GET", "/api/v1/reports/reconciliation.xlsx", &token).await;
@@ -329,7 +319,7 @@ fn which(program: &str) -> Option<std::path::PathBuf> {
 
 async fn scoped_and_refused_reports(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    with_demo(&app);
+    with_demo(&app, 150, true);
     let viewer = app.user("nv", Role::NationalViewer, &["VN"], PW);
     let (token, _) = app.token(viewer, TimeDelta::hours(1));
     // One province: only its cases, rows per unit.
@@ -440,7 +430,7 @@ both_backends!(scoped_and_refused_reports);
 
 async fn reports_as_of_a_past_date(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    with_demo(&app);
+    with_demo(&app, 150, true);
     // Everything was recorded 30 days ago, except that the payments and the states they
     // brought came today: yesterday's workbook shows nothing paid.
     let today = staffpay::db::today_vn();
@@ -500,7 +490,7 @@ both_backends!(reports_as_of_a_past_date);
 
 async fn payment_list_and_statement(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    with_demo(&app);
+    with_demo(&app, 150, true);
     let officer = app.user("mof", Role::MofOfficer, &["VN"], PW);
     let (token, _) = app.token(officer, TimeDelta::hours(1));
     // The unit with the most funded cases still owed.

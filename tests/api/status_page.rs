@@ -10,7 +10,7 @@ use staffpay::domain::access::Role;
 use staffpay::services::Actor;
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp, csrf_of, with_demo};
 
 const PW: &str = "correct horse battery staple";
 
@@ -76,12 +76,8 @@ fn form(pairs: &[(&str, &str)]) -> String {
 
 /// The demo data, and a payable case with a fresh lookup code: (case, national id, code).
 fn setup(app: &TestApp) -> (i64, String, String) {
-    let settings = app.test_db.settings();
-    let policy = staffpay::startup::load_policy(&settings).unwrap();
+    with_demo(app, 150, true);
     let mut conn = app.db.get().unwrap();
-    staffpay::demo::load(&mut conn).unwrap();
-    staffpay::demo::load_people(&mut conn, &policy, 150).unwrap();
-    staffpay::demo::load_activity(&mut conn, &settings.matching).unwrap();
     let (case, nid): (i64, String) = cases::table
         .inner_join(people::table)
         .filter(cases::state.eq_any(["payable", "partially_paid"]))
@@ -97,11 +93,6 @@ fn setup(app: &TestApp) -> (i64, String, String) {
     )
     .unwrap();
     (case, nid, code)
-}
-
-fn csrf_of(body: &str) -> String {
-    let at = body.find("name=\"csrf\" value=\"").expect("csrf field") + 19;
-    body[at..].split('"').next().unwrap().to_string()
 }
 
 async fn status_page_lookup_session_and_dispute(backend: Backend) {

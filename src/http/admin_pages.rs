@@ -9,22 +9,12 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::AppState;
-use super::pages::{Session, is_en, render, session, to_login};
+use super::pages::{is_en, render, signed_in};
 use crate::domain::access::Permission;
 use crate::domain::money::Vnd;
 use crate::error::AppError;
 use crate::import::ReadOptions;
 use crate::services::progress::{GroupBy, progress};
-
-async fn signed_in(
-    state: &web::Data<AppState>,
-    req: &HttpRequest,
-) -> Result<Result<Session, HttpResponse>, AppError> {
-    Ok(match session(state, req).await? {
-        Some(s) => Ok(s),
-        None => Err(to_login(req.cookie(super::pages::SESSION_COOKIE).is_some())),
-    })
-}
 
 /// `?lang=en`.
 #[derive(Debug, Deserialize)]
@@ -58,10 +48,7 @@ pub async fn units(
     req: HttpRequest,
     q: web::Query<Lang>,
 ) -> Result<HttpResponse, AppError> {
-    let s = match signed_in(&state, &req).await? {
-        Ok(s) => s,
-        Err(r) => return Ok(r),
-    };
+    let s = signed_in!(state, req);
     let policy = state.policy.clone();
     let scope = s.caller.scope.clone();
     let (report, units) = state
@@ -126,10 +113,7 @@ pub async fn reports(
     req: HttpRequest,
     q: web::Query<Lang>,
 ) -> Result<HttpResponse, AppError> {
-    let s = match signed_in(&state, &req).await? {
-        Ok(s) => s,
-        Err(r) => return Ok(r),
-    };
+    let s = signed_in!(state, req);
     render(
         &ReportsPage {
             en: is_en(q.lang.as_deref()),
@@ -168,10 +152,7 @@ pub async fn audit(
     req: HttpRequest,
     q: web::Query<AuditFilter>,
 ) -> Result<HttpResponse, AppError> {
-    let s = match signed_in(&state, &req).await? {
-        Ok(s) => s,
-        Err(r) => return Ok(r),
-    };
+    let s = signed_in!(state, req);
     s.caller.require(Permission::ReadAudit)?;
     let q = q.into_inner();
     let query = crate::services::audit::AuditQuery {
@@ -244,10 +225,7 @@ pub async fn upload_form(
     req: HttpRequest,
     q: web::Query<Lang>,
 ) -> Result<HttpResponse, AppError> {
-    let s = match signed_in(&state, &req).await? {
-        Ok(s) => s,
-        Err(r) => return Ok(r),
-    };
+    let s = signed_in!(state, req);
     render(
         &UploadPage {
             en: is_en(q.lang.as_deref()),
@@ -267,10 +245,7 @@ pub async fn upload(
     req: HttpRequest,
     form: Multipart,
 ) -> Result<HttpResponse, AppError> {
-    let s = match signed_in(&state, &req).await? {
-        Ok(s) => s,
-        Err(r) => return Ok(r),
-    };
+    let s = signed_in!(state, req);
     let max = state.settings.max_upload_bytes;
     let upload = super::imports_api::read_form(form, max).await?;
     s.check(upload.fields.get("csrf").map_or("", String::as_str))?;

@@ -72,6 +72,22 @@ pub(crate) async fn session(
     }))
 }
 
+/// The signed-in session of a page request; otherwise returns the response that sends the
+/// browser to the sign-in page ("expired" when it brought a cookie that no longer works).
+macro_rules! signed_in {
+    ($state:expr, $req:expr) => {
+        match $crate::http::pages::session(&$state, &$req).await? {
+            Some(s) => s,
+            None => {
+                return Ok($crate::http::pages::to_login(
+                    $req.cookie($crate::http::pages::SESSION_COOKIE).is_some(),
+                ));
+            }
+        }
+    };
+}
+pub(crate) use signed_in;
+
 fn html(status: StatusCode, body: String) -> HttpResponse {
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
@@ -233,9 +249,7 @@ pub async fn logout(
     req: HttpRequest,
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(s) = session(&state, &req).await? else {
-        return Ok(to_login(false));
-    };
+    let s = signed_in!(state, req);
     s.check(&form.csrf)?;
     let token_id = s.caller.token_id.0;
     state
@@ -303,9 +317,7 @@ pub async fn dashboard(
     req: HttpRequest,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(s) = session(&state, &req).await? else {
-        return Ok(to_login(req.cookie(SESSION_COOKIE).is_some()));
-    };
+    let s = signed_in!(state, req);
     let policy = state.policy.clone();
     let scope = s.caller.scope.clone();
     let (report, flags) = state
@@ -386,9 +398,7 @@ pub async fn cases(
     req: HttpRequest,
     query: web::Query<CaseListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(s) = session(&state, &req).await? else {
-        return Ok(to_login(req.cookie(SESSION_COOKIE).is_some()));
-    };
+    let s = signed_in!(state, req);
     let q = query.into_inner();
     let en = is_en(q.lang.as_deref());
     let page = q.page.unwrap_or(1).max(1);
@@ -602,9 +612,7 @@ pub async fn case(
     id: web::Path<i64>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(s) = session(&state, &req).await? else {
-        return Ok(to_login(req.cookie(SESSION_COOKIE).is_some()));
-    };
+    let s = signed_in!(state, req);
     let en = is_en(query.lang.as_deref());
     let notice = query
         .ok
@@ -636,9 +644,7 @@ pub async fn act(
     id: web::Path<i64>,
     form: web::Form<ActionForm>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(s) = session(&state, &req).await? else {
-        return Ok(to_login(req.cookie(SESSION_COOKIE).is_some()));
-    };
+    let s = signed_in!(state, req);
     let form = form.into_inner();
     s.check(&form.csrf)?;
     let id = id.into_inner();
@@ -694,9 +700,7 @@ pub async fn pay(
     id: web::Path<i64>,
     form: web::Form<PayForm>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(s) = session(&state, &req).await? else {
-        return Ok(to_login(req.cookie(SESSION_COOKIE).is_some()));
-    };
+    let s = signed_in!(state, req);
     let form = form.into_inner();
     s.check(&form.csrf)?;
     s.caller.require(Permission::RecordPayments)?;
@@ -753,9 +757,7 @@ pub async fn answer(
     id: web::Path<i64>,
     form: web::Form<AnswerForm>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(s) = session(&state, &req).await? else {
-        return Ok(to_login(req.cookie(SESSION_COOKIE).is_some()));
-    };
+    let s = signed_in!(state, req);
     let form = form.into_inner();
     s.check(&form.csrf)?;
     s.caller.require(Permission::ReviewCases)?;
@@ -781,9 +783,7 @@ pub async fn bulk_approve(
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let Some(s) = session(&state, &req).await? else {
-        return Ok(to_login(req.cookie(SESSION_COOKIE).is_some()));
-    };
+    let s = signed_in!(state, req);
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).map_err(|_| {
         AppError::bad_request(
             "form_invalid",

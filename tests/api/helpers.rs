@@ -323,3 +323,16 @@ pub fn csrf_of(body: &str) -> String {
     let at = body.find("name=\"csrf\" value=\"").expect("csrf field") + 19;
     body[at..].split('"').next().unwrap().to_string()
 }
+
+/// A case's current version, as a form field.
+pub fn version_of(app: &TestApp, case: i64) -> String {
+    use diesel::prelude::*;
+    use staffpay::db::schema::cases;
+    let mut conn = app.db.get().unwrap();
+    cases::table
+        .find(case)
+        .select(cases::version)
+        .first::<i32>(&mut conn)
+        .unwrap()
+        .to_string()
+}

@@ -9,7 +9,7 @@ use staffpay::domain::access::Role;
 use staffpay::services::Actor;
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, csrf_of};
+use crate::helpers::{Backend, TestApp, csrf_of, version_of};
 
 const PW: &str = "correct horse battery staple";
 
@@ -116,15 +116,7 @@ async fn two_instances_behave_as_one(backend: Backend) {
     assert_eq!(page.status().as_u16(), 200);
     let body = String::from_utf8_lossy(&page.body().await.unwrap()).into_owned();
     let csrf = csrf_of(&body);
-    let version = {
-        let mut conn = one.db.get().unwrap();
-        cases::table
-            .find(case)
-            .select(cases::version)
-            .first::<i32>(&mut conn)
-            .unwrap()
-    }
-    .to_string();
+    let version = version_of(&one, case);
     let (status, _, _) = form(
         &client,
         &format!("{two}/ho-so/{case}/thao-tac"),

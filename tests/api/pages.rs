@@ -10,7 +10,7 @@ use staffpay::domain::access::Role;
 use staffpay::services::Actor;
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, csrf_of};
+use crate::helpers::{Backend, TestApp, csrf_of, version_of};
 
 const PW: &str = "correct horse battery staple";
 
@@ -142,15 +142,7 @@ async fn review_fund_and_pay_in_the_browser(backend: Backend) {
     assert!(page.body.contains("178"), "legal basis shown");
     assert!(page.body.contains("id=\"approve\""));
     let csrf = csrf_of(&page.body);
-    let version = {
-        let mut conn = app.db.get().unwrap();
-        cases::table
-            .find(case)
-            .select(cases::version)
-            .first::<i32>(&mut conn)
-            .unwrap()
-    }
-    .to_string();
+    let version = version_of(&app, case);
     let forged = send(
         &app,
         "POST",
@@ -200,15 +192,7 @@ async fn review_fund_and_pay_in_the_browser(backend: Backend) {
     let page = send(&app, "GET", &format!("/ho-so/{case}"), Some(&mof), None).await;
     assert!(page.body.contains("id=\"fund\""));
     let csrf = csrf_of(&page.body);
-    let version = {
-        let mut conn = app.db.get().unwrap();
-        cases::table
-            .find(case)
-            .select(cases::version)
-            .first::<i32>(&mut conn)
-            .unwrap()
-    }
-    .to_string();
+    let version = version_of(&app, case);
     let funded = send(
         &app,
         "POST",

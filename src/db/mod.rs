@@ -242,6 +242,22 @@ macro_rules! insert_batch {
     };
 }
 
+/// The rows of an `UPDATE ... FROM (VALUES ...)` statement: `(a,b,..),(a,b,..)`, each row
+/// written by `row` (which writes the inside of the parentheses). Only for values the program
+/// formats itself (ids, amounts, dates, fixed codes), never for text a person typed.
+pub fn values_list<T>(rows: &[T], mut row: impl FnMut(&mut String, &T)) -> String {
+    let mut out = String::with_capacity(rows.len() * 24);
+    for (i, r) in rows.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('(');
+        row(&mut out, r);
+        out.push(')');
+    }
+    out
+}
+
 /// Rows after which a bulk write refreshes the planner's statistics on PostgreSQL.
 pub const ANALYZE_AFTER_ROWS: u64 = 10_000;
 

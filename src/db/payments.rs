@@ -4,10 +4,12 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::DbConnection;
+use std::fmt::Write as _;
+
 use super::cases::CHUNK;
 use super::schema::{cases, payments, people, reconciliation_matches, statement_lines, units};
 use super::units::UnitScope;
+use super::{DbConnection, values_list};
 
 /// A payment entry as stored.
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize, utoipa::ToSchema)]
@@ -301,44 +303,13 @@ pub fn insert_matches(
         .load(conn)
 }
 
-/// Marks lines and payments as confirmed by match `match_id`.
-pub fn attach_match(
-    conn: &mut DbConnection,
-    match_id: i64,
-    line_ids: &[i64],
-    payment_ids: &[i64],
-) -> QueryResult<()> {
-    // One statement per row: the same SQL every time, so it is prepared once and cached
-    // (a variable-length `IN` list is prepared anew on every call).
-    for &id in line_ids {
-        diesel::update(statement_lines::table.find(id))
-            .set((
-                statement_lines::match_id.eq(match_id),
-                statement_lines::unmatched_reason.eq(None::<String>),
-            ))
-            .execute(conn)?;
-    }
-    for &id in payment_ids {
-        diesel::update(payments::table.find(id))
-            .set(payments::match_id.eq(match_id))
-            .execute(conn)?;
-    }
-    Ok(())
-}
-
 /// Sets `match_id` on many payments at once: `(payment id, match id)` pairs, a thousand per
-/// statement, as `UPDATE ... FROM (VALUES ...)` (the same SQL on SQLite ≥ 3.33 and
-/// PostgreSQL; the values are ids read from the database, formatted as integers).
+/// `UPDATE ... FROM (VALUES ...)` statement (the same SQL on SQLite ≥ 3.33 and PostgreSQL).
 pub fn set_payment_matches(conn: &mut DbConnection, pairs: &[(i64, i64)]) -> QueryResult<()> {
-    use std::fmt::Write as _;
     for chunk in pairs.chunks(CHUNK) {
-        let mut values = String::with_capacity(chunk.len() * 16);
-        for (i, (payment, matched)) in chunk.iter().enumerate() {
-            if i > 0 {
-                values.push(',');
-            }
-            let _ = write!(values, "({payment},{matched})");
-        }
+        let values = values_list(chunk, |s, (payment, matched)| {
+            let _ = write!(s, "{payment},{matched}");
+        });
         diesel::sql_query(format!(
             "UPDATE payments SET match_id = v.column2 FROM (VALUES {values}) AS v \
              WHERE payments.id = v.column1"
@@ -348,15 +319,39 @@ pub fn set_payment_matches(conn: &mut DbConnection, pairs: &[(i64, i64)]) -> Que
     Ok(())
 }
 
-/// Records why a line is still unmatched.
-pub fn set_unmatched_reason(
-    conn: &mut DbConnection,
-    line_id: i64,
-    reason: &str,
-) -> QueryResult<()> {
-    diesel::update(statement_lines::table.find(line_id))
-        .set(statement_lines::unmatched_reason.eq(reason))
+/// Marks stored statement lines as confirmed: `(line id, match id)` pairs, set-based as
+/// [`set_payment_matches`].
+pub fn set_line_matches(conn: &mut DbConnection, pairs: &[(i64, i64)]) -> QueryResult<()> {
+    for chunk in pairs.chunks(CHUNK) {
+        let values = values_list(chunk, |s, (line, matched)| {
+            let _ = write!(s, "{line},{matched}");
+        });
+        diesel::sql_query(format!(
+            "UPDATE statement_lines SET match_id = v.column2, unmatched_reason = NULL \
+             FROM (VALUES {values}) AS v WHERE statement_lines.id = v.column1"
+        ))
         .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Records why stored lines are still unmatched: `(line id, reason code)` pairs, set-based.
+/// The codes are the matcher's fixed lower-case codes.
+pub fn set_unmatched_reasons(
+    conn: &mut DbConnection,
+    reasons: &[(i64, &'static str)],
+) -> QueryResult<()> {
+    for chunk in reasons.chunks(CHUNK) {
+        let values = values_list(chunk, |s, (line, code)| {
+            debug_assert!(code.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
+            let _ = write!(s, "{line},'{code}'");
+        });
+        diesel::sql_query(format!(
+            "UPDATE statement_lines SET unmatched_reason = v.column2 \
+             FROM (VALUES {values}) AS v WHERE statement_lines.id = v.column1"
+        ))
+        .execute(conn)?;
+    }
     Ok(())
 }
 

@@ -469,25 +469,36 @@ pub fn import_payments(
                 p.import_id = Some(import_id);
             }
             payments::insert_many(conn, &new_payments)?;
+            let mut changed: Vec<&Running> =
+                running.values().filter(|r| !r.events.is_empty()).collect();
+            changed.sort_unstable_by_key(|r| r.case.id);
+            let updates: Vec<cases::PaidUpdate> = changed
+                .iter()
+                .map(|run| cases::PaidUpdate {
+                    id: run.case.id,
+                    expected_version: run.case.version,
+                    state: run.state.as_str(),
+                    paid_vnd: run.paid.dong(),
+                    last_payment_on: run.last_paid,
+                })
+                .collect();
+            // The cases are locked, so every version still matches; a miss means a bug or a
+            // writer that ignored the lock, and the whole import is undone.
+            let updated = cases::set_paid_many(conn, &updates)?;
+            if updated.len() != updates.len() {
+                return Err(ImportError::Other(anyhow::anyhow!(
+                    "{} of {} cases changed during the import",
+                    updates.len() - updated.len(),
+                    updates.len()
+                )));
+            }
+            let at = now();
             let mut events = Vec::new();
-            for run in running.values().filter(|r| !r.events.is_empty()) {
-                if !cases::set_paid(
-                    conn,
-                    run.case.id,
-                    run.case.version,
-                    run.state.as_str(),
-                    run.paid.dong(),
-                    run.last_paid,
-                )? {
-                    return Err(ImportError::Other(anyhow::anyhow!(
-                        "case {} changed during the import",
-                        run.case.id
-                    )));
-                }
+            for run in changed {
                 for (from, to, amount, date, row) in &run.events {
                     events.push(NewCaseEvent {
                         case_id: run.case.id,
-                        at: now(),
+                        at,
                         actor_user_id: actor.user_id,
                         actor: actor.label.clone(),
                         action: "record_payment".into(),
@@ -857,25 +868,24 @@ pub fn reconcile_open(
     }
     let mut touched: HashSet<i64> = HashSet::new();
     let mut payment_matches: Vec<(i64, i64)> = Vec::new();
+    let mut line_matches: Vec<(i64, i64)> = Vec::new();
     for (m, &match_id) in result.matches.iter().zip(&ids) {
-        let mut stored_lines = Vec::new();
         for line in &m.line_ids {
             match new_index(line.0).and_then(|i| new_lines.get_mut(i)) {
                 Some(new) if line.0 < 0 => new.match_id = Some(match_id),
-                _ => stored_lines.push(line.0),
+                _ => line_matches.push((line.0, match_id)),
             }
         }
-        let payment_ids: Vec<i64> = m.payment_ids.iter().map(|p| p.0).collect();
         summary.lines_matched += m.line_ids.len();
-        summary.payments_matched += payment_ids.len();
-        payments::attach_match(conn, match_id, &stored_lines, &[])?;
-        payment_matches.extend(payment_ids.iter().map(|&p| (p, match_id)));
+        summary.payments_matched += m.payment_ids.len();
+        payment_matches.extend(m.payment_ids.iter().map(|p| (p.0, match_id)));
         touched.extend(m.case_ids.iter().map(|c| c.0));
     }
     let previous: HashMap<i64, Option<&str>> = open_lines
         .iter()
         .map(|l| (l.id, l.unmatched_reason.as_deref()))
         .collect();
+    let mut reasons: Vec<(i64, &'static str)> = Vec::new();
     for u in &result.unmatched_lines {
         let code = u.reason.code();
         if u.line_id.0 < 0 {
@@ -883,9 +893,11 @@ pub fn reconcile_open(
                 new.unmatched_reason = Some(code.to_owned());
             }
         } else if previous.get(&u.line_id.0).copied().flatten() != Some(code) {
-            payments::set_unmatched_reason(conn, u.line_id.0, code)?;
+            reasons.push((u.line_id.0, code));
         }
     }
+    payments::set_line_matches(conn, &line_matches)?;
+    payments::set_unmatched_reasons(conn, &reasons)?;
     payments::set_payment_matches(conn, &payment_matches)?;
     payments::insert_lines(conn, &new_lines)?;
     // Paid cases whose every payment is now matched are reconciled.

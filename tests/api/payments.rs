@@ -560,6 +560,70 @@ async fn payment_lists_and_statements_reconcile(backend: Backend) {
 }
 both_backends!(payment_lists_and_statements_reconcile);
 
+/// A statement line that arrives before its payment is recorded stays unmatched (with its
+/// reason); the next statement import matches it once the payment is there, and reconciles.
+async fn an_early_statement_line_is_matched_later(backend: Backend) {
+    let s = setup(backend).await;
+    approve_and_fund(&s).await;
+    let (other, r2) = s.other.clone();
+    let entitled = s
+        .app
+        .get(&format!("/api/v1/cases/{other}"), Some(&s.officer))
+        .await
+        .body["entitled_vnd"]
+        .as_i64()
+        .unwrap();
+    let spath = "/api/v1/statements/imports?unit=79";
+    let early = format!(
+        "Ngày giao dịch,Số tiền,Nội dung,Số tham chiếu\n02/08/2025,-{entitled},Chi tro cap {r2},FT101\n"
+    );
+    let reply = s
+        .app
+        .upload(&s.officer, spath, "sao-ke-1.csv", &early)
+        .await;
+    assert_eq!(reply.body["outcome"], "imported", "{:?}", reply.body);
+    assert_eq!(reply.body["reconciliation"]["matches"], 0);
+    let unmatched = s
+        .app
+        .get("/api/v1/reconciliation/unmatched?unit=79", Some(&s.officer))
+        .await;
+    let lines = unmatched.body["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    let first_reason = lines[0]["unmatched_reason"].clone();
+    assert!(first_reason.is_string(), "{lines:?}");
+
+    let reply = pay(
+        &s,
+        &s.officer,
+        other,
+        &format!(r#"{{"amount_vnd":{entitled},"paid_on":"2025-08-02","method":"transfer"}}"#),
+    )
+    .await;
+    assert_eq!(reply.status, 201, "{:?}", reply.body);
+    // A later statement with one unrelated line: the stored line is matched now.
+    let later = "Ngày giao dịch,Số tiền,Nội dung,Số tham chiếu\n05/08/2025,-5000,Phi,FT102\n";
+    let reply = s.app.upload(&s.officer, spath, "sao-ke-2.csv", later).await;
+    assert_eq!(reply.body["outcome"], "imported", "{:?}", reply.body);
+    let rec = &reply.body["reconciliation"];
+    assert_eq!(rec["lines_considered"], 2, "{rec}");
+    assert_eq!(rec["matches"], 1, "{rec}");
+    assert_eq!(rec["cases_reconciled"], 1, "{rec}");
+    let case = s
+        .app
+        .get(&format!("/api/v1/cases/{other}"), Some(&s.officer))
+        .await;
+    assert_eq!(case.body["state"], "reconciled", "{:?}", case.body);
+    let unmatched = s
+        .app
+        .get("/api/v1/reconciliation/unmatched?unit=79", Some(&s.officer))
+        .await;
+    let lines = unmatched.body["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["description"], "Phi", "{lines:?}");
+    assert!(lines[0]["unmatched_reason"].is_string(), "{lines:?}");
+}
+both_backends!(an_early_statement_line_is_matched_later);
+
 async fn flags_follow_the_data(backend: Backend) {
     let s = setup(backend).await;
     approve_and_fund(&s).await;

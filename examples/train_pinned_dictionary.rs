@@ -47,10 +47,10 @@ fn main() {
     };
     import_roster(&mut conn, &policy, &Actor::cli(), &request, &roster).unwrap();
     let stored: Vec<String> = {
-        use staffpay::db::schema::cases;
-        cases::table
-            .order(cases::id.asc())
-            .select(cases::result_json)
+        use staffpay::db::schema::case_documents;
+        case_documents::table
+            .order(case_documents::case_id.asc())
+            .select(case_documents::result_json)
             .load(&mut conn)
             .unwrap()
     };

@@ -4,7 +4,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::schema::{case_events, cases, people};
+use super::schema::{case_documents, case_events, cases, people};
 use super::{DbConnection, now};
 
 /// Rows per multi-row insert: keeps every statement under SQLite's 32,766 and PostgreSQL's
@@ -60,10 +60,7 @@ pub struct CaseRow {
     pub salary_exact: String,
     pub entitled_vnd: i64,
     pub paid_vnd: i64,
-    pub input_json: String,
-    pub result_json: String,
     pub input_hash: String,
-    pub policy_versions: String,
     pub payment_reference: String,
     pub lookup_code_hash: Option<String>,
     pub import_id: Option<i64>,
@@ -89,10 +86,30 @@ pub struct CaseFigures {
     pub decision_date: Option<NaiveDate>,
     pub salary_exact: String,
     pub entitled_vnd: i64,
+    pub input_hash: String,
+    pub documents: CaseDocuments,
+}
+
+/// The documents of a case, kept apart from the case row (which every state change rewrites):
+/// the roster input as JSON, the engine result pinned compressed (see [`super::pinned`]) and
+/// the policy versions it used, as JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = case_documents)]
+pub struct CaseDocuments {
     pub input_json: String,
     pub result_json: String,
-    pub input_hash: String,
     pub policy_versions: String,
+}
+
+/// A case's documents as inserted.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = case_documents)]
+#[diesel(treat_none_as_default_value = false)]
+struct NewCaseDocuments<'a> {
+    case_id: i64,
+    input_json: &'a str,
+    result_json: &'a str,
+    policy_versions: &'a str,
 }
 
 impl CaseFigures {
@@ -117,10 +134,12 @@ impl CaseFigures {
             decision_date,
             salary_exact: c.salary_vnd.clone(),
             entitled_vnd: c.total_vnd,
-            input_json,
-            result_json: super::pinned::pack(&serde_json::to_string(output)?)?,
             input_hash,
-            policy_versions: serde_json::to_string(&c.policy_versions)?,
+            documents: CaseDocuments {
+                input_json,
+                result_json: super::pinned::pack(&serde_json::to_string(output)?)?,
+                policy_versions: serde_json::to_string(&c.policy_versions)?,
+            },
         }))
     }
 }
@@ -152,10 +171,7 @@ pub struct NewCase {
     pub salary_exact: String,
     pub entitled_vnd: i64,
     pub paid_vnd: i64,
-    pub input_json: String,
-    pub result_json: String,
     pub input_hash: String,
-    pub policy_versions: String,
     pub payment_reference: String,
     pub import_id: Option<i64>,
     pub source_row: Option<i32>,
@@ -219,8 +235,14 @@ pub fn insert_people(
     Ok(out)
 }
 
-/// Inserts cases in chunks; returns `(person_id, case_id)` of the inserted rows.
-pub fn insert_cases(conn: &mut DbConnection, rows: &[NewCase]) -> QueryResult<Vec<(i64, i64)>> {
+/// Inserts cases in chunks, with their documents (`documents[i]` belongs to `rows[i]`); returns
+/// `(person_id, case_id)` of the inserted rows.
+pub fn insert_cases(
+    conn: &mut DbConnection,
+    rows: &[NewCase],
+    documents: &[CaseDocuments],
+) -> QueryResult<Vec<(i64, i64)>> {
+    debug_assert_eq!(rows.len(), documents.len());
     for chunk in rows.chunks(CHUNK) {
         crate::insert_batch!(conn, cases::table, chunk)?;
     }
@@ -233,7 +255,32 @@ pub fn insert_cases(conn: &mut DbConnection, rows: &[NewCase]) -> QueryResult<Ve
             .load(conn)?;
         out.extend(found);
     }
+    let case_of: std::collections::HashMap<i64, i64> = out.iter().copied().collect();
+    let new_documents: Vec<NewCaseDocuments<'_>> = rows
+        .iter()
+        .zip(documents)
+        .filter_map(|(row, d)| {
+            Some(NewCaseDocuments {
+                case_id: *case_of.get(&row.person_id)?,
+                input_json: &d.input_json,
+                result_json: &d.result_json,
+                policy_versions: &d.policy_versions,
+            })
+        })
+        .collect();
+    for chunk in new_documents.chunks(CHUNK) {
+        crate::insert_batch!(conn, case_documents::table, chunk)?;
+    }
     Ok(out)
+}
+
+/// A case's documents (no scope: the caller has established it).
+pub fn documents(conn: &mut DbConnection, case_id: i64) -> QueryResult<Option<CaseDocuments>> {
+    case_documents::table
+        .find(case_id)
+        .select(CaseDocuments::as_select())
+        .first(conn)
+        .optional()
 }
 
 /// Appends history entries in chunks.
@@ -294,10 +341,7 @@ pub fn update_figures(
         cases::decision_date.eq(figures.decision_date),
         cases::salary_exact.eq(&figures.salary_exact),
         cases::entitled_vnd.eq(figures.entitled_vnd),
-        cases::input_json.eq(&figures.input_json),
-        cases::result_json.eq(&figures.result_json),
         cases::input_hash.eq(&figures.input_hash),
-        cases::policy_versions.eq(&figures.policy_versions),
         cases::import_id.eq(source.import_id),
         cases::source_row.eq(source.source_row),
         cases::submitted_by.eq(source.submitted_by),
@@ -305,7 +349,18 @@ pub fn update_figures(
         cases::entitlement_set_at.eq(Some(now())),
     ))
     .execute(conn)?;
-    Ok(n == 1)
+    if n != 1 {
+        return Ok(false);
+    }
+    let d = &figures.documents;
+    diesel::update(case_documents::table.find(id))
+        .set((
+            case_documents::input_json.eq(&d.input_json),
+            case_documents::result_json.eq(&d.result_json),
+            case_documents::policy_versions.eq(&d.policy_versions),
+        ))
+        .execute(conn)?;
+    Ok(true)
 }
 
 /// Number of cases.

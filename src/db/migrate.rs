@@ -28,3 +28,16 @@ pub fn is_current(conn: &mut DbConnection) -> anyhow::Result<bool> {
     .map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(!pending)
 }
+
+/// Reverts the latest applied migration (its `down.sql`); returns its version. For rolling an
+/// upgrade back (docs/OPERATIONS.md) and for the tests that check each migration carries the
+/// data both ways.
+pub fn revert_last(conn: &mut DbConnection) -> anyhow::Result<String> {
+    let version = match conn {
+        DbConnection::Sqlite(c) => c.revert_last_migration(SQLITE),
+        DbConnection::Postgresql(c) => c.revert_last_migration(POSTGRES),
+    }
+    .map_err(|e| anyhow::anyhow!("{e}"))
+    .context("reverting the latest database migration")?;
+    Ok(version.to_string())
+}

@@ -161,10 +161,7 @@ diesel::table! {
         salary_exact -> Text,
         entitled_vnd -> BigInt,
         paid_vnd -> BigInt,
-        input_json -> Text,
-        result_json -> Text,
         input_hash -> Text,
-        policy_versions -> Text,
         payment_reference -> Text,
         lookup_code_hash -> Nullable<Text>,
         import_id -> Nullable<BigInt>,
@@ -177,6 +174,15 @@ diesel::table! {
         funding_source -> Nullable<Text>,
         entitlement_set_at -> Nullable<Timestamp>,
         last_payment_on -> Nullable<Date>,
+    }
+}
+
+diesel::table! {
+    case_documents (case_id) {
+        case_id -> BigInt,
+        input_json -> Text,
+        result_json -> Text,
+        policy_versions -> Text,
     }
 }
 
@@ -282,6 +288,7 @@ diesel::table! {
 
 diesel::joinable!(payments -> cases (case_id));
 diesel::joinable!(case_markers -> cases (case_id));
+diesel::joinable!(case_documents -> cases (case_id));
 diesel::joinable!(statement_lines -> units (unit_id));
 
 diesel::joinable!(import_problems -> imports (import_id));
@@ -305,6 +312,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     import_files,
     people,
     cases,
+    case_documents,
     case_markers,
     case_events,
     case_messages,

@@ -172,6 +172,7 @@ pub fn case_view(
 ) -> Result<CaseView, AppError> {
     let (case, person, unit) = cases::find_in_scope(conn, scope, id)?.ok_or(AppError::NotFound)?;
     let history = cases::events(conn, id)?;
+    let documents = cases::documents(conn, id)?;
     let payments = crate::db::payments::for_case(conn, id)?;
     let filter = FlagFilter {
         case_id: Some(id),
@@ -192,11 +193,15 @@ pub fn case_view(
         entitled_vnd: case.entitled_vnd,
         paid_vnd: case.paid_vnd,
         outstanding_vnd: (case.entitled_vnd - case.paid_vnd).max(0),
-        entitlement: crate::db::pinned::unpack(&case.result_json)
-            .ok()
+        entitlement: documents
+            .as_ref()
+            .and_then(|d| crate::db::pinned::unpack(&d.result_json).ok())
             .and_then(|json| serde_json::from_str(&json).ok())
             .unwrap_or_default(),
-        policy_versions: serde_json::from_str(&case.policy_versions).unwrap_or_default(),
+        policy_versions: documents
+            .as_ref()
+            .and_then(|d| serde_json::from_str(&d.policy_versions).ok())
+            .unwrap_or_default(),
         history,
         payments,
         flags,

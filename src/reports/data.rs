@@ -13,7 +13,7 @@ use diesel::prelude::*;
 use serde::Deserialize;
 
 use crate::db::payments::{OpenPayment, StatementLineRow, open_lines, open_payments};
-use crate::db::schema::{case_events, cases, imports, payments, people, units};
+use crate::db::schema::{case_documents, case_events, cases, imports, payments, people, units};
 use crate::db::units::{UnitFilter, UnitRow, UnitScope, find_in_scope, list};
 use crate::db::{DbConnection, today_vn};
 use crate::domain::case_state::CaseState;
@@ -343,6 +343,7 @@ fn load_cases(
         let mut q = cases::table
             .inner_join(people::table)
             .inner_join(units::table)
+            .inner_join(case_documents::table)
             .filter(cases::id.gt(after))
             .into_boxed();
         match &scope.units {
@@ -375,7 +376,7 @@ fn load_cases(
                     cases::entitled_vnd,
                     cases::paid_vnd,
                     cases::payment_reference,
-                    cases::result_json,
+                    case_documents::result_json,
                 ),
                 (
                     people::full_name,

@@ -47,7 +47,13 @@ pub fn load(
     id: i64,
 ) -> Result<StatementData, AppError> {
     let (case, person, unit) = find_in_scope(conn, scope, id)?.ok_or(AppError::NotFound)?;
-    let json = crate::db::pinned::unpack(&case.result_json).unwrap_or_default();
+    let json = crate::db::cases::documents(conn, id)?
+        .and_then(|d| {
+            crate::db::pinned::unpack(&d.result_json)
+                .ok()
+                .map(std::borrow::Cow::into_owned)
+        })
+        .unwrap_or_default();
     let computed = match serde_json::from_str::<CalcOutput>(&json) {
         Ok(CalcOutput::Computed(c)) => Some(*c),
         _ => None,

@@ -16,7 +16,7 @@ use serde_json::json;
 use super::Actor;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::cases::{self, CaseFigures, NewCaseEvent, Provenance};
-use crate::db::schema::{case_markers, cases as cases_t, units};
+use crate::db::schema::{case_documents, case_markers, cases as cases_t, units};
 use crate::db::{DbConnection, now, transaction};
 use crate::domain::case_state::CaseState;
 use crate::domain::entitlement::{CalcInput, CalcOutput, calculate};
@@ -90,6 +90,7 @@ pub fn recompute(
     transaction(conn, |conn| {
         let rows: Vec<Row> = cases_t::table
             .inner_join(units::table)
+            .inner_join(case_documents::table)
             .left_join(case_markers::table)
             .filter(cases_t::state.ne(CaseState::Cancelled.as_str()))
             .order(cases_t::id.asc())
@@ -98,8 +99,8 @@ pub fn recompute(
                 cases_t::state,
                 cases_t::version,
                 cases_t::entitled_vnd,
-                cases_t::input_json,
-                cases_t::result_json,
+                case_documents::input_json,
+                case_documents::result_json,
                 cases_t::import_id,
                 cases_t::source_row,
                 cases_t::submitted_by,

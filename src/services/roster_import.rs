@@ -531,7 +531,7 @@ pub fn import_roster_with_progress(
     counts = written;
     problems.extend(locked);
     if u64::from(counts.created + counts.updated) >= crate::db::ANALYZE_AFTER_ROWS {
-        crate::db::analyze(conn, &["people", "cases", "case_events", "units"])?;
+        crate::db::analyze(conn, &["people", "cases", "case_documents", "case_events", "units"])?;
     }
     timings.write = ms(phase);
     progress.update("write", total, total);
@@ -931,8 +931,10 @@ fn write_cases(
         .into_iter()
         .collect();
     let mut new_cases = Vec::with_capacity(new_rows.len());
+    let mut documents = Vec::with_capacity(new_rows.len());
     for (seq, r) in new_rows.into_iter().enumerate() {
         let f = r.figures;
+        documents.push(f.documents);
         let person_id = *person_ids
             .get(r.row.national_id.as_str())
             .ok_or_else(|| anyhow::anyhow!("person id missing after insert"))?;
@@ -953,10 +955,7 @@ fn write_cases(
             salary_exact: f.salary_exact,
             entitled_vnd: f.entitled_vnd,
             paid_vnd: 0,
-            input_json: f.input_json,
-            result_json: f.result_json,
             input_hash: f.input_hash,
-            policy_versions: f.policy_versions,
             payment_reference: PaymentReference::new(import_id, seq).to_string(),
             import_id: Some(import_id),
             source_row: i32::try_from(r.row.row_number).ok(),
@@ -966,7 +965,7 @@ fn write_cases(
             entitlement_set_at: Some(at),
         });
     }
-    for (_, case_id) in cases::insert_cases(conn, &new_cases)? {
+    for (_, case_id) in cases::insert_cases(conn, &new_cases, &documents)? {
         events.push(NewCaseEvent {
             case_id,
             at,

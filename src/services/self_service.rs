@@ -199,7 +199,10 @@ pub fn status(conn: &mut DbConnection, case_id: i64) -> Result<StatusView, AppEr
             })
         })
         .collect();
-    let json = crate::db::pinned::unpack(&case.result_json)
+    let documents = crate::db::cases::documents(conn, case.id)?.ok_or_else(|| {
+        AppError::Internal(anyhow::anyhow!("case {case_id}: no stored documents"))
+    })?;
+    let json = crate::db::pinned::unpack(&documents.result_json)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("case {case_id}: {e}")))?;
     let lines = match serde_json::from_str::<CalcOutput>(&json) {
         Ok(CalcOutput::Computed(c)) => c

@@ -160,3 +160,51 @@ async fn schema_rs_matches_migrations(backend: Backend) {
     assert_eq!(actual, expected);
 }
 both_backends!(schema_rs_matches_migrations);
+
+/// The case-documents migration (the latest) moves every case's documents out of the case row
+/// and, reverted, back into it, without losing one: down then up gives the same documents.
+async fn case_documents_migration_keeps_the_documents(backend: Backend) {
+    use diesel::prelude::*;
+    use staffpay::db::schema::case_documents;
+    let test_db = TestDb::new(backend);
+    let settings = test_db.settings();
+    // Migrations and the reference units, as at start-up.
+    let db = staffpay::startup::prepare_database(&settings).unwrap();
+    let mut conn = db.get().unwrap();
+    let policy = staffpay::startup::load_policy(&settings).unwrap();
+    staffpay::demo::load(&mut conn).unwrap();
+    staffpay::demo::load_people(&mut conn, &policy, 50).unwrap();
+    type Docs = Vec<(i64, String, String, String)>;
+    let read = |conn: &mut staffpay::db::DbConnection| -> Docs {
+        case_documents::table
+            .order(case_documents::case_id.asc())
+            .select((
+                case_documents::case_id,
+                case_documents::input_json,
+                case_documents::result_json,
+                case_documents::policy_versions,
+            ))
+            .load(conn)
+            .unwrap()
+    };
+    let before = read(&mut conn);
+    assert_eq!(before.len(), 50);
+    let reverted = migrate::revert_last(&mut conn).unwrap();
+    assert!(reverted.ends_with("000007"), "{reverted}");
+    // Back in the case rows.
+    #[derive(QueryableByName)]
+    struct Filled {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let filled: Filled = diesel::sql_query(
+        "SELECT COUNT(*) AS n FROM cases WHERE input_json <> '' AND result_json <> '' \
+         AND policy_versions <> ''",
+    )
+    .get_result(&mut conn)
+    .unwrap();
+    assert_eq!(filled.n, 50);
+    migrate::run_pending(&mut conn).unwrap();
+    assert_eq!(read(&mut conn), before);
+}
+both_backends!(case_documents_migration_keeps_the_documents);

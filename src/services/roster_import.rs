@@ -531,7 +531,10 @@ pub fn import_roster_with_progress(
     counts = written;
     problems.extend(locked);
     if u64::from(counts.created + counts.updated) >= crate::db::ANALYZE_AFTER_ROWS {
-        crate::db::analyze(conn, &["people", "cases", "case_documents", "case_events", "units"])?;
+        crate::db::analyze(
+            conn,
+            &["people", "cases", "case_documents", "case_events", "units"],
+        )?;
     }
     timings.write = ms(phase);
     progress.update("write", total, total);

@@ -1,3 +1,6 @@
+ALTER TABLE cases RESET (fillfactor);
+DROP INDEX cases_unit_idx;
+CREATE INDEX cases_progress_idx ON cases(unit_id, state, entitled_vnd, paid_vnd, decision_date, approved_at);
 ALTER TABLE cases ADD COLUMN input_json TEXT NOT NULL DEFAULT '';
 ALTER TABLE cases ADD COLUMN result_json TEXT NOT NULL DEFAULT '';
 ALTER TABLE cases ADD COLUMN policy_versions TEXT NOT NULL DEFAULT '';

@@ -5,14 +5,16 @@
 #   2. mixed traffic: lookups, case reads, progress, approvals (scripts/mixed.lua).
 #   scripts/load.sh [sqlite|postgres] [PEOPLE] [SECONDS]
 # PostgreSQL uses ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres) and a
-# database it creates and drops. Needs wrk (Debian package `wrk`).
+# database it creates and drops. Needs wrk (Debian package `wrk`). STAFFPAY_BIN=path runs another
+# build instead of building this checkout (to compare two builds on the same day: the machine's
+# speed varies from day to day).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 backend="${1:-sqlite}"
 people="${2:-20000}"
 seconds="${3:-20}"
-bin=target/release/staffpay
-cargo build --release --bin staffpay >/dev/null
+bin="${STAFFPAY_BIN:-target/release/staffpay}"
+[ -n "${STAFFPAY_BIN:-}" ] || cargo build --release --bin staffpay >/dev/null
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)" >&2; exit 2; }
 work=$(mktemp -d)
 server=""

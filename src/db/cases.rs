@@ -274,15 +274,6 @@ pub fn insert_cases(
     Ok(out)
 }
 
-/// A case's documents (no scope: the caller has established it).
-pub fn documents(conn: &mut DbConnection, case_id: i64) -> QueryResult<Option<CaseDocuments>> {
-    case_documents::table
-        .find(case_id)
-        .select(CaseDocuments::as_select())
-        .first(conn)
-        .optional()
-}
-
 /// Appends history entries in chunks.
 pub fn insert_events(conn: &mut DbConnection, rows: &[NewCaseEvent]) -> QueryResult<()> {
     for chunk in rows.chunks(CHUNK) {
@@ -387,6 +378,30 @@ pub fn find_in_scope(
         .first(conn)
         .optional()?;
     Ok(found.filter(|(_, _, unit)| scope.contains_path(&unit.path)))
+}
+
+/// A case with its person, unit and documents (one query), if the unit is within the scope:
+/// for the views that show the computed entitlement.
+pub fn find_with_documents_in_scope(
+    conn: &mut DbConnection,
+    scope: &super::units::UnitScope,
+    id: i64,
+) -> QueryResult<Option<(CaseRow, PersonRow, super::units::UnitRow, CaseDocuments)>> {
+    use super::schema::units;
+    let found: Option<(CaseRow, PersonRow, super::units::UnitRow, CaseDocuments)> = cases::table
+        .inner_join(people::table)
+        .inner_join(units::table)
+        .inner_join(case_documents::table)
+        .filter(cases::id.eq(id))
+        .select((
+            CaseRow::as_select(),
+            PersonRow::as_select(),
+            super::units::UnitRow::as_select(),
+            CaseDocuments::as_select(),
+        ))
+        .first(conn)
+        .optional()?;
+    Ok(found.filter(|(_, _, unit, _)| scope.contains_path(&unit.path)))
 }
 
 /// Moves a case to `state` if its version still matches; returns whether it did.

@@ -170,9 +170,9 @@ pub fn case_view(
     scope: &units::UnitScope,
     id: i64,
 ) -> Result<CaseView, AppError> {
-    let (case, person, unit) = cases::find_in_scope(conn, scope, id)?.ok_or(AppError::NotFound)?;
+    let (case, person, unit, documents) =
+        cases::find_with_documents_in_scope(conn, scope, id)?.ok_or(AppError::NotFound)?;
     let history = cases::events(conn, id)?;
-    let documents = cases::documents(conn, id)?;
     let payments = crate::db::payments::for_case(conn, id)?;
     let filter = FlagFilter {
         case_id: Some(id),
@@ -193,15 +193,11 @@ pub fn case_view(
         entitled_vnd: case.entitled_vnd,
         paid_vnd: case.paid_vnd,
         outstanding_vnd: (case.entitled_vnd - case.paid_vnd).max(0),
-        entitlement: documents
-            .as_ref()
-            .and_then(|d| crate::db::pinned::unpack(&d.result_json).ok())
+        entitlement: crate::db::pinned::unpack(&documents.result_json)
+            .ok()
             .and_then(|json| serde_json::from_str(&json).ok())
             .unwrap_or_default(),
-        policy_versions: documents
-            .as_ref()
-            .and_then(|d| serde_json::from_str(&d.policy_versions).ok())
-            .unwrap_or_default(),
+        policy_versions: serde_json::from_str(&documents.policy_versions).unwrap_or_default(),
         history,
         payments,
         flags,

@@ -8,7 +8,7 @@ use super::labels::{band_vi, scheme_vi, window_vi};
 use super::reconciliation::Generated;
 use super::sheet::{Formats, Mark, cell, print_setup, vnd, write_date};
 use crate::db::DbConnection;
-use crate::db::cases::{CaseRow, PersonRow, find_in_scope};
+use crate::db::cases::{CaseRow, PersonRow, find_with_documents_in_scope};
 use crate::db::payments::PaymentRow;
 use crate::db::units::{UnitRow, UnitScope};
 use crate::domain::case_state::CaseState;
@@ -46,14 +46,9 @@ pub fn load(
     scope: &UnitScope,
     id: i64,
 ) -> Result<StatementData, AppError> {
-    let (case, person, unit) = find_in_scope(conn, scope, id)?.ok_or(AppError::NotFound)?;
-    let json = crate::db::cases::documents(conn, id)?
-        .and_then(|d| {
-            crate::db::pinned::unpack(&d.result_json)
-                .ok()
-                .map(std::borrow::Cow::into_owned)
-        })
-        .unwrap_or_default();
+    let (case, person, unit, documents) =
+        find_with_documents_in_scope(conn, scope, id)?.ok_or(AppError::NotFound)?;
+    let json = crate::db::pinned::unpack(&documents.result_json).unwrap_or_default();
     let computed = match serde_json::from_str::<CalcOutput>(&json) {
         Ok(CalcOutput::Computed(c)) => Some(*c),
         _ => None,

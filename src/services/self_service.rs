@@ -185,8 +185,9 @@ fn day(at: chrono::NaiveDateTime) -> String {
 
 /// The status of one case (already found by [`lookup`]).
 pub fn status(conn: &mut DbConnection, case_id: i64) -> Result<StatusView, AppError> {
-    let (case, person, unit) = crate::db::cases::find_in_scope(conn, &UnitScope::All, case_id)?
-        .ok_or(AppError::NotFound)?;
+    let (case, person, unit, documents) =
+        crate::db::cases::find_with_documents_in_scope(conn, &UnitScope::All, case_id)?
+            .ok_or(AppError::NotFound)?;
     let state = CaseState::parse(&case.state).map_err(|e| AppError::Internal(e.into()))?;
     let timeline = crate::db::cases::events(conn, case_id)?
         .into_iter()
@@ -199,9 +200,6 @@ pub fn status(conn: &mut DbConnection, case_id: i64) -> Result<StatusView, AppEr
             })
         })
         .collect();
-    let documents = crate::db::cases::documents(conn, case.id)?.ok_or_else(|| {
-        AppError::Internal(anyhow::anyhow!("case {case_id}: no stored documents"))
-    })?;
     let json = crate::db::pinned::unpack(&documents.result_json)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("case {case_id}: {e}")))?;
     let lines = match serde_json::from_str::<CalcOutput>(&json) {

@@ -52,12 +52,24 @@ pub struct DbArgs {
     policy_dir: Option<PathBuf>,
 }
 
+/// `staffpay migrate`.
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    #[command(flatten)]
+    db: DbArgs,
+
+    /// Then revert the latest migration (its down.sql), to go back to the previous release:
+    /// stop every instance first, and keep the backup taken before the upgrade.
+    #[arg(long)]
+    revert_last: bool,
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the HTTP service (applies pending migrations first).
     Serve(serve::ServeArgs),
     /// Apply pending database migrations and load the reference units, then exit.
-    Migrate(DbArgs),
+    Migrate(MigrateArgs),
     /// Manage users, their units and API tokens.
     Users(users::UsersArgs),
     /// Import a roster (xlsx/xls/ods/csv): validated cell by cell, never half-written.
@@ -133,10 +145,17 @@ fn settings(overrides: Overrides) -> anyhow::Result<Settings> {
     Ok(Settings::resolve(overrides)?)
 }
 
-fn migrate(args: DbArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode> {
-    let settings = settings(args.overrides(config))?;
+fn migrate(args: MigrateArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let settings = settings(args.db.overrides(config))?;
     let db = crate::startup::prepare_database(&settings)?;
     let mut conn = db.get()?;
+    if args.revert_last {
+        let version = crate::db::migrate::revert_last(&mut conn)?;
+        println!(
+            "database {}: migration {version} reverted",
+            settings.database
+        );
+    }
     let current = crate::db::migrate::is_current(&mut conn)?;
     println!(
         "database {}: migrations {}",

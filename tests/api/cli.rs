@@ -359,3 +359,25 @@ fn reports_and_lookup_codes_from_the_command_line() {
         "{names:?}"
     );
 }
+
+#[test]
+fn a_migration_can_be_reverted_and_applied_again() {
+    let db = TestDb::new(Backend::Sqlite);
+    let url = db.url.as_str();
+    let (code, out, err) = staffpay(url, &["migrate"], None);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("migrations current"), "{out}");
+    let (code, out, err) = staffpay(url, &["migrate", "--revert-last"], None);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("000007_case_documents") || out.contains("000007"),
+        "{out}"
+    );
+    assert!(
+        out.contains("reverted") && out.contains("migrations pending"),
+        "{out}"
+    );
+    let (code, out, err) = staffpay(url, &["migrate"], None);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("migrations current"), "{out}");
+}

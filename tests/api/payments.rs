@@ -91,6 +91,26 @@ async fn approve_and_fund(s: &Setup) {
     assert_eq!(reply.body["count"], 2);
 }
 
+/// A case as the payment officer sees it.
+async fn case_of(s: &Setup, id: i64) -> crate::helpers::Reply {
+    let reply = s
+        .app
+        .get(&format!("/api/v1/cases/{id}"), Some(&s.officer))
+        .await;
+    assert_eq!(reply.status, 200, "{:?}", reply.body);
+    reply
+}
+
+/// Unit 79's unmatched statement lines.
+async fn unmatched_lines(s: &Setup) -> Vec<serde_json::Value> {
+    let reply = s
+        .app
+        .get("/api/v1/reconciliation/unmatched?unit=79", Some(&s.officer))
+        .await;
+    assert_eq!(reply.status, 200, "{:?}", reply.body);
+    reply.body["lines"].as_array().unwrap().clone()
+}
+
 async fn pay(s: &Setup, token: &str, id: i64, body: &str) -> crate::helpers::Reply {
     s.app
         .call(
@@ -283,10 +303,7 @@ async fn payments_accumulate_and_refusals_say_why(backend: Backend) {
     let reply = pay(&s, &s.officer, e1, &reversal).await;
     assert_eq!(code(&reply), (409, Some("already_reversed")));
 
-    let case = s
-        .app
-        .get(&format!("/api/v1/cases/{e1}"), Some(&s.officer))
-        .await;
+    let case = case_of(&s, e1).await;
     assert_eq!(case.body["paid_vnd"], 344_778_125);
     assert_eq!(case.body["outstanding_vnd"], 400_000_000);
     let amounts: Vec<i64> = case.body["payments"]
@@ -409,10 +426,7 @@ async fn two_officers_record_the_same_payment_at_once(backend: Backend) {
         let refused = if a.status == 409 { &a } else { &b };
         assert_eq!(refused.body["error"]["code"], "duplicate_payment");
     }
-    let case = s
-        .app
-        .get(&format!("/api/v1/cases/{e1}"), Some(&s.officer))
-        .await;
+    let case = case_of(&s, e1).await;
     assert_eq!(case.body["paid_vnd"], 700_000_000, "nothing double counted");
     assert_eq!(case.body["payments"].as_array().unwrap().len(), 3);
 }
@@ -431,11 +445,7 @@ async fn payment_lists_and_statements_reconcile(backend: Backend) {
     let s = setup(backend).await;
     approve_and_fund(&s).await;
     let ((e1, r1), (other, r2)) = (s.e1.clone(), s.other.clone());
-    let other_entitled = s
-        .app
-        .get(&format!("/api/v1/cases/{other}"), Some(&s.officer))
-        .await
-        .body["entitled_vnd"]
+    let other_entitled = case_of(&s, other).await.body["entitled_vnd"]
         .as_i64()
         .unwrap();
 
@@ -474,10 +484,7 @@ async fn payment_lists_and_statements_reconcile(backend: Backend) {
         codes.contains(&"PAYMENT_EXCEEDS_ENTITLEMENT".to_owned()),
         "{codes:?}"
     );
-    let case = s
-        .app
-        .get(&format!("/api/v1/cases/{e1}"), Some(&s.officer))
-        .await;
+    let case = case_of(&s, e1).await;
     assert_eq!(case.body["state"], "paid");
     assert_eq!(case.body["paid_vnd"], 744_778_125);
     let kinds: Vec<&str> = case.body["flags"]
@@ -504,18 +511,10 @@ async fn payment_lists_and_statements_reconcile(backend: Backend) {
     assert_eq!(rec["lines_considered"], 4, "{rec}");
     assert_eq!(rec["by_reference"], 2, "{rec}");
     assert_eq!(rec["cases_reconciled"], 1, "{rec}");
-    let case = s
-        .app
-        .get(&format!("/api/v1/cases/{e1}"), Some(&s.officer))
-        .await;
+    let case = case_of(&s, e1).await;
     assert_eq!(case.body["state"], "reconciled");
     // The cash payment has no account on the line: it stays unmatched, as does the stray line.
-    let unmatched = s
-        .app
-        .get("/api/v1/reconciliation/unmatched?unit=79", Some(&s.officer))
-        .await;
-    assert_eq!(unmatched.status, 200);
-    let lines = unmatched.body["lines"].as_array().unwrap();
+    let lines = unmatched_lines(&s).await;
     assert!(
         lines.iter().any(|l| l["description"] == "Chuyen nham"),
         "{lines:?}"
@@ -566,11 +565,7 @@ async fn an_early_statement_line_is_matched_later(backend: Backend) {
     let s = setup(backend).await;
     approve_and_fund(&s).await;
     let (other, r2) = s.other.clone();
-    let entitled = s
-        .app
-        .get(&format!("/api/v1/cases/{other}"), Some(&s.officer))
-        .await
-        .body["entitled_vnd"]
+    let entitled = case_of(&s, other).await.body["entitled_vnd"]
         .as_i64()
         .unwrap();
     let spath = "/api/v1/statements/imports?unit=79";
@@ -583,11 +578,7 @@ async fn an_early_statement_line_is_matched_later(backend: Backend) {
         .await;
     assert_eq!(reply.body["outcome"], "imported", "{:?}", reply.body);
     assert_eq!(reply.body["reconciliation"]["matches"], 0);
-    let unmatched = s
-        .app
-        .get("/api/v1/reconciliation/unmatched?unit=79", Some(&s.officer))
-        .await;
-    let lines = unmatched.body["lines"].as_array().unwrap();
+    let lines = unmatched_lines(&s).await;
     assert_eq!(lines.len(), 1, "{lines:?}");
     let first_reason = lines[0]["unmatched_reason"].clone();
     assert!(first_reason.is_string(), "{lines:?}");
@@ -608,16 +599,9 @@ async fn an_early_statement_line_is_matched_later(backend: Backend) {
     assert_eq!(rec["lines_considered"], 2, "{rec}");
     assert_eq!(rec["matches"], 1, "{rec}");
     assert_eq!(rec["cases_reconciled"], 1, "{rec}");
-    let case = s
-        .app
-        .get(&format!("/api/v1/cases/{other}"), Some(&s.officer))
-        .await;
+    let case = case_of(&s, other).await;
     assert_eq!(case.body["state"], "reconciled", "{:?}", case.body);
-    let unmatched = s
-        .app
-        .get("/api/v1/reconciliation/unmatched?unit=79", Some(&s.officer))
-        .await;
-    let lines = unmatched.body["lines"].as_array().unwrap();
+    let lines = unmatched_lines(&s).await;
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert_eq!(lines[0]["description"], "Phi", "{lines:?}");
     assert!(lines[0]["unmatched_reason"].is_string(), "{lines:?}");

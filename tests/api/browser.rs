@@ -10,11 +10,10 @@ use std::time::Duration;
 
 use diesel::prelude::*;
 use serde_json::{Value, json};
-use staffpay::db::schema::{cases, people};
+use staffpay::db::schema::cases;
 use staffpay::domain::access::Role;
-use staffpay::services::Actor;
 
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp, case_with_code, with_demo};
 
 const PW: &str = "correct horse battery staple";
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
@@ -214,28 +213,8 @@ async fn a_browser_approves_pays_and_the_person_sees_it() {
         return;
     };
     let app = TestApp::spawn(Backend::Sqlite).await;
-    let settings = app.test_db.settings();
-    let policy = staffpay::startup::load_policy(&settings).unwrap();
-    let (case, nid, code) = {
-        let mut conn = app.db.get().unwrap();
-        staffpay::demo::load(&mut conn).unwrap();
-        staffpay::demo::load_people(&mut conn, &policy, 20).unwrap();
-        let (case, nid): (i64, String) = cases::table
-            .inner_join(people::table)
-            .filter(cases::state.eq("submitted"))
-            .order(cases::id.asc())
-            .select((cases::id, people::national_id))
-            .first(&mut conn)
-            .unwrap();
-        let code = staffpay::services::case_review::issue_lookup_code(
-            &mut conn,
-            &app.keys,
-            &Actor::cli(),
-            case,
-        )
-        .unwrap();
-        (case, nid, code)
-    };
+    with_demo(&app, 20, false);
+    let (case, nid, code) = case_with_code(&app, &["submitted"]);
     app.user("rev", Role::MohaReviewer, &["VN"], PW);
     app.user("mof", Role::MofOfficer, &["VN"], PW);
     // `localhost`: browsers keep Secure cookies for it over plain HTTP.

@@ -318,6 +318,36 @@ pub fn with_demo(app: &TestApp, people: usize, activity: bool) {
     }
 }
 
+/// A fresh lookup code for a case (as the agency issues one).
+pub fn lookup_code(app: &TestApp, case: i64) -> String {
+    let mut conn = app.db.get().unwrap();
+    staffpay::services::case_review::issue_lookup_code(
+        &mut conn,
+        &app.keys,
+        &staffpay::services::Actor::cli(),
+        case,
+    )
+    .unwrap()
+}
+
+/// The first case (by id) in one of `states`, with its person's national id and a fresh lookup
+/// code: (case, national id, code).
+pub fn case_with_code(app: &TestApp, states: &[&str]) -> (i64, String, String) {
+    use diesel::prelude::*;
+    use staffpay::db::schema::{cases, people};
+    let (case, nid): (i64, String) = {
+        let mut conn = app.db.get().unwrap();
+        cases::table
+            .inner_join(people::table)
+            .filter(cases::state.eq_any(states))
+            .order(cases::id.asc())
+            .select((cases::id, people::national_id))
+            .first(&mut conn)
+            .unwrap()
+    };
+    (case, nid, lookup_code(app, case))
+}
+
 /// The CSRF field of a page's form.
 pub fn csrf_of(body: &str) -> String {
     let at = body.find("name=\"csrf\" value=\"").expect("csrf field") + 19;

@@ -3,13 +3,10 @@
 //! approved on one is seen approved (and not approvable again) on the other. Nothing that must
 //! be shared lives in one process's memory.
 
-use diesel::prelude::*;
-use staffpay::db::schema::{cases, people};
 use staffpay::domain::access::Role;
-use staffpay::services::Actor;
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, csrf_of, version_of};
+use crate::helpers::{Backend, TestApp, case_with_code, csrf_of, version_of, with_demo};
 
 const PW: &str = "correct horse battery staple";
 
@@ -52,28 +49,8 @@ async fn two_instances_behave_as_one(backend: Backend) {
     let one = TestApp::spawn(backend).await;
     let two = second_instance(&one);
     let client = awc::Client::builder().disable_redirects().finish();
-    let (case, nid, code) = {
-        let settings = one.test_db.settings();
-        let policy = staffpay::startup::load_policy(&settings).unwrap();
-        let mut conn = one.db.get().unwrap();
-        staffpay::demo::load(&mut conn).unwrap();
-        staffpay::demo::load_people(&mut conn, &policy, 20).unwrap();
-        let (case, nid): (i64, String) = cases::table
-            .inner_join(people::table)
-            .filter(cases::state.eq("submitted"))
-            .order(cases::id.asc())
-            .select((cases::id, people::national_id))
-            .first(&mut conn)
-            .unwrap();
-        let code = staffpay::services::case_review::issue_lookup_code(
-            &mut conn,
-            &one.keys,
-            &Actor::cli(),
-            case,
-        )
-        .unwrap();
-        (case, nid, code)
-    };
+    with_demo(&one, 20, false);
+    let (case, nid, code) = case_with_code(&one, &["submitted"]);
     one.user("rev", Role::MohaReviewer, &["VN"], PW);
 
     // An API login on one; the token works on two.

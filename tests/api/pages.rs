@@ -7,10 +7,9 @@ use chrono::TimeDelta;
 use diesel::prelude::*;
 use staffpay::db::schema::{auth_tokens, cases, people, units};
 use staffpay::domain::access::Role;
-use staffpay::services::Actor;
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, csrf_of, version_of};
+use crate::helpers::{Backend, TestApp, csrf_of, lookup_code, version_of};
 
 const PW: &str = "correct horse battery staple";
 
@@ -231,16 +230,7 @@ async fn review_fund_and_pay_in_the_browser(backend: Backend) {
     assert!(!page.body.contains("id=\"pay\""));
 
     // The person sees it paid.
-    let code = {
-        let mut conn = app.db.get().unwrap();
-        staffpay::services::case_review::issue_lookup_code(
-            &mut conn,
-            &app.keys,
-            &Actor::cli(),
-            case,
-        )
-        .unwrap()
-    };
+    let code = lookup_code(&app, case);
     let status = send(
         &app,
         "POST",

@@ -7,10 +7,9 @@ use chrono::TimeDelta;
 use diesel::prelude::*;
 use staffpay::db::schema::{case_messages, cases, people};
 use staffpay::domain::access::Role;
-use staffpay::services::Actor;
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, csrf_of, with_demo};
+use crate::helpers::{Backend, TestApp, case_with_code, csrf_of, with_demo};
 
 const PW: &str = "correct horse battery staple";
 
@@ -77,22 +76,7 @@ fn form(pairs: &[(&str, &str)]) -> String {
 /// The demo data, and a payable case with a fresh lookup code: (case, national id, code).
 fn setup(app: &TestApp) -> (i64, String, String) {
     with_demo(app, 150, true);
-    let mut conn = app.db.get().unwrap();
-    let (case, nid): (i64, String) = cases::table
-        .inner_join(people::table)
-        .filter(cases::state.eq_any(["payable", "partially_paid"]))
-        .order(cases::id.asc())
-        .select((cases::id, people::national_id))
-        .first(&mut conn)
-        .unwrap();
-    let code = staffpay::services::case_review::issue_lookup_code(
-        &mut conn,
-        &app.keys,
-        &Actor::cli(),
-        case,
-    )
-    .unwrap();
-    (case, nid, code)
+    case_with_code(app, &["payable", "partially_paid"])
 }
 
 async fn status_page_lookup_session_and_dispute(backend: Backend) {

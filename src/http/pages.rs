@@ -88,7 +88,9 @@ macro_rules! signed_in {
 }
 pub(crate) use signed_in;
 
-fn html(status: StatusCode, body: String) -> HttpResponse {
+/// An HTML response with the pages' security headers (no caching, a strict content security
+/// policy, no sniffing, no referrer); every page of the service goes through it.
+pub(crate) fn html(status: StatusCode, body: String) -> HttpResponse {
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))

@@ -60,19 +60,6 @@ fn is_en(lang: Option<&str>) -> bool {
     lang == Some("en")
 }
 
-fn page(html: String, status: actix_web::http::StatusCode) -> HttpResponse {
-    HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .insert_header((
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-        ))
-        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .insert_header((header::REFERRER_POLICY, "no-referrer"))
-        .body(html)
-}
-
 fn render(
     p: &StatusPage<'_>,
     status: actix_web::http::StatusCode,
@@ -80,7 +67,7 @@ fn render(
     let html = p
         .render()
         .map_err(|e| AppError::Internal(anyhow::anyhow!("status page: {e}")))?;
-    Ok(page(html, status))
+    Ok(crate::http::pages::html(status, html))
 }
 
 fn session_of(state: &AppState, req: &HttpRequest) -> Option<(String, i64)> {

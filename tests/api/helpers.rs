@@ -318,6 +318,65 @@ pub fn with_demo(app: &TestApp, people: usize, activity: bool) {
     }
 }
 
+/// A web page's answer as a browser would see it (redirects not followed).
+pub struct Page {
+    pub status: u16,
+    /// The `name=value` part of `Set-Cookie`.
+    pub cookie: Option<String>,
+    pub set_cookie: Option<String>,
+    pub location: Option<String>,
+    pub body: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Content type of an HTML form.
+pub const FORM: &str = "application/x-www-form-urlencoded";
+
+/// Sends a request to the service's web pages: `body` is `(content type, bytes)`.
+pub async fn send_page(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    cookie: Option<&str>,
+    body: Option<(&str, String)>,
+) -> Page {
+    let client = awc::Client::builder()
+        .disable_redirects()
+        .timeout(std::time::Duration::from_secs(30))
+        .finish();
+    let method = awc::http::Method::from_bytes(method.as_bytes()).unwrap();
+    let mut req = client.request(method, format!("{}{}", app.base, path));
+    if let Some(c) = cookie {
+        req = req.insert_header(("cookie", c.to_string()));
+    }
+    let mut resp = match body {
+        Some((content_type, bytes)) => req
+            .insert_header(("content-type", content_type.to_string()))
+            .send_body(bytes)
+            .await
+            .unwrap(),
+        None => req.send().await.unwrap(),
+    };
+    let header = |name: &str| {
+        resp.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_string())
+    };
+    let set_cookie = header("set-cookie");
+    let location = header("location");
+    let bytes = resp.body().limit(16 * 1024 * 1024).await.unwrap();
+    Page {
+        status: resp.status().as_u16(),
+        cookie: set_cookie
+            .as_ref()
+            .map(|c| c.split(';').next().unwrap().to_string()),
+        set_cookie,
+        location,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+        bytes: bytes.to_vec(),
+    }
+}
+
 /// A fresh lookup code for a case (as the agency issues one).
 pub fn lookup_code(app: &TestApp, case: i64) -> String {
     let mut conn = app.db.get().unwrap();

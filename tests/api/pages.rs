@@ -9,16 +9,31 @@ use staffpay::db::schema::{auth_tokens, cases, people, units};
 use staffpay::domain::access::Role;
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, csrf_of, lookup_code, version_of};
+use crate::helpers::{
+    self, Backend, FORM, TestApp, csrf_of, lookup_code, send_page, version_of, with_demo,
+};
 
 const PW: &str = "correct horse battery staple";
 
+/// A page as these tests read it (absent headers as empty text).
 struct Page {
     status: u16,
     cookie: Option<String>,
     set_cookie: String,
     location: String,
     body: String,
+}
+
+impl From<helpers::Page> for Page {
+    fn from(p: helpers::Page) -> Page {
+        Page {
+            status: p.status,
+            cookie: p.cookie,
+            set_cookie: p.set_cookie.unwrap_or_default(),
+            location: p.location.unwrap_or_default(),
+            body: p.body,
+        }
+    }
 }
 
 async fn send(
@@ -28,36 +43,8 @@ async fn send(
     cookie: Option<&str>,
     form: Option<&[(&str, &str)]>,
 ) -> Page {
-    let client = awc::Client::builder().disable_redirects().finish();
-    let method = awc::http::Method::from_bytes(method.as_bytes()).unwrap();
-    let mut req = client.request(method, format!("{}{}", app.base, path));
-    if let Some(c) = cookie {
-        req = req.insert_header(("cookie", c.to_string()));
-    }
-    let mut resp = match form {
-        Some(f) => req
-            .insert_header(("content-type", "application/x-www-form-urlencoded"))
-            .send_body(serde_urlencoded::to_string(f).unwrap())
-            .await
-            .unwrap(),
-        None => req.send().await.unwrap(),
-    };
-    let header = |name: &str| {
-        resp.headers()
-            .get(name)
-            .map(|v| v.to_str().unwrap().to_string())
-            .unwrap_or_default()
-    };
-    let set_cookie = header("set-cookie");
-    let location = header("location");
-    let bytes = resp.body().limit(16 * 1024 * 1024).await.unwrap();
-    Page {
-        status: resp.status().as_u16(),
-        cookie: (!set_cookie.is_empty()).then(|| set_cookie.split(';').next().unwrap().to_string()),
-        set_cookie,
-        location,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
+    let body = form.map(|f| (FORM, serde_urlencoded::to_string(f).unwrap()));
+    send_page(app, method, path, cookie, body).await.into()
 }
 
 async fn sign_in(app: &TestApp, user: &str) -> String {
@@ -92,12 +79,9 @@ fn state_of(app: &TestApp, id: i64) -> (String, i64, i64) {
 
 async fn review_fund_and_pay_in_the_browser(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let settings = app.test_db.settings();
-    let policy = staffpay::startup::load_policy(&settings).unwrap();
+    with_demo(&app, 40, false);
     let (case, nid, unit_code) = {
         let mut conn = app.db.get().unwrap();
-        staffpay::demo::load(&mut conn).unwrap();
-        staffpay::demo::load_people(&mut conn, &policy, 40).unwrap();
         let row: (i64, String, String) = cases::table
             .inner_join(people::table)
             .inner_join(units::table)
@@ -315,35 +299,17 @@ fn multipart(fields: &[(&str, &str)], file_name: &str, content: &str) -> String 
 }
 
 async fn upload(app: &TestApp, cookie: &str, body: String) -> Page {
-    let client = awc::Client::builder().disable_redirects().finish();
-    let mut resp = client
-        .post(format!("{}/nhap", app.base))
-        .insert_header(("cookie", cookie.to_string()))
-        .insert_header(("content-type", "multipart/form-data; boundary=B"))
-        .send_body(body)
+    let multipart = ("multipart/form-data; boundary=B", body);
+    send_page(app, "POST", "/nhap", Some(cookie), Some(multipart))
         .await
-        .unwrap();
-    let bytes = resp.body().limit(16 * 1024 * 1024).await.unwrap();
-    Page {
-        status: resp.status().as_u16(),
-        cookie: None,
-        set_cookie: String::new(),
-        location: String::new(),
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
+        .into()
 }
 
 const ROSTER: &str = "Họ và tên,Số định danh cá nhân,Ngày sinh,Giới tính,Đối tượng,Hình thức nghỉ,Hệ số lương,Phụ cấp công vụ (%),Thời gian đóng BHXH (tháng),Ngày hiệu lực quyết định sắp xếp,Ngày nghỉ\r\nNguyễn Văn <b>Thử</b>,079066001239,15/01/1966,Nam,Viên chức,Nghỉ hưu trước tuổi,4.65,25,264,01/03/2025,01/05/2025";
 
 async fn units_reports_audit_and_upload_pages(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    {
-        let settings = app.test_db.settings();
-        let policy = staffpay::startup::load_policy(&settings).unwrap();
-        let mut conn = app.db.get().unwrap();
-        staffpay::demo::load(&mut conn).unwrap();
-        staffpay::demo::load_people(&mut conn, &policy, 40).unwrap();
-    }
+    with_demo(&app, 40, false);
     app.user("admin", Role::Admin, &[], PW);
     app.user("agency", Role::UnitOfficer, &["79"], PW);
     let admin = sign_in(&app, "admin").await;

@@ -9,25 +9,9 @@ use staffpay::db::schema::{case_messages, cases, people};
 use staffpay::domain::access::Role;
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, case_with_code, csrf_of, with_demo};
+use crate::helpers::{Backend, FORM, Page, TestApp, case_with_code, csrf_of, send_page, with_demo};
 
 const PW: &str = "correct horse battery staple";
-
-struct Page {
-    status: u16,
-    cookie: Option<String>,
-    set_cookie: Option<String>,
-    location: Option<String>,
-    body: String,
-    bytes: Vec<u8>,
-}
-
-fn client() -> awc::Client {
-    awc::Client::builder()
-        .disable_redirects()
-        .timeout(std::time::Duration::from_secs(30))
-        .finish()
-}
 
 async fn send(
     app: &TestApp,
@@ -36,37 +20,14 @@ async fn send(
     cookie: Option<&str>,
     form: Option<&str>,
 ) -> Page {
-    let method = awc::http::Method::from_bytes(method.as_bytes()).unwrap();
-    let mut req = client().request(method, format!("{}{}", app.base, path));
-    if let Some(c) = cookie {
-        req = req.insert_header(("cookie", c.to_string()));
-    }
-    let mut resp = match form {
-        Some(f) => req
-            .insert_header(("content-type", "application/x-www-form-urlencoded"))
-            .send_body(f.to_string())
-            .await
-            .unwrap(),
-        None => req.send().await.unwrap(),
-    };
-    let header = |name: &str| {
-        resp.headers()
-            .get(name)
-            .map(|v| v.to_str().unwrap().to_string())
-    };
-    let set_cookie = header("set-cookie");
-    let location = header("location");
-    let bytes = resp.body().limit(16 * 1024 * 1024).await.unwrap();
-    Page {
-        status: resp.status().as_u16(),
-        cookie: set_cookie
-            .as_ref()
-            .map(|c| c.split(';').next().unwrap().to_string()),
-        set_cookie,
-        location,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-        bytes: bytes.to_vec(),
-    }
+    send_page(
+        app,
+        method,
+        path,
+        cookie,
+        form.map(|f| (FORM, f.to_string())),
+    )
+    .await
 }
 
 fn form(pairs: &[(&str, &str)]) -> String {

@@ -1,4 +1,4 @@
-//! The entitlement engine against the shipped policy tables: worked examples E1–E4 to the
+//! The entitlement engine against the shipped policy tables: worked examples E1–E6 to the
 //! đồng, boundary tables, refusals, cliff warnings, properties, schemas.
 #![expect(
     clippy::unwrap_used,
@@ -310,14 +310,218 @@ fn articles_7a_and_7b_windows() {
 
 // ---------------------------------------------------------------- boundaries: switch dates
 
+/// The retention coefficient counts for every leave date (Decree 67 Art. 2 tops Decree 178
+/// decisions up; policy document §11.6, changed in the second reading of the sources): the
+/// first wave counted it only from 2025-03-15.
 #[test]
-fn retention_coefficient_counts_from_2025_03_15() {
-    for (leave, salary) in [("2025-03-14", "15356250"), ("2025-03-15", "16233750")] {
+fn retention_coefficient_counts_for_every_leave_date() {
+    // (leave, decision, retention) → S, whether a Decree 67 top-up part is stated.
+    for (leave, decision, retention, salary, top_up) in [
+        ("2025-03-14", None, Some("0.3"), "16233750", true),
+        ("2025-03-15", None, Some("0.3"), "16233750", false),
+        ("2025-03-14", None, None, "15356250", false),
+        ("2025-03-15", None, None, "15356250", false),
+        (
+            "2025-03-14",
+            Some("2025-03-10"),
+            Some("0.3"),
+            "16233750",
+            true,
+        ),
+        (
+            "2025-03-15",
+            Some("2025-03-14"),
+            Some("0.3"),
+            "16233750",
+            true,
+        ),
+        (
+            "2025-03-14",
+            Some("2025-03-15"),
+            Some("0.3"),
+            "16233750",
+            false,
+        ),
+        (
+            "2025-03-15",
+            Some("2025-03-15"),
+            Some("0.3"),
+            "16233750",
+            false,
+        ),
+    ] {
         let mut v = e1();
-        v["salary"]["retention_coefficient"] = json!("0.3");
+        if let Some(r) = retention {
+            v["salary"]["retention_coefficient"] = json!(r);
+        }
+        if let Some(d) = decision {
+            v["decision_date"] = json!(d);
+        }
         v["leave_date"] = json!(leave);
-        assert_eq!(ok(v).salary_vnd, salary, "{leave}");
+        let c = ok(v.clone());
+        let case = format!("{leave} {decision:?} {retention:?}");
+        assert_eq!(c.salary_vnd, salary, "{case}");
+        assert!(c.salary.retention_counted == retention.is_some(), "{case}");
+        assert_eq!(c.decree_67_top_up.is_some(), top_up, "{case}");
+        if let Some(t) = &c.decree_67_top_up {
+            // The original is the same case without the retention difference.
+            v["salary"]
+                .as_object_mut()
+                .unwrap()
+                .remove("retention_coefficient");
+            let original = ok(v).total_vnd;
+            assert_eq!(t.original_total_vnd, original, "{case}");
+            assert_eq!(t.top_up_vnd, c.total_vnd - original, "{case}");
+            assert!(t.legal_basis.contains("Decree 67/2025/ND-CP Art. 2"));
+            assert_eq!(t.decided_on, decision.unwrap_or(leave), "{case}");
+        }
     }
+}
+
+fn e5() -> Value {
+    let mut v = e1();
+    v["id"] = json!("E5");
+    v["salary"] = json!({"grade_coefficient": "6.2", "leadership_coefficient": "0.9",
+        "beyond_frame_seniority_pct": "8", "allowances_pct": {"public_service": "25"}});
+    v
+}
+
+fn e6() -> Value {
+    let mut v = e1();
+    v["id"] = json!("E6");
+    v["reorganization_effective_date"] = json!("2025-01-01");
+    v["leave_date"] = json!("2025-02-01");
+    v["salary"]["retention_coefficient"] = json!("0.25");
+    v
+}
+
+#[test]
+fn e5_beyond_frame_is_a_percentage_of_grade_plus_leadership() {
+    let c = ok(e5());
+    assert_eq!(c.salary.core_vnd, "17943120");
+    assert_eq!(c.salary_vnd, "22428900");
+    assert_eq!(amount(&c, "months_early"), 672_867_000);
+    assert_eq!(amount(&c, "years_early"), 280_361_250);
+    assert_eq!(amount(&c, "insured_years"), 134_573_400);
+    assert_eq!(c.total_vnd, 1_087_801_650);
+    assert_eq!(c.decree_67_top_up, None);
+}
+
+#[test]
+fn beyond_frame_with_and_without_leadership() {
+    // Without leadership the base is the grade alone (E4's core: (4.98 + 7% × 4.98) × base).
+    let c = ok(e4());
+    assert_eq!(c.salary.core_vnd, "12468924");
+    // With leadership 0.9 on grade 4.98 and 7%: (4.98 + 0.9 + 0.07 × 5.88) × 2,340,000.
+    let mut v = e4();
+    v["salary"]["leadership_coefficient"] = json!("0.9");
+    let c = ok(v);
+    assert_eq!(c.salary.coefficient_total.as_deref(), Some("6.2916"));
+    assert_eq!(c.salary.core_vnd, "14722344");
+}
+
+#[test]
+fn beyond_frame_base_is_a_setting() {
+    let grade_only = load_with("salary.toml", |s| {
+        s.replace(
+            "beyond_frame_base = \"grade_and_leadership\"",
+            "beyond_frame_base = \"grade\"",
+        )
+    })
+    .unwrap();
+    let CalcOutput::Computed(c) = calculate(&grade_only, &input(e5())) else {
+        panic!("refused")
+    };
+    // (6.2 + 0.9 + 8% × 6.2) × 2,340,000.
+    assert_eq!(c.salary.core_vnd, "17774640");
+}
+
+#[test]
+fn e6_decree_67_top_up_of_a_decree_178_decision() {
+    let c = ok(e6());
+    assert_eq!(c.salary_vnd, "16087500");
+    assert_eq!(c.months_early, 33);
+    assert_eq!(amount(&c, "months_early"), 530_887_500);
+    assert_eq!(amount(&c, "years_early"), 241_312_500);
+    assert_eq!(amount(&c, "insured_years"), 96_525_000);
+    assert_eq!(c.total_vnd, 868_725_000);
+    let t = c.decree_67_top_up.as_ref().unwrap();
+    assert_eq!(t.original_total_vnd, 829_237_500);
+    assert_eq!(t.top_up_vnd, 39_487_500);
+    assert_eq!(t.decided_on, "2025-02-01");
+}
+
+#[test]
+fn decree_67_top_up_without_a_decision_date_is_a_setting() {
+    let strict = load_with("interpretations.toml", |s| {
+        s.replace(
+            "decree_67_top_up_undated_uses_leave_date = true",
+            "decree_67_top_up_undated_uses_leave_date = false",
+        )
+    })
+    .unwrap();
+    let CalcOutput::Computed(c) = calculate(&strict, &input(e6())) else {
+        panic!("refused")
+    };
+    assert_eq!(c.total_vnd, 868_725_000);
+    assert_eq!(c.decree_67_top_up, None);
+    let mut v = e6();
+    v["decision_date"] = json!("2025-01-20");
+    let CalcOutput::Computed(c) = calculate(&strict, &input(v)) else {
+        panic!("refused")
+    };
+    assert_eq!(c.decree_67_top_up.unwrap().top_up_vnd, 39_487_500);
+}
+
+#[test]
+fn provincial_top_up_uses_the_case_salary_unless_set_otherwise() {
+    let mut v = e6();
+    v["province_code"] = json!("79");
+    v["decision_date"] = json!("2025-01-20");
+    let c = ok(v.clone());
+    // 12 × S with the retention difference (the case's one S).
+    assert_eq!(amount(&c, "local_lump"), 12 * 16_087_500);
+    let other = load_with("interpretations.toml", |s| {
+        s.replace(
+            "provincial_top_up_salary = \"case_salary\"",
+            "provincial_top_up_salary = \"without_retention\"",
+        )
+    })
+    .unwrap();
+    let CalcOutput::Computed(c2) = calculate(&other, &input(v)) else {
+        panic!("refused")
+    };
+    assert_eq!(amount(&c2, "local_lump"), 12 * 15_356_250);
+    assert_eq!(amount(&c2, "months_early"), amount(&c, "months_early"));
+    // The top-up part covers every line that changed.
+    let t = c.decree_67_top_up.unwrap();
+    assert_eq!(t.top_up_vnd, c.total_vnd - t.original_total_vnd);
+}
+
+#[test]
+fn window_test_date_is_the_leave_date_or_the_decision_date() {
+    // Reorganised 2025-01-01; leave 2026-01-05 is in the 13th month; the decision was signed
+    // 2025-12-20, inside the first 12 months.
+    let mut v = e1();
+    v["reorganization_effective_date"] = json!("2025-01-01");
+    v["leave_date"] = json!("2026-01-05");
+    v["decision_date"] = json!("2025-12-20");
+    assert_eq!(ok(v.clone()).window.as_deref(), Some("from_13th_month"));
+    let by_decision = load_with("interpretations.toml", |s| {
+        s.replace(
+            "window_test_date = \"leave_date\"",
+            "window_test_date = \"decision_date\"",
+        )
+    })
+    .unwrap();
+    let run_with = |v: &Value| match calculate(&by_decision, &input(v.clone())) {
+        CalcOutput::Computed(c) => c,
+        CalcOutput::Refused(r) => panic!("{}", r.error.message_en),
+    };
+    assert_eq!(run_with(&v).window.as_deref(), Some("first_12_months"));
+    // Without a decision date the leave date is tested.
+    v.as_object_mut().unwrap().remove("decision_date");
+    assert_eq!(run_with(&v).window.as_deref(), Some("from_13th_month"));
 }
 
 #[test]
@@ -506,6 +710,112 @@ fn part_time_rules() {
     let c = ok(v);
     assert_eq!(c.components.len(), 1);
     assert_eq!(amount(&c, "part_time_flat"), 15 * p);
+}
+
+#[test]
+fn decree_154_groups() {
+    let base = json!({
+        "id": "PT", "scheme": "part_time_leave", "category": "commune_part_time", "sex": "female",
+        "date_of_birth": "1975", "salary": {"monthly_allowance_vnd": 3000000},
+        "worked_months": 100, "leave_date": "2025-08-01"
+    });
+    let p = 3_000_000;
+    // Drawing the incapacity benefit: 15 × P only (Art. 9(3)).
+    let mut v = base.clone();
+    v["receiving_incapacity_benefit"] = json!(true);
+    let c = ok(v);
+    assert_eq!(c.components.len(), 1);
+    assert_eq!(amount(&c, "part_time_flat"), 15 * p);
+    assert!(c.eligibility.reason_vi.contains("mất sức lao động"));
+    // The former post's salary replaces P (Art. 9(2)).
+    let mut v = base.clone();
+    v["salary"]["former_post_salary_vnd"] = json!(5000000);
+    let c = ok(v);
+    assert_eq!(c.salary.source, "former_post_salary");
+    assert_eq!(amount(&c, "part_time_lump"), 48 * 5_000_000);
+    assert_eq!(amount(&c, "part_time_job_search"), 3 * 5_000_000);
+    // A concurrent-post allowance is shown, never part of P.
+    let mut v = base.clone();
+    v["salary"]["concurrent_post_allowance_vnd"] = json!(700000);
+    let c = ok(v);
+    assert_eq!(c.salary_vnd, "3000000");
+    assert!(
+        c.warnings
+            .iter()
+            .any(|w| w.code == "concurrent_allowance_excluded")
+    );
+    // Moved to a village or residential-group post: not covered (Art. 9(4)).
+    let mut v = base.clone();
+    v["moved_to_village_post"] = json!(true);
+    assert_eq!(run(v).error_code(), Some("not_eligible"));
+    // Communes keep part-time workers until before 2026-05-31 (letter 12/CV-BCĐ).
+    let mut v = base.clone();
+    v["leave_date"] = json!("2026-05-30");
+    assert!(ok(v.clone()).total_vnd > 0);
+    v["leave_date"] = json!("2026-05-31");
+    assert_eq!(run(v).error_code(), Some("part_time_after_deadline"));
+    // These facts belong to part-time workers only.
+    let mut v = e1();
+    v["receiving_incapacity_benefit"] = json!(true);
+    assert_eq!(run(v).error_code(), Some("invalid_input"));
+    let mut v = e1();
+    v["salary"]["former_post_salary_vnd"] = json!(5000000);
+    assert_eq!(run(v).error_code(), Some("invalid_input"));
+}
+
+#[test]
+fn payment_deadlines_by_decision_window() {
+    let p = policy();
+    let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    // (decision, pay by, after the programme's window)
+    for (decision, pay_by, after_end) in [
+        (Some("2025-08-30"), "2025-10-15", false),
+        (Some("2025-08-31"), "2025-10-10", false),
+        (Some("2025-09-01"), "2025-10-10", true),
+        (Some("2025-09-16"), "2025-10-10", true),
+        (Some("2025-09-17"), "2025-11-01", false),
+        (Some("2025-12-01"), "2025-11-01", false),
+        (None, "2025-10-10", false),
+    ] {
+        let decision = decision.map(d);
+        assert_eq!(p.payment_deadline_for(decision), d(pay_by), "{decision:?}");
+        assert_eq!(p.after_programme_end(decision), after_end, "{decision:?}");
+    }
+    assert_eq!(
+        p.deadline_breakpoints(),
+        vec![d("2025-08-31"), d("2025-09-17")]
+    );
+    assert_eq!(
+        p.commune_accounts_by().map(|(d, _)| d),
+        Some(d("2025-10-05"))
+    );
+    let (until, cited) = p.programme_decisions_until().unwrap();
+    assert_eq!(until, d("2025-08-31"));
+    assert!(cited.contains("183-KL/TW"));
+    // The narrowest window wins: a rule for September decisions inside the catch-all.
+    let narrower = load_with("payment_deadlines.toml", |s| {
+        format!(
+            "{s}\n[[deadline]]\ndecisions_from = \"2025-09-01\"\ndecisions_before = \"2025-09-30\"\npay_by = \"2025-10-20\"\ncitation = \"test\"\n"
+        )
+    })
+    .unwrap();
+    assert_eq!(
+        narrower.payment_deadline_for(Some(d("2025-09-20"))),
+        d("2025-10-20")
+    );
+    assert_eq!(
+        narrower.payment_deadline_for(Some(d("2025-09-30"))),
+        d("2025-11-01")
+    );
+    assert!(!narrower.after_programme_end(Some(d("2025-09-05"))));
+    // An empty window is refused.
+    let empty = load_with("payment_deadlines.toml", |s| {
+        s.replace(
+            "decisions_from = \"2025-09-17\"",
+            "decisions_from = \"2025-09-17\"\ndecisions_before = \"2025-09-01\"",
+        )
+    });
+    assert!(empty.is_err());
 }
 
 // ----------------------------------------------------------------- refusals and bad input
@@ -1193,8 +1503,14 @@ mod properties {
         pct: u32,
     ) -> Value {
         let worked = (grade * 7 + pct) % 400;
-        let leave = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap()
-            + chrono::Months::new(leave_offset);
+        // Part-time workers are covered for leave dates from 2025-07-01 up to 2026-05-30
+        // (Decree 154 Art. 9; letter 12/CV-BCĐ): their leave dates are drawn from that span.
+        let leave = if scheme % 3 == 2 {
+            chrono::NaiveDate::from_ymd_opt(2025, 7, 1).unwrap()
+                + chrono::Months::new(leave_offset % 11)
+        } else {
+            chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + chrono::Months::new(leave_offset)
+        };
         let reorg = leave - chrono::Months::new(reorg_back);
         let (scheme, category) = match scheme % 3 {
             0 => ("early_retirement", "public_employee"),
@@ -1481,6 +1797,8 @@ fn schema_examples_and_engine_outputs_validate() {
         e2(),
         e3(),
         e4(),
+        e5(),
+        e6(),
         early_woman(24),
         early_woman(90),
         early_woman(121),

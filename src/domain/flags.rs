@@ -53,11 +53,14 @@ pub enum FlagKind {
     EntitlementChanged,
     /// The person disputes the case.
     Disputed,
+    /// The leave decision was made after the programme's window for decisions and no
+    /// windowed deadline covers it (Conclusion 183-KL/TW): a reviewer looks at it.
+    AfterProgrammeEnd,
 }
 
 impl FlagKind {
     /// Every kind, in the order lists show them.
-    pub const ALL: [FlagKind; 9] = [
+    pub const ALL: [FlagKind; 10] = [
         FlagKind::Overdue,
         FlagKind::UnitAccountMissing,
         FlagKind::PersonAccountMissing,
@@ -67,6 +70,7 @@ impl FlagKind {
         FlagKind::UnmatchedStatementLine,
         FlagKind::EntitlementChanged,
         FlagKind::Disputed,
+        FlagKind::AfterProgrammeEnd,
     ];
 
     /// The name in the API and filters, e.g. `unit_account_missing`.
@@ -81,6 +85,7 @@ impl FlagKind {
             FlagKind::UnmatchedStatementLine => "unmatched_statement_line",
             FlagKind::EntitlementChanged => "entitlement_changed",
             FlagKind::Disputed => "disputed",
+            FlagKind::AfterProgrammeEnd => "after_programme_end",
         }
     }
 
@@ -102,6 +107,7 @@ impl FlagKind {
             FlagKind::UnmatchedStatementLine => "Dòng sao kê chưa khớp",
             FlagKind::EntitlementChanged => "Số được hưởng đã thay đổi",
             FlagKind::Disputed => "Người hưởng khiếu nại",
+            FlagKind::AfterProgrammeEnd => "Quyết định sau thời hạn của chương trình",
         }
     }
 
@@ -117,6 +123,7 @@ impl FlagKind {
             FlagKind::UnmatchedStatementLine => "Unmatched statement line",
             FlagKind::EntitlementChanged => "Entitlement changed",
             FlagKind::Disputed => "Disputed by the person",
+            FlagKind::AfterProgrammeEnd => "Decision after the programme's window",
         }
     }
 
@@ -154,6 +161,10 @@ impl FlagKind {
             FlagKind::Disputed => {
                 "Cán bộ thẩm định xem xét nội dung khiếu nại và trả lời người hưởng"
             }
+            FlagKind::AfterProgrammeEnd => {
+                "Quyết định ký sau ngày 31/08/2025 (Kết luận 183-KL/TW, văn bản 6383/BNV-TCBC): \
+                 cán bộ thẩm định kiểm tra căn cứ giải quyết trước khi chi"
+            }
         }
     }
 
@@ -190,6 +201,10 @@ impl FlagKind {
                 "A reviewer checks the new entitlement and keeps or returns the case"
             }
             FlagKind::Disputed => "A reviewer examines the dispute and answers the person",
+            FlagKind::AfterProgrammeEnd => {
+                "The decision was signed after 31/08/2025 (Conclusion 183-KL/TW, letter \
+                 6383/BNV-TCBC): a reviewer checks its basis before it is paid"
+            }
         }
     }
 }
@@ -256,6 +271,9 @@ pub struct CaseFacts {
 pub struct UnitFacts {
     /// Whether the unit has a State Treasury account on record.
     pub has_treasury_account: bool,
+    /// The day the unit was to have its account (commune-level units: 2025-10-05); the
+    /// missing-account flag counts its age from it.
+    pub account_due: Option<NaiveDate>,
 }
 
 /// The policy numbers the flags use.
@@ -265,6 +283,9 @@ pub struct FlagParams {
     pub overdue_after_days: u32,
     /// `PolicySet::payment_deadline_for(case.decision_date)`: the last day to pay on time.
     pub national_deadline: NaiveDate,
+    /// The decision date, when it lies after the programme's window for decisions and no
+    /// windowed deadline covers it (`PolicySet::after_programme_end`).
+    pub after_programme_end: Option<NaiveDate>,
 }
 
 /// The day a not-fully-paid case becomes overdue: the earlier of the day after the national
@@ -314,7 +335,10 @@ pub fn case_flags(
         raise(FlagKind::Overdue, from);
     }
     if money_to_flow && !unit.has_treasury_account {
-        raise(FlagKind::UnitAccountMissing, waiting_since);
+        raise(
+            FlagKind::UnitAccountMissing,
+            unit.account_due.unwrap_or(waiting_since),
+        );
     }
     if money_to_flow && !case.person_has_account {
         raise(FlagKind::PersonAccountMissing, waiting_since);
@@ -324,6 +348,15 @@ pub fn case_flags(
     }
     if matches!(case.state, CaseState::Paid | CaseState::Reconciled) && case.paid != case.entitled {
         raise(FlagKind::AmountMismatch, amounts_since);
+    }
+    let open = !matches!(
+        case.state,
+        CaseState::Paid | CaseState::Reconciled | CaseState::Cancelled
+    );
+    if let Some(decided) = params.after_programme_end
+        && open
+    {
+        raise(FlagKind::AfterProgrammeEnd, decided);
     }
     let m = case.markers;
     for (kind, marker) in [
@@ -362,12 +395,14 @@ mod tests {
 
     const UNIT: UnitFacts = UnitFacts {
         has_treasury_account: true,
+        account_due: None,
     };
 
     fn params() -> FlagParams {
         FlagParams {
             overdue_after_days: 30,
             national_deadline: d(2025, 10, 10),
+            after_programme_end: None,
         }
     }
 
@@ -463,6 +498,7 @@ mod tests {
     fn unit_account_missing_while_money_is_to_flow() {
         let no_account = UnitFacts {
             has_treasury_account: false,
+            account_due: None,
         };
         let today = d(2025, 7, 10);
         for (state, raised) in [
@@ -573,6 +609,7 @@ mod tests {
         let p = FlagParams {
             overdue_after_days: u32::MAX,
             national_deadline: NaiveDate::MAX,
+            after_programme_end: Some(NaiveDate::MAX),
         };
         assert_eq!(overdue_from(&c, p), None);
         assert!(
@@ -580,5 +617,55 @@ mod tests {
                 .iter()
                 .all(|f| f.age_days >= 0)
         );
+    }
+
+    #[test]
+    fn commune_account_missing_counts_from_the_due_date() {
+        let commune = UnitFacts {
+            has_treasury_account: false,
+            account_due: Some(d(2025, 10, 5)),
+        };
+        let c = case(CaseState::Payable, 1000, 0);
+        let f = find(
+            &case_flags(&c, &commune, params(), d(2025, 10, 8)),
+            FlagKind::UnitAccountMissing,
+        )
+        .unwrap();
+        assert_eq!((f.since, f.age_days), (d(2025, 10, 5), 3));
+    }
+
+    #[test]
+    fn after_programme_end_until_paid() {
+        let p = FlagParams {
+            after_programme_end: Some(d(2025, 9, 1)),
+            ..params()
+        };
+        for (state, raised) in [
+            (CaseState::Submitted, true),
+            (CaseState::Approved, true),
+            (CaseState::PartiallyPaid, true),
+            (CaseState::Paid, false),
+            (CaseState::Reconciled, false),
+            (CaseState::Cancelled, false),
+        ] {
+            let paid = if state == CaseState::PartiallyPaid {
+                10
+            } else {
+                0
+            };
+            let flags = case_flags(&case(state, 1000, paid), &UNIT, p, d(2025, 9, 5));
+            let f = find(&flags, FlagKind::AfterProgrammeEnd);
+            assert_eq!(f.is_some(), raised, "{state}");
+            if let Some(f) = f {
+                assert_eq!((f.since, f.age_days), (d(2025, 9, 1), 4));
+            }
+        }
+        let flags = case_flags(
+            &case(CaseState::Submitted, 1000, 0),
+            &UNIT,
+            params(),
+            d(2025, 9, 5),
+        );
+        assert_eq!(find(&flags, FlagKind::AfterProgrammeEnd), None);
     }
 }

@@ -139,6 +139,13 @@ columns! {
         "Tiền lương hiện hưởng (đồng)", "Monthly salary (VND)", ["Lương hiện hưởng"];
     MonthlyAllowance => "salary.monthly_allowance_vnd", Money,
         "Phụ cấp hằng tháng (đồng)", "Monthly allowance (VND)", ["Phụ cấp hàng tháng"];
+    FormerPostSalary => "salary.former_post_salary_vnd", Money,
+        "Lương chức danh cũ (đồng)", "Former post salary (VND)",
+        ["Lương chức danh cũ", "Tiền lương chức danh cũ", "Lương chức vụ cũ",
+         "Tiền lương của chức danh trước khi chuyển", "Former post salary"];
+    ConcurrentPostAllowance => "salary.concurrent_post_allowance_vnd", Money,
+        "Phụ cấp kiêm nhiệm (đồng)", "Concurrent post allowance (VND)",
+        ["Phụ cấp kiêm nhiệm", "Phụ cấp kiêm nhiệm chức danh", "Concurrent post allowance"];
     InsuredMonths => "insured_months", Months, "Thời gian đóng BHXH (tháng)", "Insured months",
         ["Thời gian đóng bảo hiểm xã hội", "Số tháng đóng BHXH", "Social insurance months"];
     InsuredYears => "insured_months.years", Years, "Số năm đóng BHXH", "Insured years",
@@ -149,6 +156,14 @@ columns! {
     WorkedMonths => "worked_months", Months, "Thời gian công tác (tháng)", "Worked months",
         ["Số tháng công tác"];
     ReceivingPension => "receiving_pension", YesNo, "Đang hưởng lương hưu", "Receiving pension", [];
+    ReceivingIncapacityBenefit => "receiving_incapacity_benefit", YesNo,
+        "Hưởng trợ cấp mất sức lao động", "Receiving incapacity benefit",
+        ["Đang hưởng trợ cấp mất sức lao động", "Trợ cấp mất sức lao động", "Hưởng trợ cấp MSLĐ",
+         "Incapacity benefit"];
+    MovedToVillagePost => "moved_to_village_post", YesNo,
+        "Chuyển sang thôn, tổ dân phố", "Moved to a village post",
+        ["Chuyển sang hoạt động ở thôn, tổ dân phố", "Chuyển sang thôn tổ dân phố",
+         "Chuyển về thôn, tổ dân phố", "Moved to village post"];
     ReducedRetirementAge => "reduced_retirement_age", YesNo,
         "Tuổi nghỉ hưu thấp hơn (Phụ lục II)", "Reduced retirement age", [];
     ReorganizationEffectiveDate => "reorganization_effective_date", Date,
@@ -254,7 +269,8 @@ mod tests {
                 c.header_en()
             );
         }
-        assert_eq!(Column::ALL.len(), 36);
+        // 36 + the four Decree 154 columns (issue 16).
+        assert_eq!(Column::ALL.len(), 40);
     }
 
     #[test]

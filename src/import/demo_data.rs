@@ -180,6 +180,8 @@ const LAYOUT: &[Block] = &[
         &[
             (Column::ContractMonthlyWage, "Lương theo hợp đồng"),
             (Column::MonthlyAllowance, "Phụ cấp hằng tháng"),
+            (Column::FormerPostSalary, "Lương chức danh cũ"),
+            (Column::ConcurrentPostAllowance, "Phụ cấp kiêm nhiệm"),
         ],
     ),
     Block::Group(
@@ -191,6 +193,11 @@ const LAYOUT: &[Block] = &[
     ),
     Block::One(Column::WorkedMonths, "Thời gian công tác (tháng)"),
     Block::One(Column::ReceivingPension, "Đang hưởng lương hưu"),
+    Block::One(
+        Column::ReceivingIncapacityBenefit,
+        "Hưởng trợ cấp mất sức lao động",
+    ),
+    Block::One(Column::MovedToVillagePost, "Chuyển sang thôn, tổ dân phố"),
     Block::One(
         Column::ReducedRetirementAge,
         "Tuổi nghỉ hưu thấp hơn (Phụ lục II)",
@@ -577,11 +584,15 @@ fn value<'p>(
         Column::ArmedForcesSpecialPct => num(p.armed_forces_special_pct),
         Column::ContractMonthlyWage => num(p.contract_wage_vnd),
         Column::MonthlyAllowance => num(p.monthly_allowance_vnd),
+        Column::FormerPostSalary => num(p.former_post_salary_vnd),
+        Column::ConcurrentPostAllowance => num(p.concurrent_post_allowance_vnd),
         Column::InsuredYears => num(p.insured_months.map(|m| m / 12)),
         Column::InsuredExtraMonths => num(p.insured_months.map(|m| m % 12)),
         Column::InsuredMonths => num(p.insured_months),
         Column::WorkedMonths => num(p.worked_months),
         Column::ReceivingPension => yes_no(p.receiving_pension),
+        Column::ReceivingIncapacityBenefit => yes_no(p.receiving_incapacity_benefit),
+        Column::MovedToVillagePost => yes_no(p.moved_to_village_post),
         Column::ReducedRetirementAge => yes_no(p.reduced_retirement_age),
         Column::ReorganizationEffectiveDate => date(p.effective_date)?,
         Column::DecisionDate => date(p.decision_date)?,

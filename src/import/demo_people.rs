@@ -102,9 +102,17 @@ pub struct Person {
     pub armed_forces_special_pct: Option<u32>,
     pub contract_wage_vnd: Option<u32>,
     pub monthly_allowance_vnd: Option<u32>,
+    /// Decree 154 Art. 9(2): the former post's salary, replacing P.
+    pub former_post_salary_vnd: Option<u32>,
+    /// Decree 154 Art. 5(1): shown, never part of P.
+    pub concurrent_post_allowance_vnd: Option<u32>,
     pub insured_months: Option<u32>,
     pub worked_months: Option<u32>,
     pub receiving_pension: bool,
+    /// Decree 154 Art. 9(3).
+    pub receiving_incapacity_benefit: bool,
+    /// Decree 154 Art. 9(4); never set by the generator (such rows are refused).
+    pub moved_to_village_post: bool,
     pub reduced_retirement_age: bool,
     pub effective_date: NaiveDate,
     pub decision_date: NaiveDate,
@@ -312,9 +320,13 @@ impl Generator {
             armed_forces_special_pct: None,
             contract_wage_vnd: None,
             monthly_allowance_vnd: None,
+            former_post_salary_vnd: None,
+            concurrent_post_allowance_vnd: None,
             insured_months,
             worked_months,
             receiving_pension: scheme == Scheme::PartTimeLeave && self.chance(0.08),
+            receiving_incapacity_benefit: false,
+            moved_to_village_post: false,
             reduced_retirement_age,
             effective_date,
             decision_date,
@@ -332,7 +344,16 @@ impl Generator {
                 p.contract_wage_vnd = Some(self.rng.random_range(4_500..=12_000) * 1_000);
             }
             Category::CommunePartTime => {
-                p.monthly_allowance_vnd = Some(self.rng.random_range(1_500..=3_500) * 1_000);
+                let thousands = self.rng.random_range(1_500..=3_500);
+                p.monthly_allowance_vnd = Some(thousands * 1_000);
+                // The Decree 154 groups, derived from the drawn allowance so that the random
+                // sequence (and every other generated person) stays as before: about 5 % draw
+                // the incapacity benefit, 5 % were moved from a cadre post (former salary
+                // twice the allowance), 10 % hold a concurrent post.
+                p.receiving_incapacity_benefit = !p.receiving_pension && thousands % 20 == 3;
+                p.former_post_salary_vnd = (thousands % 20 == 11).then_some(thousands * 2_000);
+                p.concurrent_post_allowance_vnd =
+                    (thousands % 10 == 5).then_some(thousands / 5 * 1_000);
             }
             Category::ArmedForces => {
                 let hundredths = match p.rank {

@@ -90,6 +90,10 @@ pub struct RosterRow {
     pub worked_months: Option<u32>,
     /// Đang hưởng lương hưu.
     pub receiving_pension: Option<bool>,
+    /// Hưởng trợ cấp mất sức lao động.
+    pub receiving_incapacity_benefit: Option<bool>,
+    /// Chuyển sang thôn, tổ dân phố.
+    pub moved_to_village_post: Option<bool>,
     /// Tuổi nghỉ hưu thấp hơn (Phụ lục II).
     pub reduced_retirement_age: Option<bool>,
     /// Ngày hiệu lực quyết định sắp xếp.
@@ -119,6 +123,10 @@ pub struct SalaryFields {
     pub monthly_salary_vnd: Option<Vnd>,
     /// Phụ cấp hằng tháng.
     pub monthly_allowance_vnd: Option<Vnd>,
+    /// Lương chức danh cũ (replaces P, Decree 154 Art. 9(2)).
+    pub former_post_salary_vnd: Option<Vnd>,
+    /// Phụ cấp kiêm nhiệm (shown, never part of P).
+    pub concurrent_post_allowance_vnd: Option<Vnd>,
 }
 
 /// `salary.allowances_pct` of the calc contract.

@@ -356,8 +356,8 @@ fn column_help(column: Column) -> (&'static str, &'static str) {
             "Armed forces special allowance",
         ),
         Column::RetentionCoefficient => (
-            "Hệ số chênh lệch bảo lưu (từ 15/3/2025)",
-            "Retained salary difference coefficient (from 15/03/2025)",
+            "Hệ số chênh lệch bảo lưu (tính cho mọi ngày nghỉ; quyết định trước 15/3/2025 được cấp bổ sung theo NĐ 67/2025)",
+            "Retained salary difference coefficient (every leave date; decisions before 15/03/2025 are topped up under Decree 67/2025)",
         ),
         Column::ContractMonthlyWage => (
             "Tiền lương theo hợp đồng lao động; không ghi cùng hệ số lương",
@@ -370,6 +370,14 @@ fn column_help(column: Column) -> (&'static str, &'static str) {
         Column::MonthlyAllowance => (
             "Phụ cấp hằng tháng (người không chuyên trách cấp xã)",
             "Monthly allowance (commune part-time workers)",
+        ),
+        Column::FormerPostSalary => (
+            "Tiền lương của chức danh cán bộ, công chức cấp xã trước khi chuyển sang không chuyên trách: thay cho phụ cấp (NĐ 154/2025 Điều 9 khoản 2)",
+            "Salary of the former commune cadre or civil-servant post: replaces the allowance (Decree 154/2025 Art. 9(2))",
+        ),
+        Column::ConcurrentPostAllowance => (
+            "Phụ cấp kiêm nhiệm chức danh: chỉ để đối chiếu, không tính vào phụ cấp hằng tháng (NĐ 154/2025 Điều 5 khoản 1)",
+            "Concurrent-post allowance: shown only, not part of the monthly allowance (Decree 154/2025 Art. 5(1))",
         ),
         Column::InsuredMonths => (
             "Tổng thời gian đóng BHXH bắt buộc, tính bằng tháng",
@@ -387,6 +395,14 @@ fn column_help(column: Column) -> (&'static str, &'static str) {
         Column::ReceivingPension => (
             "Đang hưởng lương hưu hay không",
             "Already drawing a pension",
+        ),
+        Column::ReceivingIncapacityBenefit => (
+            "Đang hưởng trợ cấp mất sức lao động (Có/Không): hưởng mức 15 tháng (NĐ 154/2025 Điều 9 khoản 3)",
+            "Drawing the incapacity benefit (Yes/No): flat 15 months (Decree 154/2025 Art. 9(3))",
+        ),
+        Column::MovedToVillagePost => (
+            "Chuyển sang hoạt động ở thôn, tổ dân phố (Có/Không): không thuộc đối tượng (NĐ 154/2025 Điều 9 khoản 4)",
+            "Moved to a village or residential-group post (Yes/No): not covered (Decree 154/2025 Art. 9(4))",
         ),
         Column::ReducedRetirementAge => (
             "Thuộc diện tuổi nghỉ hưu thấp hơn (Phụ lục II Nghị định 135/2020)",

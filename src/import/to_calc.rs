@@ -97,10 +97,14 @@ pub fn calc_input(row: &RosterRow) -> CalcInput {
             contract_monthly_wage_vnd: money(s.contract_monthly_wage_vnd),
             monthly_salary_vnd: money(s.monthly_salary_vnd),
             monthly_allowance_vnd: money(s.monthly_allowance_vnd),
+            former_post_salary_vnd: money(s.former_post_salary_vnd),
+            concurrent_post_allowance_vnd: money(s.concurrent_post_allowance_vnd),
         },
         insured_months: row.insured_months,
         worked_months: row.worked_months,
         receiving_pension: row.receiving_pension.unwrap_or(false),
+        receiving_incapacity_benefit: row.receiving_incapacity_benefit.unwrap_or(false),
+        moved_to_village_post: row.moved_to_village_post.unwrap_or(false),
         reorganization_effective_date: row
             .reorganization_effective_date
             .map(|d| d.format("%Y-%m-%d").to_string()),

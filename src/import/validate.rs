@@ -323,12 +323,27 @@ impl RowCtx<'_> {
             ),
             monthly_salary_vnd: self.get(row, Column::MonthlySalary, false, convert::money),
             monthly_allowance_vnd: self.get(row, Column::MonthlyAllowance, false, convert::money),
+            former_post_salary_vnd: self.get(row, Column::FormerPostSalary, false, convert::money),
+            concurrent_post_allowance_vnd: self.get(
+                row,
+                Column::ConcurrentPostAllowance,
+                false,
+                convert::money,
+            ),
         };
         let insured_months = self.insured_months(row);
         let worked_months = self.get(row, Column::WorkedMonths, false, |c, b| {
             convert::whole(c, b, 720)
         });
         let receiving_pension = self.get(row, Column::ReceivingPension, false, convert::yes_no);
+        let receiving_incapacity_benefit = self.get(
+            row,
+            Column::ReceivingIncapacityBenefit,
+            false,
+            convert::yes_no,
+        );
+        let moved_to_village_post =
+            self.get(row, Column::MovedToVillagePost, false, convert::yes_no);
         let reduced_retirement_age =
             self.get(row, Column::ReducedRetirementAge, false, convert::yes_no);
         let reorganization_effective_date = self.get(
@@ -383,6 +398,8 @@ impl RowCtx<'_> {
             insured_months,
             worked_months,
             receiving_pension,
+            receiving_incapacity_benefit,
+            moved_to_village_post,
             reduced_retirement_age,
             reorganization_effective_date,
             leave_date,

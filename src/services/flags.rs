@@ -18,6 +18,7 @@ use crate::domain::case_state::CaseState;
 use crate::domain::flags::{CaseFacts, Flag, FlagKind, FlagParams, Markers, UnitFacts, case_flags};
 use crate::domain::money::Vnd;
 use crate::domain::policy::PolicySet;
+use crate::domain::unit::UnitKind;
 
 /// One open flag.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -67,7 +68,7 @@ type FactsRow = (
     Option<String>,
     Option<NaiveDate>,
     (Option<NaiveDate>, Option<NaiveDate>, Option<NaiveDate>),
-    (String, String, Option<String>),
+    (String, String, Option<String>, String),
 );
 
 /// The calendar day in Vietnam of a stored UTC timestamp.
@@ -133,10 +134,16 @@ pub fn list(
                     case_markers::disputed_on.nullable(),
                     case_markers::duplicate_payment_on.nullable(),
                 ),
-                (units::code, units::name_vi, units::treasury_account_no),
+                (
+                    units::code,
+                    units::name_vi,
+                    units::treasury_account_no,
+                    units::kind,
+                ),
             ))
             .load(conn)?;
         let overdue_after_days = policy.overdue_after_approval_days();
+        let commune_accounts_by = policy.commune_accounts_by().map(|(d, _)| d);
         for (
             id,
             state,
@@ -148,7 +155,7 @@ pub fn list(
             account,
             decided,
             (changed, disputed, duplicate),
-            (unit_code, unit_name, treasury),
+            (unit_code, unit_name, treasury, unit_kind),
         ) in rows
         {
             let Ok(state) = CaseState::parse(&state) else {
@@ -171,10 +178,13 @@ pub fn list(
             };
             let unit = UnitFacts {
                 has_treasury_account: treasury.is_some_and(|a| !a.trim().is_empty()),
+                account_due: commune_accounts_by
+                    .filter(|_| UnitKind::parse(&unit_kind) == Some(UnitKind::Commune)),
             };
             let params = FlagParams {
                 overdue_after_days,
                 national_deadline: policy.payment_deadline_for(decided),
+                after_programme_end: decided.filter(|_| policy.after_programme_end(decided)),
             };
             for flag in case_flags(&facts, &unit, params, today) {
                 if filter.kind.is_some_and(|k| k != flag.kind) {

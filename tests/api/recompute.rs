@@ -22,7 +22,7 @@ fn raised_policy() -> (tempfile::TempDir, staffpay::domain::policy::PolicySet) {
             assert!(text.contains("amount_vnd = 2340000"));
             text = text
                 .replace("amount_vnd = 2340000", "amount_vnd = 2400000")
-                .replace("version = \"2026.1\"", "version = \"2026.2-test\"");
+                .replace("version = \"2026.2\"", "version = \"2026.2-test\"");
         }
         std::fs::write(dir.path().join(path.file_name().unwrap()), text).unwrap();
     }

@@ -5,7 +5,7 @@ use rust_decimal::Decimal;
 
 use super::input::PersonFacts;
 use super::refusal::Refusal;
-use crate::domain::policy::{Article, CountingPeriod, Interpretations};
+use crate::domain::policy::{Article, CountingPeriod, Interpretations, WindowTestDate};
 
 /// Months counted and the years they round to (Art. 5(3)).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -74,7 +74,11 @@ pub(crate) fn window(
     } else {
         anniversary
     };
-    let window = if facts.leave < closes {
+    let tested = match interp.window_test_date {
+        WindowTestDate::LeaveDate => facts.leave,
+        WindowTestDate::DecisionDate => facts.decision.unwrap_or(facts.leave),
+    };
+    let window = if tested < closes {
         Window::First12Months
     } else {
         Window::From13thMonth

@@ -10,7 +10,7 @@ use super::refusal::{Refusal, RefusalCode};
 use super::result::{Eligibility, Entitlement, Warning, WarningCode};
 use super::salary::monthly_salary;
 use super::top_up;
-use crate::domain::policy::{Band, EarlyRetirementPeriod};
+use crate::domain::policy::{Band, EarlyRetirementPeriod, ProvincialTopUpSalary};
 
 /// A person who qualifies for Art. 7, with the rules that qualify them.
 pub(crate) struct Qualifies<'p> {
@@ -197,10 +197,16 @@ pub(crate) fn compute(ctx: &Ctx<'_>) -> Result<Entitlement, Refusal> {
 
     let mut warnings = Vec::new();
     salary_warnings(facts, &mut warnings);
+    let top_up_salary = match (interp.provincial_top_up_salary, facts.without_retention()) {
+        (ProvincialTopUpSalary::WithoutRetention, Some(original)) => {
+            monthly_salary(ctx.policy, &original, interp)?.monthly
+        }
+        _ => s,
+    };
     let top_up_versions = top_up::apply(
         ctx,
         band.code,
-        s,
+        top_up_salary,
         years_early,
         insured.years,
         &mut components,
@@ -231,6 +237,7 @@ pub(crate) fn compute(ctx: &Ctx<'_>) -> Result<Entitlement, Refusal> {
         warnings,
         versions,
         cliffs_version: None,
+        decree_67: None,
     })
 }
 

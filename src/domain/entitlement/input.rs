@@ -60,6 +60,14 @@ pub struct CalcInput {
     /// Part-time worker already drawing a pension.
     #[serde(default)]
     pub receiving_pension: bool,
+    /// Part-time worker drawing the incapacity benefit ("trợ cấp mất sức lao động"): the flat
+    /// amount (Decree 154/2025/ND-CP Art. 9(3)).
+    #[serde(default)]
+    pub receiving_incapacity_benefit: bool,
+    /// Moved to a part-time post in a village or residential group (thôn, tổ dân phố): not
+    /// covered (Decree 154/2025/ND-CP Art. 9(4)).
+    #[serde(default)]
+    pub moved_to_village_post: bool,
     /// `YYYY-MM-DD`: effective date of the reorganisation (start of the 12-month window).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schema(example = "2025-03-01")]
@@ -89,10 +97,12 @@ pub struct SalaryInput {
     /// Leadership allowance coefficient, 0–15.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub leadership_coefficient: Option<DecimalString>,
-    /// Salary-retention difference coefficient, 0–15 (counts from 2025-03-15).
+    /// Salary-retention difference coefficient, 0–15 (counts for every leave date; a decision
+    /// before 2025-03-15 states the Decree 67 top-up part).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_coefficient: Option<DecimalString>,
-    /// Beyond-frame seniority, percent of the grade coefficient, 0–200.
+    /// Beyond-frame seniority, percent of (grade coefficient + leadership coefficient), 0–200
+    /// (Circular 04/2005/TT-BNV).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub beyond_frame_seniority_pct: Option<DecimalString>,
     /// Percentage allowances, each 0–200 (percent of the core).
@@ -107,6 +117,14 @@ pub struct SalaryInput {
     /// P, the monthly allowance of a commune part-time worker.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub monthly_allowance_vnd: Option<MoneyValue>,
+    /// The salary of the former cadre or civil-servant post, as stated by the agency, for a
+    /// part-time worker moved from it: replaces P (Decree 154/2025/ND-CP Art. 9(2)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub former_post_salary_vnd: Option<MoneyValue>,
+    /// Allowance for a concurrent post (kiêm nhiệm): shown, never part of P (Decree
+    /// 154/2025/ND-CP Art. 5(1)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concurrent_post_allowance_vnd: Option<MoneyValue>,
 }
 
 /// Percentage allowances (`"25"` = 25%). salary.toml decides which count towards S; the last
@@ -233,6 +251,10 @@ pub(crate) struct SalaryFacts {
     pub allowances_pct: [Option<Decimal>; 12],
     /// P for part-time workers.
     pub monthly_allowance: Option<Decimal>,
+    /// The former post's salary, replacing P (Decree 154 Art. 9(2)).
+    pub former_post_salary: Option<Decimal>,
+    /// A concurrent-post allowance given (never part of P).
+    pub concurrent_post_allowance: Option<Decimal>,
     /// Coefficients were given alongside a stated salary (they are ignored).
     pub stated_overrides_other: bool,
 }
@@ -250,6 +272,8 @@ pub struct PersonFacts {
     pub(crate) insured_months: Option<u32>,
     pub(crate) worked_months: Option<u32>,
     pub(crate) receiving_pension: bool,
+    pub(crate) receiving_incapacity_benefit: bool,
+    pub(crate) moved_to_village_post: bool,
     pub(crate) reorganization: Option<NaiveDate>,
     pub(crate) leave: NaiveDate,
     pub(crate) decision: Option<NaiveDate>,
@@ -380,6 +404,11 @@ fn parse_salary(s: &SalaryInput) -> Result<SalaryFacts, Refusal> {
     )?;
     let stated = money("salary.monthly_salary_vnd", s.monthly_salary_vnd)?;
     let monthly_allowance = money("salary.monthly_allowance_vnd", s.monthly_allowance_vnd)?;
+    let former_post_salary = money("salary.former_post_salary_vnd", s.former_post_salary_vnd)?;
+    let concurrent_post_allowance = money(
+        "salary.concurrent_post_allowance_vnd",
+        s.concurrent_post_allowance_vnd,
+    )?;
     let coefficients_given =
         grade.is_some() || leadership.is_some() || retention.is_some() || beyond.is_some();
     let basis = match (stated, wage) {
@@ -408,6 +437,8 @@ fn parse_salary(s: &SalaryInput) -> Result<SalaryFacts, Refusal> {
         basis,
         allowances_pct,
         monthly_allowance,
+        former_post_salary,
+        concurrent_post_allowance,
         stated_overrides_other: stated.is_some() && (coefficients_given || wage.is_some()),
     })
 }
@@ -444,6 +475,27 @@ impl PersonFacts {
                 "applies only to category armed_forces",
             ));
         }
+        if input.scheme != Scheme::PartTimeLeave {
+            for (field, given) in [
+                (
+                    "receiving_incapacity_benefit",
+                    input.receiving_incapacity_benefit,
+                ),
+                ("moved_to_village_post", input.moved_to_village_post),
+                (
+                    "salary.former_post_salary_vnd",
+                    input.salary.former_post_salary_vnd.is_some(),
+                ),
+            ] {
+                if given {
+                    return Err(bad(
+                        field,
+                        "chỉ dùng cho người hoạt động không chuyên trách cấp xã (scheme = part_time_leave)",
+                        "applies only to scheme part_time_leave",
+                    ));
+                }
+            }
+        }
         let province = match input.province_code.as_deref() {
             None => None,
             Some(code) => match code.as_bytes() {
@@ -468,6 +520,8 @@ impl PersonFacts {
             insured_months: months("insured_months", input.insured_months)?,
             worked_months: months("worked_months", input.worked_months)?,
             receiving_pension: input.receiving_pension,
+            receiving_incapacity_benefit: input.receiving_incapacity_benefit,
+            moved_to_village_post: input.moved_to_village_post,
             reorganization,
             leave,
             decision,
@@ -481,6 +535,29 @@ impl PersonFacts {
         PersonFacts {
             leave,
             ..self.clone()
+        }
+    }
+
+    /// The same case by the Decree 178 original formula (no salary-retention difference), when
+    /// the retention difference is part of S.
+    pub(crate) fn without_retention(&self) -> Option<PersonFacts> {
+        match self.salary.basis {
+            SalaryBasis::Coefficients {
+                grade,
+                leadership,
+                retention,
+                beyond_frame_pct,
+            } if !retention.is_zero() => {
+                let mut original = self.clone();
+                original.salary.basis = SalaryBasis::Coefficients {
+                    grade,
+                    leadership,
+                    retention: Decimal::ZERO,
+                    beyond_frame_pct,
+                };
+                Some(original)
+            }
+            _ => None,
         }
     }
 

@@ -14,6 +14,7 @@ mod cliffs;
 mod component;
 mod context;
 mod counting;
+mod decree_67;
 mod early_retirement;
 mod explain;
 mod input;
@@ -33,11 +34,11 @@ pub use counting::{CountedTime, Window};
 pub use explain::{Lang, explain};
 pub use input::{AllowancesInput, CalcInput, PersonFacts, SalaryInput};
 pub use output::{
-    CalcOutput, ComponentOut, Computed, CountedOut, EligibilityOut, ErrorOut, Refused,
-    RetirementOut, SalaryOut, VersionOut, WarningOut,
+    CalcOutput, ComponentOut, Computed, CountedOut, Decree67TopUpOut, EligibilityOut, ErrorOut,
+    Refused, RetirementOut, SalaryOut, VersionOut, WarningOut,
 };
 pub use refusal::{Refusal, RefusalCode};
-pub use result::{Eligibility, Entitlement, FlatReason, Warning, WarningCode};
+pub use result::{Decree67TopUp, Eligibility, Entitlement, FlatReason, Warning, WarningCode};
 pub use retirement::{Retirement, RetirementBasis};
 pub use salary::{SalaryBreakdown, SalarySource};
 pub use values::{DecimalString, MoneyValue};
@@ -46,6 +47,16 @@ use crate::domain::policy::{PolicySet, Scheme};
 
 /// Computes the entitlement for validated facts, without cliff warnings (the hot path).
 pub fn compute(policy: &PolicySet, facts: &PersonFacts) -> Result<Entitlement, Refusal> {
+    let mut ent = compute_scheme(policy, facts)?;
+    ent.decree_67 = decree_67::top_up(policy, facts, &ent)?;
+    Ok(ent)
+}
+
+/// The scheme's formula alone.
+pub(crate) fn compute_scheme(
+    policy: &PolicySet,
+    facts: &PersonFacts,
+) -> Result<Entitlement, Refusal> {
     let ctx = context::Ctx::new(policy, facts)?;
     match facts.scheme {
         Scheme::EarlyRetirement => early_retirement::compute(&ctx),

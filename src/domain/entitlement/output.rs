@@ -68,6 +68,28 @@ pub struct Computed {
     pub salary: SalaryOut,
     /// Why the person is eligible.
     pub eligibility: EligibilityOut,
+    /// The Decree 67 top-up part, for a decision made before Decree 67 whose Decree 178
+    /// original comes out lower (absent otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decree_67_top_up: Option<Decree67TopUpOut>,
+}
+
+/// The part of the total that tops a Decree 178 decision up to the Decree 67 level.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Decree67TopUpOut {
+    /// The total by the Decree 178 original formula, whole đồng.
+    pub original_total_vnd: i64,
+    /// The top-up (total − original), whole đồng.
+    pub top_up_vnd: i64,
+    /// The date tested against 2025-03-15 (`YYYY-MM-DD`): the decision date, or the leave
+    /// date when no decision date was given.
+    pub decided_on: String,
+    /// Vietnamese label.
+    pub label_vi: String,
+    /// English label.
+    pub label_en: String,
+    /// Citation.
+    pub legal_basis: String,
 }
 
 /// One component line.
@@ -246,6 +268,14 @@ impl CalcOutput {
             window_closes_on: e.window_closes.map(|d| d.to_string()),
             salary: salary_out(e),
             eligibility: eligibility_out(e),
+            decree_67_top_up: e.decree_67.as_ref().map(|t| Decree67TopUpOut {
+                original_total_vnd: t.original_total.dong(),
+                top_up_vnd: t.top_up.dong(),
+                decided_on: t.decided_on.to_string(),
+                label_vi: "Phần cấp bổ sung theo Nghị định 67/2025/NĐ-CP".to_owned(),
+                label_en: "Top-up under Decree 67/2025/ND-CP".to_owned(),
+                legal_basis: t.legal_basis.to_string(),
+            }),
         }))
     }
 

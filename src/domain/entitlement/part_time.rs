@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use super::component::{Component, ComponentCode, Components, Unit};
 use super::context::Ctx;
 use super::refusal::{Refusal, RefusalCode};
-use super::result::{Eligibility, Entitlement, FlatReason};
+use super::result::{Eligibility, Entitlement, FlatReason, Warning, WarningCode};
 use super::salary::part_time_allowance;
 use crate::domain::policy::Band;
 
@@ -31,6 +31,30 @@ pub(crate) fn compute(ctx: &Ctx<'_>) -> Result<Entitlement, Refusal> {
             ),
         ));
     }
+    if facts.moved_to_village_post {
+        return Err(Refusal::new(
+            RefusalCode::NotEligible,
+            "Người chuyển sang hoạt động không chuyên trách ở thôn, tổ dân phố không thuộc đối tượng (Nghị định 154/2025/NĐ-CP Điều 9 khoản 4)",
+            "People moved to a part-time post in a village or residential group are not covered (Decree 154/2025/ND-CP Art. 9(4))",
+        ));
+    }
+    if let Some(last) = rules.leave_before
+        && leave >= last
+    {
+        return Err(Refusal::new(
+            RefusalCode::PartTimeAfterDeadline,
+            format!(
+                "Ngày nghỉ {} từ ngày {} trở đi không còn thuộc chính sách ({})",
+                leave.format("%d/%m/%Y"),
+                last.format("%d/%m/%Y"),
+                rules.leave_before_citation
+            ),
+            format!(
+                "A leave date of {leave}, on or after {last}, is no longer covered ({})",
+                rules.leave_before_citation
+            ),
+        ));
+    }
     let salary = part_time_allowance(facts)?;
     let p = salary.monthly;
     let worked_months = facts
@@ -42,6 +66,10 @@ pub(crate) fn compute(ctx: &Ctx<'_>) -> Result<Entitlement, Refusal> {
         Some(FlatReason::AtRetirementAge)
     } else if facts.receiving_pension && ctx.interp.part_time_flat_when_receiving_pension {
         Some(FlatReason::ReceivingPension)
+    } else if facts.receiving_incapacity_benefit
+        && ctx.interp.part_time_flat_when_receiving_incapacity_benefit
+    {
+        Some(FlatReason::ReceivingIncapacityBenefit)
     } else {
         None
     };
@@ -114,8 +142,16 @@ pub(crate) fn compute(ctx: &Ctx<'_>) -> Result<Entitlement, Refusal> {
         insured_years_variant: None,
         eligibility: Eligibility::PartTime { flat },
         components,
-        warnings: Vec::new(),
+        warnings: if facts.salary.concurrent_post_allowance.is_some() {
+            vec![Warning::info(
+                WarningCode::ConcurrentAllowanceExcluded,
+                None,
+            )]
+        } else {
+            Vec::new()
+        },
         versions: ctx.policy.used_part_time().clone(),
         cliffs_version: None,
+        decree_67: None,
     })
 }

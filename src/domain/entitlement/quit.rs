@@ -130,5 +130,6 @@ pub(crate) fn compute(ctx: &Ctx<'_>) -> Result<Entitlement, Refusal> {
         warnings,
         versions: ctx.policy.used_quit().clone(),
         cliffs_version: None,
+        decree_67: None,
     })
 }

@@ -20,6 +20,11 @@ pub enum RefusalCode {
     EarlyRetirementApplies,
     /// The scheme does not cover the person's category.
     SchemeNotApplicable,
+    /// The law excludes the person (e.g. moved to a village post, Decree 154 Art. 9(4)).
+    NotEligible,
+    /// A commune part-time worker leaving on or after the last covered date (letter
+    /// 12/CV-BCĐ).
+    PartTimeAfterDeadline,
     /// An amount overflowed (only with absurd policy values).
     Arithmetic,
 }
@@ -35,6 +40,8 @@ impl RefusalCode {
             RefusalCode::LessThan2Years => "less_than_2_years",
             RefusalCode::EarlyRetirementApplies => "early_retirement_applies",
             RefusalCode::SchemeNotApplicable => "scheme_not_applicable",
+            RefusalCode::NotEligible => "not_eligible",
+            RefusalCode::PartTimeAfterDeadline => "part_time_after_deadline",
             RefusalCode::Arithmetic => "arithmetic_overflow",
         }
     }

@@ -159,6 +159,12 @@ pub(crate) fn warning_out(w: &Warning, e: &Entitlement) -> WarningOut {
                 "The province has no top-up for this decision date".to_owned(),
             ),
         },
+        (WarningCode::ConcurrentAllowanceExcluded, _, _) => (
+            "Phụ cấp kiêm nhiệm không tính vào mức phụ cấp P (Nghị định 154/2025/NĐ-CP Điều 5 khoản 1)"
+                .to_owned(),
+            "The concurrent-post allowance is not part of P (Decree 154/2025/ND-CP Art. 5(1))"
+                .to_owned(),
+        ),
         (code, _, _) => (code.code().to_owned(), code.code().to_owned()),
     };
     WarningOut {
@@ -219,6 +225,10 @@ pub(crate) fn eligibility_out(e: &Entitlement) -> EligibilityOut {
                 Some(FlatReason::ReceivingPension) => (
                     "đang hưởng lương hưu: hưởng mức cố định".to_owned(),
                     "drawing a pension: flat amount".to_owned(),
+                ),
+                Some(FlatReason::ReceivingIncapacityBenefit) => (
+                    "đang hưởng trợ cấp mất sức lao động: hưởng mức cố định".to_owned(),
+                    "drawing the incapacity benefit: flat amount".to_owned(),
                 ),
                 None => (
                     format!("còn {m} tháng đến tuổi nghỉ hưu"),

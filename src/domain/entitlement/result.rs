@@ -48,6 +48,8 @@ pub enum FlatReason {
     AtRetirementAge,
     /// Already drawing a pension.
     ReceivingPension,
+    /// Drawing the incapacity benefit (trợ cấp mất sức lao động; Decree 154 Art. 9(3)).
+    ReceivingIncapacityBenefit,
 }
 
 /// What a warning is about.
@@ -67,6 +69,8 @@ pub enum WarningCode {
     TopUpNotAssessed,
     /// The province's top-up does not apply to this decision date.
     TopUpNotPayable,
+    /// A concurrent-post allowance was given; it is not part of P (Decree 154 Art. 5(1)).
+    ConcurrentAllowanceExcluded,
 }
 
 impl WarningCode {
@@ -80,6 +84,7 @@ impl WarningCode {
             WarningCode::SalaryInputsIgnored => "salary_inputs_ignored",
             WarningCode::TopUpNotAssessed => "top_up_not_assessed",
             WarningCode::TopUpNotPayable => "top_up_not_payable",
+            WarningCode::ConcurrentAllowanceExcluded => "concurrent_allowance_excluded",
         }
     }
 
@@ -140,6 +145,25 @@ pub struct Entitlement {
     pub(crate) warnings: Vec<Warning>,
     pub(crate) versions: Arc<[PolicyVersion]>,
     pub(crate) cliffs_version: Option<PolicyVersion>,
+    /// Set when the decision predates Decree 67 and the Decree 67 level is higher than the
+    /// Decree 178 original (§11.6).
+    pub(crate) decree_67: Option<Decree67TopUp>,
+}
+
+/// The part of an entitlement that tops a decision made under Decree 178 up to the Decree 67
+/// level (Decree 67/2025/ND-CP Art. 2: "được cấp bổ sung"): the total is what is owed; an
+/// agency that already paid `original_total` pays `top_up` as a supplementary payment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decree67TopUp {
+    /// The total by the Decree 178 original formula (no salary-retention difference).
+    pub original_total: Vnd,
+    /// Total − original total (positive).
+    pub top_up: Vnd,
+    /// The date tested against the cut-off (the decision date, or the leave date when the
+    /// decision date is not given and the setting allows it).
+    pub decided_on: NaiveDate,
+    /// Citation.
+    pub legal_basis: Arc<str>,
 }
 
 impl Entitlement {
@@ -214,6 +238,10 @@ impl Entitlement {
     /// Warnings (informational and, after `compute_with_cliffs`, cliffs).
     pub fn warnings(&self) -> &[Warning] {
         &self.warnings
+    }
+    /// The Decree 67 top-up part, when the decision predates Decree 67 and it is higher.
+    pub fn decree_67_top_up(&self) -> Option<&Decree67TopUp> {
+        self.decree_67.as_ref()
     }
     /// Ids and versions of the policy tables used.
     pub fn policy_versions(&self) -> impl Iterator<Item = &PolicyVersion> {

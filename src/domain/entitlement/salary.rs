@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 use super::input::{PersonFacts, SalaryBasis};
 use super::refusal::Refusal;
 use crate::domain::money::Vnd;
-use crate::domain::policy::{Allowance, Interpretations, PolicySet, YearMonth};
+use crate::domain::policy::{Allowance, BeyondFrameBase, Interpretations, PolicySet, YearMonth};
 
 /// One percent.
 const PERCENT: Decimal = Decimal::from_parts(1, 0, 0, false, 2);
@@ -24,6 +24,9 @@ pub enum SalarySource {
     Stated,
     /// P, a commune part-time worker's monthly allowance.
     PartTimeAllowance,
+    /// The salary of the former cadre or civil-servant post, replacing P (Decree 154 Art.
+    /// 9(2)).
+    FormerPostSalary,
 }
 
 impl SalarySource {
@@ -34,6 +37,7 @@ impl SalarySource {
             SalarySource::ContractWage => "contract_wage",
             SalarySource::Stated => "stated",
             SalarySource::PartTimeAllowance => "part_time_allowance",
+            SalarySource::FormerPostSalary => "former_post_salary",
         }
     }
 }
@@ -143,8 +147,15 @@ pub(crate) fn monthly_salary(
                 .base_salary_period(on)
                 .ok_or_else(|| Refusal::not_in_force("base_salary", on))?;
             let retention_counted = leave >= interp.salary_retention_counts_from;
+            let beyond_frame_of = match rules.beyond_frame_base {
+                BeyondFrameBase::GradeAndLeadership => add(grade, leadership)?,
+                BeyondFrameBase::Grade => grade,
+            };
             let mut total = add(grade, leadership)?;
-            total = add(total, mul(grade, mul(beyond_frame_pct, PERCENT)?)?)?;
+            total = add(
+                total,
+                mul(beyond_frame_of, mul(beyond_frame_pct, PERCENT)?)?,
+            )?;
             if retention_counted {
                 total = add(total, retention)?;
             }
@@ -169,14 +180,19 @@ pub(crate) fn monthly_salary(
     }
 }
 
-/// P for commune part-time workers.
+/// P for commune part-time workers: the post's own allowance, or the former post's salary
+/// for people moved from a cadre or civil-servant post (Decree 154 Art. 9(2)).
 pub(crate) fn part_time_allowance(facts: &PersonFacts) -> Result<SalaryBreakdown, Refusal> {
-    let p = facts
-        .salary
-        .monthly_allowance
-        .ok_or_else(|| Refusal::missing("salary.monthly_allowance_vnd"))?;
+    let (source, p) = match (
+        facts.salary.former_post_salary,
+        facts.salary.monthly_allowance,
+    ) {
+        (Some(former), _) => (SalarySource::FormerPostSalary, former),
+        (None, Some(p)) => (SalarySource::PartTimeAllowance, p),
+        (None, None) => return Err(Refusal::missing("salary.monthly_allowance_vnd")),
+    };
     Ok(SalaryBreakdown {
-        source: SalarySource::PartTimeAllowance,
+        source,
         base_salary: None,
         base_salary_month: None,
         base_salary_citation: None,

@@ -29,8 +29,10 @@ pub use error::PolicyError;
 pub use vocab::{Allowance, Article, Band, Category, Rank, Scheme, Sex};
 
 pub(crate) use rules::{EarlyRetirementPeriod, PartTimePeriod, QuitPeriod, TopUpPeriod};
-pub(crate) use schedules::{Appendix, CountingPeriod, RetirementAgePeriod, SalaryPeriod};
-pub(crate) use settings::{CliffSettings, Interpretations};
+pub(crate) use schedules::{
+    Appendix, BeyondFrameBase, CountingPeriod, RetirementAgePeriod, SalaryPeriod,
+};
+pub(crate) use settings::{CliffSettings, Interpretations, ProvincialTopUpSalary, WindowTestDate};
 
 use meta::Meta;
 use rules::{EarlyRetirementFile, PartTimeFile, QuitFile, TopUpFile};
@@ -114,6 +116,26 @@ impl PolicySet {
     /// [`PolicySet::payment_deadline_for`]): progress groups cases by these bands in SQL.
     pub fn deadline_breakpoints(&self) -> Vec<NaiveDate> {
         self.payment.breakpoints()
+    }
+
+    /// Whether a decision signed on `decision_date` lies outside the programme's window for
+    /// decisions and every windowed deadline (flag `after_programme_end`).
+    pub fn after_programme_end(&self, decision_date: Option<NaiveDate>) -> bool {
+        self.payment.after_programme_end(decision_date)
+    }
+
+    /// The last day of the programme's window for decisions, with its citation.
+    pub fn programme_decisions_until(&self) -> Option<(NaiveDate, &str)> {
+        let s = &self.payment.settings;
+        s.programme_decisions_until
+            .map(|d| (d, s.programme_citation.as_str()))
+    }
+
+    /// The day commune-level units were to have a State Treasury account, with its citation.
+    pub fn commune_accounts_by(&self) -> Option<(NaiveDate, &str)> {
+        let s = &self.payment.settings;
+        s.commune_accounts_by
+            .map(|d| (d, s.commune_accounts_citation.as_str()))
     }
 
     /// The national payment deadline for a leave decision signed on `decision_date`

@@ -185,6 +185,11 @@ pub(crate) struct PartTimePeriod {
     pub job_search_months: Decimal,
     #[serde(deserialize_with = "de::decimal")]
     pub flat_months: Decimal,
+    /// Leave dates from this day on are refused (letter 12/CV-BCĐ).
+    #[serde(default, deserialize_with = "de::opt_date")]
+    pub leave_before: Option<NaiveDate>,
+    #[serde(default, deserialize_with = "de::arc_str")]
+    pub leave_before_citation: Arc<str>,
     pub legal_basis: PartTimeLegalBasis,
 }
 

@@ -265,7 +265,20 @@ pub(crate) struct SalaryPeriod {
     #[serde(deserialize_with = "de::arc_str")]
     pub citation: Arc<str>,
     pub base_salary_month_offset: i32,
+    /// What the beyond-frame seniority percentage is taken of (Circular 04/2005/TT-BNV).
+    pub beyond_frame_base: BeyondFrameBase,
     pub allowances: AllowanceRules,
+}
+
+/// What the beyond-frame seniority percentage is taken of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum BeyondFrameBase {
+    /// % × (grade coefficient of the last step + leadership coefficient): Circular
+    /// 04/2005/TT-BNV.
+    GradeAndLeadership,
+    /// % × grade coefficient alone (the first wave's reading).
+    Grade,
 }
 
 /// Whether an allowance counts towards S.

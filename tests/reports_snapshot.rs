@@ -79,6 +79,7 @@ fn case(
         payment_reference: format!("SP{id:014}"),
         components,
         flags,
+        original_entitled_vnd: None,
     }
 }
 

@@ -73,6 +73,8 @@ pub struct CaseRow {
     pub funding_source: Option<String>,
     pub entitlement_set_at: Option<NaiveDateTime>,
     pub last_payment_on: Option<NaiveDate>,
+    /// The entitlement before the first accepted change (see [`accept_figures`]).
+    pub original_entitled_vnd: Option<i64>,
 }
 
 /// The computed part of a case, written on creation and on every recomputation.
@@ -347,6 +349,56 @@ pub fn update_figures(
     diesel::update(case_documents::table.find(id))
         .set((
             case_documents::input_json.eq(&d.input_json),
+            case_documents::result_json.eq(&d.result_json),
+            case_documents::policy_versions.eq(&d.policy_versions),
+        ))
+        .execute(conn)?;
+    Ok(true)
+}
+
+/// Writes an accepted change of an approved (or later) case: the new figures and documents,
+/// its new state, the entitlement before the first accepted change kept in
+/// `original_entitled_vnd`, and the acceptor as the approver of the new figure (so the
+/// approver-does-not-pay rule covers the difference). Version-checked; false when stale.
+pub fn accept_figures(
+    conn: &mut DbConnection,
+    id: i64,
+    expected_version: i32,
+    state: &str,
+    figures: &CaseFigures,
+    previous_entitled: i64,
+    accepted_by: Option<i64>,
+) -> QueryResult<bool> {
+    let at = now();
+    let n = diesel::update(
+        cases::table
+            .find(id)
+            .filter(cases::version.eq(expected_version)),
+    )
+    .set((
+        cases::state.eq(state),
+        cases::version.eq(expected_version + 1),
+        cases::band.eq(&figures.band),
+        cases::leave_window.eq(&figures.leave_window),
+        cases::salary_exact.eq(&figures.salary_exact),
+        cases::entitled_vnd.eq(figures.entitled_vnd),
+        cases::original_entitled_vnd.eq(diesel::dsl::sql::<
+            diesel::sql_types::Nullable<diesel::sql_types::BigInt>,
+        >(&format!(
+            "COALESCE(original_entitled_vnd, {previous_entitled})"
+        ))),
+        cases::approved_by.eq(accepted_by),
+        cases::approved_at.eq(Some(at)),
+        cases::updated_at.eq(at),
+        cases::entitlement_set_at.eq(Some(at)),
+    ))
+    .execute(conn)?;
+    if n != 1 {
+        return Ok(false);
+    }
+    let d = &figures.documents;
+    diesel::update(case_documents::table.find(id))
+        .set((
             case_documents::result_json.eq(&d.result_json),
             case_documents::policy_versions.eq(&d.policy_versions),
         ))

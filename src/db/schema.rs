@@ -174,6 +174,7 @@ diesel::table! {
         funding_source -> Nullable<Text>,
         entitlement_set_at -> Nullable<Timestamp>,
         last_payment_on -> Nullable<Date>,
+        original_entitled_vnd -> Nullable<BigInt>,
     }
 }
 

@@ -605,6 +605,31 @@ fn payment_state(entitled: Vnd, paid: Vnd) -> CaseState {
     }
 }
 
+/// The states from which a reviewer may accept a recomputed entitlement (issue 16: Decree 67
+/// top-ups and other policy changes reaching cases already approved).
+pub const ACCEPT_CHANGE_FROM: [CaseState; 5] = [
+    CaseState::Approved,
+    CaseState::Payable,
+    CaseState::PartiallyPaid,
+    CaseState::Paid,
+    CaseState::Reconciled,
+];
+
+/// The state a case moves to when a reviewer accepts a new entitlement: an approved or payable
+/// case stays where it is; a case with payments follows the money (a raised entitlement on a
+/// paid case is `partially_paid` with the difference outstanding; a lowered one below what was
+/// paid is `paid`, and the overpaid flag shows the amount to recover — what was paid never
+/// changes). `None` from any other state.
+pub fn after_accepted_change(state: CaseState, entitled: Vnd, paid: Vnd) -> Option<CaseState> {
+    if !ACCEPT_CHANGE_FROM.contains(&state) {
+        return None;
+    }
+    Some(match state {
+        CaseState::Approved | CaseState::Payable => state,
+        _ => payment_state(entitled, paid),
+    })
+}
+
 fn required_text(text: &str) -> Option<String> {
     let t = text.split_whitespace().collect::<Vec<_>>().join(" ");
     (!t.is_empty()).then_some(t)

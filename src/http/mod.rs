@@ -6,6 +6,7 @@ pub mod audit_api;
 pub mod auth_api;
 pub mod authorize;
 pub mod cases_api;
+pub mod changes_api;
 pub mod entitlements_api;
 pub mod flags_api;
 pub mod health;

@@ -6,8 +6,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    audit_api, auth_api, cases_api, entitlements_api, flags_api, health, imports_api, payments_api,
-    progress_api, reports_api, status_page, units_api,
+    audit_api, auth_api, cases_api, changes_api, entitlements_api, flags_api, health, imports_api,
+    payments_api, progress_api, reports_api, status_page, units_api,
 };
 
 #[derive(OpenApi)]
@@ -43,6 +43,9 @@ use super::{
         cases_api::cancel,
         cases_api::bulk_approve,
         cases_api::bulk_fund,
+        changes_api::pending,
+        changes_api::accept_one,
+        changes_api::accept_bulk,
         cases_api::lookup_code,
         reports_api::reconciliation,
         audit_api::list,

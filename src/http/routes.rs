@@ -10,8 +10,8 @@ use actix_web::{Route, web};
 
 use super::authorize::{ResourceAccess, authorize};
 use super::{
-    admin_pages, audit_api, auth_api, cases_api, entitlements_api, flags_api, health, imports_api,
-    openapi, pages, payments_api, progress_api, reports_api, status_page, units_api,
+    admin_pages, audit_api, auth_api, cases_api, changes_api, entitlements_api, flags_api, health,
+    imports_api, openapi, pages, payments_api, progress_api, reports_api, status_page, units_api,
 };
 use crate::domain::access::Permission;
 
@@ -506,6 +506,26 @@ pub fn table() -> Vec<RouteSpec> {
             Probe::json(r#"{"ids":[],"funding_source":"probe"}"#, 200),
         ),
         spec(
+            Method::POST,
+            "/api/v1/cases/bulk/accept-change",
+            Requires(Permission::ReviewCases),
+            || web::post().to(changes_api::accept_bulk),
+            Probe {
+                body: Some(
+                    r#"{"cases":[{"id":1,"version":1}],"reason":"probe","legal_basis":"probe"}"#,
+                ),
+                success: 0,
+                ..Probe::ok()
+            },
+        ),
+        spec(
+            Method::GET,
+            "/api/v1/changes",
+            Requires(Permission::ReadCases),
+            || web::get().to(changes_api::pending),
+            Probe::ok(),
+        ),
+        spec(
             Method::GET,
             "/api/v1/cases/by-reference/{reference}",
             Requires(Permission::ReadCases),
@@ -531,6 +551,18 @@ pub fn table() -> Vec<RouteSpec> {
             Requires(Permission::ReviewCases),
             || web::post().to(cases_api::approve),
             Probe::case_action(),
+        ),
+        spec(
+            Method::POST,
+            "/api/v1/cases/{id}/accept-change",
+            Requires(Permission::ReviewCases),
+            || web::post().to(changes_api::accept_one),
+            Probe {
+                case_param: true,
+                body: Some(r#"{"version":1,"reason":"probe","legal_basis":"probe"}"#),
+                success: 0,
+                ..Probe::ok()
+            },
         ),
         spec(
             Method::POST,

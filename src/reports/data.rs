@@ -168,9 +168,21 @@ pub struct CaseLine {
     pub state: CaseState,
     pub payment_reference: String,
     pub flags: Vec<FlagKind>,
+    /// The entitlement before the first accepted change, when one was accepted.
+    pub original_entitled_vnd: Option<i64>,
 }
 
 impl CaseLine {
+    /// The entitlement as first approved (before any accepted change).
+    pub fn original_vnd(&self) -> i64 {
+        self.original_entitled_vnd.unwrap_or(self.entitled_vnd)
+    }
+
+    /// What accepted changes added (negative: lowered): entitled − original.
+    pub fn supplementary_vnd(&self) -> i64 {
+        self.entitled_vnd - self.original_vnd()
+    }
+
     /// Still to pay: entitled minus paid, never below zero; nothing for a cancelled case.
     pub fn outstanding_vnd(&self) -> i64 {
         if self.state == CaseState::Cancelled {
@@ -210,7 +222,7 @@ pub struct ReportData {
 /// The case columns read per page.
 type CaseTuple = (
     (i64, i64, String, String, String, Option<String>, String),
-    (i64, i64, String, String),
+    (i64, i64, String, String, Option<i64>),
     (String, String, Option<String>, Option<String>),
 );
 
@@ -377,6 +389,7 @@ fn load_cases(
                     cases::paid_vnd,
                     cases::payment_reference,
                     case_documents::result_json,
+                    cases::original_entitled_vnd,
                 ),
                 (
                     people::full_name,
@@ -393,7 +406,7 @@ fn load_cases(
         let full = i64::try_from(page.len()).unwrap_or(i64::MAX) == PAGE;
         for (
             (id, unit_id, state, scheme, band, window, salary_exact),
-            (entitled_vnd, paid_vnd, payment_reference, result_json),
+            (entitled_vnd, paid_vnd, payment_reference, result_json, original_entitled_vnd),
             (full_name, national_id, bank_account, bank_name),
         ) in page
         {
@@ -417,6 +430,7 @@ fn load_cases(
                 state,
                 payment_reference,
                 flags: Vec::new(),
+                original_entitled_vnd,
             });
         }
         if !full {

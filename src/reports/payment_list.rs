@@ -32,7 +32,13 @@ pub struct PayLine {
     pub unit_code: String,
     pub due_vnd: i64,
     pub payment_reference: String,
+    /// A supplementary payment ("chi bổ sung"): the entitlement was raised after approval and
+    /// some of it is paid; `(original, new total)`.
+    pub supplement: Option<(i64, i64)>,
 }
+
+/// The note a supplementary line carries.
+pub const SUPPLEMENT_NOTE: &str = "Chi bổ sung theo Nghị định 67/2025/NĐ-CP";
 
 /// Funded cases (payable or partially paid) of the scope with money still due, by unit code
 /// and case id.
@@ -59,6 +65,7 @@ pub fn load(conn: &mut DbConnection, scope: &Scope) -> Result<Vec<PayLine>, AppE
         i64,
         i64,
         String,
+        Option<i64>,
     );
     let rows: Vec<Row> = q
         .order((units::code.asc(), cases::id.asc()))
@@ -72,12 +79,13 @@ pub fn load(conn: &mut DbConnection, scope: &Scope) -> Result<Vec<PayLine>, AppE
             cases::entitled_vnd,
             cases::paid_vnd,
             cases::payment_reference,
+            cases::original_entitled_vnd,
         ))
         .load(conn)?;
     Ok(rows
         .into_iter()
         .map(
-            |(case_id, full_name, national_id, bank_account, bank_name, unit_code, e, p, r)| {
+            |(case_id, full_name, national_id, bank_account, bank_name, unit_code, e, p, r, o)| {
                 PayLine {
                     case_id,
                     full_name,
@@ -87,13 +95,14 @@ pub fn load(conn: &mut DbConnection, scope: &Scope) -> Result<Vec<PayLine>, AppE
                     unit_code,
                     due_vnd: e - p,
                     payment_reference: r,
+                    supplement: o.filter(|o| *o < e && p > 0).map(|o| (o, e)),
                 }
             },
         )
         .collect())
 }
 
-const COLUMNS: [Column; 9] = [
+const COLUMNS: [Column; 12] = [
     Column::new("STT", "No.", 5),
     Column::new("Họ và tên", "Name", 20),
     Column::new("Số định danh", "National id", 13),
@@ -103,6 +112,13 @@ const COLUMNS: [Column; 9] = [
     Column::new("Nội dung chi (mã thanh toán)", "Payment reference", 18),
     Column::new("Mã hồ sơ", "Case", 8),
     Column::new("Mã đơn vị", "Unit code", 9),
+    Column::new(
+        "Số được hưởng ban đầu (đồng)",
+        "Original entitlement (VND)",
+        14,
+    ),
+    Column::new("Số được hưởng mới (đồng)", "New entitlement (VND)", 14),
+    Column::new("Ghi chú", "Note", 24),
 ];
 
 /// Builds the workbook: payable lines, then the lines without an account.
@@ -179,6 +195,12 @@ fn list_sheet(
         sheet.write_string_with_format(row, 6, &l.payment_reference, text)?;
         sheet.write_number_with_format(row, 7, vnd(l.case_id)?, int)?;
         sheet.write_string_with_format(row, 8, &l.unit_code, text)?;
+        if let Some((original, new_total)) = l.supplement {
+            sheet.write_number_with_format(row, 9, vnd(original)?, money)?;
+            sheet.write_number_with_format(row, 10, vnd(new_total)?, money)?;
+            sheet.write_string_with_format(row, 11, SUPPLEMENT_NOTE, text)?;
+            widths.see_text(11, SUPPLEMENT_NOTE);
+        }
         total += l.due_vnd;
         row += 1;
     }

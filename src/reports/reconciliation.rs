@@ -474,13 +474,19 @@ const DETAIL_HEAD: [Column; 9] = [
     Column::new("Thời điểm nghỉ", "Window", 12),
     Column::new("Tiền lương tháng S (đồng)", "Monthly salary S (VND)", 12),
 ];
-const DETAIL_TAIL: [Column; 6] = [
+const DETAIL_TAIL: [Column; 8] = [
     Column::new("Tổng được hưởng (đồng)", "Entitled (VND)", 14),
     Column::new("Đã chi (đồng)", "Paid (VND)", 14),
     Column::new("Còn phải chi (đồng)", "Outstanding (VND)", 14),
     Column::new("Trạng thái", "State", 12),
     Column::new("Mã thanh toán", "Payment reference", 16),
     Column::new("Cảnh báo", "Flags", 12),
+    Column::new(
+        "Số được hưởng ban đầu (đồng)",
+        "Original entitlement (VND)",
+        14,
+    ),
+    Column::new("Bổ sung (đồng)", "Supplementary (VND)", 14),
 ];
 
 /// The detail sheet's columns.
@@ -555,7 +561,9 @@ fn detail_sheet(
     let n_comp = ComponentCode::ALL.len();
     let entitled_col = DETAIL_HEAD.len() + n_comp;
     let state_col = entitled_col + 3;
-    let last_col = columns.len() - 1;
+    let flags_col = state_col + 2;
+    let original_col = flags_col + 1;
+    let supplement_col = flags_col + 2;
 
     // Widths first: a constant-memory sheet is written row by row.
     let mut widths = Widths::new(&columns);
@@ -568,9 +576,9 @@ fn detail_sheet(
         }
         widths.see_text(8, &case.salary_exact);
         widths.see(entitled_col, money_width(case.entitled_vnd));
-        widths.see_text(last_col - 1, &case.payment_reference);
+        widths.see_text(state_col + 1, &case.payment_reference);
         if !case.flags.is_empty() {
-            widths.see(last_col, case.flags.len() * 30);
+            widths.see(flags_col, case.flags.len() * 30);
         }
         if case.state != CaseState::Cancelled {
             for (i, v) in case.components.iter().enumerate() {
@@ -637,8 +645,15 @@ fn detail_sheet(
         sheet.write_string_with_format(row, c(state_col + 1), &case.payment_reference, text)?;
         if !case.flags.is_empty() {
             flags_buf = flags_text(&case.flags);
-            sheet.write_string_with_format(row, c(last_col), &flags_buf, text)?;
+            sheet.write_string_with_format(row, c(flags_col), &flags_buf, text)?;
         }
+        sheet.write_number_with_format(row, c(original_col), vnd(case.original_vnd())?, money)?;
+        sheet.write_number_with_format(
+            row,
+            c(supplement_col),
+            vnd(case.supplementary_vnd())?,
+            money,
+        )?;
         row += 1;
     }
     let last = row.saturating_sub(1);
@@ -671,7 +686,7 @@ fn detail_sheet(
         };
         sheet.write_formula_with_format(row, col, f, formats.money(t))?;
     }
-    sheet.autofilter(first - 1, 0, last.max(first - 1), c(last_col))?;
+    sheet.autofilter(first - 1, 0, last.max(first - 1), c(supplement_col))?;
     Ok(())
 }
 

@@ -341,6 +341,39 @@ fn write(
             d.case.entitled_vnd,
         )?;
     }
+    if let Some(t) = d
+        .computed
+        .as_ref()
+        .and_then(|c| c.decree_67_top_up.as_ref())
+    {
+        rows.money(
+            "Trong đó: theo công thức Nghị định 178/2024/NĐ-CP ban đầu",
+            "Of which: by the original Decree 178/2024/ND-CP formula",
+            t.original_total_vnd,
+        )?;
+        rows.money(
+            "Trong đó: phần cấp bổ sung theo Nghị định 67/2025/NĐ-CP (Điều 2)",
+            "Of which: top-up under Decree 67/2025/ND-CP (Art. 2)",
+            t.top_up_vnd,
+        )?;
+    }
+    if let Some(original) = d.case.original_entitled_vnd {
+        rows.money(
+            "Số được hưởng ban đầu (trước điều chỉnh đã chấp nhận)",
+            "Original entitlement (before the accepted change)",
+            original,
+        )?;
+        rows.money(
+            "Chi bổ sung do điều chỉnh (tổng mới − ban đầu)",
+            "Supplementary (new total − original)",
+            d.case.entitled_vnd - original,
+        )?;
+        rows.money(
+            "Tổng được hưởng sau điều chỉnh",
+            "Total after the change",
+            d.case.entitled_vnd,
+        )?;
+    }
 
     rows.section("IV. Đã chi trả", "Payments")?;
     rows.headers(&[

@@ -1,6 +1,7 @@
 //! Services: the use cases that combine the domain, the readers and storage (an import, a
 //! transition, a payment). HTTP handlers and CLI commands call these and only translate.
 
+pub mod accept_change;
 pub mod audit;
 pub mod case_review;
 pub mod flags;

@@ -181,6 +181,21 @@ impl TestApp {
         }
     }
 
+    /// Another instance of the service on this test's database, reading its policy tables from
+    /// `policy_dir` (default: the shipped ones); returns its base URL.
+    pub fn instance_with_policy(&self, policy_dir: Option<&std::path::Path>) -> String {
+        let mut settings = self.test_db.settings();
+        if let Some(dir) = policy_dir {
+            settings.policy_dir = dir.to_path_buf();
+        }
+        let db = staffpay::startup::prepare_database(&settings).unwrap();
+        let state = staffpay::startup::app_state(settings, db).unwrap();
+        let server = Application::build(state).unwrap();
+        let base = format!("http://127.0.0.1:{}", server.port());
+        actix_web::rt::spawn(server.into_server());
+        base
+    }
+
     /// Sends a request with an optional bearer token and JSON body.
     pub async fn call(
         &self,

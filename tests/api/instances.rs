@@ -12,13 +12,7 @@ const PW: &str = "correct horse battery staple";
 
 /// A second instance of the service on the first one's database; returns its base URL.
 fn second_instance(app: &TestApp) -> String {
-    let settings = app.test_db.settings();
-    let db = staffpay::startup::prepare_database(&settings).unwrap();
-    let state = staffpay::startup::app_state(settings, db).unwrap();
-    let server = staffpay::http::Application::build(state).unwrap();
-    let base = format!("http://127.0.0.1:{}", server.port());
-    actix_web::rt::spawn(server.into_server());
-    base
+    app.instance_with_policy(None)
 }
 
 async fn form(

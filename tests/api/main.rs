@@ -11,6 +11,7 @@ mod authz_matrix;
 mod browser;
 mod calc;
 mod cases;
+mod changes;
 mod cli;
 mod faults;
 mod health;

@@ -20,13 +20,13 @@ use crate::helpers::{Backend, TestApp, with_demo};
 const PW: &str = "correct horse battery staple";
 
 /// A downloaded file.
-struct Download {
-    status: u16,
-    content_type: String,
-    bytes: Vec<u8>,
+pub(crate) struct Download {
+    pub status: u16,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
 }
 
-async fn download(app: &TestApp, method: &str, path: &str, token: &str) -> Download {
+pub(crate) async fn download(app: &TestApp, method: &str, path: &str, token: &str) -> Download {
     let method = awc::http::Method::from_bytes(method.as_bytes()).unwrap();
     let mut resp = app
         .client
@@ -47,15 +47,15 @@ async fn download(app: &TestApp, method: &str, path: &str, token: &str) -> Downl
     }
 }
 
-fn open(bytes: &[u8]) -> Xlsx<Cursor<Vec<u8>>> {
+pub(crate) fn open(bytes: &[u8]) -> Xlsx<Cursor<Vec<u8>>> {
     Xlsx::new(Cursor::new(bytes.to_vec())).expect("a workbook calamine can read")
 }
 
-fn sheet(book: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> Range<Data> {
+pub(crate) fn sheet(book: &mut Xlsx<Cursor<Vec<u8>>>, name: &str) -> Range<Data> {
     book.worksheet_range(name).unwrap()
 }
 
-fn text(r: &Range<Data>, row: u32, col: u32) -> String {
+pub(crate) fn text(r: &Range<Data>, row: u32, col: u32) -> String {
     match r.get_value((row, col)) {
         None | Some(Data::Empty) => String::new(),
         Some(Data::String(s)) => s.clone(),
@@ -64,7 +64,7 @@ fn text(r: &Range<Data>, row: u32, col: u32) -> String {
 }
 
 /// A number cell as whole đồng (must be exactly whole).
-fn int(r: &Range<Data>, row: u32, col: u32) -> i64 {
+pub(crate) fn int(r: &Range<Data>, row: u32, col: u32) -> i64 {
     match r.get_value((row, col)) {
         None | Some(Data::Empty) => 0,
         Some(Data::Float(f)) => {

@@ -161,7 +161,7 @@ async fn schema_rs_matches_migrations(backend: Backend) {
 }
 both_backends!(schema_rs_matches_migrations);
 
-/// The case-documents migration (the latest) moves every case's documents out of the case row
+/// The case-documents migration (7) moves every case's documents out of the case row
 /// and, reverted, back into it, without losing one: down then up gives the same documents.
 async fn case_documents_migration_keeps_the_documents(backend: Backend) {
     use diesel::prelude::*;
@@ -189,7 +189,14 @@ async fn case_documents_migration_keeps_the_documents(backend: Backend) {
     };
     let before = read(&mut conn);
     assert_eq!(before.len(), 50);
-    let reverted = migrate::revert_last(&mut conn).unwrap();
+    // Later migrations are reverted first (they come back with `run_pending` below).
+    let mut reverted = migrate::revert_last(&mut conn).unwrap();
+    for _ in 0..10 {
+        if reverted.ends_with("000007") {
+            break;
+        }
+        reverted = migrate::revert_last(&mut conn).unwrap();
+    }
     assert!(reverted.ends_with("000007"), "{reverted}");
     // Back in the case rows.
     #[derive(QueryableByName)]

@@ -420,3 +420,28 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn an_accepted_change_follows_the_money() {
+    let v = Vnd::new;
+    // (state, new entitlement, paid) → state after
+    for (state, entitled, paid, after) in [
+        (Approved, 1_100, 0, Some(Approved)),
+        (Payable, 900, 0, Some(Payable)),
+        (PartiallyPaid, 1_100, 500, Some(PartiallyPaid)),
+        (PartiallyPaid, 400, 500, Some(Paid)),
+        (Paid, 1_100, 1_000, Some(PartiallyPaid)),
+        (Paid, 900, 1_000, Some(Paid)),
+        (Reconciled, 1_100, 1_000, Some(PartiallyPaid)),
+        (Reconciled, 900, 1_000, Some(Paid)),
+        (Submitted, 1_100, 0, None),
+        (Returned, 1_100, 0, None),
+        (Cancelled, 1_100, 0, None),
+    ] {
+        assert_eq!(
+            after_accepted_change(state, v(entitled), v(paid)),
+            after,
+            "{state} {entitled} {paid}"
+        );
+    }
+}

@@ -176,6 +176,40 @@ pub fn open_payments(conn: &mut DbConnection, scope: &UnitScope) -> QueryResult<
         .load(conn)
 }
 
+/// Payments already matched to a statement line, of the cases with these payment references
+/// (the references a statement's lines quote): a line paying one of them again is a likely
+/// double payout.
+pub fn settled_for_references(
+    conn: &mut DbConnection,
+    references: &[String],
+) -> QueryResult<Vec<OpenPayment>> {
+    let mut out = Vec::new();
+    for chunk in references.chunks(CHUNK) {
+        let rows: Vec<OpenPayment> = payments::table
+            .inner_join(
+                cases::table
+                    .inner_join(people::table)
+                    .inner_join(units::table),
+            )
+            .filter(payments::match_id.is_not_null())
+            .filter(cases::payment_reference.eq_any(chunk))
+            .order(payments::id.asc())
+            .select((
+                payments::id,
+                payments::case_id,
+                payments::amount_vnd,
+                payments::paid_on,
+                cases::payment_reference,
+                people::full_name,
+                people::bank_account,
+                units::code,
+            ))
+            .load(conn)?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
 /// The ids of the units in `scope`, or `None` for every unit.
 pub fn visible_units(conn: &mut DbConnection, scope: &UnitScope) -> QueryResult<Option<Vec<i64>>> {
     Ok(match scope {

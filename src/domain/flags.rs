@@ -49,6 +49,9 @@ pub enum FlagKind {
     DuplicatePayment,
     /// A statement line matched no payment.
     UnmatchedStatementLine,
+    /// A statement line pays, by its reference and amount, a payment another line already
+    /// confirmed: most likely the same money paid twice.
+    PossibleDoublePayout,
     /// A recomputation changed an approved entitlement.
     EntitlementChanged,
     /// The person disputes the case.
@@ -60,7 +63,7 @@ pub enum FlagKind {
 
 impl FlagKind {
     /// Every kind, in the order lists show them.
-    pub const ALL: [FlagKind; 10] = [
+    pub const ALL: [FlagKind; 11] = [
         FlagKind::Overdue,
         FlagKind::UnitAccountMissing,
         FlagKind::PersonAccountMissing,
@@ -68,6 +71,7 @@ impl FlagKind {
         FlagKind::AmountMismatch,
         FlagKind::DuplicatePayment,
         FlagKind::UnmatchedStatementLine,
+        FlagKind::PossibleDoublePayout,
         FlagKind::EntitlementChanged,
         FlagKind::Disputed,
         FlagKind::AfterProgrammeEnd,
@@ -83,6 +87,7 @@ impl FlagKind {
             FlagKind::AmountMismatch => "amount_mismatch",
             FlagKind::DuplicatePayment => "duplicate_payment",
             FlagKind::UnmatchedStatementLine => "unmatched_statement_line",
+            FlagKind::PossibleDoublePayout => "possible_double_payout",
             FlagKind::EntitlementChanged => "entitlement_changed",
             FlagKind::Disputed => "disputed",
             FlagKind::AfterProgrammeEnd => "after_programme_end",
@@ -105,6 +110,7 @@ impl FlagKind {
             FlagKind::AmountMismatch => "Tổng đã chi khác số được hưởng",
             FlagKind::DuplicatePayment => "Khoản chi trùng",
             FlagKind::UnmatchedStatementLine => "Dòng sao kê chưa khớp",
+            FlagKind::PossibleDoublePayout => "Có thể chi trùng hai lần",
             FlagKind::EntitlementChanged => "Số được hưởng đã thay đổi",
             FlagKind::Disputed => "Người hưởng khiếu nại",
             FlagKind::AfterProgrammeEnd => "Quyết định sau thời hạn của chương trình",
@@ -121,6 +127,7 @@ impl FlagKind {
             FlagKind::AmountMismatch => "Payments differ from entitlement",
             FlagKind::DuplicatePayment => "Duplicate payment",
             FlagKind::UnmatchedStatementLine => "Unmatched statement line",
+            FlagKind::PossibleDoublePayout => "Possible double payout",
             FlagKind::EntitlementChanged => "Entitlement changed",
             FlagKind::Disputed => "Disputed by the person",
             FlagKind::AfterProgrammeEnd => "Decision after the programme's window",
@@ -154,6 +161,10 @@ impl FlagKind {
             FlagKind::UnmatchedStatementLine => {
                 "Xác định hồ sơ của dòng sao kê (mã tham chiếu thanh toán) và ghi nhận khoản \
                  chi, hoặc ghi chú lý do"
+            }
+            FlagKind::PossibleDoublePayout => {
+                "Đối chiếu với Kho bạc, ngân hàng: nếu đã chuyển tiền hai lần, thu hồi khoản \
+                 chuyển thừa từ người hưởng"
             }
             FlagKind::EntitlementChanged => {
                 "Cán bộ thẩm định xem lại số được hưởng mới và quyết định giữ hoặc trả lại hồ sơ"
@@ -196,6 +207,10 @@ impl FlagKind {
             FlagKind::UnmatchedStatementLine => {
                 "Find the case of the statement line (its payment reference) and record the \
                  payment, or note why"
+            }
+            FlagKind::PossibleDoublePayout => {
+                "Check with the Treasury or bank: if the money went out twice, recover the \
+                 second transfer from the person"
             }
             FlagKind::EntitlementChanged => {
                 "A reviewer checks the new entitlement and keeps or returns the case"

@@ -159,6 +159,14 @@ pub enum UnmatchedReason {
     Credit,
     /// No payment with its amount and account.
     NoCandidate,
+    /// Its references name cases whose payment of exactly its amount is already confirmed by
+    /// another line (earlier, or in this statement): most likely the same money paid twice.
+    PossibleDoublePayout {
+        /// The referenced cases.
+        case_ids: Vec<CaseId>,
+        /// The payments already confirmed with that amount.
+        payment_ids: Vec<PaymentId>,
+    },
 }
 
 impl UnmatchedReason {
@@ -172,6 +180,7 @@ impl UnmatchedReason {
             UnmatchedReason::OutsideDateWindow { .. } => "outside_date_window",
             UnmatchedReason::Credit => "credit",
             UnmatchedReason::NoCandidate => "no_candidate",
+            UnmatchedReason::PossibleDoublePayout { .. } => "possible_double_payout",
         }
     }
 }
@@ -202,6 +211,8 @@ pub struct Reconciliation {
 pub(crate) struct Progress<'a> {
     pub lines: &'a [StatementLine],
     pub payments: &'a [CandidatePayment],
+    /// Payments of referenced cases confirmed before this run (double-payout checks only).
+    pub settled: &'a [CandidatePayment],
     pub line_done: Vec<bool>,
     pub payment_done: Vec<bool>,
     pub reason: Vec<Option<UnmatchedReason>>,
@@ -284,10 +295,23 @@ pub fn reconcile(
     payments: &[CandidatePayment],
     settings: &MatchSettings,
 ) -> Reconciliation {
+    reconcile_with_settled(lines, payments, &[], settings)
+}
+
+/// [`reconcile`], knowing the payments already confirmed by earlier statements (`settled`,
+/// typically those of the cases the lines reference): a line that pays one of them again is
+/// explained as [`UnmatchedReason::PossibleDoublePayout`], never matched.
+pub fn reconcile_with_settled(
+    lines: &[StatementLine],
+    payments: &[CandidatePayment],
+    settled: &[CandidatePayment],
+    settings: &MatchSettings,
+) -> Reconciliation {
     let duplicates = find_duplicates(lines, &Default::default());
     let mut progress = Progress {
         lines,
         payments,
+        settled,
         line_done: vec![false; lines.len()],
         payment_done: vec![false; payments.len()],
         reason: vec![None; lines.len()],

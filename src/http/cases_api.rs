@@ -107,6 +107,10 @@ pub struct CaseView {
     pub entitled_vnd: i64,
     pub paid_vnd: i64,
     pub outstanding_vnd: i64,
+    /// The entitlement before the first accepted change (equal to `entitled_vnd` when none).
+    pub original_vnd: i64,
+    /// What accepted changes added (`entitled_vnd − original_vnd`; negative when lowered).
+    pub supplementary_vnd: i64,
     /// The pinned entitlement: the engine's result when the case was computed.
     #[schema(value_type = Object)]
     pub entitlement: serde_json::Value,
@@ -193,6 +197,9 @@ pub fn case_view(
         entitled_vnd: case.entitled_vnd,
         paid_vnd: case.paid_vnd,
         outstanding_vnd: (case.entitled_vnd - case.paid_vnd).max(0),
+        original_vnd: case.original_entitled_vnd.unwrap_or(case.entitled_vnd),
+        supplementary_vnd: case.entitled_vnd
+            - case.original_entitled_vnd.unwrap_or(case.entitled_vnd),
         entitlement: crate::db::pinned::unpack(&documents.result_json)
             .ok()
             .and_then(|json| serde_json::from_str(&json).ok())

@@ -481,6 +481,10 @@ struct CaseHead {
     paid: String,
     outstanding: String,
     outstanding_raw: i64,
+    /// Original and supplementary, when a change was accepted.
+    supplement: Option<(String, String)>,
+    /// The Decree 67 top-up part of the pinned result: (original Decree 178 total, top-up).
+    decree_67: Option<(String, String)>,
 }
 
 #[derive(Template)]
@@ -559,6 +563,18 @@ async fn case_page(
             paid: Vnd::new(view.paid_vnd).to_string(),
             outstanding: Vnd::new(view.outstanding_vnd).to_string(),
             outstanding_raw: view.outstanding_vnd,
+            supplement: (view.supplementary_vnd != 0).then(|| {
+                (
+                    Vnd::new(view.original_vnd).to_string(),
+                    Vnd::new(view.supplementary_vnd).to_string(),
+                )
+            }),
+            decree_67: view.entitlement.get("decree_67_top_up").and_then(|t| {
+                Some((
+                    Vnd::new(t.get("original_total_vnd")?.as_i64()?).to_string(),
+                    Vnd::new(t.get("top_up_vnd")?.as_i64()?).to_string(),
+                ))
+            }),
         },
         error,
         notice,

@@ -102,7 +102,11 @@ pub fn list(
         None => visible_units(conn, scope)?,
     };
     let mut out = Vec::new();
-    if filter.kind != Some(FlagKind::UnmatchedStatementLine) {
+    let line_kinds = [
+        FlagKind::UnmatchedStatementLine,
+        FlagKind::PossibleDoublePayout,
+    ];
+    if !filter.kind.is_some_and(|k| line_kinds.contains(&k)) {
         let mut q = cases::table
             .inner_join(people::table)
             .inner_join(units::table)
@@ -201,7 +205,7 @@ pub fn list(
             }
         }
     }
-    if filter.kind.is_none() || filter.kind == Some(FlagKind::UnmatchedStatementLine) {
+    if filter.kind.is_none_or(|k| line_kinds.contains(&k)) {
         let mut q = statement_lines::table
             .inner_join(units::table)
             .filter(statement_lines::match_id.is_null())
@@ -215,7 +219,16 @@ pub fn list(
         if let Some(id) = filter.case_id {
             q = q.filter(statement_lines::case_id.eq(id));
         }
-        let lines: Vec<(i64, Option<i64>, NaiveDate, String, String, String)> = q
+        type LineRow = (
+            i64,
+            Option<i64>,
+            NaiveDate,
+            String,
+            String,
+            String,
+            Option<String>,
+        );
+        let lines: Vec<LineRow> = q
             .select((
                 statement_lines::id,
                 statement_lines::case_id,
@@ -223,15 +236,24 @@ pub fn list(
                 units::code,
                 units::name_vi,
                 units::path,
+                statement_lines::unmatched_reason,
             ))
             .load(conn)?;
-        for (line_id, case_id, date, code, name, path) in lines {
+        for (line_id, case_id, date, code, name, path, reason) in lines {
             // For one case the query was not limited to the visible units: the line's own
             // unit (the account holder) must be visible too.
             if !scope.contains_path(&path) {
                 continue;
             }
-            let flag = Flag::new(FlagKind::UnmatchedStatementLine, date, today);
+            let kind = if reason.as_deref() == Some("possible_double_payout") {
+                FlagKind::PossibleDoublePayout
+            } else {
+                FlagKind::UnmatchedStatementLine
+            };
+            if filter.kind.is_some_and(|k| k != kind) {
+                continue;
+            }
+            let flag = Flag::new(kind, date, today);
             out.push(row_of(flag, case_id, Some(line_id), &code, &name, None));
         }
     }

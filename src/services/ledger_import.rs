@@ -36,7 +36,7 @@ use crate::domain::access::{CaseActors, Duty, check_duty};
 use crate::domain::case_state::{CaseAction, CaseState, PaymentFacts, TransitionError, apply};
 use crate::domain::ids::{CaseId, PaymentId, StatementLineId};
 use crate::domain::matching::{
-    CandidatePayment, LineKey, MatchSettings, find_duplicates, reconcile,
+    CandidatePayment, LineKey, MatchSettings, find_duplicates, reconcile_with_settled,
 };
 use crate::domain::money::Vnd;
 use crate::domain::national_id::NationalId;
@@ -808,22 +808,33 @@ pub fn reconcile_open(
                 }
             }))
             .collect();
-    let candidates: Vec<CandidatePayment> = open_payments
-        .iter()
-        .filter_map(|p| {
-            Some(CandidatePayment {
-                id: PaymentId(p.id),
-                case_id: CaseId(p.case_id),
-                amount: Vnd::new(p.amount_vnd),
-                date: p.paid_on,
-                payment_reference: PaymentReference::parse(&p.payment_reference).ok()?,
-                person_name: p.full_name.clone(),
-                person_account: p.bank_account.clone(),
-            })
+    let candidate = |p: &payments::OpenPayment| {
+        Some(CandidatePayment {
+            id: PaymentId(p.id),
+            case_id: CaseId(p.case_id),
+            amount: Vnd::new(p.amount_vnd),
+            date: p.paid_on,
+            payment_reference: PaymentReference::parse(&p.payment_reference).ok()?,
+            person_name: p.full_name.clone(),
+            person_account: p.bank_account.clone(),
         })
+    };
+    let candidates: Vec<CandidatePayment> = open_payments.iter().filter_map(candidate).collect();
+    // Payments confirmed by earlier statements, of the cases the lines quote: a line paying one
+    // of them again is a likely double payout.
+    let mut quoted: Vec<String> = lines
+        .iter()
+        .flat_map(|l| crate::domain::matching::references_in(&l.description))
+        .map(|r| r.as_str().to_owned())
+        .collect();
+    quoted.sort_unstable();
+    quoted.dedup();
+    let settled: Vec<CandidatePayment> = payments::settled_for_references(conn, &quoted)?
+        .iter()
+        .filter_map(candidate)
         .collect();
     let matching = std::time::Instant::now();
-    let result = reconcile(&lines, &candidates, settings);
+    let result = reconcile_with_settled(&lines, &candidates, &settled, settings);
     let match_ms = ms(matching);
     let mut summary = MatchSummary {
         lines_considered: lines.len(),

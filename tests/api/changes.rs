@@ -168,6 +168,8 @@ async fn a_raised_entitlement_is_accepted_paid_as_a_supplement_and_reconciled(ba
     assert_eq!(item["outstanding_vnd"], proposed - e1_before);
     let case = app.get(&format!("/api/v1/cases/{e1}"), Some(&mof)).await;
     assert_eq!(case.body["entitled_vnd"], proposed);
+    assert_eq!(case.body["original_vnd"], e1_before);
+    assert_eq!(case.body["supplementary_vnd"], proposed - e1_before);
     assert_eq!(
         case.body["paid_vnd"], e1_before,
         "what was paid never changes"

@@ -655,3 +655,82 @@ async fn flags_follow_the_data(backend: Backend) {
     assert_eq!(code(&reply), (400, Some("unknown_flag")));
 }
 both_backends!(flags_follow_the_data);
+
+/// A second statement line paying an already-confirmed payment (same reference, same amount)
+/// is a likely double payout: its own reason, a flag on the case, in the flag list and the
+/// workbook — in the same statement or a later one.
+async fn a_second_transfer_of_a_confirmed_payment_is_flagged(backend: Backend) {
+    let s = setup(backend).await;
+    approve_and_fund(&s).await;
+    let (e1, r1) = s.e1.clone();
+    let list = format!("Mã tham chiếu thanh toán,Số tiền,Ngày chi\n{r1},744778125,01/08/2025\n");
+    let reply = s
+        .app
+        .upload(
+            &s.officer,
+            "/api/v1/payments/imports?unit=79",
+            "c.csv",
+            &list,
+        )
+        .await;
+    assert_eq!(reply.body["outcome"], "imported", "{:?}", reply.body);
+    let spath = "/api/v1/statements/imports?unit=79";
+    let first = format!(
+        "Ngày giao dịch,Số tiền,Số tài khoản,Tên người nhận,Nội dung,Số tham chiếu\n01/08/2025,-744778125,0123456789,NGUYEN VAN AN,Chi tro cap {r1},FT001\n"
+    );
+    let reply = s.app.upload(&s.officer, spath, "s1.csv", &first).await;
+    assert_eq!(reply.body["outcome"], "imported", "{:?}", reply.body);
+    assert_eq!(case_of(&s, e1).await.body["state"], "reconciled");
+    // The bank sent it again a week later.
+    let second = format!(
+        "Ngày giao dịch,Số tiền,Số tài khoản,Tên người nhận,Nội dung,Số tham chiếu\n08/08/2025,-744778125,0123456789,NGUYEN VAN AN,Chi tro cap {r1},FT077\n"
+    );
+    let reply = s.app.upload(&s.officer, spath, "s2.csv", &second).await;
+    assert_eq!(reply.body["outcome"], "imported", "{:?}", reply.body);
+    let lines = unmatched_lines(&s).await;
+    let again = lines
+        .iter()
+        .find(|l| l["bank_reference"] == "FT077")
+        .unwrap();
+    assert_eq!(
+        again["unmatched_reason"], "possible_double_payout",
+        "{again}"
+    );
+    let flags = s
+        .app
+        .get(
+            "/api/v1/flags?kind=possible_double_payout",
+            Some(&s.reviewer),
+        )
+        .await;
+    assert_eq!(flags.status, 200, "{:?}", flags.body);
+    let rows = flags.body["flags"].as_array().unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["case_id"], e1);
+    let case = case_of(&s, e1).await;
+    assert!(
+        case.body["flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["kind"] == "possible_double_payout"),
+        "{:?}",
+        case.body["flags"]
+    );
+    let d = crate::reports::download(
+        &s.app,
+        "GET",
+        "/api/v1/reports/reconciliation.xlsx?unit=79",
+        &s.officer,
+    )
+    .await;
+    let mut book = crate::reports::open(&d.bytes);
+    let warn = crate::reports::sheet(&mut book, "Cảnh báo");
+    assert!(
+        warn.rows()
+            .flatten()
+            .any(|c| *c == "Có thể chi trùng hai lần"),
+        "the workbook lists the flag"
+    );
+}
+both_backends!(a_second_transfer_of_a_confirmed_payment_is_flagged);

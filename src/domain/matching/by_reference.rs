@@ -122,6 +122,13 @@ pub(super) fn run(
             .or_default()
             .push(j);
     }
+    let mut settled_by_ref: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (j, p) in progress.settled.iter().enumerate() {
+        settled_by_ref
+            .entry(p.payment_reference.as_str())
+            .or_default()
+            .push(j);
+    }
     let window = i64::from(settings.date_window_days);
     // Lines naming one known case that matched nothing alone, by (reference, sign), in order
     // of first appearance (the map holds each group's position).
@@ -138,12 +145,12 @@ pub(super) fn run(
             .filter_map(|r| by_ref.get_key_value(r.as_str()).map(|(k, _)| *k))
             .collect();
         if known.is_empty() {
-            progress.explain(
-                i,
-                UnmatchedReason::UnknownReference {
+            let all: Vec<&str> = refs.iter().map(PaymentReference::as_str).collect();
+            let reason = double_payout(line, &all, &by_ref, &settled_by_ref, payments, progress)
+                .unwrap_or_else(|| UnmatchedReason::UnknownReference {
                     reference: first.clone(),
-                },
-            );
+                });
+            progress.explain(i, reason);
             continue;
         }
         let positive = !line.amount.is_negative();
@@ -174,17 +181,79 @@ pub(super) fn run(
             }
         } else {
             let case_ids = cases_of(&known, &by_ref, payments);
-            progress.explain(i, UnmatchedReason::ReferenceAmountDiffers { case_ids });
+            let reason = double_payout(line, &known, &by_ref, &settled_by_ref, payments, progress)
+                .unwrap_or(UnmatchedReason::ReferenceAmountDiffers { case_ids });
+            progress.explain(i, reason);
         }
     }
     for ((reference, positive), line_ix) in pending {
-        split_lines(
+        let left = split_lines(
             lines, payments, &by_ref, reference, positive, &line_ix, window, progress,
         );
+        let case_ids = cases_of(&[reference], &by_ref, payments);
+        for i in left {
+            let Some(line) = lines.get(i) else { continue };
+            let reason = double_payout(
+                line,
+                &[reference],
+                &by_ref,
+                &settled_by_ref,
+                payments,
+                progress,
+            )
+            .unwrap_or_else(|| UnmatchedReason::ReferenceAmountDiffers {
+                case_ids: case_ids.clone(),
+            });
+            progress.explain(i, reason);
+        }
     }
 }
 
-/// Several lines naming one case: together they may pay one or more of its payments.
+/// When `line` pays, for one of `references`, exactly the amount of a payment already
+/// confirmed (by an earlier statement, or by another line of this run): a likely double
+/// payout.
+fn double_payout(
+    line: &StatementLine,
+    references: &[&str],
+    by_ref: &HashMap<&str, Vec<usize>>,
+    settled_by_ref: &HashMap<&str, Vec<usize>>,
+    payments: &[CandidatePayment],
+    progress: &Progress<'_>,
+) -> Option<UnmatchedReason> {
+    let mut case_ids = Vec::new();
+    let mut payment_ids = Vec::new();
+    let mut see = |p: &CandidatePayment| {
+        if p.amount == line.amount && !p.amount.is_zero() {
+            if !case_ids.contains(&p.case_id) {
+                case_ids.push(p.case_id);
+            }
+            if !payment_ids.contains(&p.id) {
+                payment_ids.push(p.id);
+            }
+        }
+    };
+    for r in references {
+        for &j in by_ref.get(r).into_iter().flatten() {
+            if progress.payment_done.get(j).copied().unwrap_or(false)
+                && let Some(p) = payments.get(j)
+            {
+                see(p);
+            }
+        }
+        for &j in settled_by_ref.get(r).into_iter().flatten() {
+            if let Some(p) = progress.settled.get(j) {
+                see(p);
+            }
+        }
+    }
+    (!payment_ids.is_empty()).then_some(UnmatchedReason::PossibleDoublePayout {
+        case_ids,
+        payment_ids,
+    })
+}
+
+/// Several lines naming one case: together they may pay one or more of its payments. Returns
+/// the lines left unmatched, for the caller to explain.
 #[expect(clippy::too_many_arguments, reason = "one private step of the pass")]
 fn split_lines(
     lines: &[StatementLine],
@@ -195,7 +264,7 @@ fn split_lines(
     line_ix: &[usize],
     window: i64,
     progress: &mut Progress<'_>,
-) {
+) -> Vec<usize> {
     let open: Vec<usize> = by_ref
         .get(reference)
         .into_iter()
@@ -223,7 +292,7 @@ fn split_lines(
         .fold(0i64, |s, &j| s.saturating_add(pay_amount(j)));
     if !open.is_empty() && left.len() > 1 && total_lines == total_open {
         take_group(lines, payments, &left, &open, window, progress);
-        return;
+        return Vec::new();
     }
     for &j in &open {
         if left.len() < 2 {
@@ -236,15 +305,7 @@ fn split_lines(
             left.retain(|i| !group.contains(i));
         }
     }
-    let case_ids = cases_of(&[reference], by_ref, payments);
-    for i in left {
-        progress.explain(
-            i,
-            UnmatchedReason::ReferenceAmountDiffers {
-                case_ids: case_ids.clone(),
-            },
-        );
-    }
+    left
 }
 
 fn take_group(
@@ -327,7 +388,9 @@ fn choose(
     if known.len() == 1 {
         exact().or_else(|| subset(false))
     } else {
-        subset(true).or_else(exact).or_else(|| subset(false))
+        // A line quoting several references pays all of them or is left unmatched with a
+        // reason naming every one: never silently only the first.
+        subset(true)
     }
 }
 

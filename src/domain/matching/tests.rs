@@ -420,3 +420,55 @@ proptest! {
         let _ = ids(&r.unmatched_payments, |p| p.0);
     }
 }
+
+#[test]
+fn a_line_quoting_two_references_pays_both_or_neither() {
+    let payments = [payment(1, 10, 5_000_000, 14), payment(2, 11, 7_000_000, 14)];
+    // The amount is case 10's alone: not matched to the first reference in silence.
+    let desc = format!("CHI {} {}", reference(10), reference(11));
+    let r = run(&[line(100, 5_000_000, 15, &desc)], &payments);
+    assert!(r.matches.is_empty(), "{:?}", r.matches);
+    assert_eq!(
+        r.unmatched_lines[0].reason,
+        UnmatchedReason::ReferenceAmountDiffers {
+            case_ids: vec![CaseId(10), CaseId(11)]
+        }
+    );
+    assert_eq!(r.unmatched_payments, [PaymentId(1), PaymentId(2)]);
+}
+
+#[test]
+fn a_second_line_paying_a_confirmed_payment_is_a_possible_double_payout() {
+    let payments = [payment(1, 10, 5_000_000, 14)];
+    let r#ref = reference(10).to_string();
+    // In one statement: the second transfer of the same amount finds its payment taken.
+    let lines = [
+        line(100, 5_000_000, 15, &r#ref),
+        line(101, 5_000_000, 20, &r#ref),
+    ];
+    let r = run(&lines, &payments);
+    assert_eq!(r.matches.len(), 1);
+    assert_eq!(r.unmatched_lines.len(), 1);
+    assert_eq!(
+        r.unmatched_lines[0].reason,
+        UnmatchedReason::PossibleDoublePayout {
+            case_ids: vec![CaseId(10)],
+            payment_ids: vec![PaymentId(1)]
+        }
+    );
+    assert_eq!(r.unmatched_lines[0].reason.code(), "possible_double_payout");
+    // In a later statement: the payment was confirmed before (settled), none is open.
+    let later = [line(102, 5_000_000, 25, &r#ref)];
+    let r = reconcile_with_settled(&later, &[], &payments, &MatchSettings::default());
+    assert_eq!(
+        r.unmatched_lines[0].reason,
+        UnmatchedReason::PossibleDoublePayout {
+            case_ids: vec![CaseId(10)],
+            payment_ids: vec![PaymentId(1)]
+        }
+    );
+    // A different amount to a settled case is not a double payout.
+    let other = [line(103, 4_000_000, 25, &r#ref)];
+    let r = reconcile_with_settled(&other, &[], &payments, &MatchSettings::default());
+    assert_eq!(r.unmatched_lines[0].reason.code(), "unknown_reference");
+}

@@ -864,6 +864,7 @@ macro_rules! filtered {
             .map(str::trim)
             .filter(|t| !t.is_empty())
         {
+            let text = crate::domain::text::nfc(text);
             let like = format!("%{}%", text.replace(['%', '_'], ""));
             q = q.filter(
                 people::national_id

@@ -8,15 +8,24 @@ use super::DbConnection;
 const SQLITE: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
-/// Applies every pending migration; returns the versions applied (empty when current).
+/// Applies every pending migration, then the data steps that have not run on this database
+/// ([`super::normalize`]); returns the versions applied (empty when current).
 pub fn run_pending(conn: &mut DbConnection) -> anyhow::Result<Vec<String>> {
-    let applied = match conn {
+    let applied: Vec<String> = match conn {
         DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE),
         DbConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES),
     }
     .map_err(|e| anyhow::anyhow!("{e}"))
-    .context("applying database migrations")?;
-    Ok(applied.into_iter().map(|v| v.to_string()).collect())
+    .context("applying database migrations")?
+    .into_iter()
+    .map(|v| v.to_string())
+    .collect();
+    let changed =
+        super::normalize::normalize_stored_text(conn).context("normalising stored text to NFC")?;
+    if changed > 0 {
+        tracing::info!(changed, "stored text normalised to NFC");
+    }
+    Ok(applied)
 }
 
 /// Whether every embedded migration has been applied.

@@ -10,6 +10,7 @@ pub mod cases;
 pub mod imports;
 pub mod messages;
 pub mod migrate;
+pub mod normalize;
 pub mod payments;
 pub mod pinned;
 pub mod progress;

@@ -632,7 +632,7 @@ pub fn after_accepted_change(state: CaseState, entitled: Vnd, paid: Vnd) -> Opti
 
 fn required_text(text: &str) -> Option<String> {
     let t = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    (!t.is_empty()).then_some(t)
+    (!t.is_empty()).then(|| crate::domain::text::nfc(&t).into_owned())
 }
 
 /// Applies `action` to a case in `state` with the money `facts`: the transition to record,

@@ -9,6 +9,17 @@
 //!
 //! Folding is lossy on purpose; keep the original text for storage and display.
 
+/// `text` in Unicode normalisation form C (precomposed), as every text is stored: a name typed
+/// in decomposed form (NFD, as macOS and some Excel exports produce) and its usual precomposed
+/// form become the same string, so search, matching and display agree (issue 15). Borrows
+/// when the text already is NFC (the common case).
+pub fn nfc(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.is_ascii() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    icu_normalizer::ComposingNormalizerBorrowed::new_nfc().normalize(text)
+}
+
 /// Folds `text` into a new matching key (see the module documentation).
 pub fn fold_key(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -156,6 +167,17 @@ fn fold_other(c: char) -> Folded {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn nfc_composes_decomposed_vietnamese() {
+        let nfd = "Nguye\u{302}\u{303}n Thi\u{323} Thu\u{31b}\u{303}";
+        let composed = nfc(nfd);
+        assert_eq!(composed, "Nguyễn Thị Thữ");
+        assert_ne!(nfd, composed);
+        assert!(matches!(nfc("Nguyễn"), std::borrow::Cow::Borrowed(_)));
+        assert!(matches!(nfc("plain"), std::borrow::Cow::Borrowed(_)));
+    }
+
     use super::*;
 
     #[test]

@@ -121,6 +121,9 @@ pub fn text(cell: &Cell<'_>, bufs: &mut Bufs, max_chars: usize) -> Converted<Str
         }
         out.push_str(word);
     }
+    if let std::borrow::Cow::Owned(composed) = crate::domain::text::nfc(&out) {
+        out = composed;
+    }
     if out.chars().count() > max_chars {
         return Err(Issue::new(
             "TEXT_TOO_LONG",

@@ -174,7 +174,7 @@ fn required(text: &str, field: &'static str, vi: &str, en: &str) -> Result<Strin
             format!("The {en} is longer than {TEXT_LIMIT} characters"),
         ));
     }
-    Ok(t)
+    Ok(crate::domain::text::nfc(&t).into_owned())
 }
 
 /// Accepts the proposed figure of every selected case (`(id, version read)`), all or nothing:

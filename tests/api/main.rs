@@ -26,4 +26,5 @@ mod reports;
 mod schema_check;
 mod startup;
 mod status_page;
+mod text_forms;
 mod units;

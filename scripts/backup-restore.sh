@@ -16,11 +16,22 @@ export STAFFPAY_SECRET_KEY="backup-restore-check-secret-key-0123456789"
 
 "$bin" demo-data --people 2000 --seed 11 --out "$work/roster.xlsx" >/dev/null
 
+# Imports act as a user, by token (docs/SECURITY.md).
+import_as_admin() {
+  DATABASE_URL="$1" "$bin" migrate >/dev/null
+  DATABASE_URL="$1" "$bin" users add --username backup.admin --role admin --unit VN \
+    --password-stdin <<<"backup check admin password, long enough" >/dev/null
+  local token
+  token=$(DATABASE_URL="$1" "$bin" users token create --username backup.admin --name backup-cli \
+    | grep -oE '[A-Za-z0-9_-]{30,}' | head -n 1)
+  STAFFPAY_TOKEN="$token" "$bin" import "$work/roster.xlsx" --database-url "$1" >/dev/null
+}
+
 case "$backend" in
   sqlite)
     src="$work/live.db"
     dst="$work/restored.db"
-    "$bin" import "$work/roster.xlsx" --database-url "$src" >/dev/null
+    import_as_admin "$src"
     # SQLite's online backup: a consistent copy even while the service writes.
     sqlite3 "$src" ".backup '$work/backup.db'"
     cp "$work/backup.db" "$dst"
@@ -34,7 +45,7 @@ case "$backend" in
     trap 'psql -q "$admin" -c "DROP DATABASE IF EXISTS ${name}_live WITH (FORCE)" -c "DROP DATABASE IF EXISTS ${name}_restored WITH (FORCE)"; rm -rf "$work"' EXIT
     src="$base/${name}_live"
     dst="$base/${name}_restored"
-    "$bin" import "$work/roster.xlsx" --database-url "$src" >/dev/null
+    import_as_admin "$src"
     # pg_dump takes a consistent snapshot while the service runs; custom format for pg_restore.
     pg_dump -Fc -f "$work/backup.dump" "$src"
     pg_restore --no-owner -d "$dst" "$work/backup.dump"

@@ -35,6 +35,12 @@ case "$backend" in
 esac
 
 "$bin" demo-data --people "$people" --seed 5 --out "$work/roster.xlsx" >/dev/null
+# Commands that change case data act as a user, by token (docs/SECURITY.md).
+"$bin" migrate >/dev/null
+"$bin" users add --username load.admin --role admin --unit VN --password-stdin \
+  <<<"load test admin password, long enough" >/dev/null
+STAFFPAY_TOKEN=$("$bin" users token create --username load.admin --name load-cli | grep -oE '[A-Za-z0-9_-]{30,}' | head -n 1)
+export STAFFPAY_TOKEN
 "$bin" import "$work/roster.xlsx" >/dev/null
 "$bin" lookup-codes --unit VN --limit 20000 --out "$work/pairs.csv" >/dev/null
 "$bin" users add --username load.reviewer --role moha_reviewer --unit VN --password-stdin \

@@ -199,7 +199,7 @@ pub fn load_people(
     let report = import_roster(
         conn,
         policy,
-        &crate::services::Actor::cli(),
+        &crate::services::Actor::operator(),
         &request,
         &bytes,
     )
@@ -223,7 +223,7 @@ pub fn load_activity(
     use crate::import::payments::PaymentMethod;
     use crate::services::case_review::act;
     use crate::services::payments::{PaymentRequest, record};
-    let actor = crate::services::Actor::cli();
+    let actor = crate::services::Actor::operator();
     let all = units::UnitScope::All;
     let ids = crate::db::cases::ids(conn, &all, &Default::default())?;
     let day = |d: u32| NaiveDate::from_ymd_opt(2025, 9, d).unwrap_or_default();

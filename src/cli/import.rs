@@ -10,7 +10,6 @@ use clap::Args;
 
 use super::DbArgs;
 use crate::import::ReadOptions;
-use crate::services::Actor;
 use crate::services::roster_import::{
     ImportProgress, ImportReport, ImportRequest, import_roster, import_roster_with_progress,
 };
@@ -77,6 +76,8 @@ pub struct ImportArgs {
     #[arg(long)]
     json: bool,
     #[command(flatten)]
+    token: super::acting::TokenArg,
+    #[command(flatten)]
     db: DbArgs,
 }
 
@@ -121,14 +122,20 @@ pub fn run(args: ImportArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode
     let bytes = std::fs::read(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
     let mut conn = db.get()?;
+    let actor = args.token.actor(
+        &mut conn,
+        &settings,
+        super::acting::Needs::Permission(crate::domain::access::Permission::SubmitRoster),
+        "import",
+    )?;
     let report = if !args.json && std::io::stderr().is_terminal() {
         let bar = TerminalBar::default();
         let report =
-            import_roster_with_progress(&mut conn, &policy, &Actor::cli(), &request, &bytes, &bar);
+            import_roster_with_progress(&mut conn, &policy, &actor, &request, &bytes, &bar);
         bar.finish();
         report?
     } else {
-        import_roster(&mut conn, &policy, &Actor::cli(), &request, &bytes)?
+        import_roster(&mut conn, &policy, &actor, &request, &bytes)?
     };
     if let (Some(path), Some(workbook)) = (&args.errors_out, &report.error_workbook) {
         crate::files::write_atomically(path, workbook)?;

@@ -7,9 +7,9 @@ use anyhow::Context as _;
 use clap::{Args, Subcommand};
 
 use super::DbArgs;
+use crate::domain::access::Permission;
 use crate::import::ReadOptions;
 use crate::import::statement::AmountSign;
-use crate::services::Actor;
 use crate::services::ledger_import::{LedgerRequest, import_payments, import_statement};
 
 /// A payment list or statement file and how to import it.
@@ -35,6 +35,8 @@ pub struct LedgerFileArgs {
     /// Print one JSON object instead of a summary.
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    token: super::acting::TokenArg,
     #[command(flatten)]
     db: DbArgs,
 }
@@ -104,9 +106,19 @@ pub fn run(
         matching: settings.matching,
     };
     let mut conn = db.get()?;
+    let (permission, command) = match ledger {
+        Ledger::Payments => (Permission::RecordPayments, "payments import"),
+        Ledger::Statement => (Permission::ImportStatements, "statements import"),
+    };
+    let actor = args.token.actor(
+        &mut conn,
+        &settings,
+        super::acting::Needs::Permission(permission),
+        command,
+    )?;
     let report = match ledger {
-        Ledger::Payments => import_payments(&mut conn, &Actor::cli(), &request, &bytes)?,
-        Ledger::Statement => import_statement(&mut conn, &Actor::cli(), &request, &bytes)?,
+        Ledger::Payments => import_payments(&mut conn, &actor, &request, &bytes)?,
+        Ledger::Statement => import_statement(&mut conn, &actor, &request, &bytes)?,
     };
     if args.json {
         println!("{}", serde_json::to_string(&report)?);
@@ -211,11 +223,15 @@ pub struct RecomputeArgs {
     /// Print JSON instead of a summary.
     #[arg(long)]
     json: bool,
+    /// The acting administrator's token (not needed for `--dry-run`).
+    #[command(flatten)]
+    token: super::acting::TokenArg,
     #[command(flatten)]
     db: DbArgs,
 }
 
-/// `staffpay recompute [--dry-run]`: every case again with the current policy tables.
+/// `staffpay recompute [--dry-run]`: every case again with the current policy tables; the
+/// preview runs as the operator, the real run as an administrator (by token).
 pub fn recompute(args: RecomputeArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let settings = super::settings(args.db.overrides(config))?;
     let policy = crate::policy_files::load_dir(&settings.policy_dir).with_context(|| {
@@ -226,10 +242,20 @@ pub fn recompute(args: RecomputeArgs, config: Option<PathBuf>) -> anyhow::Result
     })?;
     let db = crate::startup::prepare_database(&settings)?;
     let mut conn = db.get()?;
+    let actor = if args.dry_run {
+        crate::services::Actor::operator()
+    } else {
+        args.token.actor(
+            &mut conn,
+            &settings,
+            super::acting::Needs::Admin,
+            "recompute",
+        )?
+    };
     let report = crate::services::recompute::recompute(
         &mut conn,
         &policy,
-        &Actor::cli(),
+        &actor,
         args.dry_run,
         crate::db::today_vn(),
     )

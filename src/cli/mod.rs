@@ -1,5 +1,6 @@
 //! The command line. `main.rs` only calls [`run`].
 
+mod acting;
 mod calc;
 mod generate;
 mod import;

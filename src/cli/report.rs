@@ -91,7 +91,7 @@ fn unknown_unit(code: Option<&str>) -> String {
 fn generated() -> Generated {
     Generated {
         at: crate::db::now(),
-        by: "cli".into(),
+        by: crate::services::Actor::operator().label,
     }
 }
 

@@ -285,7 +285,7 @@ fn audit_cli(
     audit::record(
         conn,
         AuditEntry {
-            actor: "cli".into(),
+            actor: crate::services::Actor::operator().label,
             action: action.into(),
             entity_kind: "user".into(),
             entity_id: Some(entity_id.into()),

@@ -38,4 +38,16 @@ impl Actor {
             request_id: None,
         }
     }
+
+    /// The operator running a maintenance command (migrate, users, demo data, a recompute
+    /// preview): every unit, recorded as `os:<operating-system user>`.
+    pub fn operator() -> Actor {
+        let user = std::env::var("USER")
+            .or_else(|_| std::env::var("LOGNAME"))
+            .unwrap_or_else(|_| "unknown".into());
+        Actor {
+            label: format!("os:{user}"),
+            ..Actor::cli()
+        }
+    }
 }

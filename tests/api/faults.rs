@@ -11,12 +11,11 @@ use staffpay::db::schema::{cases, imports, people};
 
 use crate::helpers::{Backend, TestDb};
 
+const SECRET: &str = "fault-test-secret-key-fault-test-secret-key";
+
 fn binary() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_staffpay"));
-    c.env(
-        "STAFFPAY_SECRET_KEY",
-        "fault-test-secret-key-fault-test-secret-key",
-    );
+    c.env("STAFFPAY_SECRET_KEY", SECRET);
     c
 }
 
@@ -37,6 +36,7 @@ fn counts(db: &TestDb) -> (i64, i64, i64) {
 #[test]
 fn an_import_killed_mid_write_leaves_nothing_and_runs_again() {
     let db = TestDb::new(Backend::Sqlite);
+    let token = crate::helpers::cli_token_keyed(&db.url, Some(SECRET));
     let dir = tempfile::tempdir().unwrap();
     let roster = dir.path().join("r.xlsx");
     let made = binary()
@@ -56,6 +56,7 @@ fn an_import_killed_mid_write_leaves_nothing_and_runs_again() {
 
     let mut child = binary()
         .args(["import", "--database-url", &db.url, "--json"])
+        .env("STAFFPAY_TOKEN", &token)
         .arg(&roster)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -91,6 +92,7 @@ fn an_import_killed_mid_write_leaves_nothing_and_runs_again() {
     // Run it again: everything is imported once.
     let again = binary()
         .args(["import", "--database-url", &db.url, "--json"])
+        .env("STAFFPAY_TOKEN", &token)
         .arg(&roster)
         .output()
         .unwrap();
@@ -277,6 +279,7 @@ fn postgres_stopped_mid_import_then_restarted() {
         return;
     };
     let url = pg.url();
+    let token = crate::helpers::cli_token_keyed(&url, Some(SECRET));
     let dir = tempfile::tempdir().unwrap();
     let roster = dir.path().join("r.xlsx");
     let made = binary()
@@ -312,6 +315,7 @@ fn postgres_stopped_mid_import_then_restarted() {
     // Start the import; stop PostgreSQL while it copies the cases in.
     let mut import = binary()
         .args(["import", "--database-url", &url, "--json"])
+        .env("STAFFPAY_TOKEN", &token)
         .arg(&roster)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -373,6 +377,7 @@ fn postgres_stopped_mid_import_then_restarted() {
     );
     let again = binary()
         .args(["import", "--database-url", &url, "--json"])
+        .env("STAFFPAY_TOKEN", &token)
         .arg(&roster)
         .output()
         .unwrap();

@@ -124,16 +124,66 @@ impl TestDb {
         }
     }
 
+    /// An API token of a nationwide administrator, for command-line runs that change case or
+    /// payment data (`STAFFPAY_TOKEN`). Hashed with the key kept in the database, as a command
+    /// without `STAFFPAY_SECRET_KEY` reads it.
+    pub fn cli_token(&self) -> String {
+        cli_token_at(&self.url)
+    }
+
     pub fn settings(&self) -> Settings {
-        Settings::resolve(Overrides {
-            bind: Some("127.0.0.1:0".into()),
-            database_url: Some(self.url.clone()),
-            pool_size: Some(4),
-            secret_key: Some("test-secret-key-test-secret-key-0123456789".into()),
+        settings_for(&self.url)
+    }
+}
+
+/// Test settings for the database at `url`.
+fn settings_for(url: &str) -> Settings {
+    Settings::resolve(Overrides {
+        bind: Some("127.0.0.1:0".into()),
+        database_url: Some(url.to_owned()),
+        pool_size: Some(4),
+        secret_key: Some("test-secret-key-test-secret-key-0123456789".into()),
+        policy_dir: Some(concat!(env!("CARGO_MANIFEST_DIR"), "/policy_tables").into()),
+        ..Default::default()
+    })
+    .unwrap()
+}
+
+/// [`TestDb::cli_token`] for any database URL (a private PostgreSQL cluster, say).
+pub fn cli_token_at(url: &str) -> String {
+    cli_token_keyed(url, None)
+}
+
+/// [`cli_token_at`] for commands run with `STAFFPAY_SECRET_KEY` = `secret`.
+pub fn cli_token_keyed(url: &str, secret: Option<&str>) -> String {
+    {
+        let settings = Settings::resolve(Overrides {
+            database_url: Some(url.to_owned()),
+            pool_size: Some(2),
+            secret_key: secret.map(str::to_owned),
             policy_dir: Some(concat!(env!("CARGO_MANIFEST_DIR"), "/policy_tables").into()),
             ..Default::default()
         })
+        .unwrap();
+        let db = staffpay::startup::prepare_database(&settings).unwrap();
+        let mut conn = db.get().unwrap();
+        let keys = SecretKeys::load(&settings, &mut conn).unwrap();
+        let vn = units::find_by_code(&mut conn, "VN").unwrap().unwrap().id;
+        let hash = staffpay::auth::password::hash("command line operator").unwrap();
+        let name = format!("cli-admin-{}", COUNTER.fetch_add(1, Ordering::Relaxed));
+        let user = users::insert(&mut conn, &name, Role::Admin.as_str(), &hash, &[vn])
+            .unwrap()
+            .id;
+        issue_token(
+            &mut conn,
+            &keys,
+            user,
+            KIND_API,
+            "cli",
+            now() + TimeDelta::hours(2),
+        )
         .unwrap()
+        .token
     }
 }
 

@@ -246,6 +246,7 @@ fn import_command_prints_json_and_sets_exit_status() {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_staffpay"))
         .args(["import", path.to_str().unwrap(), "--unit", "79", "--json"])
         .env("DATABASE_URL", &db.url)
+        .env("STAFFPAY_TOKEN", db.cli_token())
         .env(
             "STAFFPAY_POLICY_DIR",
             concat!(env!("CARGO_MANIFEST_DIR"), "/policy_tables"),
@@ -412,6 +413,7 @@ async fn error_workbook_is_kept_and_downloadable(backend: Backend) {
             out.to_str().unwrap(),
         ])
         .env("DATABASE_URL", &app.test_db.url)
+        .env("STAFFPAY_TOKEN", app.test_db.cli_token())
         .env(
             "STAFFPAY_POLICY_DIR",
             concat!(env!("CARGO_MANIFEST_DIR"), "/policy_tables"),
@@ -469,10 +471,12 @@ fn template_and_demo_data_commands_write_files_that_import() {
     assert_eq!(first, std::fs::read(&demo).unwrap(), "same seed, same file");
 
     let db = TestDb::new(Backend::Sqlite);
+    let token = db.cli_token();
     let import = |file: &std::path::Path| {
         std::process::Command::new(env!("CARGO_BIN_EXE_staffpay"))
             .args(["import", file.to_str().unwrap(), "--json"])
             .env("DATABASE_URL", &db.url)
+            .env("STAFFPAY_TOKEN", &token)
             .env(
                 "STAFFPAY_POLICY_DIR",
                 concat!(env!("CARGO_MANIFEST_DIR"), "/policy_tables"),

@@ -67,7 +67,7 @@ impl Probe {
     const fn case_action() -> Probe {
         Probe {
             case_param: true,
-            body: Some(r#"{"reason":"probe","funding_source":"probe"}"#),
+            body: Some(r#"{"version":1,"reason":"probe","funding_source":"probe"}"#),
             success: 0,
             ..Probe::ok()
         }
@@ -139,7 +139,9 @@ pub fn table() -> Vec<RouteSpec> {
             Probe {
                 body: Some("username=nobody&password=wrong-password"),
                 content_type: "application/x-www-form-urlencoded",
-                success: 401,
+                // Without the sign-in form's cookie and token (login CSRF): refused before
+                // any password is checked.
+                success: 403,
                 ..Probe::ok()
             },
         ),

@@ -742,9 +742,7 @@ pub async fn pay(
     let id = id.into_inner();
     let request = (|| {
         Ok::<_, AppError>(crate::services::payments::PaymentRequest {
-            amount: super::payments_api::parse_amount(&serde_json::Value::String(
-                form.amount.clone(),
-            ))?,
+            amount: super::payments_api::amount_from_form(&form.amount)?,
             paid_on: form.paid_on,
             method: super::payments_api::parse_method(form.method.as_deref())?,
             payer_unit: None,

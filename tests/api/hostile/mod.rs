@@ -28,6 +28,11 @@ pub struct Fixture {
 }
 
 pub async fn fixture(backend: Backend) -> Fixture {
+    fixture_with(backend, ROSTER).await
+}
+
+/// As [`fixture`], with another roster (E1 still first).
+pub async fn fixture_with(backend: Backend, roster: &str) -> Fixture {
     let app = TestApp::spawn(backend).await;
     let admin = app.user("adm", Role::Admin, &[], PW);
     let reviewer = app.user("rev", Role::MohaReviewer, &["VN"], PW);
@@ -35,7 +40,7 @@ pub async fn fixture(backend: Backend) -> Fixture {
     let (admin, _) = app.token(admin, TimeDelta::hours(1));
     let (reviewer, _) = app.token(reviewer, TimeDelta::hours(1));
     let (officer, _) = app.token(officer, TimeDelta::hours(1));
-    let report = app.upload_roster(&admin, "79", ROSTER).await;
+    let report = app.upload_roster(&admin, "79", roster).await;
     assert_eq!(report["rows"]["created"], 2, "{report}");
     let list = app.get("/api/v1/cases?unit=79", Some(&admin)).await;
     let case = list.body["items"]

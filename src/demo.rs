@@ -286,6 +286,7 @@ pub fn load_activity(
                     payer_unit: None,
                     reference: None,
                     reverses: None,
+                    version: None,
                 },
                 today,
             )

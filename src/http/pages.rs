@@ -723,6 +723,8 @@ pub async fn act(
 #[derive(Debug, Deserialize)]
 pub struct PayForm {
     pub csrf: String,
+    /// The case version the page was built from.
+    pub version: i32,
     pub amount: String,
     pub paid_on: chrono::NaiveDate,
     pub method: Option<String>,
@@ -748,6 +750,7 @@ pub async fn pay(
             payer_unit: None,
             reference: None,
             reverses: None,
+            version: Some(form.version),
         })
     })();
     let actor = s.actor(&req);

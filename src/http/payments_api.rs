@@ -20,6 +20,9 @@ use crate::services::roster_import::ImportError;
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PaymentBody {
+    /// The version of the case the caller read (required, as for the review actions): a
+    /// payment recorded against a case that changed since is refused (409 `stale_version`).
+    pub version: i32,
     /// Whole đồng, more than zero, as a whole JSON number or a string of digits only (no
     /// sign, exponent, decimals, spaces or leading zeros). A reversal gives the amount of the
     /// payment it reverses.
@@ -149,6 +152,7 @@ pub async fn record(
         payer_unit: body.payer_unit,
         reference: body.reference,
         reverses: body.reverses,
+        version: Some(body.version),
     };
     let actor = request_id::actor(&caller, &req);
     let id = id.into_inner();

@@ -212,7 +212,7 @@ pub fn table() -> Vec<RouteSpec> {
             Public,
             || web::post().to(pages::pay),
             Probe {
-                body: Some("csrf=x&amount=1&paid_on=2025-09-01"),
+                body: Some("csrf=x&version=1&amount=1&paid_on=2025-09-01"),
                 content_type: "application/x-www-form-urlencoded",
                 ..Probe::ok()
             },
@@ -662,7 +662,7 @@ pub fn table() -> Vec<RouteSpec> {
             || web::post().to(payments_api::record),
             Probe {
                 case_param: true,
-                body: Some(r#"{"amount_vnd":1,"paid_on":"2025-08-01"}"#),
+                body: Some(r#"{"version":1,"amount_vnd":1,"paid_on":"2025-08-01"}"#),
                 success: 0,
                 ..Probe::ok()
             },

@@ -36,6 +36,9 @@ pub struct PaymentRequest {
     pub reference: Option<String>,
     /// For a reversal: the entry it reverses.
     pub reverses: Option<i64>,
+    /// The version of the case the person recording it read (API and page forms); `None`
+    /// only for the service's own seeding (demo data).
+    pub version: Option<i32>,
 }
 
 /// What was recorded.
@@ -270,6 +273,14 @@ pub fn record(
             payments::find_same(conn, case.id, signed.dong(), request.paid_on, &reference)?
         {
             return Err(duplicate_refusal(Some(existing)));
+        }
+        if let Some(expected) = request.version.filter(|v| *v != case.version) {
+            return Err(refusal(
+                crate::domain::case_state::TransitionError::StaleVersion {
+                    expected: expected.into(),
+                    actual: case.version.into(),
+                },
+            ));
         }
         let transition = apply(state, &action, facts).map_err(refusal)?;
         let entry = transition.entry.unwrap_or(Vnd::ZERO);

@@ -447,3 +447,11 @@ pub async fn login_form(app: &TestApp) -> (String, String) {
         csrf_of(&page.body),
     )
 }
+
+/// A JSON object `body` with the case's current `version` added (a payment as a client that
+/// has just read the case sends it).
+pub fn with_version(app: &TestApp, case: i64, body: &str) -> String {
+    let mut value: Value = serde_json::from_str(body).expect("a JSON object");
+    value["version"] = serde_json::json!(version_of(app, case).parse::<i64>().unwrap());
+    value.to_string()
+}

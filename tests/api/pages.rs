@@ -206,6 +206,7 @@ async fn review_fund_and_pay_in_the_browser(backend: Backend) {
         Some(&mof),
         Some(&[
             ("csrf", &csrf),
+            ("version", &version_of(&app, case)),
             ("amount", &entitled.to_string()),
             ("paid_on", &today),
             ("method", "transfer"),

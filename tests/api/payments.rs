@@ -111,13 +111,15 @@ async fn unmatched_lines(s: &Setup) -> Vec<serde_json::Value> {
     reply.body["lines"].as_array().unwrap().clone()
 }
 
+/// Records a payment with `body`, at the case's current version.
 async fn pay(s: &Setup, token: &str, id: i64, body: &str) -> crate::helpers::Reply {
+    let body = crate::helpers::with_version(&s.app, id, body);
     s.app
         .call(
             "POST",
             &format!("/api/v1/cases/{id}/payments"),
             Some(token),
-            Some(body),
+            Some(&body),
         )
         .await
 }

@@ -34,12 +34,13 @@ async fn payable(backend: Backend, roster: &str) -> Fixture {
 }
 
 async fn pay(f: &Fixture, body: &str) -> Reply {
+    let body = helpers::with_version(&f.app, f.case, body);
     f.app
         .call(
             "POST",
             &format!("/api/v1/cases/{}/payments", f.case),
             Some(&f.officer),
-            Some(body),
+            Some(&body),
         )
         .await
 }
@@ -192,6 +193,7 @@ async fn page_forms_take_grouped_amounts(backend: Backend) {
     let pay_form = |amount: &str, day: &str| {
         serde_urlencoded::to_string([
             ("csrf", csrf.as_str()),
+            ("version", &helpers::version_of(&f.app, f.case)),
             ("amount", amount),
             ("paid_on", day),
             ("method", "transfer"),
@@ -235,3 +237,45 @@ async fn page_forms_take_grouped_amounts(backend: Backend) {
     assert_eq!(paid, 2_250_000);
 }
 both_backends!(page_forms_take_grouped_amounts);
+
+/// A payment, like a review action, carries the version of the case its sender read.
+async fn payments_carry_the_version_read(backend: Backend) {
+    let f = payable(backend, ROSTER).await;
+    let path = format!("/api/v1/cases/{}/payments", f.case);
+    let read = helpers::version_of(&f.app, f.case);
+    let without = f
+        .app
+        .call(
+            "POST",
+            &path,
+            Some(&f.officer),
+            Some(r#"{"amount_vnd":1000,"paid_on":"2025-08-01"}"#),
+        )
+        .await;
+    assert_eq!(
+        code(&without),
+        (400, Some("invalid_json")),
+        "{:?}",
+        without.body
+    );
+    let body = |amount: u32| {
+        format!(r#"{{"version":{read},"amount_vnd":{amount},"paid_on":"2025-08-01"}}"#)
+    };
+    let first = f
+        .app
+        .call("POST", &path, Some(&f.officer), Some(&body(1000)))
+        .await;
+    assert_eq!(first.status, 201, "{:?}", first.body);
+    // Another payment sent from the same (now stale) reading of the case.
+    let second = f
+        .app
+        .call("POST", &path, Some(&f.officer), Some(&body(2000)))
+        .await;
+    assert_eq!(
+        code(&second),
+        (409, Some("stale_version")),
+        "{:?}",
+        second.body
+    );
+}
+both_backends!(payments_carry_the_version_read);

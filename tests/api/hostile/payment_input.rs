@@ -279,3 +279,44 @@ async fn payments_carry_the_version_read(backend: Backend) {
     );
 }
 both_backends!(payments_carry_the_version_read);
+
+/// A payment list follows the single entry's date rule, row by row.
+async fn payment_lists_are_not_dated_before_the_decision(backend: Backend) {
+    let f = payable(backend, ROSTER).await;
+    let case = f
+        .app
+        .get(&format!("/api/v1/cases/{}", f.case), Some(&f.admin))
+        .await;
+    let reference = case.body["payment_reference"].as_str().unwrap().to_string();
+    let list = format!(
+        "Mã tham chiếu thanh toán,Số tiền,Ngày chi\n{reference},1000,01/01/1900\n{reference},2000,31/12/2024\n"
+    );
+    let reply = f
+        .app
+        .upload(
+            &f.officer,
+            "/api/v1/payments/imports?unit=79",
+            "chi.csv",
+            &list,
+        )
+        .await;
+    assert_eq!(reply.body["outcome"], "rejected", "{:?}", reply.body);
+    let codes: Vec<&str> = reply.body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        ["DATE_BEFORE_DECISION", "DATE_BEFORE_DECISION"],
+        "{:?}",
+        reply.body
+    );
+    let after = f
+        .app
+        .get(&format!("/api/v1/cases/{}", f.case), Some(&f.admin))
+        .await;
+    assert_eq!(after.body["paid_vnd"], 0);
+}
+both_backends!(payment_lists_are_not_dated_before_the_decision);

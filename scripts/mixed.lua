@@ -1,6 +1,7 @@
 -- wrk script: mixed traffic. Of every 20 requests: 14 status-page lookups (distinct valid
 -- pairs from PAIRS), 3 case reads, 2 progress reports, 1 approval (of the next case from
--- SUBMITTED; an already approved case answers 409, counted apart). API calls use TOKEN.
+-- SUBMITTED, at version 1 as imported; an already approved case answers 409, counted apart).
+-- API calls use TOKEN.
 --   PAIRS=pairs.csv SUBMITTED=submitted.txt TOKEN=... wrk -t2 -c32 -d20s --latency -s scripts/mixed.lua URL
 
 local pairs, cases, submitted = {}, {}, {}
@@ -42,7 +43,7 @@ function request()
   else
     local case = submitted[((index + id * 100003) % #submitted) + 1]
     auth["Content-Type"] = "application/json"
-    return wrk.format("POST", "/api/v1/cases/" .. case .. "/approve", auth, "{}")
+    return wrk.format("POST", "/api/v1/cases/" .. case .. "/approve", auth, "{\"version\":1}")
   end
 end
 

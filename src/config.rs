@@ -172,6 +172,8 @@ pub struct Overrides {
     pub secret_key: Option<String>,
     pub session_ttl_minutes: Option<u64>,
     pub reports_dir: Option<PathBuf>,
+    /// Addresses / networks of the proxies whose forwarding headers are believed.
+    pub trusted_proxies: Option<Vec<String>>,
 }
 
 /// The optional configuration file (TOML); keys as in [`Settings`].
@@ -190,6 +192,7 @@ struct FileSettings {
     max_rows: Option<usize>,
     match_name_threshold: Option<f64>,
     match_date_window_days: Option<u32>,
+    trusted_proxies: Option<Vec<String>>,
 }
 
 /// The resolved configuration of one process.
@@ -219,6 +222,9 @@ pub struct Settings {
     /// Statement matching without a reference: the lowest name similarity (0–1, Jaro–Winkler
     /// over folded tokens) and the most days between payment and line.
     pub matching: crate::domain::matching::MatchSettings,
+    /// The load balancers / reverse proxies whose `Forwarded`, `X-Forwarded-For` and
+    /// `X-Forwarded-Proto` are believed (default: none; see `http::client`).
+    pub trusted_proxies: crate::http::client::TrustedProxies,
 }
 
 impl Settings {
@@ -294,6 +300,16 @@ impl Settings {
             ));
         }
 
+        let trusted_proxies = crate::http::client::TrustedProxies::parse(
+            overrides
+                .trusted_proxies
+                .or(file.trusted_proxies)
+                .unwrap_or_default()
+                .iter()
+                .map(String::as_str),
+        )
+        .map_err(|message| ConfigError::new("trusted_proxies", message))?;
+
         Ok(Settings {
             bind,
             database,
@@ -315,6 +331,7 @@ impl Settings {
                 name_threshold,
                 date_window_days,
             },
+            trusted_proxies,
         })
     }
 }
@@ -378,6 +395,12 @@ mod tests {
         })
         .unwrap_err();
         assert_eq!(err.setting, "secret_key");
+        let err = Settings::resolve(Overrides {
+            trusted_proxies: Some(vec!["10.0.0.0/8".into(), "lb.example".into()]),
+            ..Default::default()
+        })
+        .unwrap_err();
+        assert_eq!(err.setting, "trusted_proxies");
     }
 }
 

@@ -274,6 +274,12 @@ pub fn load_activity(
         }
         let entitled = case.entitled_vnd;
         let first = if slot <= 7 { entitled / 2 } else { entitled };
+        // Paid in September, or on the decision day when the decision came later (a payment
+        // is never dated before its decision).
+        let on = |d: u32| {
+            case.decision_date
+                .map_or(day(d), |decision| day(d).max(decision))
+        };
         let pay = |conn: &mut DbConnection, amount: i64, d: u32| {
             record(
                 conn,
@@ -281,11 +287,12 @@ pub fn load_activity(
                 id,
                 &PaymentRequest {
                     amount: Vnd::new(amount),
-                    paid_on: day(d),
+                    paid_on: on(d),
                     method: PaymentMethod::Transfer,
                     payer_unit: None,
                     reference: None,
                     reverses: None,
+                    version: None,
                 },
                 today,
             )
@@ -295,7 +302,8 @@ pub fn load_activity(
         if slot >= 17 {
             // Reconciled: the statement carries the transfer with its reference.
             statement.push_str(&format!(
-                "11/09/2025,-{first},,,Chi tro cap {},FT{id:06}\n",
+                "{},-{first},,,Chi tro cap {},FT{id:06}\n",
+                (on(10) + chrono::Days::new(1)).format("%d/%m/%Y"),
                 case.payment_reference
             ));
         }

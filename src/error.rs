@@ -81,6 +81,9 @@ pub enum AppError {
     TooManyRequests { retry_after_secs: u64 },
     #[error("request too large")]
     PayloadTooLarge,
+    /// A body in a format the endpoint does not read (a JSON endpoint sent `text/plain`).
+    #[error("unsupported content type")]
+    UnsupportedMediaType,
     #[error("service unavailable")]
     Unavailable,
     #[error(transparent)]
@@ -166,6 +169,12 @@ impl AppError {
                     "The request is too large.".into(),
                     None,
                 ),
+                AppError::UnsupportedMediaType => (
+                    "unsupported_content_type",
+                    "Nội dung phải là JSON (Content-Type: application/json).".into(),
+                    "The body must be JSON (Content-Type: application/json).".into(),
+                    None,
+                ),
                 AppError::Unavailable => (
                     "unavailable",
                     "Dịch vụ tạm thời không sẵn sàng.".into(),
@@ -202,6 +211,7 @@ impl ResponseError for AppError {
             AppError::Conflict { .. } | AppError::Refused { .. } => StatusCode::CONFLICT,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

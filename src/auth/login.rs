@@ -70,7 +70,8 @@ fn address_key(address: &str) -> String {
 /// Checks a username and password and issues a session token.
 ///
 /// Unknown users, wrong passwords and disabled users get the same answer after the same work;
-/// failures are counted per username and per address, and a locked key answers 429.
+/// attempts are counted per username and per address before the password is checked (see
+/// [`throttle`]), and a locked key answers 429 without a check.
 pub fn login(
     conn: &mut DbConnection,
     keys: &SecretKeys,
@@ -79,11 +80,21 @@ pub fn login(
     let now = attempt.now;
     let user_key = user_key(attempt.username);
     let address_key = address_key(attempt.address);
-    if let Some(until) = throttle::locked_until_any(conn, &[&user_key, &address_key], now)? {
-        return Err(AppError::TooManyRequests {
-            retry_after_secs: throttle::retry_after_secs(until, now),
-        });
-    }
+    let admitted = match throttle::admit(
+        conn,
+        &[
+            (&user_key, throttle::LOGIN_PER_USER),
+            (&address_key, throttle::LOGIN_PER_ADDRESS),
+        ],
+        now,
+    )? {
+        throttle::Admission::Admitted(admitted) => admitted,
+        throttle::Admission::Refused { until } => {
+            return Err(AppError::TooManyRequests {
+                retry_after_secs: throttle::retry_after_secs(until, now),
+            });
+        }
+    };
 
     let user = users::find_by_username(conn, attempt.username.trim())?;
     let ok = match &user {
@@ -95,8 +106,7 @@ pub fn login(
     };
 
     let Some(user) = user.filter(|_| ok) else {
-        throttle::record_failure(conn, &user_key, throttle::LOGIN_PER_USER, now)?;
-        throttle::record_failure(conn, &address_key, throttle::LOGIN_PER_ADDRESS, now)?;
+        admitted.failed();
         audit::record(
             conn,
             AuditEntry {
@@ -110,7 +120,7 @@ pub fn login(
         return Err(AppError::Unauthenticated);
     };
 
-    throttle::clear(conn, &user_key)?;
+    admitted.succeeded(conn, &[&user_key])?;
     let issued = issue_token(
         conn,
         keys,

@@ -25,6 +25,11 @@ pub struct ServeArgs {
     #[arg(long, env = "STAFFPAY_SESSION_TTL_MINUTES")]
     session_ttl_minutes: Option<u64>,
 
+    /// Load balancers / reverse proxies (addresses or networks, comma-separated) whose
+    /// Forwarded / X-Forwarded-For / X-Forwarded-Proto headers are believed (default: none).
+    #[arg(long, env = "STAFFPAY_TRUSTED_PROXIES", value_delimiter = ',')]
+    trusted_proxies: Option<Vec<String>>,
+
     #[command(flatten)]
     db: DbArgs,
 }
@@ -33,6 +38,7 @@ pub fn run(args: ServeArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode>
     let mut overrides = args.db.overrides(config);
     overrides.bind = args.bind;
     overrides.session_ttl_minutes = args.session_ttl_minutes;
+    overrides.trusted_proxies = args.trusted_proxies;
     let settings = super::settings(overrides)?;
     tracing::info!(database = %settings.database, bind = %settings.bind, "starting");
     let db = crate::startup::prepare_database(&settings)?;

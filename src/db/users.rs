@@ -240,51 +240,65 @@ pub fn touch_token(
     Ok(())
 }
 
-/// A throttling counter.
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = throttles)]
-pub struct ThrottleRow {
-    pub key: String,
+/// A throttle counter just counted: the attempts in its window (this one included) and the
+/// end of its lock, if locked.
+#[derive(Debug, Clone, Copy, QueryableByName)]
+pub struct ThrottleCount {
+    #[diesel(sql_type = diesel::sql_types::Integer)]
     pub failures: i32,
-    pub window_started_at: NaiveDateTime,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamp>)]
     pub locked_until: Option<NaiveDateTime>,
 }
 
-pub fn find_throttle(conn: &mut DbConnection, key: &str) -> QueryResult<Option<ThrottleRow>> {
-    throttles::table
-        .find(key)
-        .select(ThrottleRow::as_select())
-        .first(conn)
-        .optional()
+/// Counts one attempt on `key` and returns the count, in one statement (an upsert with
+/// `RETURNING`, on SQLite ≥ 3.35 and PostgreSQL alike), so that parallel attempts each see
+/// their own number: the database serialises them on the row.
+///
+/// A counter whose lock has ended, or whose window started before `window_start`, starts
+/// again at 1. The attempt that reaches `max` sets the lock (`lock_end`).
+pub fn count_attempt(
+    conn: &mut DbConnection,
+    key: &str,
+    max: i32,
+    now: NaiveDateTime,
+    window_start: NaiveDateTime,
+    lock_end: NaiveDateTime,
+) -> QueryResult<ThrottleCount> {
+    use diesel::sql_types::{Integer, Text, Timestamp};
+    const EXPIRED: &str = "((throttles.locked_until IS NOT NULL AND throttles.locked_until <= $2) \
+         OR (throttles.locked_until IS NULL AND throttles.window_started_at < $5))";
+    diesel::sql_query(format!(
+        "INSERT INTO throttles (key, failures, window_started_at, locked_until) \
+         VALUES ($1, 1, $2, CASE WHEN 1 >= $3 THEN $4 ELSE NULL END) \
+         ON CONFLICT (key) DO UPDATE SET \
+         failures = CASE WHEN {EXPIRED} THEN 1 ELSE throttles.failures + 1 END, \
+         window_started_at = CASE WHEN {EXPIRED} THEN $2 ELSE throttles.window_started_at END, \
+         locked_until = CASE WHEN {EXPIRED} THEN (CASE WHEN 1 >= $3 THEN $4 ELSE NULL END) \
+           WHEN throttles.failures + 1 >= $3 THEN COALESCE(throttles.locked_until, $4) \
+           ELSE throttles.locked_until END \
+         RETURNING failures, locked_until"
+    ))
+    .bind::<Text, _>(key)
+    .bind::<Timestamp, _>(now)
+    .bind::<Integer, _>(max)
+    .bind::<Timestamp, _>(lock_end)
+    .bind::<Timestamp, _>(window_start)
+    .get_result(conn)
 }
 
-/// The latest lock end among `keys` (one query), if any is set.
-pub fn latest_lock(conn: &mut DbConnection, keys: &[&str]) -> QueryResult<Option<NaiveDateTime>> {
-    throttles::table
-        .filter(throttles::key.eq_any(keys))
-        .select(diesel::dsl::max(throttles::locked_until))
-        .first(conn)
-}
-
-/// Writes a throttling counter (insert or replace).
-pub fn save_throttle(conn: &mut DbConnection, row: &ThrottleRow) -> QueryResult<()> {
-    let updated = diesel::update(throttles::table.find(&row.key))
-        .set((
-            throttles::failures.eq(row.failures),
-            throttles::window_started_at.eq(row.window_started_at),
-            throttles::locked_until.eq(row.locked_until),
-        ))
-        .execute(conn)?;
-    if updated == 0 {
-        diesel::insert_into(throttles::table)
-            .values((
-                throttles::key.eq(&row.key),
-                throttles::failures.eq(row.failures),
-                throttles::window_started_at.eq(row.window_started_at),
-                throttles::locked_until.eq(row.locked_until),
-            ))
-            .execute(conn)?;
-    }
+/// Takes back one counted attempt on `key` (it succeeded, or another key refused it); a lock
+/// that this attempt set is lifted with it.
+pub fn uncount_attempt(conn: &mut DbConnection, key: &str, max: i32) -> QueryResult<()> {
+    use diesel::sql_types::{Integer, Text};
+    // SQLite numbers `$N` parameters in the order they first appear: keep them in order.
+    diesel::sql_query(
+        "UPDATE throttles SET failures = failures - 1, \
+         locked_until = CASE WHEN failures - 1 < $1 THEN NULL ELSE locked_until END \
+         WHERE key = $2 AND failures > 0",
+    )
+    .bind::<Integer, _>(max)
+    .bind::<Text, _>(key)
+    .execute(conn)?;
     Ok(())
 }
 

@@ -93,6 +93,106 @@ impl Vnd {
     }
 }
 
+/// How an amount to pay arrives as text: the front doors of the one parser
+/// ([`parse_amount`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AmountFormat {
+    /// Digits only, nothing else (API JSON, payment-list cells): `1000000`.
+    Digits,
+    /// As a person types it in a page form: spaces around it ignored, and thousands grouped
+    /// with dots or spaces (`1.000.000`, `1 000 000`) or not at all.
+    Typed,
+}
+
+/// Why text is not an amount to pay (whole đồng, more than zero).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum AmountTextError {
+    #[error("no amount")]
+    Empty,
+    #[error("amount with a sign")]
+    Signed { negative: bool },
+    #[error("amount with decimals")]
+    Fractional,
+    #[error("amount is not written with digits only")]
+    NotDigits,
+    #[error("amount with a leading zero")]
+    LeadingZero,
+    #[error("amount is zero")]
+    Zero,
+    #[error("amount is out of range")]
+    TooLarge,
+}
+
+/// An amount to pay from text: whole đồng, more than zero, written with digits only —
+/// no sign, no exponent, no decimals, no spaces, no leading zero (`"+1000"`, `"1e3"`,
+/// `" 1000"`, `"0001000"` are all refused) — after, for [`AmountFormat::Typed`], the
+/// thousands grouping of the Vietnamese (and French) way of writing is taken out.
+pub fn parse_amount(text: &str, format: AmountFormat) -> Result<Vnd, AmountTextError> {
+    match format {
+        AmountFormat::Digits => parse_digits(text),
+        AmountFormat::Typed => parse_digits(&ungroup(text.trim_matches(is_space))?),
+    }
+}
+
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\t')
+}
+
+/// `1.000.000` or `1 000 000` (one kind of separator, groups of three) as `1000000`; text
+/// without a separator as it is.
+fn ungroup(text: &str) -> Result<String, AmountTextError> {
+    let Some(separator) = text.chars().find(|c| *c == '.' || is_space(*c)) else {
+        return Ok(text.to_string());
+    };
+    let groups: Vec<&str> = text.split(separator).collect();
+    let digits = groups
+        .iter()
+        .all(|g| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit()));
+    let well_formed = digits && groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3);
+    if well_formed {
+        Ok(groups.concat())
+    } else if separator == '.' && digits && groups.len() == 2 && groups[1].len() != 3 {
+        // `1.5`: a decimal point, not a grouping.
+        Err(AmountTextError::Fractional)
+    } else {
+        Err(AmountTextError::NotDigits)
+    }
+}
+
+fn parse_digits(text: &str) -> Result<Vnd, AmountTextError> {
+    let Some(first) = text.chars().next() else {
+        return Err(AmountTextError::Empty);
+    };
+    if first == '+' || first == '-' {
+        return Err(AmountTextError::Signed {
+            negative: first == '-',
+        });
+    }
+    if !text.bytes().all(|b| b.is_ascii_digit()) {
+        let decimal = text
+            .split_once(['.', ','])
+            .is_some_and(|(whole, fraction)| {
+                !whole.is_empty()
+                    && [whole, fraction]
+                        .iter()
+                        .all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+            });
+        return Err(if decimal {
+            AmountTextError::Fractional
+        } else {
+            AmountTextError::NotDigits
+        });
+    }
+    if text.len() > 1 && text.starts_with('0') {
+        return Err(AmountTextError::LeadingZero);
+    }
+    let dong: i64 = text.parse().map_err(|_| AmountTextError::TooLarge)?;
+    if dong == 0 {
+        return Err(AmountTextError::Zero);
+    }
+    Ok(Vnd(dong))
+}
+
 impl fmt::Display for Vnd {
     /// English grouping, e.g. `744,778,125`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -155,6 +255,46 @@ mod tests {
     fn whole_amounts_only() {
         assert_eq!(Vnd::from_whole(dec!(1000)).unwrap(), Vnd(1000));
         assert_eq!(Vnd::from_whole(dec!(1000.5)), Err(MoneyError::Fractional));
+    }
+
+    #[test]
+    fn amounts_from_text() {
+        use AmountFormat::{Digits, Typed};
+        use AmountTextError::*;
+        for (text, format, expected) in [
+            ("1000000", Digits, Ok(Vnd(1_000_000))),
+            ("1", Digits, Ok(Vnd(1))),
+            ("1e3", Digits, Err(NotDigits)),
+            ("+1000", Digits, Err(Signed { negative: false })),
+            ("-1000", Digits, Err(Signed { negative: true })),
+            (" 1000", Digits, Err(NotDigits)),
+            ("1000 ", Digits, Err(NotDigits)),
+            ("0001000", Digits, Err(LeadingZero)),
+            ("0", Digits, Err(Zero)),
+            ("", Digits, Err(Empty)),
+            ("1000.5", Digits, Err(Fractional)),
+            ("1.000.000", Digits, Err(NotDigits)),
+            ("0x10", Digits, Err(NotDigits)),
+            ("١٠٠٠", Digits, Err(NotDigits)),
+            ("99999999999999999999", Digits, Err(TooLarge)),
+            ("1.000.000", Typed, Ok(Vnd(1_000_000))),
+            ("1 000 000", Typed, Ok(Vnd(1_000_000))),
+            (" 1\u{a0}000\u{a0}000 ", Typed, Ok(Vnd(1_000_000))),
+            ("1000000", Typed, Ok(Vnd(1_000_000))),
+            ("400.000.000", Typed, Ok(Vnd(400_000_000))),
+            ("1.000 000", Typed, Err(NotDigits)),
+            ("1.00.000", Typed, Err(NotDigits)),
+            ("1000.000", Typed, Err(NotDigits)),
+            ("1.5", Typed, Err(Fractional)),
+            ("1000,5", Typed, Err(Fractional)),
+            ("+1.000", Typed, Err(NotDigits)),
+            ("-1000", Typed, Err(Signed { negative: true })),
+            ("1e3", Typed, Err(NotDigits)),
+            ("0001000", Typed, Err(LeadingZero)),
+            (".000", Typed, Err(NotDigits)),
+        ] {
+            assert_eq!(parse_amount(text, format), expected, "{text:?} {format:?}");
+        }
     }
 
     #[test]

@@ -44,10 +44,7 @@ pub async fn login(
 ) -> Result<HttpResponse, AppError> {
     let body = body.into_inner();
     body.validate()?;
-    let address = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into());
+    let address = super::client::of(&req, &state.settings).address();
     let request_id = request_id::of(&req);
     let ttl = TimeDelta::from_std(state.settings.session_ttl)
         .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;

@@ -212,12 +212,12 @@ pub fn case_view(
 }
 
 /// What a review action carries.
-#[derive(Debug, Deserialize, Validate, ToSchema, Default)]
+#[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActionRequest {
-    /// The version the caller read; a different current version is refused (409
-    /// `stale_version`).
-    pub version: Option<i32>,
+    /// The version the caller read (required: an action without it would act on whatever the
+    /// case has become); a different current version is refused (409 `stale_version`).
+    pub version: i32,
     /// Why (required to return or cancel).
     #[validate(length(max = 2000))]
     pub reason: Option<String>,
@@ -237,7 +237,7 @@ async fn run_action(
     body.validate()?;
     let action = make(&body);
     let actor = request_id::actor(&caller, &req);
-    let version = body.version;
+    let version = Some(body.version);
     let case = state
         .db
         .run(move |conn| act(conn, &actor, id, version, action))
@@ -254,18 +254,20 @@ macro_rules! action_endpoint {
                     params(("id" = i64, Path, description = "Case id")),
                     request_body = ActionRequest,
                     responses((status = 200, description = "the case's new state and version"),
+                              (status = 400, body = crate::error::ErrorEnvelope),
                               (status = 404, body = crate::error::ErrorEnvelope),
-                              (status = 409, body = crate::error::ErrorEnvelope)),
+                              (status = 409, body = crate::error::ErrorEnvelope),
+                              (status = 413, body = crate::error::ErrorEnvelope),
+                              (status = 415, body = crate::error::ErrorEnvelope)),
                     security(("bearer" = [])))]
         pub async fn $name(
             state: web::Data<AppState>,
             caller: Caller,
             id: web::Path<i64>,
-            body: Option<web::Json<ActionRequest>>,
+            body: web::Json<ActionRequest>,
             req: HttpRequest,
         ) -> Result<HttpResponse, AppError> {
-            let body = body.map(web::Json::into_inner).unwrap_or_default();
-            run_action(state, caller, id.into_inner(), body, req, $make).await
+            run_action(state, caller, id.into_inner(), body.into_inner(), req, $make).await
         }
     };
 }

@@ -2,15 +2,19 @@
 //! storage layers. Routes and their access rules are in [`routes`].
 
 pub mod admin_pages;
+pub mod api_headers;
 pub mod audit_api;
 pub mod auth_api;
 pub mod authorize;
 pub mod cases_api;
 pub mod changes_api;
+pub mod client;
 pub mod entitlements_api;
 pub mod flags_api;
 pub mod health;
 pub mod imports_api;
+pub mod json_body;
+pub mod login_csrf;
 pub mod openapi;
 pub mod pages;
 pub mod payments_api;
@@ -26,7 +30,7 @@ use std::sync::Arc;
 
 use actix_web::dev::Server;
 use actix_web::middleware::from_fn;
-use actix_web::{App, HttpRequest, HttpResponse, HttpServer, ResponseError, error, web};
+use actix_web::{App, HttpResponse, HttpServer, ResponseError, web};
 use tracing_actix_web::TracingLogger;
 
 use crate::auth::SecretKeys;
@@ -121,7 +125,7 @@ fn server(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
     let server = HttpServer::new(move || {
         App::new()
             .app_data(data.clone())
-            .app_data(json_config())
+            .app_data(json_body::config())
             .app_data(web::QueryConfig::default().error_handler(|err, _| {
                 AppError::bad_request(
                     "invalid_query",
@@ -139,6 +143,7 @@ fn server(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
                 .into()
             }))
             .app_data(web::PayloadConfig::new(max_body))
+            .wrap(from_fn(api_headers::add))
             .wrap(from_fn(request_id::add_header))
             .wrap(TracingLogger::<request_id::StaffpayRootSpan>::new())
             .configure(routes::configure)
@@ -149,30 +154,6 @@ fn server(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
     .listen(listener)?
     .run();
     Ok(server)
-}
-
-/// JSON bodies: at most 1 MiB; errors in the common envelope.
-fn json_config() -> web::JsonConfig {
-    web::JsonConfig::default()
-        .limit(1024 * 1024)
-        .error_handler(|err, _req: &HttpRequest| {
-            let app_error = match &err {
-                error::JsonPayloadError::Overflow { .. }
-                | error::JsonPayloadError::OverflowKnownLength { .. } => AppError::PayloadTooLarge,
-                error::JsonPayloadError::ContentType => AppError::bad_request(
-                    "unsupported_content_type",
-                    "Nội dung phải là JSON (Content-Type: application/json).",
-                    "The body must be JSON (Content-Type: application/json).",
-                ),
-                other => AppError::bad_request(
-                    "invalid_json",
-                    format!("JSON không hợp lệ: {other}"),
-                    format!("Invalid JSON: {other}"),
-                ),
-            };
-            let response = app_error.error_response();
-            error::InternalError::from_response(err, response).into()
-        })
 }
 
 async fn not_found() -> HttpResponse {

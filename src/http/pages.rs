@@ -142,10 +142,35 @@ pub(crate) fn is_en(lang: Option<&str>) -> bool {
 struct LoginPage<'a> {
     en: bool,
     error: Option<&'a str>,
+    csrf: String,
+}
+
+/// The sign-in page with its form token (and the pre-session cookie when the browser has
+/// none yet; see [`super::login_csrf`]).
+fn login_page(
+    state: &AppState,
+    req: &HttpRequest,
+    en: bool,
+    error: Option<&str>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let (nonce, new) = super::login_csrf::nonce(req);
+    let csrf = super::login_csrf::token(&state.keys, &nonce);
+    let mut response = render(&LoginPage { en, error, csrf }, status)?;
+    if new {
+        response
+            .add_cookie(&super::login_csrf::cookie(nonce))
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("cookie: {e}")))?;
+    }
+    Ok(response)
 }
 
 /// `GET /dang-nhap`.
-pub async fn login_form(query: web::Query<PageQuery>) -> Result<HttpResponse, AppError> {
+pub async fn login_form(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
     let en = is_en(query.lang.as_deref());
     let error = query.expired.as_ref().map(|_| {
         if en {
@@ -154,7 +179,7 @@ pub async fn login_form(query: web::Query<PageQuery>) -> Result<HttpResponse, Ap
             "Phiên đăng nhập đã hết hạn: vui lòng đăng nhập lại."
         }
     });
-    render(&LoginPage { en, error }, StatusCode::OK)
+    login_page(&state, &req, en, error, StatusCode::OK)
 }
 
 /// The sign-in form.
@@ -163,9 +188,12 @@ pub struct LoginForm {
     pub username: String,
     pub password: String,
     pub lang: Option<String>,
+    /// The form token that goes with the pre-session cookie.
+    pub csrf: Option<String>,
 }
 
-/// `POST /dang-nhap`: the API's login (throttled per user and address), then a cookie.
+/// `POST /dang-nhap`: the form token, then the API's login (throttled per user and address),
+/// then a cookie.
 pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -173,10 +201,15 @@ pub async fn login(
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let en = is_en(form.lang.as_deref());
-    let address = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into());
+    if !super::login_csrf::check(&state.keys, &req, form.csrf.as_deref()) {
+        let message = if en {
+            "The sign-in form has expired or did not come from this site: please sign in again."
+        } else {
+            "Biểu mẫu đăng nhập đã hết hạn hoặc không phải của trang này: vui lòng đăng nhập lại."
+        };
+        return login_page(&state, &req, en, Some(message), StatusCode::FORBIDDEN);
+    }
+    let address = super::client::of(&req, &state.settings).address();
     let ttl = TimeDelta::from_std(state.settings.session_ttl)
         .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;
     let keys = state.keys.clone();
@@ -213,26 +246,26 @@ pub async fn login(
                 .map_err(|e| AppError::Internal(anyhow::anyhow!("cookie: {e}")))?;
             Ok(response)
         }
-        Err(AppError::Unauthenticated) => render(
-            &LoginPage {
-                en,
-                error: Some(if en {
-                    "Wrong username or password."
-                } else {
-                    "Sai tên đăng nhập hoặc mật khẩu."
-                }),
-            },
+        Err(AppError::Unauthenticated) => login_page(
+            &state,
+            &req,
+            en,
+            Some(if en {
+                "Wrong username or password."
+            } else {
+                "Sai tên đăng nhập hoặc mật khẩu."
+            }),
             StatusCode::UNAUTHORIZED,
         ),
-        Err(AppError::TooManyRequests { .. }) => render(
-            &LoginPage {
-                en,
-                error: Some(if en {
-                    "Too many failed attempts: try again in 15 minutes."
-                } else {
-                    "Đăng nhập sai quá nhiều lần: thử lại sau 15 phút."
-                }),
-            },
+        Err(AppError::TooManyRequests { .. }) => login_page(
+            &state,
+            &req,
+            en,
+            Some(if en {
+                "Too many failed attempts: try again in 15 minutes."
+            } else {
+                "Đăng nhập sai quá nhiều lần: thử lại sau 15 phút."
+            }),
             StatusCode::TOO_MANY_REQUESTS,
         ),
         Err(other) => Err(other),
@@ -706,6 +739,8 @@ pub async fn act(
 #[derive(Debug, Deserialize)]
 pub struct PayForm {
     pub csrf: String,
+    /// The case version the page was built from.
+    pub version: i32,
     pub amount: String,
     pub paid_on: chrono::NaiveDate,
     pub method: Option<String>,
@@ -725,14 +760,13 @@ pub async fn pay(
     let id = id.into_inner();
     let request = (|| {
         Ok::<_, AppError>(crate::services::payments::PaymentRequest {
-            amount: super::payments_api::parse_amount(&serde_json::Value::String(
-                form.amount.clone(),
-            ))?,
+            amount: super::payments_api::amount_from_form(&form.amount)?,
             paid_on: form.paid_on,
             method: super::payments_api::parse_method(form.method.as_deref())?,
             payer_unit: None,
             reference: None,
             reverses: None,
+            version: Some(form.version),
         })
     })();
     let actor = s.actor(&req);

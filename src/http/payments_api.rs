@@ -8,7 +8,7 @@ use validator::Validate;
 
 use super::{AppState, request_id};
 use crate::auth::Caller;
-use crate::domain::money::Vnd;
+use crate::domain::money::{AmountFormat, AmountTextError, Vnd, parse_amount};
 use crate::error::AppError;
 use crate::import::payments::PaymentMethod;
 use crate::import::statement::AmountSign;
@@ -20,11 +20,16 @@ use crate::services::roster_import::ImportError;
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PaymentBody {
-    /// Whole đồng, more than zero, as a JSON number or a string of digits. A reversal gives
-    /// the amount of the payment it reverses.
+    /// The version of the case the caller read (required, as for the review actions): a
+    /// payment recorded against a case that changed since is refused (409 `stale_version`).
+    pub version: i32,
+    /// Whole đồng, more than zero, as a whole JSON number or a string of digits only (no
+    /// sign, exponent, decimals, spaces or leading zeros). A reversal gives the amount of the
+    /// payment it reverses.
     #[schema(value_type = i64)]
     pub amount_vnd: serde_json::Value,
-    /// The day the money left (`YYYY-MM-DD`), not after today.
+    /// The day the money left (`YYYY-MM-DD`): not after today, not before the case's decision
+    /// date (or 2025-01-01 without one); a reversal not before the payment it reverses.
     pub paid_on: NaiveDate,
     /// `transfer` (default) or `cash`.
     pub method: Option<String>,
@@ -38,44 +43,72 @@ pub struct PaymentBody {
     pub reverses: Option<i64>,
 }
 
-/// Whole đồng from a JSON number or string; decimals and signs are refused with the reason.
-pub fn parse_amount(value: &serde_json::Value) -> Result<Vnd, AppError> {
-    let text = match value {
-        serde_json::Value::Number(n) => n.to_string(),
-        serde_json::Value::String(s) => s.trim().to_owned(),
-        _ => String::new(),
+/// Whole đồng from a JSON number or a string of digits (the API's front door of
+/// [`parse_amount`]): a whole JSON number, or a string of digits only; signs, exponents,
+/// decimals, spaces and leading zeros are refused with the reason.
+pub fn amount_from_json(value: &serde_json::Value) -> Result<Vnd, AppError> {
+    let shown = value.to_string();
+    let result = match value {
+        serde_json::Value::Number(n) if n.is_u64() => {
+            parse_amount(&n.to_string(), AmountFormat::Digits)
+        }
+        serde_json::Value::Number(n) if n.is_i64() => {
+            Err(AmountTextError::Signed { negative: true })
+        }
+        serde_json::Value::Number(n) => {
+            // A float: `1000.5`, or `1e3` and `1000.0`, which are whole but not digits.
+            let whole = n.as_f64().is_some_and(|f| f.fract() == 0.0);
+            Err(if whole {
+                AmountTextError::NotDigits
+            } else {
+                AmountTextError::Fractional
+            })
+        }
+        serde_json::Value::String(s) => parse_amount(s, AmountFormat::Digits),
+        _ => Err(AmountTextError::NotDigits),
     };
+    result.map_err(|e| amount_refusal(e, &shown))
+}
+
+/// Whole đồng as typed in a page form (thousands grouped with dots or spaces allowed).
+pub fn amount_from_form(text: &str) -> Result<Vnd, AppError> {
+    parse_amount(text, AmountFormat::Typed).map_err(|e| amount_refusal(e, text))
+}
+
+/// The refusal of an amount, with its stable code and both languages.
+pub fn amount_refusal(error: AmountTextError, shown: &str) -> AppError {
     let bad = |code: &'static str, vi: String, en: String| AppError::bad_request(code, vi, en);
-    let decimal: rust_decimal::Decimal = text.parse().map_err(|_| {
-        bad(
-            "amount_invalid",
-            format!("Số tiền '{text}' không phải là số"),
-            format!("The amount '{text}' is not a number"),
-        )
-    })?;
-    if !decimal.fract().is_zero() {
-        return Err(bad(
+    match error {
+        AmountTextError::Fractional => bad(
             "amount_not_whole",
-            format!("Số tiền {text} có phần lẻ; số tiền tính bằng đồng, không có phần thập phân"),
-            format!("The amount {text} has decimals; amounts are whole đồng"),
-        ));
-    }
-    if decimal <= rust_decimal::Decimal::ZERO {
-        return Err(bad(
+            format!("Số tiền {shown} có phần lẻ; số tiền tính bằng đồng, không có phần thập phân"),
+            format!("The amount {shown} has decimals; amounts are whole đồng"),
+        ),
+        AmountTextError::Signed { negative: true } | AmountTextError::Zero => bad(
             "amount_not_positive",
-            format!("Số tiền phải lớn hơn 0 (đã nhập {text}); ghi giảm dùng trường 'reverses'"),
-            format!("The amount must be more than zero (got {text}); a reversal uses 'reverses'"),
-        ));
+            format!("Số tiền phải lớn hơn 0 (đã nhập {shown}); ghi giảm dùng trường 'reverses'"),
+            format!("The amount must be more than zero (got {shown}); a reversal uses 'reverses'"),
+        ),
+        AmountTextError::TooLarge => bad(
+            "amount_invalid",
+            format!("Số tiền {shown} quá lớn"),
+            format!("The amount {shown} is too large"),
+        ),
+        AmountTextError::Signed { negative: false }
+        | AmountTextError::NotDigits
+        | AmountTextError::LeadingZero
+        | AmountTextError::Empty => bad(
+            "amount_invalid",
+            format!(
+                "Số tiền {shown} không hợp lệ: chỉ viết các chữ số, không dấu, không số mũ, \
+                 không khoảng trắng, không số 0 ở đầu (ví dụ 1000000)"
+            ),
+            format!(
+                "The amount {shown} is not valid: digits only, without a sign, an exponent, \
+                 spaces or leading zeros (e.g. 1000000)"
+            ),
+        ),
     }
-    rust_decimal::prelude::ToPrimitive::to_i64(&decimal)
-        .map(Vnd::new)
-        .ok_or_else(|| {
-            bad(
-                "amount_invalid",
-                format!("Số tiền {text} quá lớn"),
-                format!("The amount {text} is too large"),
-            )
-        })
 }
 
 /// `transfer` or `cash` (Vietnamese names accepted).
@@ -113,12 +146,13 @@ pub async fn record(
     let body = body.into_inner();
     body.validate()?;
     let request = PaymentRequest {
-        amount: parse_amount(&body.amount_vnd)?,
+        amount: amount_from_json(&body.amount_vnd)?,
         paid_on: body.paid_on,
         method: parse_method(body.method.as_deref())?,
         payer_unit: body.payer_unit,
         reference: body.reference,
         reverses: body.reverses,
+        version: Some(body.version),
     };
     let actor = request_id::actor(&caller, &req);
     let id = id.into_inner();

@@ -67,7 +67,7 @@ impl Probe {
     const fn case_action() -> Probe {
         Probe {
             case_param: true,
-            body: Some(r#"{"reason":"probe","funding_source":"probe"}"#),
+            body: Some(r#"{"version":1,"reason":"probe","funding_source":"probe"}"#),
             success: 0,
             ..Probe::ok()
         }
@@ -139,7 +139,9 @@ pub fn table() -> Vec<RouteSpec> {
             Probe {
                 body: Some("username=nobody&password=wrong-password"),
                 content_type: "application/x-www-form-urlencoded",
-                success: 401,
+                // Without the sign-in form's cookie and token (login CSRF): refused before
+                // any password is checked.
+                success: 403,
                 ..Probe::ok()
             },
         ),
@@ -210,7 +212,7 @@ pub fn table() -> Vec<RouteSpec> {
             Public,
             || web::post().to(pages::pay),
             Probe {
-                body: Some("csrf=x&amount=1&paid_on=2025-09-01"),
+                body: Some("csrf=x&version=1&amount=1&paid_on=2025-09-01"),
                 content_type: "application/x-www-form-urlencoded",
                 ..Probe::ok()
             },
@@ -692,7 +694,7 @@ pub fn table() -> Vec<RouteSpec> {
             || web::post().to(payments_api::record),
             Probe {
                 case_param: true,
-                body: Some(r#"{"amount_vnd":1,"paid_on":"2025-08-01"}"#),
+                body: Some(r#"{"version":1,"amount_vnd":1,"paid_on":"2025-08-01"}"#),
                 success: 0,
                 ..Probe::ok()
             },

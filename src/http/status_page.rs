@@ -87,12 +87,6 @@ fn session_cookie(token: String) -> Cookie<'static> {
         .finish()
 }
 
-fn address(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
-}
-
 async fn show(
     state: &web::Data<AppState>,
     token: String,
@@ -155,7 +149,7 @@ pub async fn lookup(
     let form = form.into_inner();
     let en = is_en(form.lang.as_deref());
     let keys = state.keys.clone();
-    let from = address(&req);
+    let from = super::client::of(&req, &state.settings).address();
     // One trip to the database thread for the lookup and, when found, the page's data.
     let (found, view) = state
         .db

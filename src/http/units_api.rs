@@ -279,7 +279,7 @@ pub async fn set_treasury_account(
     Ok(HttpResponse::Ok().json(view))
 }
 
-/// When a merge takes effect.
+/// When a merge takes effect (`{}` for today).
 #[derive(Debug, Deserialize, Validate, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
 pub struct MergeRequest {
@@ -301,11 +301,11 @@ pub async fn merge_into(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(String, String)>,
-    body: Option<web::Json<MergeRequest>>,
+    body: web::Json<MergeRequest>,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let (code, successor) = path.into_inner();
-    let body = body.map(web::Json::into_inner).unwrap_or_default();
+    let body = body.into_inner();
     let today = crate::db::today_vn();
     let on = body.merged_on.unwrap_or(today);
     if on > today {

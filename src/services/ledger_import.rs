@@ -393,6 +393,21 @@ pub fn import_payments(
                         continue;
                     }
                 }
+                // The single entry's date rule (`services::payments`): not before the decision.
+                if let Err(e) = crate::services::payments::check_paid_after_decision(
+                    row.date,
+                    run.case.decision_date,
+                ) {
+                    let body = e.body();
+                    refuse(
+                        &mut problems,
+                        "DATE_BEFORE_DECISION",
+                        body.message_vi,
+                        body.message_en,
+                    );
+                    invalid_rows.insert(row.row_number);
+                    continue;
+                }
                 let facts = PaymentFacts {
                     entitled: Vnd::new(run.case.entitled_vnd),
                     paid: run.paid,

@@ -36,6 +36,9 @@ pub struct PaymentRequest {
     pub reference: Option<String>,
     /// For a reversal: the entry it reverses.
     pub reverses: Option<i64>,
+    /// The version of the case the person recording it read (API and page forms); `None`
+    /// only for the service's own seeding (demo data).
+    pub version: Option<i32>,
 }
 
 /// What was recorded.
@@ -93,6 +96,67 @@ pub fn check_paid_on(paid_on: NaiveDate, today: NaiveDate) -> Result<(), AppErro
     Ok(())
 }
 
+/// The first day a payment can be dated when the case has no decision date: the programme
+/// (Decree 178/2024/ND-CP) pays from 2025.
+pub fn programme_start() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or(NaiveDate::MIN)
+}
+
+/// Checks the day of a payment against the case: not before its decision (or, without a
+/// decision date, before the programme's start). `0001-01-01` and `1900-01-01` were accepted.
+pub fn check_paid_after_decision(
+    paid_on: NaiveDate,
+    decision_date: Option<NaiveDate>,
+) -> Result<(), AppError> {
+    let earliest = decision_date.unwrap_or_else(programme_start);
+    if paid_on < earliest {
+        let day = |d: NaiveDate| d.format("%d/%m/%Y").to_string();
+        return Err(AppError::bad_request(
+            "date_before_decision",
+            match decision_date {
+                Some(_) => format!(
+                    "Ngày chi {} trước ngày quyết định cho nghỉ ({})",
+                    day(paid_on),
+                    day(earliest)
+                ),
+                None => format!(
+                    "Ngày chi {} trước khi chương trình bắt đầu ({})",
+                    day(paid_on),
+                    day(earliest)
+                ),
+            },
+            match decision_date {
+                Some(_) => {
+                    format!("The payment date {paid_on} is before the case's decision ({earliest})")
+                }
+                None => format!(
+                    "The payment date {paid_on} is before the programme's start ({earliest})"
+                ),
+            },
+        ));
+    }
+    Ok(())
+}
+
+/// Checks the day of a reversal: not before the payment it takes back (otherwise a report
+/// "as of" a day in between would show negative money paid).
+pub fn check_reversal_date(reversal_on: NaiveDate, paid_on: NaiveDate) -> Result<(), AppError> {
+    if reversal_on < paid_on {
+        return Err(AppError::bad_request(
+            "reversal_before_payment",
+            format!(
+                "Ngày ghi giảm {} trước ngày chi của khoản chi được ghi giảm ({})",
+                reversal_on.format("%d/%m/%Y"),
+                paid_on.format("%d/%m/%Y")
+            ),
+            format!(
+                "The reversal date {reversal_on} is before the date of the payment it reverses ({paid_on})"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Finds the paying unit by code (any unit: a province's finance department may pay for a
 /// commune), or the case's own unit.
 fn payer_unit(
@@ -137,6 +201,7 @@ pub fn record(
             };
             check_duty(user, Duty::Pay, actors).map_err(duty_refusal)?;
         }
+        check_paid_after_decision(request.paid_on, case.decision_date)?;
         let state = CaseState::parse(&case.state)
             .map_err(|e| AppError::Internal(anyhow::anyhow!("stored state: {e:?}")))?;
         let facts = PaymentFacts {
@@ -168,6 +233,7 @@ pub fn record(
                             format!("The case has no payment #{original_id} to reverse"),
                         )
                     })?;
+                check_reversal_date(request.paid_on, original.paid_on)?;
                 if payments::is_reversed(conn, original_id)? {
                     return Err(AppError::conflict(
                         "already_reversed",
@@ -207,6 +273,14 @@ pub fn record(
             payments::find_same(conn, case.id, signed.dong(), request.paid_on, &reference)?
         {
             return Err(duplicate_refusal(Some(existing)));
+        }
+        if let Some(expected) = request.version.filter(|v| *v != case.version) {
+            return Err(refusal(
+                crate::domain::case_state::TransitionError::StaleVersion {
+                    expected: expected.into(),
+                    actual: case.version.into(),
+                },
+            ));
         }
         let transition = apply(state, &action, facts).map_err(refusal)?;
         let entry = transition.entry.unwrap_or(Vnd::ZERO);

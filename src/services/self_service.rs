@@ -4,8 +4,9 @@
 //!
 //! A wrong pair answers the same whether or not the id exists. Failed attempts are counted per
 //! client address and per national id (keyed hash, so the counter reveals no id), in the
-//! database so that every instance agrees; a locked id can be unlocked by the person's agency.
-//! Successful lookups are not counted.
+//! database so that every instance agrees, counted before the check so that parallel attempts
+//! cannot pass the limit (`auth::throttle`); a locked id can be unlocked by the person's
+//! agency. Successful lookups take their count back.
 
 use chrono::TimeDelta;
 use serde::Serialize;
@@ -73,31 +74,37 @@ pub fn lookup(
     code: &str,
 ) -> Result<Lookup, AppError> {
     let at = now();
-    let keys_counted = [address_key(address), id_key(keys, national_id)];
-    let counted: [&str; 2] = [&keys_counted[0], &keys_counted[1]];
-    if let Some(until) = throttle::locked_until_any(conn, &counted, at)? {
-        return Ok(Lookup::Locked {
-            retry_after_secs: throttle::retry_after_secs(until, at),
-        });
-    }
+    // Counted before the check, as sign-ins are (see `auth::throttle`).
+    let admitted = match throttle::admit(
+        conn,
+        &[
+            (&address_key(address), PER_ADDRESS),
+            (&id_key(keys, national_id), PER_ID),
+        ],
+        at,
+    )? {
+        throttle::Admission::Admitted(admitted) => admitted,
+        throttle::Admission::Refused { until } => {
+            return Ok(Lookup::Locked {
+                retry_after_secs: throttle::retry_after_secs(until, at),
+            });
+        }
+    };
     if let Some(id) = crate::services::case_review::find_by_lookup(conn, keys, national_id, code)? {
+        admitted.succeeded(conn, &[])?;
         return Ok(Lookup::Found(id));
     }
-    transaction(conn, |conn| {
-        throttle::record_failure(conn, &keys_counted[0], PER_ADDRESS, at)?;
-        throttle::record_failure(conn, &keys_counted[1], PER_ID, at)?;
-        audit::record(
-            conn,
-            AuditEntry {
-                actor: "anonymous".into(),
-                action: "status.lookup_failed".into(),
-                entity_kind: "status".into(),
-                after: Some(serde_json::json!({ "address": address })),
-                ..Default::default()
-            },
-        )?;
-        Ok::<_, AppError>(())
-    })?;
+    admitted.failed();
+    audit::record(
+        conn,
+        AuditEntry {
+            actor: "anonymous".into(),
+            action: "status.lookup_failed".into(),
+            entity_kind: "status".into(),
+            after: Some(serde_json::json!({ "address": address })),
+            ..Default::default()
+        },
+    )?;
     Ok(Lookup::NotFound)
 }
 

@@ -5,7 +5,7 @@ use chrono::TimeDelta;
 use staffpay::domain::access::Role;
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp, action_body};
 
 const PW: &str = "a long enough password";
 const CSV: &str = "Họ và tên,Số định danh cá nhân,Ngày sinh,Giới tính,Đối tượng,Hình thức nghỉ,Hệ số lương,Hệ số phụ cấp chức vụ,Phụ cấp công vụ (%),Thời gian đóng BHXH (tháng),Ngày hiệu lực quyết định sắp xếp,Ngày nghỉ\nNguyễn Văn An,079066001234,15/01/1966,Nam,\"Cán bộ, công chức\",Nghỉ hưu trước tuổi,4.65,0.6,25,264,01/03/2025,01/05/2025\nTrần Thị Bình,079185004321,01/06/1985,Nữ,\"Cán bộ, công chức\",Thôi việc,3.66,0,25,180,01/03/2025,01/06/2025\n";
@@ -49,7 +49,7 @@ async fn review_flow(backend: Backend) {
             "POST",
             &format!("/api/v1/cases/{id}/approve"),
             Some(&sub_token),
-            Some("{}"),
+            Some(&action_body(&app, id, "")),
         )
         .await;
     assert_eq!(
@@ -76,7 +76,7 @@ async fn review_flow(backend: Backend) {
             "POST",
             &format!("/api/v1/cases/{id}/return"),
             Some(&rev_token),
-            Some("{}"),
+            Some(&action_body(&app, id, "")),
         )
         .await;
     assert_eq!(
@@ -89,7 +89,7 @@ async fn review_flow(backend: Backend) {
             "POST",
             &format!("/api/v1/cases/{id}/fund"),
             Some(&mof_token),
-            Some(r#"{"funding_source":"QĐ 123"}"#),
+            Some(&action_body(&app, id, r#","funding_source":"QĐ 123""#)),
         )
         .await;
     assert_eq!(
@@ -124,7 +124,11 @@ async fn review_flow(backend: Backend) {
             "POST",
             &format!("/api/v1/cases/{id}/fund"),
             Some(&mof_token),
-            Some(r#"{"funding_source":"Dự toán 2025"}"#),
+            Some(&action_body(
+                &app,
+                id,
+                r#","funding_source":"Dự toán 2025""#,
+            )),
         )
         .await;
     assert_eq!(
@@ -168,7 +172,11 @@ async fn review_flow(backend: Backend) {
             "POST",
             &format!("/api/v1/cases/{other}/cancel"),
             Some(&rev_token),
-            Some(r#"{"reason":"Quyết định bị thu hồi"}"#),
+            Some(&action_body(
+                &app,
+                other,
+                r#","reason":"Quyết định bị thu hồi""#,
+            )),
         )
         .await;
     assert_eq!(reply.body["state"], "cancelled");
@@ -222,7 +230,7 @@ async fn the_approver_cannot_record_payments(backend: Backend) {
             "POST",
             &format!("/api/v1/cases/{id}/approve"),
             Some(&rev_token),
-            Some("{}"),
+            Some(&action_body(&app, id, "")),
         )
         .await;
     assert_eq!(reply.status, 200);

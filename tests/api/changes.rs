@@ -211,8 +211,10 @@ async fn a_raised_entitlement_is_accepted_paid_as_a_supplement_and_reconciled(ba
             "POST",
             &format!("/api/v1/cases/{e1}/payments"),
             Some(&adm),
-            Some(&format!(
-                r#"{{"amount_vnd":{diff},"paid_on":"2025-09-01"}}"#
+            Some(&crate::helpers::with_version(
+                &app,
+                e1,
+                &format!(r#"{{"amount_vnd":{diff},"paid_on":"2025-09-01"}}"#),
             )),
         )
         .await;

@@ -212,8 +212,14 @@ pub struct Reply {
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> TestApp {
+        TestApp::spawn_with(backend, |_| {}).await
+    }
+
+    /// As [`TestApp::spawn`], with settings changed by `adjust`.
+    pub async fn spawn_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> TestApp {
         let test_db = TestDb::new(backend);
-        let settings = test_db.settings();
+        let mut settings = test_db.settings();
+        adjust(&mut settings);
         let db = staffpay::startup::prepare_database(&settings).unwrap();
         let state: AppState = staffpay::startup::app_state(settings, db.clone()).unwrap();
         let keys = (*state.keys).clone();
@@ -489,4 +495,28 @@ pub fn version_of(app: &TestApp, case: i64) -> String {
         .first::<i32>(&mut conn)
         .unwrap()
         .to_string()
+}
+
+/// The body of a review action on `case` at its current version, with `more` fields
+/// (`""`, or e.g. `,"reason":"..."`).
+pub fn action_body(app: &TestApp, case: i64, more: &str) -> String {
+    format!(r#"{{"version":{}{more}}}"#, version_of(app, case))
+}
+
+/// The sign-in form's pre-session cookie and form token, as a browser gets them from
+/// `GET /dang-nhap`.
+pub async fn login_form(app: &TestApp) -> (String, String) {
+    let page = send_page(app, "GET", "/dang-nhap", None, None).await;
+    (
+        page.cookie.expect("the sign-in form sets its cookie"),
+        csrf_of(&page.body),
+    )
+}
+
+/// A JSON object `body` with the case's current `version` added (a payment as a client that
+/// has just read the case sends it).
+pub fn with_version(app: &TestApp, case: i64, body: &str) -> String {
+    let mut value: Value = serde_json::from_str(body).expect("a JSON object");
+    value["version"] = serde_json::json!(version_of(app, case).parse::<i64>().unwrap());
+    value.to_string()
 }

@@ -70,11 +70,12 @@ async fn two_instances_behave_as_one(backend: Backend) {
 
     // A page session from one opens pages on two; a case approved through two is approved
     // for one (and a second approval of the same version is refused on either).
+    let (form_cookie, login_csrf) = crate::helpers::login_form(&one).await;
     let (status, cookie, _) = form(
         &client,
         &format!("{}/dang-nhap", one.base),
-        None,
-        &[("username", "rev"), ("password", PW)],
+        Some(&form_cookie),
+        &[("username", "rev"), ("password", PW), ("csrf", &login_csrf)],
     )
     .await;
     assert_eq!(status, 303);

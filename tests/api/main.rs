@@ -15,6 +15,7 @@ mod changes;
 mod cli;
 mod faults;
 mod health;
+mod hostile;
 mod import;
 mod instances;
 mod openapi;

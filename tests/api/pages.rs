@@ -48,12 +48,13 @@ async fn send(
 }
 
 async fn sign_in(app: &TestApp, user: &str) -> String {
+    let (form_cookie, csrf) = helpers::login_form(app).await;
     let page = send(
         app,
         "POST",
         "/dang-nhap",
-        None,
-        Some(&[("username", user), ("password", PW)]),
+        Some(&form_cookie),
+        Some(&[("username", user), ("password", PW), ("csrf", &csrf)]),
     )
     .await;
     assert_eq!(page.status, 303, "{}", page.body);
@@ -102,12 +103,17 @@ async fn review_fund_and_pay_in_the_browser(backend: Backend) {
     assert_eq!((home.status, home.location.as_str()), (303, "/dang-nhap"));
     let form = send(&app, "GET", "/dang-nhap", None, None).await;
     assert!(form.body.contains("<label for=\"password\">"));
+    let (form_cookie, csrf) = helpers::login_form(&app).await;
     let wrong = send(
         &app,
         "POST",
         "/dang-nhap",
-        None,
-        Some(&[("username", "rev"), ("password", "nope-nope-nope")]),
+        Some(&form_cookie),
+        Some(&[
+            ("username", "rev"),
+            ("password", "nope-nope-nope"),
+            ("csrf", &csrf),
+        ]),
     )
     .await;
     assert_eq!(wrong.status, 401);
@@ -200,6 +206,7 @@ async fn review_fund_and_pay_in_the_browser(backend: Backend) {
         Some(&mof),
         Some(&[
             ("csrf", &csrf),
+            ("version", &version_of(&app, case)),
             ("amount", &entitled.to_string()),
             ("paid_on", &today),
             ("method", "transfer"),

@@ -7,7 +7,7 @@ use serde_json::Value;
 use staffpay::domain::access::Role;
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp, action_body};
 
 const PW: &str = "a long enough password";
 /// Two people of HCMC (79): E1 (744,778,125 đồng) with a bank account, and a second person
@@ -111,13 +111,15 @@ async fn unmatched_lines(s: &Setup) -> Vec<serde_json::Value> {
     reply.body["lines"].as_array().unwrap().clone()
 }
 
+/// Records a payment with `body`, at the case's current version.
 async fn pay(s: &Setup, token: &str, id: i64, body: &str) -> crate::helpers::Reply {
+    let body = crate::helpers::with_version(&s.app, id, body);
     s.app
         .call(
             "POST",
             &format!("/api/v1/cases/{id}/payments"),
             Some(token),
-            Some(body),
+            Some(&body),
         )
         .await
 }
@@ -153,7 +155,7 @@ async fn bulk_actions_are_all_or_nothing(backend: Backend) {
             "POST",
             &format!("/api/v1/cases/{e1}/approve"),
             Some(&s.reviewer),
-            Some("{}"),
+            Some(&action_body(&s.app, e1, "")),
         )
         .await;
     assert_eq!(reply.status, 200);
@@ -371,7 +373,7 @@ async fn the_approver_does_not_pay(backend: Backend) {
             "POST",
             &format!("/api/v1/cases/{e1}/approve"),
             Some(&admin),
-            Some("{}"),
+            Some(&action_body(&s.app, e1, "")),
         )
         .await;
     assert_eq!(reply.status, 200);
@@ -381,7 +383,7 @@ async fn the_approver_does_not_pay(backend: Backend) {
             "POST",
             &format!("/api/v1/cases/{e1}/fund"),
             Some(&s.officer),
-            Some(r#"{"funding_source":"QĐ 1"}"#),
+            Some(&action_body(&s.app, e1, r#","funding_source":"QĐ 1""#)),
         )
         .await;
     assert_eq!(reply.status, 200);

@@ -7,7 +7,7 @@ use staffpay::services::Actor;
 use staffpay::services::recompute::recompute;
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp};
+use crate::helpers::{Backend, TestApp, action_body};
 
 const CSV: &str = "Họ và tên,Số định danh cá nhân,Ngày sinh,Giới tính,Đối tượng,Hình thức nghỉ,Hệ số lương,Hệ số phụ cấp chức vụ,Phụ cấp công vụ (%),Thời gian đóng BHXH (tháng),Ngày hiệu lực quyết định sắp xếp,Ngày nghỉ\nNguyễn Văn An,079066001234,15/01/1966,Nam,\"Cán bộ, công chức\",Nghỉ hưu trước tuổi,4.65,0.6,25,264,01/03/2025,01/05/2025\nTrần Thị Bình,079185004321,01/06/1985,Nữ,\"Cán bộ, công chức\",Thôi việc,3.66,0,25,180,01/03/2025,01/06/2025\n";
 
@@ -56,7 +56,7 @@ async fn recompute_updates_open_cases_and_flags_approved_ones(backend: Backend) 
             "POST",
             &format!("/api/v1/cases/{e1}/approve"),
             Some(&rev),
-            Some("{}"),
+            Some(&action_body(&app, e1, "")),
         )
         .await;
     assert_eq!(reply.status, 200);

@@ -2,6 +2,7 @@
 //! before its fix.
 
 mod bodies;
+mod cli_acting;
 mod payment_input;
 mod proxies;
 mod secrets;

@@ -14,6 +14,7 @@ mod cases;
 mod cli;
 mod faults;
 mod health;
+mod hostile;
 mod import;
 mod instances;
 mod openapi;

@@ -3,6 +3,7 @@
 
 mod bombs;
 mod files;
+mod units;
 
 use crate::helpers::TestApp;
 

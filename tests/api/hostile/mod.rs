@@ -2,6 +2,7 @@
 //! leaks across units, rosters filing other units' staff. One module per kind of attack.
 
 mod bombs;
+mod exports;
 mod files;
 mod units;
 

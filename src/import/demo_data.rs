@@ -341,7 +341,7 @@ fn write_sheet(
         0,
         6,
         last_col,
-        &format!(
+        format!(
             "Dữ liệu mô phỏng để thử nghiệm, không phải người thật — synthetic test data, not real people (seed {})",
             options.seed
         ),

@@ -4,7 +4,7 @@
 //! A 1.5 MB `.xlsx` can unpack to gigabytes, and the sizes its zip directory declares can be
 //! forged. So a zip container (`.xlsx`, `.ods`) is walked here first: every entry is inflated
 //! into a counting sink through a reader capped at the remaining budget plus one byte, the
-//! real bytes are counted whatever the directory says, and XML parts are scanned for the
+//! real bytes are counted whatever the directory says, and every part is scanned for the
 //! longest run between two tags (a cell's text, an attribute, a comment). Only a container
 //! within every bound is handed to calamine, which inflates the same entries again (the same
 //! `zip` crate, which also refuses an entry longer than its declared size).
@@ -123,7 +123,10 @@ impl ReadLimits {
             let budget = self
                 .max_part_bytes
                 .min(self.max_unpacked_bytes.saturating_sub(total));
-            let scan = is_xml(&name).then(TextRuns::default);
+            // Every part is scanned, whatever its name: the workbook's relationships, not the
+            // name, decide what the parser reads as XML. Compressed images and other binary
+            // parts have a `<` every few hundred bytes.
+            let scan = Some(TextRuns::default());
             let part = match method {
                 zip::CompressionMethod::Stored => self.count(entry, budget, scan, &name)?,
                 zip::CompressionMethod::Deflated => {
@@ -200,13 +203,6 @@ fn zip_error(e: zip::result::ZipError) -> ReadError {
         }
         _ => ReadError::Corrupt,
     }
-}
-
-/// Parts the spreadsheet parser reads as XML (`.xml`, `.rels`, and the ODS `mimetype`-less
-/// names all end so).
-fn is_xml(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    lower.ends_with(".xml") || lower.ends_with(".rels") || lower.ends_with(".vml")
 }
 
 /// The longest run of bytes between two `<` in a stream of XML, fed in chunks: an upper

@@ -99,9 +99,9 @@ pub fn xlsx(sheet: Option<Body>, strings: Option<Body>, extra: Vec<(String, Body
                 let chunk = fill.repeat(per);
                 let mut left = count;
                 while left > 0 {
-                    let n = left.min(per as u64);
-                    zip.write_all(&chunk[..n as usize * fill.len()]).unwrap();
-                    left -= n;
+                    let n = usize::try_from(left).unwrap_or(usize::MAX).min(per);
+                    zip.write_all(&chunk[..n * fill.len()]).unwrap();
+                    left -= u64::try_from(n).unwrap();
                 }
                 zip.write_all(&tail).unwrap();
             }
@@ -156,7 +156,7 @@ pub fn huge_sheet(len: u64) -> Vec<u8> {
     let sheet = Body::Repeat {
         head: format!(r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN_NS}"><sheetData><row r="1">"#).into_bytes(),
         fill: cell.to_vec(),
-        count: len / cell.len() as u64,
+        count: len / u64::try_from(cell.len()).unwrap(),
         tail: b"</row></sheetData></worksheet>".to_vec(),
     };
     xlsx(Some(sheet), None, vec![])

@@ -98,3 +98,39 @@ async fn every_import_refuses_every_bomb(backend: Backend) {
     }
 }
 both_backends!(every_import_refuses_every_bomb);
+
+/// The bounds refuse bombs, not real files: a roster saved by LibreOffice as `.xls` and as
+/// `.ods` (whose compound-file chains and zip parts are checked) reads as the `.xlsx` does.
+#[test]
+fn real_xls_and_ods_files_pass_the_checks() {
+    use staffpay::import::demo_data::{DemoRosterOptions, demo_roster_bytes};
+    use staffpay::import::{ReadOptions, read_roster};
+    let (xlsx, _) = demo_roster_bytes(&DemoRosterOptions {
+        people: 40,
+        ..Default::default()
+    })
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("roster.xlsx");
+    std::fs::write(&source, &xlsx).unwrap();
+    let expected = read_roster("roster.xlsx", &xlsx, &ReadOptions::default())
+        .unwrap()
+        .rows
+        .len();
+    assert_eq!(expected, 40);
+    for format in ["xls", "ods"] {
+        let out = std::process::Command::new("soffice")
+            .args(["--headless", "--convert-to", format, "--outdir"])
+            .arg(dir.path())
+            .arg(&source)
+            .env("HOME", dir.path())
+            .output()
+            .expect("LibreOffice (soffice) is installed");
+        assert!(out.status.success(), "{out:?}");
+        let name = format!("roster.{format}");
+        let bytes = std::fs::read(dir.path().join(&name)).unwrap();
+        let roster = read_roster(&name, &bytes, &ReadOptions::default())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(roster.rows.len(), expected, "{name}");
+    }
+}

@@ -126,7 +126,7 @@ impl ReadLimits {
             // Every part is scanned, whatever its name: the workbook's relationships, not the
             // name, decide what the parser reads as XML. Compressed images and other binary
             // parts have a `<` every few hundred bytes.
-            let scan = Some(TextRuns::default());
+            let scan = TextRuns::default();
             let part = match method {
                 zip::CompressionMethod::Stored => self.count(entry, budget, scan, &name)?,
                 zip::CompressionMethod::Deflated => {
@@ -158,13 +158,13 @@ impl ReadLimits {
 }
 
 impl ReadLimits {
-    /// Reads `part` through a cap of `budget + 1` bytes, counting them (and scanning XML for
-    /// the longest text); the count stops one past the budget.
+    /// Reads `part` through a cap of `budget + 1` bytes, counting them and scanning for the
+    /// longest text run; the count stops one past the budget.
     fn count(
         &self,
         part: impl Read,
         budget: u64,
-        mut scan: Option<TextRuns>,
+        mut scan: TextRuns,
         name: &str,
     ) -> Result<u64, ReadError> {
         let mut capped = part.take(budget.saturating_add(1));
@@ -178,11 +178,9 @@ impl ReadLimits {
                 Err(_) => return Err(ReadError::Corrupt),
             };
             count = count.saturating_add(u64::try_from(n).unwrap_or(u64::MAX));
-            if let Some(scan) = scan.as_mut() {
-                let longest = scan.feed(buf.get(..n).unwrap_or_default());
-                if longest > self.max_cell_bytes {
-                    return Err(self.over(Limit::Cell, longest, name));
-                }
+            let longest = scan.feed(buf.get(..n).unwrap_or_default());
+            if longest > self.max_cell_bytes {
+                return Err(self.over(Limit::Cell, longest, name));
             }
         }
     }

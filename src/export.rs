@@ -145,4 +145,43 @@ mod tests {
         let text = std::str::from_utf8(&bytes[BOM.len()..]).unwrap();
         assert_eq!(text, "079066001234,\"'=HYPERLINK(\"\"x\"\")\",Lê\n");
     }
+
+    /// "One helper, used everywhere": no source file writes a text cell around it (a writer
+    /// added later, or merged from another branch, fails here until it uses [`SafeText`]).
+    #[test]
+    fn every_text_cell_goes_through_the_helper() {
+        fn visit(dir: &std::path::Path, found: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    visit(&path, found);
+                } else if path.extension().is_some_and(|e| e == "rs")
+                    && !path.ends_with("src/export.rs")
+                {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    for (n, line) in text.lines().enumerate() {
+                        if [
+                            ".write_string(",
+                            ".write_string_with_format(",
+                            ".merge_range(",
+                        ]
+                        .iter()
+                        .any(|call| line.contains(call))
+                        {
+                            found.push(format!("{}:{}", path.display(), n + 1));
+                        }
+                    }
+                }
+            }
+        }
+        let mut found = Vec::new();
+        visit(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut found,
+        );
+        assert!(
+            found.is_empty(),
+            "write text cells with SafeText: {found:#?}"
+        );
+    }
 }

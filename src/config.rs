@@ -190,6 +190,9 @@ struct FileSettings {
     db_connect_timeout_secs: Option<u64>,
     max_upload_bytes: Option<u64>,
     max_rows: Option<usize>,
+    max_unpacked_bytes: Option<u64>,
+    max_part_bytes: Option<u64>,
+    max_cell_bytes: Option<u64>,
     match_name_threshold: Option<f64>,
     match_date_window_days: Option<u32>,
     trusted_proxies: Option<Vec<String>>,
@@ -219,6 +222,10 @@ pub struct Settings {
     pub max_upload_bytes: u64,
     /// Largest accepted number of data rows in one sheet.
     pub max_rows: usize,
+    /// Bounds on what reading one spreadsheet may unpack: total and per-part unpacked bytes,
+    /// bytes of one cell's text (file keys `max_unpacked_bytes`, `max_part_bytes`,
+    /// `max_cell_bytes`).
+    pub read_limits: crate::import::limits::ReadLimits,
     /// Statement matching without a reference: the lowest name similarity (0–1, Jaro–Winkler
     /// over folded tokens) and the most days between payment and line.
     pub matching: crate::domain::matching::MatchSettings,
@@ -234,6 +241,7 @@ impl Settings {
             Some(path) => read_file(path)?,
             None => FileSettings::default(),
         };
+        let read_limits = read_limits(&file)?;
 
         let bind_raw = overrides
             .bind
@@ -327,6 +335,7 @@ impl Settings {
                 .unwrap_or_else(|| PathBuf::from("reports")),
             max_upload_bytes,
             max_rows,
+            read_limits,
             matching: crate::domain::matching::MatchSettings {
                 name_threshold,
                 date_window_days,
@@ -334,6 +343,33 @@ impl Settings {
             trusted_proxies,
         })
     }
+}
+
+/// The spreadsheet read bounds from the file, each at least 1 KiB.
+fn read_limits(file: &FileSettings) -> Result<crate::import::limits::ReadLimits, ConfigError> {
+    let defaults = crate::import::limits::ReadLimits::default();
+    let at_least = |setting: &'static str, value: Option<u64>, default: u64| match value {
+        Some(v) if v < 1024 => Err(ConfigError::new(setting, "must be at least 1024 (bytes)")),
+        Some(v) => Ok(v),
+        None => Ok(default),
+    };
+    Ok(crate::import::limits::ReadLimits {
+        max_unpacked_bytes: at_least(
+            "max_unpacked_bytes",
+            file.max_unpacked_bytes,
+            defaults.max_unpacked_bytes,
+        )?,
+        max_part_bytes: at_least(
+            "max_part_bytes",
+            file.max_part_bytes,
+            defaults.max_part_bytes,
+        )?,
+        max_cell_bytes: at_least(
+            "max_cell_bytes",
+            file.max_cell_bytes,
+            defaults.max_cell_bytes,
+        )?,
+    })
 }
 
 fn read_file(path: &Path) -> Result<FileSettings, ConfigError> {

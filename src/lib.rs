@@ -17,6 +17,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod export;
 pub mod files;
 pub mod http;
 pub mod import;

@@ -108,6 +108,7 @@ pub fn run(args: ImportArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode
             sheet: None,
             max_rows: u32::try_from(settings.max_rows).unwrap_or(u32::MAX),
             max_bytes: settings.max_upload_bytes,
+            limits: settings.read_limits,
         },
     };
     if size > settings.max_upload_bytes {

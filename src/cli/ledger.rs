@@ -96,6 +96,7 @@ pub fn run(
             sheet: None,
             max_rows: u32::try_from(settings.max_rows).unwrap_or(u32::MAX),
             max_bytes: settings.max_upload_bytes,
+            limits: settings.read_limits,
         },
         today: crate::db::today_vn(),
         sign: if args.positive_is_debit {

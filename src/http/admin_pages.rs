@@ -272,6 +272,7 @@ pub async fn upload(
         sheet: None,
         max_rows: u32::try_from(state.settings.max_rows).unwrap_or(u32::MAX),
         max_bytes: max,
+        limits: state.settings.read_limits,
     };
     let actor = s.actor(&req);
     let policy = state.policy.clone();

@@ -226,6 +226,7 @@ async fn ledger_upload(
             sheet: None,
             max_rows: u32::try_from(state.settings.max_rows).unwrap_or(u32::MAX),
             max_bytes: max,
+            limits: state.settings.read_limits,
         },
         today: crate::db::today_vn(),
         sign,

@@ -8,6 +8,7 @@
 //! from [`super::demo_people`]. The same options give the same bytes: one seeded generator,
 //! fixed document properties, and no clock anywhere.
 
+use crate::export::SafeText as _;
 use std::path::Path;
 
 use rust_decimal::Decimal;
@@ -297,8 +298,8 @@ fn write_sheet(
         _ => "BỘ NỘI VỤ".to_owned(),
     };
     let right = last_col.saturating_sub(11);
-    ws.merge_range(0, 0, 0, 7, &agency, &bold)?;
-    ws.merge_range(
+    ws.merge_text(0, 0, 0, 7, &agency, &bold)?;
+    ws.merge_text(
         0,
         right,
         0,
@@ -306,9 +307,9 @@ fn write_sheet(
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         &bold,
     )?;
-    ws.merge_range(1, 0, 1, 7, "(Dữ liệu mô phỏng)", &italic)?;
-    ws.merge_range(1, right, 1, last_col, "Độc lập - Tự do - Hạnh phúc", &bold)?;
-    ws.merge_range(
+    ws.merge_text(1, 0, 1, 7, "(Dữ liệu mô phỏng)", &italic)?;
+    ws.merge_text(1, right, 1, last_col, "Độc lập - Tự do - Hạnh phúc", &bold)?;
+    ws.merge_text(
         3,
         0,
         3,
@@ -316,7 +317,7 @@ fn write_sheet(
         "DANH SÁCH CÁN BỘ, CÔNG CHỨC, VIÊN CHỨC, NGƯỜI LAO ĐỘNG NGHỈ VIỆC THEO NGHỊ ĐỊNH 178/2024/NĐ-CP",
         &title,
     )?;
-    ws.merge_range(
+    ws.merge_text(
         4,
         0,
         4,
@@ -341,13 +342,13 @@ fn write_sheet(
             )
         }
     };
-    ws.merge_range(5, 0, 5, last_col, &unit_line, &centered)?;
-    ws.merge_range(
+    ws.merge_text(5, 0, 5, last_col, &unit_line, &centered)?;
+    ws.merge_text(
         6,
         0,
         6,
         last_col,
-        &format!(
+        format!(
             "Dữ liệu mô phỏng để thử nghiệm, không phải người thật — synthetic test data, not real people (seed {})",
             options.seed
         ),
@@ -363,16 +364,16 @@ fn write_sheet(
         match block {
             Block::One(_, label) => {
                 let c = col_num(col)?;
-                ws.merge_range(HEADER_TOP, c, HEADER_TOP + 1, c, label, &header)?;
+                ws.merge_text(HEADER_TOP, c, HEADER_TOP + 1, c, label, &header)?;
                 col += 1;
             }
             Block::Group(group, members) => {
                 let first = col_num(col)?;
                 let last = col_num(col + members.len() - 1)?;
                 if first == last {
-                    ws.write_string_with_format(HEADER_TOP, first, *group, &header)?;
+                    ws.write_text_with_format(HEADER_TOP, first, *group, &header)?;
                 } else {
-                    ws.merge_range(HEADER_TOP, first, HEADER_TOP, last, group, &header)?;
+                    ws.merge_text(HEADER_TOP, first, HEADER_TOP, last, group, &header)?;
                 }
                 col += members.len();
             }
@@ -384,7 +385,7 @@ fn write_sheet(
             Block::One(..) => col += 1,
             Block::Group(_, members) => {
                 for (_, label) in *members {
-                    ws.write_string_with_format(HEADER_TOP + 1, col_num(col)?, *label, &header)?;
+                    ws.write_text_with_format(HEADER_TOP + 1, col_num(col)?, *label, &header)?;
                     col += 1;
                 }
             }
@@ -394,7 +395,7 @@ fn write_sheet(
         ws.set_column_width(col_num(i)?, width(*column))?;
     }
     for i in 0..columns.len() {
-        ws.write_string_with_format(
+        ws.write_text_with_format(
             NUMBERING_ROW,
             col_num(i)?,
             format!("({})", i + 1),
@@ -449,7 +450,7 @@ fn write_sheet(
             match value(&person, *column, i + 1, &mut text)? {
                 Value::Empty => {}
                 Value::Text(t) => {
-                    ws.write_string(row, c, t)?;
+                    ws.write_text(row, c, t)?;
                 }
                 Value::Number(n) => {
                     ws.write_number(row, c, n)?;
@@ -463,8 +464,8 @@ fn write_sheet(
 
     // Total row and signature block.
     let name_col = col_position(&columns, Column::FullName)?;
-    ws.write_string_with_format(total_row, name_col, "Tổng cộng", &total)?;
-    ws.write_string_with_format(
+    ws.write_text_with_format(total_row, name_col, "Tổng cộng", &total)?;
+    ws.write_text_with_format(
         total_row,
         col_position(&columns, Column::UnitName)?,
         format!("{} người", options.people),
@@ -484,7 +485,7 @@ fn write_sheet(
     )?;
     let sign = total_row + 2;
     let middle = col_position(&columns, Column::Scheme)?;
-    ws.merge_range(
+    ws.merge_text(
         sign,
         right,
         sign,
@@ -498,10 +499,10 @@ fn write_sheet(
         (right + 5, "THỦ TRƯỞNG ĐƠN VỊ"),
     ];
     for (c, who) in signers {
-        ws.write_string_with_format(sign + 1, c, who, &bold)?;
+        ws.write_text_with_format(sign + 1, c, who, &bold)?;
     }
     for (c, _) in signers {
-        ws.write_string_with_format(sign + 2, c, "(Ký, ghi rõ họ tên)", &italic)?;
+        ws.write_text_with_format(sign + 2, c, "(Ký, ghi rõ họ tên)", &italic)?;
     }
 
     ws.set_freeze_panes(FIRST_DATA, 3)?;

@@ -3,6 +3,8 @@
 //! Problems of single cells or rows are [`Problem`](super::Problem)s instead: the file is
 //! read to the end and every one of them reported.
 
+use super::limits::Limit;
+
 /// A file-level failure: nothing in the file is used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ReadError {
@@ -16,6 +18,19 @@ pub enum ReadError {
         size: u64,
         /// Configured limit in bytes.
         limit: u64,
+    },
+    /// Past one of the [`ReadLimits`](super::limits::ReadLimits) (unpacked size, part size,
+    /// cell length): refused before the memory is spent.
+    #[error("{}", over_limit_en(*limit, *found, *allowed, part))]
+    OverLimit {
+        /// Which bound.
+        limit: super::limits::Limit,
+        /// What was found (bytes), as far as it was read.
+        found: u64,
+        /// The bound (bytes).
+        allowed: u64,
+        /// The zip part or sheet where it was found.
+        part: String,
     },
     /// Not an Excel, OpenDocument or CSV file (e.g. a PDF renamed `.xlsx`).
     #[error("the file is not a spreadsheet ({detected})")]
@@ -70,7 +85,7 @@ impl ReadError {
     pub const fn code(&self) -> &'static str {
         match self {
             ReadError::Empty => "FILE_EMPTY",
-            ReadError::TooLarge { .. } => "FILE_TOO_LARGE",
+            ReadError::TooLarge { .. } | ReadError::OverLimit { .. } => "FILE_TOO_LARGE",
             ReadError::NotASpreadsheet { .. } => "FILE_NOT_SPREADSHEET",
             ReadError::PasswordProtected => "FILE_PASSWORD_PROTECTED",
             ReadError::Corrupt => "FILE_CORRUPT",
@@ -88,9 +103,9 @@ impl ReadError {
     pub fn message_en(&self) -> String {
         let fix = match self {
             ReadError::Empty | ReadError::Corrupt => "; export the list again and re-upload it",
-            ReadError::TooLarge { .. } | ReadError::TooManyRows { .. } => {
-                "; split the list into several files"
-            }
+            ReadError::TooLarge { .. }
+            | ReadError::TooManyRows { .. }
+            | ReadError::OverLimit { .. } => "; split the list into several files",
             ReadError::NotASpreadsheet { .. } => "; upload the .xlsx, .xls, .ods or .csv file",
             ReadError::PasswordProtected => "; remove the password and save again",
             ReadError::NotUtf8 => "; save it as \"CSV UTF-8\"",
@@ -114,6 +129,12 @@ impl ReadError {
             ReadError::TooLarge { size, limit } => format!(
                 "Tệp có dung lượng {size} byte, vượt giới hạn {limit} byte; hãy chia danh sách thành nhiều tệp"
             ),
+            ReadError::OverLimit {
+                limit,
+                found,
+                allowed,
+                part,
+            } => over_limit_vi(*limit, *found, *allowed, part),
             ReadError::NotASpreadsheet { detected } => format!(
                 "Tệp không phải bảng tính ({detected}); hãy tải lên tệp .xlsx, .xls, .ods hoặc .csv"
             ),
@@ -144,6 +165,51 @@ impl ReadError {
             ReadError::Io(detail) => format!("Không đọc được tệp: {detail}"),
         }
     }
+}
+
+fn over_limit_en(limit: Limit, found: u64, allowed: u64, part: &str) -> String {
+    let setting = limit.setting();
+    match limit {
+        Limit::Unpacked => format!(
+            "the workbook unpacks to more than {allowed} bytes (at least {found} bytes read, \
+             reaching {part}; limit {setting})"
+        ),
+        Limit::Part => format!(
+            "the part {part} of the workbook unpacks to more than {allowed} bytes (at least \
+             {found} bytes; limit {setting})"
+        ),
+        Limit::Cell => format!(
+            "a cell or text in {part} is longer than {allowed} bytes ({found} bytes; limit \
+             {setting})"
+        ),
+        Limit::Declared => format!(
+            "the part {part} unpacks to {found} bytes, more than the {allowed} bytes its zip \
+             directory declares (a forged or damaged file)"
+        ),
+    }
+}
+
+fn over_limit_vi(limit: Limit, found: u64, allowed: u64, part: &str) -> String {
+    let setting = limit.setting();
+    let what = match limit {
+        Limit::Unpacked => format!(
+            "Bảng tính khi giải nén vượt quá {allowed} byte (đã đọc ít nhất {found} byte, \
+             đến phần {part}; giới hạn {setting})"
+        ),
+        Limit::Part => format!(
+            "Phần {part} của bảng tính khi giải nén vượt quá {allowed} byte (ít nhất {found} \
+             byte; giới hạn {setting})"
+        ),
+        Limit::Cell => format!(
+            "Một ô hoặc chuỗi văn bản trong {part} dài hơn {allowed} byte ({found} byte; giới \
+             hạn {setting})"
+        ),
+        Limit::Declared => format!(
+            "Phần {part} khi giải nén dài {found} byte, hơn {allowed} byte mà thư mục zip khai \
+             báo (tệp bị giả mạo hoặc hỏng)"
+        ),
+    };
+    format!("{what}; hãy chia danh sách thành nhiều tệp")
 }
 
 fn capitalize(s: &str) -> String {
@@ -183,6 +249,12 @@ mod tests {
                 missing_en: vec!["Date of birth"],
             },
             ReadError::TooManyRows { limit: 5 },
+            ReadError::OverLimit {
+                limit: Limit::Cell,
+                found: 9,
+                allowed: 8,
+                part: "xl/sharedStrings.xml".into(),
+            },
             ReadError::Io("denied".into()),
         ];
         for e in all {

@@ -10,6 +10,7 @@
 //! ([`error_workbook_bytes`]). Merged cells, fonts and colours of the original are not
 //! copied: values are.
 
+use crate::export::SafeText as _;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
@@ -157,7 +158,7 @@ fn summary_sheet(
         .set_border(FormatBorder::Thin)
         .set_background_color(Color::RGB(0xDDEBF7));
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
-    ws.write_string_with_format(
+    ws.write_text_with_format(
         0,
         0,
         "KẾT QUẢ KIỂM TRA DANH SÁCH / ROSTER CHECK RESULT",
@@ -188,18 +189,18 @@ fn summary_sheet(
     ];
     let mut row = 2u32;
     for (label, value) in facts {
-        ws.write_string_with_format(row, 0, label, &bold)?;
-        ws.write_string(row, 1, value)?;
+        ws.write_text_with_format(row, 0, label, &bold)?;
+        ws.write_text(row, 1, value)?;
         row += 1;
     }
     row += 1;
-    ws.write_string(
+    ws.write_text(
         row,
         0,
         "Ô có lỗi tô đỏ, ô có cảnh báo tô vàng; cột \"Lỗi / Errors\" ở cuối mỗi dòng ghi rõ cần sửa gì. \
          Sửa rồi tải lại chính tệp này.",
     )?;
-    ws.write_string(
+    ws.write_text(
         row + 1,
         0,
         "Cells with errors are red, warnings yellow; the \"Lỗi / Errors\" column at the end of each row \
@@ -221,12 +222,12 @@ fn summary_sheet(
         "Example (EN)",
     ];
     for (c, h) in (0u16..).zip(heads) {
-        ws.write_string_with_format(row, c, h, &head)?;
+        ws.write_text_with_format(row, c, h, &head)?;
     }
     for ((warning, code), (count, example)) in &by_code {
         row += 1;
-        ws.write_string(row, 0, *code)?;
-        ws.write_string(
+        ws.write_text(row, 0, *code)?;
+        ws.write_text(
             row,
             1,
             if *warning == 1 {
@@ -236,12 +237,12 @@ fn summary_sheet(
             },
         )?;
         ws.write_number(row, 2, f64::from(u32::try_from(*count).unwrap_or(u32::MAX)))?;
-        ws.write_string_with_format(row, 3, &example.message_vi, &wrap)?;
-        ws.write_string_with_format(row, 4, &example.message_en, &wrap)?;
+        ws.write_text_with_format(row, 3, &example.message_vi, &wrap)?;
+        ws.write_text_with_format(row, 4, &example.message_en, &wrap)?;
     }
     if !general.is_empty() {
         row += 2;
-        ws.write_string_with_format(
+        ws.write_text_with_format(
             row,
             0,
             "Vấn đề của trang tính và dòng tiêu đề / Problems of the sheet and the header",
@@ -254,7 +255,7 @@ fn summary_sheet(
             "Tiếng Việt",
             "English",
         ]) {
-            ws.write_string_with_format(row + 1, c, h, &head)?;
+            ws.write_text_with_format(row + 1, c, h, &head)?;
         }
         row += 1;
         for p in general {
@@ -262,10 +263,10 @@ fn summary_sheet(
             if let Some(r) = p.row {
                 ws.write_number(row, 0, f64::from(r))?;
             }
-            ws.write_string(row, 1, p.column.as_deref().unwrap_or(""))?;
-            ws.write_string(row, 2, p.code)?;
-            ws.write_string_with_format(row, 3, &p.message_vi, &wrap)?;
-            ws.write_string_with_format(row, 4, &p.message_en, &wrap)?;
+            ws.write_text(row, 1, p.column.as_deref().unwrap_or(""))?;
+            ws.write_text(row, 2, p.code)?;
+            ws.write_text_with_format(row, 3, &p.message_vi, &wrap)?;
+            ws.write_text_with_format(row, 4, &p.message_en, &wrap)?;
         }
     }
     ws.set_column_width(0, 34)?;
@@ -427,9 +428,9 @@ fn data_sheet(
             // The added column's heading spans the header rows.
             let bottom = header_last.saturating_sub(1);
             if r == bottom {
-                ws.write_string_with_format(r, errors_col, ERRORS_HEADER, &styles.header)?;
+                ws.write_text_with_format(r, errors_col, ERRORS_HEADER, &styles.header)?;
             } else {
-                ws.merge_range(
+                ws.merge_text(
                     r,
                     errors_col,
                     bottom,
@@ -447,7 +448,7 @@ fn data_sheet(
                 }
                 text.push_str(&problem_line(p));
             }
-            ws.write_string_with_format(
+            ws.write_text_with_format(
                 r,
                 errors_col,
                 clip(&text, MAX_CELL_CHARS),
@@ -500,14 +501,14 @@ fn write_cell(
         Cell::Text(t) => {
             let t = clip(t, MAX_CELL_CHARS);
             match format {
-                Some(f) => ws.write_string_with_format(row, col, t, f)?,
-                None => ws.write_string(row, col, t)?,
+                Some(f) => ws.write_text_with_format(row, col, t, f)?,
+                None => ws.write_text(row, col, t)?,
             };
         }
         Cell::Error(e) => {
             match format {
-                Some(f) => ws.write_string_with_format(row, col, *e, f)?,
-                None => ws.write_string(row, col, *e)?,
+                Some(f) => ws.write_text_with_format(row, col, *e, f)?,
+                None => ws.write_text(row, col, *e)?,
             };
         }
         Cell::Int(i) => write_number(ws, row, col, int_f64(*i), format)?,

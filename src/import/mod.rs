@@ -14,6 +14,7 @@
 //! Decisions where the issue was silent are written down in `docs/IMPORT.md`.
 
 pub mod cell;
+mod cfb;
 pub mod columns;
 pub mod convert;
 pub mod csv;
@@ -23,6 +24,7 @@ pub mod error;
 pub mod error_workbook;
 pub mod grid;
 pub mod header;
+pub mod limits;
 pub mod payments;
 pub mod problem;
 pub mod province;

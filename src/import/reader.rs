@@ -20,6 +20,7 @@ use super::csv;
 use super::error::ReadError;
 use super::grid::{Grid, GridRow};
 use super::header::{self, HEADER_SCAN_ROWS, HeaderLayout};
+use super::limits::ReadLimits;
 use crate::domain::person::parse_date;
 use crate::domain::text::fold_key;
 
@@ -32,6 +33,8 @@ pub struct ReadOptions {
     pub max_rows: u32,
     /// Largest file accepted, in bytes (default 32 MiB).
     pub max_bytes: u64,
+    /// Bounds on unpacked size and cell length (see [`ReadLimits`]).
+    pub limits: ReadLimits,
 }
 
 impl Default for ReadOptions {
@@ -40,6 +43,7 @@ impl Default for ReadOptions {
             sheet: None,
             max_rows: 500_000,
             max_bytes: 32 * 1024 * 1024,
+            limits: ReadLimits::default(),
         }
     }
 }
@@ -124,6 +128,9 @@ pub fn with_sheet<T>(
 /// Reads the chosen sheet of `bytes`, finding the header with `detect` (e.g.
 /// [`header::detect_as`] for another column set), and hands grid and header to `finish`.
 /// Without a named sheet, the first visible sheet where `detect` finds a header is read.
+/// Every read is bounded by `options.limits` before the parser spends memory: a zip
+/// container is inflated under budget first, an `.xls` container's streams are checked
+/// against the file, and every cell's text against the cell limit.
 pub fn with_sheet_as<T, L>(
     format: Format,
     bytes: &[u8],
@@ -131,6 +138,11 @@ pub fn with_sheet_as<T, L>(
     detect: impl Fn(&Grid<'_>) -> Option<L>,
     finish: impl FnOnce(&Grid<'_>, L) -> Result<T, ReadError>,
 ) -> Result<T, ReadError> {
+    let limits = options.limits;
+    let finish = |grid: &Grid<'_>, layout: L| {
+        check_cells(grid, &limits)?;
+        finish(grid, layout)
+    };
     let cap = usize::try_from(options.max_rows)
         .unwrap_or(usize::MAX)
         .saturating_add(NON_DATA_ALLOWANCE);
@@ -151,6 +163,7 @@ pub fn with_sheet_as<T, L>(
             finish(&grid, layout)
         }
         Format::Xlsx => {
+            limits.check_zip(bytes)?;
             let mut wb = Xlsx::new(Cursor::new(bytes)).map_err(xlsx_error)?;
             let names = candidates(wb.sheets_metadata(), options.sheet.as_deref())?;
             let mut any_data = false;
@@ -171,6 +184,7 @@ pub fn with_sheet_as<T, L>(
             })
         }
         Format::Xls => {
+            super::cfb::check(bytes, &limits)?;
             // An encrypted .xlsx is an OLE2 container too; calamine's Xlsx reader says so.
             if let Err(XlsxError::Password) = Xlsx::new(Cursor::new(bytes)) {
                 return Err(ReadError::PasswordProtected);
@@ -182,6 +196,7 @@ pub fn with_sheet_as<T, L>(
             from_ranges(wb, options, cap, detect, finish)
         }
         Format::Ods => {
+            limits.check_zip(bytes)?;
             let wb = Ods::new(Cursor::new(bytes)).map_err(|e| match e {
                 OdsError::Password => ReadError::PasswordProtected,
                 _ => ReadError::Corrupt,
@@ -189,6 +204,18 @@ pub fn with_sheet_as<T, L>(
             from_ranges(wb, options, cap, detect, finish)
         }
     }
+}
+
+/// Refuses a grid holding a text longer than the cell limit.
+fn check_cells(grid: &Grid<'_>, limits: &ReadLimits) -> Result<(), ReadError> {
+    for row in &grid.rows {
+        for cell in &row.cells {
+            if let Cell::Text(text) = cell {
+                limits.check_cell(text, &grid.sheet)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `.xls` and `.ods`: calamine reads whole sheets into ranges, which the grid borrows.

@@ -11,6 +11,7 @@
 //! The date of birth column is *text*, not a date: typing a bare year (allowed for old
 //! records) into a date-formatted cell makes Excel show `1970` as 22/05/1905.
 
+use crate::export::SafeText as _;
 use std::path::Path;
 
 use rust_xlsxwriter::{
@@ -138,7 +139,7 @@ fn roster_sheet(ws: &mut Worksheet, lists: &Lists) -> Result<(), XlsxError> {
         } else {
             &header
         };
-        ws.write_string_with_format(0, col, &title, fmt)?;
+        ws.write_text_with_format(0, col, &title, fmt)?;
         let (format_vi, format_en) = kind_help(column.kind());
         let mut note_text = format!("{format_vi}\n{format_en}");
         if let Some(values) = allowed_values(column.kind()) {
@@ -484,13 +485,13 @@ fn instructions_sheet(ws: &mut Worksheet) -> Result<(), XlsxError> {
         .clone()
         .set_bold()
         .set_background_color(Color::RGB(0xDDEBF7));
-    ws.write_string_with_format(
+    ws.write_text_with_format(
         0,
         0,
         "HƯỚNG DẪN ĐIỀN DANH SÁCH NGHỈ VIỆC THEO NGHỊ ĐỊNH 178/2024/NĐ-CP",
         &title,
     )?;
-    ws.write_string_with_format(
+    ws.write_text_with_format(
         1,
         0,
         "How to fill in the roster of leavers under Decree 178/2024/ND-CP",
@@ -498,8 +499,8 @@ fn instructions_sheet(ws: &mut Worksheet) -> Result<(), XlsxError> {
     )?;
     let mut row = 3u32;
     for (vi, en) in GENERAL_NOTES {
-        ws.write_string(row, 0, format!("• {vi}"))?;
-        ws.write_string(row + 1, 0, format!("  {en}"))?;
+        ws.write_text(row, 0, format!("• {vi}"))?;
+        ws.write_text(row + 1, 0, format!("  {en}"))?;
         row += 2;
     }
     row += 1;
@@ -516,7 +517,7 @@ fn instructions_sheet(ws: &mut Worksheet) -> Result<(), XlsxError> {
     let widths = [8.0, 30.0, 26.0, 10.0, 46.0, 46.0, 44.0, 44.0];
     for (i, (h, w)) in headings.iter().zip(widths).enumerate() {
         let col = u16::try_from(i).map_err(|_| XlsxError::ParameterError("column".into()))?;
-        ws.write_string_with_format(row, col, *h, &head)?;
+        ws.write_text_with_format(row, col, *h, &head)?;
         ws.set_column_width(col, w)?;
     }
     ws.set_column_width(0, 8.0)?;
@@ -542,7 +543,7 @@ fn instructions_sheet(ws: &mut Worksheet) -> Result<(), XlsxError> {
         ];
         for (c, text) in cells.iter().enumerate() {
             let c = u16::try_from(c).map_err(|_| XlsxError::ParameterError("column".into()))?;
-            ws.write_string_with_format(row, c, text, &wrap)?;
+            ws.write_text_with_format(row, c, text, &wrap)?;
         }
     }
     Ok(())
@@ -552,10 +553,10 @@ fn lists_sheet(ws: &mut Worksheet, lists: &Lists) -> Result<(), XlsxError> {
     ws.set_name(LISTS_SHEET)?;
     for (i, (_, title, values)) in lists.columns.iter().enumerate() {
         let col = u16::try_from(i).map_err(|_| XlsxError::ParameterError("column".into()))?;
-        ws.write_string(0, col, *title)?;
+        ws.write_text(0, col, *title)?;
         for (r, v) in values.iter().enumerate() {
             let r = u32::try_from(r + 1).map_err(|_| XlsxError::ParameterError("row".into()))?;
-            ws.write_string(r, col, *v)?;
+            ws.write_text(r, col, *v)?;
         }
         ws.set_column_width(col, 28)?;
     }

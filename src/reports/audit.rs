@@ -1,5 +1,6 @@
 //! The audit trail as a workbook ("Nhật ký"): one row per event, newest first, as filtered.
 
+use crate::export::SafeText as _;
 use rust_xlsxwriter::{Workbook, XlsxError};
 
 use super::sheet::{Column, Formats, Mark, Widths, heading, vnd};
@@ -48,7 +49,7 @@ pub fn build(events: &[AuditView], scope_label: &str) -> Result<Workbook, XlsxEr
             .format("%d/%m/%Y %H:%M:%S")
             .to_string();
         sheet.write_number_with_format(row, 0, vnd(e.id)?, int)?;
-        sheet.write_string_with_format(row, 1, &at, text)?;
+        sheet.write_text_with_format(row, 1, &at, text)?;
         for (col, value) in [
             (2u16, Some(&e.actor)),
             (3, Some(&e.action)),
@@ -59,7 +60,7 @@ pub fn build(events: &[AuditView], scope_label: &str) -> Result<Workbook, XlsxEr
         ] {
             if let Some(v) = value {
                 widths.see_text(usize::from(col), v);
-                sheet.write_string_with_format(row, col, v, text)?;
+                sheet.write_text_with_format(row, col, v, text)?;
             }
         }
         if let Some(id) = e.case_id {
@@ -69,7 +70,7 @@ pub fn build(events: &[AuditView], scope_label: &str) -> Result<Workbook, XlsxEr
             if let Some(v) = value {
                 let t = v.to_string();
                 widths.see_text(usize::from(col), &t);
-                sheet.write_string_with_format(row, col, &t, &formats.wrap)?;
+                sheet.write_text_with_format(row, col, &t, &formats.wrap)?;
             }
         }
         row += 1;

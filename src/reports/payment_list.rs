@@ -3,6 +3,7 @@
 //! what an agency sends to the State Treasury or its bank. Cases without a bank account go on
 //! a separate sheet, never silently dropped.
 
+use crate::export::SafeText as _;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use rust_xlsxwriter::{Formula, RowNum, Workbook, Worksheet, XlsxError};
@@ -181,31 +182,31 @@ fn list_sheet(
     for (i, l) in lines.iter().enumerate() {
         widths.see_text(1, &l.full_name);
         sheet.write_number_with_format(row, 0, vnd(i64::try_from(i + 1).unwrap_or(0))?, int)?;
-        sheet.write_string_with_format(row, 1, &l.full_name, text)?;
-        sheet.write_string_with_format(row, 2, &l.national_id, text)?;
+        sheet.write_text_with_format(row, 1, &l.full_name, text)?;
+        sheet.write_text_with_format(row, 2, &l.national_id, text)?;
         if let Some(a) = &l.bank_account {
             widths.see_text(3, a);
-            sheet.write_string_with_format(row, 3, a, text)?;
+            sheet.write_text_with_format(row, 3, a, text)?;
         }
         if let Some(b) = &l.bank_name {
             widths.see_text(4, b);
-            sheet.write_string_with_format(row, 4, b, text)?;
+            sheet.write_text_with_format(row, 4, b, text)?;
         }
         sheet.write_number_with_format(row, 5, vnd(l.due_vnd)?, money)?;
-        sheet.write_string_with_format(row, 6, &l.payment_reference, text)?;
+        sheet.write_text_with_format(row, 6, &l.payment_reference, text)?;
         sheet.write_number_with_format(row, 7, vnd(l.case_id)?, int)?;
-        sheet.write_string_with_format(row, 8, &l.unit_code, text)?;
+        sheet.write_text_with_format(row, 8, &l.unit_code, text)?;
         if let Some((original, new_total)) = l.supplement {
             sheet.write_number_with_format(row, 9, vnd(original)?, money)?;
             sheet.write_number_with_format(row, 10, vnd(new_total)?, money)?;
-            sheet.write_string_with_format(row, 11, SUPPLEMENT_NOTE, text)?;
+            sheet.write_text_with_format(row, 11, SUPPLEMENT_NOTE, text)?;
             widths.see_text(11, SUPPLEMENT_NOTE);
         }
         total += l.due_vnd;
         row += 1;
     }
     let t = Mark::Total;
-    sheet.write_string_with_format(
+    sheet.write_text_with_format(
         row,
         1,
         format!(

@@ -4,6 +4,7 @@
 //! imports). Totals are formulas with their values cached, so every viewer shows them and
 //! anyone can check them.
 
+use crate::export::SafeText as _;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDateTime;
@@ -293,8 +294,8 @@ fn summary_sheet(
         }
     };
     let t = Mark::Total;
-    sheet.write_string_with_format(total_row, 0, "", formats.text(t))?;
-    sheet.write_string_with_format(total_row, 1, "Tổng cộng / Total", formats.text(t))?;
+    sheet.write_text_with_format(total_row, 0, "", formats.text(t))?;
+    sheet.write_text_with_format(total_row, 1, "Tổng cộng / Total", formats.text(t))?;
     for (col, value) in [
         (2, total.people),
         (3, total.approved),
@@ -358,13 +359,13 @@ fn summary_sheet(
     sheet.autofilter(first - 1, 0, last.max(first - 1), 13)?;
 
     let legend = total_row + 2;
-    sheet.write_string_with_format(
+    sheet.write_text_with_format(
         legend,
         1,
         "Tô đỏ: dưới 60% số người đã được chi trả / Red: fewer than 60% of people paid",
         formats.text(Mark::Below60),
     )?;
-    sheet.write_string_with_format(
+    sheet.write_text_with_format(
         legend + 1,
         1,
         "Tô vàng: có đơn vị chưa có tài khoản Kho bạc hoặc người chưa có tài khoản ngân hàng / \
@@ -405,8 +406,8 @@ fn write_tally(
     t: &Tally,
     mark: Mark,
 ) -> Result<(), XlsxError> {
-    sheet.write_string_with_format(row, 0, code, formats.text(mark))?;
-    sheet.write_string_with_format(row, 1, name, formats.text(mark))?;
+    sheet.write_text_with_format(row, 0, code, formats.text(mark))?;
+    sheet.write_text_with_format(row, 1, name, formats.text(mark))?;
     for (col, v) in [
         (2, t.people),
         (3, t.approved),
@@ -610,14 +611,14 @@ fn detail_sheet(
     for case in &data.cases {
         let unit = data.units.get(&case.unit_id);
         sheet.write_number_with_format(row, 0, vnd(case.id)?, formats.int(Mark::None))?;
-        sheet.write_string_with_format(row, 1, &case.full_name, text)?;
-        sheet.write_string_with_format(row, 2, &case.national_id, text)?;
-        sheet.write_string_with_format(row, 3, unit.map_or("", |u| u.code.as_str()), text)?;
-        sheet.write_string_with_format(row, 4, unit.map_or("", |u| u.name.as_str()), text)?;
-        sheet.write_string_with_format(row, 5, scheme_vi(&case.scheme), text)?;
-        sheet.write_string_with_format(row, 6, band_vi(&case.band), text)?;
+        sheet.write_text_with_format(row, 1, &case.full_name, text)?;
+        sheet.write_text_with_format(row, 2, &case.national_id, text)?;
+        sheet.write_text_with_format(row, 3, unit.map_or("", |u| u.code.as_str()), text)?;
+        sheet.write_text_with_format(row, 4, unit.map_or("", |u| u.name.as_str()), text)?;
+        sheet.write_text_with_format(row, 5, scheme_vi(&case.scheme), text)?;
+        sheet.write_text_with_format(row, 6, band_vi(&case.band), text)?;
         if let Some(w) = &case.window {
-            sheet.write_string_with_format(row, 7, window_vi(w), text)?;
+            sheet.write_text_with_format(row, 7, window_vi(w), text)?;
         }
         match case.salary_exact.parse::<rust_decimal::Decimal>() {
             Ok(s) => sheet.write_number_with_format(
@@ -626,7 +627,7 @@ fn detail_sheet(
                 super::sheet::decimal(s),
                 formats.int(Mark::None),
             )?,
-            Err(_) => sheet.write_string_with_format(row, 8, &case.salary_exact, text)?,
+            Err(_) => sheet.write_text_with_format(row, 8, &case.salary_exact, text)?,
         };
         for (i, v) in case.components.iter().enumerate() {
             if *v != 0 {
@@ -641,11 +642,11 @@ fn detail_sheet(
             vnd(case.outstanding_vnd())?,
             money,
         )?;
-        sheet.write_string_with_format(row, c(state_col), case.state.label_vi(), text)?;
-        sheet.write_string_with_format(row, c(state_col + 1), &case.payment_reference, text)?;
+        sheet.write_text_with_format(row, c(state_col), case.state.label_vi(), text)?;
+        sheet.write_text_with_format(row, c(state_col + 1), &case.payment_reference, text)?;
         if !case.flags.is_empty() {
             flags_buf = flags_text(&case.flags);
-            sheet.write_string_with_format(row, c(flags_col), &flags_buf, text)?;
+            sheet.write_text_with_format(row, c(flags_col), &flags_buf, text)?;
         }
         sheet.write_number_with_format(row, c(original_col), vnd(case.original_vnd())?, money)?;
         sheet.write_number_with_format(
@@ -658,7 +659,7 @@ fn detail_sheet(
     }
     let last = row.saturating_sub(1);
     let t = Mark::Total;
-    sheet.write_string_with_format(
+    sheet.write_text_with_format(
         row,
         1,
         "Tổng cộng (không kể hồ sơ đã hủy) / Total (cancelled cases excluded)",
@@ -727,9 +728,9 @@ fn flags_sheet(
     for f in &data.flags {
         widths.see_text(0, f.kind.label_vi());
         widths.see_text(2, &f.unit_name);
-        sheet.write_string_with_format(row, 0, f.kind.label_vi(), text)?;
-        sheet.write_string_with_format(row, 1, &f.unit_code, text)?;
-        sheet.write_string_with_format(row, 2, &f.unit_name, text)?;
+        sheet.write_text_with_format(row, 0, f.kind.label_vi(), text)?;
+        sheet.write_text_with_format(row, 1, &f.unit_code, text)?;
+        sheet.write_text_with_format(row, 2, &f.unit_name, text)?;
         if let Some(id) = f.case_id {
             sheet.write_number_with_format(row, 3, vnd(id)?, int)?;
         }
@@ -744,12 +745,12 @@ fn flags_sheet(
         if let Some(v) = f.paid_vnd {
             sheet.write_number_with_format(row, 8, vnd(v)?, money)?;
         }
-        sheet.write_string_with_format(row, 9, f.action_vi, &formats.wrap)?;
-        sheet.write_string_with_format(row, 10, f.action_en, &formats.wrap)?;
+        sheet.write_text_with_format(row, 9, f.action_vi, &formats.wrap)?;
+        sheet.write_text_with_format(row, 10, f.action_en, &formats.wrap)?;
         row += 1;
     }
     if data.flags.is_empty() {
-        sheet.write_string(row, 0, "Không có cảnh báo nào / No open flags")?;
+        sheet.write_text(row, 0, "Không có cảnh báo nào / No open flags")?;
     }
     widths.apply(sheet)?;
     sheet.autofilter(first - 1, 0, (row.max(first) - 1).max(first - 1), 10)?;
@@ -805,7 +806,7 @@ fn statement_sheet(
     let mut row = first;
     for l in &data.open_lines {
         sheet.write_number_with_format(row, 0, vnd(l.id)?, int)?;
-        sheet.write_string_with_format(row, 1, code_of(l.unit_id), text)?;
+        sheet.write_text_with_format(row, 1, code_of(l.unit_id), text)?;
         write_date(sheet, row, 2, l.line_date, formats)?;
         sheet.write_number_with_format(row, 3, vnd(l.amount_vnd)?, money)?;
         for (col, v) in [
@@ -815,14 +816,14 @@ fn statement_sheet(
         ] {
             if let Some(v) = v {
                 widths.see_text(col, v);
-                sheet.write_string_with_format(row, c(col), v, text)?;
+                sheet.write_text_with_format(row, c(col), v, text)?;
             }
         }
         widths.see_text(6, &l.description);
-        sheet.write_string_with_format(row, 6, &l.description, text)?;
+        sheet.write_text_with_format(row, 6, &l.description, text)?;
         if let Some(why) = &l.unmatched_reason {
             widths.see_text(8, why);
-            sheet.write_string_with_format(row, 8, why, text)?;
+            sheet.write_text_with_format(row, 8, why, text)?;
         }
         row += 1;
     }
@@ -833,36 +834,36 @@ fn statement_sheet(
 
     // Payments block, below.
     let head = row + 3;
-    sheet.write_string_with_format(
+    sheet.write_text_with_format(
         head,
         0,
         "Khoản chi chưa khớp với dòng sao kê nào",
         &formats.title,
     )?;
-    sheet.write_string_with_format(
+    sheet.write_text_with_format(
         head + 1,
         0,
         "Payments matched to no statement line",
         &formats.subtitle,
     )?;
     for (i, col) in PAYMENT_COLUMNS.iter().enumerate() {
-        sheet.write_string_with_format(head + 2, c(i), col.vi, &formats.header)?;
-        sheet.write_string_with_format(head + 3, c(i), col.en, &formats.header_en)?;
+        sheet.write_text_with_format(head + 2, c(i), col.vi, &formats.header)?;
+        sheet.write_text_with_format(head + 3, c(i), col.en, &formats.header_en)?;
     }
     let pfirst = head + 4;
     let mut row = pfirst;
     for p in &data.open_payments {
         sheet.write_number_with_format(row, 0, vnd(p.id)?, int)?;
         sheet.write_number_with_format(row, 1, vnd(p.case_id)?, int)?;
-        sheet.write_string_with_format(row, 2, &p.payment_reference, text)?;
+        sheet.write_text_with_format(row, 2, &p.payment_reference, text)?;
         widths.see_text(3, &p.full_name);
-        sheet.write_string_with_format(row, 3, &p.full_name, text)?;
+        sheet.write_text_with_format(row, 3, &p.full_name, text)?;
         if let Some(a) = &p.bank_account {
-            sheet.write_string_with_format(row, 4, a, text)?;
+            sheet.write_text_with_format(row, 4, a, text)?;
         }
         sheet.write_number_with_format(row, 5, vnd(p.amount_vnd)?, money)?;
         write_date(sheet, row, 6, p.paid_on, formats)?;
-        sheet.write_string_with_format(row, 7, &p.unit_code, text)?;
+        sheet.write_text_with_format(row, 7, &p.unit_code, text)?;
         row += 1;
     }
     let payments_total: i64 = data.open_payments.iter().map(|p| p.amount_vnd).sum();
@@ -883,7 +884,7 @@ fn total_row(
     value: i64,
 ) -> Result<(), XlsxError> {
     let t = Mark::Total;
-    sheet.write_string_with_format(row, 0, "Tổng cộng / Total", formats.text(t))?;
+    sheet.write_text_with_format(row, 0, "Tổng cộng / Total", formats.text(t))?;
     let f = if row == first {
         Formula::new("=0").set_result("0")
     } else {
@@ -902,15 +903,15 @@ fn basis_sheet(
     policy: &PolicySet,
     generated: &Generated,
 ) -> Result<(), XlsxError> {
-    sheet.write_string_with_format(0, 0, "Căn cứ lập báo cáo", &formats.title)?;
-    sheet.write_string_with_format(1, 0, "Basis of this report", &formats.subtitle)?;
+    sheet.write_text_with_format(0, 0, "Căn cứ lập báo cáo", &formats.title)?;
+    sheet.write_text_with_format(1, 0, "Basis of this report", &formats.subtitle)?;
     let label = &formats.label;
     let mut row: RowNum = 3;
     let mut pair =
         |sheet: &mut Worksheet, vi: &str, en: &str, value: &str| -> Result<(), XlsxError> {
-            sheet.write_string_with_format(row, 0, vi, label)?;
-            sheet.write_string_with_format(row, 1, en, &formats.subtitle)?;
-            sheet.write_string(row, 2, value)?;
+            sheet.write_text_with_format(row, 0, vi, label)?;
+            sheet.write_text_with_format(row, 1, en, &formats.subtitle)?;
+            sheet.write_text(row, 2, value)?;
             row += 1;
             Ok(())
         };
@@ -957,16 +958,16 @@ fn basis_sheet(
     )?;
 
     row += 1;
-    sheet.write_string_with_format(row, 0, "Bảng chính sách", &formats.header)?;
-    sheet.write_string_with_format(row, 1, "Policy table", &formats.header_en)?;
-    sheet.write_string_with_format(row, 2, "Phiên bản / Version", &formats.header)?;
-    sheet.write_string_with_format(row, 3, "Căn cứ pháp lý / Legal basis", &formats.header)?;
+    sheet.write_text_with_format(row, 0, "Bảng chính sách", &formats.header)?;
+    sheet.write_text_with_format(row, 1, "Policy table", &formats.header_en)?;
+    sheet.write_text_with_format(row, 2, "Phiên bản / Version", &formats.header)?;
+    sheet.write_text_with_format(row, 3, "Căn cứ pháp lý / Legal basis", &formats.header)?;
     row += 1;
     for v in policy.versions() {
-        sheet.write_string(row, 0, &v.id)?;
-        sheet.write_string(row, 1, &v.title)?;
-        sheet.write_string(row, 2, &v.version)?;
-        sheet.write_string_with_format(row, 3, &v.citation, &formats.wrap)?;
+        sheet.write_text(row, 0, &v.id)?;
+        sheet.write_text(row, 1, &v.title)?;
+        sheet.write_text(row, 2, &v.version)?;
+        sheet.write_text_with_format(row, 3, &v.citation, &formats.wrap)?;
         row += 1;
     }
 
@@ -982,24 +983,24 @@ fn basis_sheet(
         ("Hoàn tất lúc (UTC)", "Finished at (UTC)"),
     ];
     for (i, (vi, en)) in import_columns.iter().enumerate() {
-        sheet.write_string_with_format(row, c(i), format!("{vi} / {en}"), &formats.header)?;
+        sheet.write_text_with_format(row, c(i), format!("{vi} / {en}"), &formats.header)?;
     }
     row += 1;
     for i in &data.imports {
         sheet.write_number(row, 0, vnd(i.id)?)?;
-        sheet.write_string(row, 1, &i.kind)?;
-        sheet.write_string(row, 2, &i.file_name)?;
-        sheet.write_string(row, 3, &i.sha256)?;
-        sheet.write_string(row, 4, &i.unit_code)?;
-        sheet.write_string(row, 5, &i.outcome)?;
+        sheet.write_text(row, 1, &i.kind)?;
+        sheet.write_text(row, 2, &i.file_name)?;
+        sheet.write_text(row, 3, &i.sha256)?;
+        sheet.write_text(row, 4, &i.unit_code)?;
+        sheet.write_text(row, 5, &i.outcome)?;
         sheet.write_number(row, 6, f64::from(i.rows_total))?;
         if let Some(at) = i.finished_at {
-            sheet.write_string(row, 7, at.format("%Y-%m-%d %H:%M:%S").to_string())?;
+            sheet.write_text(row, 7, at.format("%Y-%m-%d %H:%M:%S").to_string())?;
         }
         row += 1;
     }
     if data.imports.is_empty() {
-        sheet.write_string(row, 0, "Chưa có lần nhập nào / No imports")?;
+        sheet.write_text(row, 0, "Chưa có lần nhập nào / No imports")?;
     }
     for (col, w) in [
         (0, 24),

@@ -2,6 +2,7 @@
 //! percentages, highlighted rows), the two-language title and header block, fitted column
 //! widths, page setup for printing, and saving without leaving a partial file behind.
 
+use crate::export::SafeText as _;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -212,16 +213,16 @@ pub fn heading(
     title_en: &str,
     columns: &[Column],
 ) -> Result<RowNum, XlsxError> {
-    sheet.write_string_with_format(0, 0, title_vi, &formats.title)?;
-    sheet.write_string_with_format(1, 0, title_en, &formats.subtitle)?;
+    sheet.write_text_with_format(0, 0, title_vi, &formats.title)?;
+    sheet.write_text_with_format(1, 0, title_en, &formats.subtitle)?;
     // Row by row: a constant-memory sheet cannot go back to a row.
     sheet.set_row_height(2, 45)?;
     for (i, c) in columns.iter().enumerate() {
-        sheet.write_string_with_format(2, self::c(i), c.vi, &formats.header)?;
+        sheet.write_text_with_format(2, self::c(i), c.vi, &formats.header)?;
     }
     sheet.set_row_height(3, 30)?;
     for (i, c) in columns.iter().enumerate() {
-        sheet.write_string_with_format(3, self::c(i), c.en, &formats.header_en)?;
+        sheet.write_text_with_format(3, self::c(i), c.en, &formats.header_en)?;
     }
     sheet.set_freeze_panes(4, 0)?;
     print_setup(sheet, Some((2, 3)));

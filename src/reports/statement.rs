@@ -2,6 +2,7 @@
 //! its formula and legal basis, the total, the payment reference, the lookup code when one is
 //! handed over with it, and the payments so far.
 
+use crate::export::SafeText as _;
 use rust_xlsxwriter::{Formula, RowNum, Workbook, Worksheet, XlsxError};
 
 use super::labels::{band_vi, scheme_vi, window_vi};
@@ -90,9 +91,9 @@ impl Rows<'_> {
     fn section(&mut self, vi: &str, en: &str) -> Result<(), XlsxError> {
         self.row += 1;
         self.sheet
-            .write_string_with_format(self.row, 0, vi, &self.formats.header)?;
+            .write_text_with_format(self.row, 0, vi, &self.formats.header)?;
         self.sheet
-            .write_string_with_format(self.row, 1, en, &self.formats.header_en)?;
+            .write_text_with_format(self.row, 1, en, &self.formats.header_en)?;
         self.row += 1;
         Ok(())
     }
@@ -100,7 +101,7 @@ impl Rows<'_> {
     /// A header row of a table.
     fn headers(&mut self, labels: &[&str]) -> Result<(), XlsxError> {
         for (col, h) in labels.iter().enumerate() {
-            self.sheet.write_string_with_format(
+            self.sheet.write_text_with_format(
                 self.row,
                 super::sheet::c(col),
                 *h,
@@ -113,19 +114,19 @@ impl Rows<'_> {
 
     fn pair(&mut self, vi: &str, en: &str, value: &str) -> Result<(), XlsxError> {
         self.sheet
-            .write_string_with_format(self.row, 0, vi, &self.formats.label)?;
+            .write_text_with_format(self.row, 0, vi, &self.formats.label)?;
         self.sheet
-            .write_string_with_format(self.row, 1, en, &self.formats.subtitle)?;
-        self.sheet.write_string(self.row, 2, value)?;
+            .write_text_with_format(self.row, 1, en, &self.formats.subtitle)?;
+        self.sheet.write_text(self.row, 2, value)?;
         self.row += 1;
         Ok(())
     }
 
     fn money(&mut self, vi: &str, en: &str, value: i64) -> Result<(), XlsxError> {
         self.sheet
-            .write_string_with_format(self.row, 0, vi, &self.formats.label)?;
+            .write_text_with_format(self.row, 0, vi, &self.formats.label)?;
         self.sheet
-            .write_string_with_format(self.row, 1, en, &self.formats.subtitle)?;
+            .write_text_with_format(self.row, 1, en, &self.formats.subtitle)?;
         self.sheet.write_number_with_format(
             self.row,
             2,
@@ -144,13 +145,13 @@ fn write(
     code: &LookupCode,
     generated: &Generated,
 ) -> Result<(), XlsxError> {
-    sheet.write_string_with_format(
+    sheet.write_text_with_format(
         0,
         0,
         "BẢNG TÍNH TRỢ CẤP theo Nghị định 178/2024/NĐ-CP (sửa đổi bởi Nghị định 67/2025/NĐ-CP)",
         &formats.title,
     )?;
-    sheet.write_string_with_format(
+    sheet.write_text_with_format(
         1,
         0,
         "Entitlement statement under Decree 178/2024/ND-CP (as amended by Decree 67/2025/ND-CP)",
@@ -300,13 +301,13 @@ fn write(
         rows.sheet
             .write_number(r, 0, vnd(i64::try_from(i + 1).unwrap_or(0))?)?;
         rows.sheet
-            .write_string_with_format(r, 1, &comp.label_vi, &formats.wrap)?;
+            .write_text_with_format(r, 1, &comp.label_vi, &formats.wrap)?;
         rows.sheet
-            .write_string_with_format(r, 2, &comp.label_en, &formats.wrap)?;
+            .write_text_with_format(r, 2, &comp.label_en, &formats.wrap)?;
         rows.sheet
-            .write_string_with_format(r, 3, &comp.legal_basis, &formats.wrap)?;
+            .write_text_with_format(r, 3, &comp.legal_basis, &formats.wrap)?;
         rows.sheet
-            .write_string_with_format(r, 4, &comp.formula, &formats.wrap)?;
+            .write_text_with_format(r, 4, &comp.formula, &formats.wrap)?;
         rows.sheet.write_number_with_format(
             r,
             5,
@@ -318,13 +319,9 @@ fn write(
     let sum: i64 = components.iter().map(|c| c.amount_vnd).sum();
     let total = rows.row;
     rows.sheet
-        .write_string_with_format(total, 1, "Tổng được hưởng", formats.text(Mark::Total))?;
-    rows.sheet.write_string_with_format(
-        total,
-        2,
-        "Total entitlement",
-        formats.text(Mark::Total),
-    )?;
+        .write_text_with_format(total, 1, "Tổng được hưởng", formats.text(Mark::Total))?;
+    rows.sheet
+        .write_text_with_format(total, 2, "Total entitlement", formats.text(Mark::Total))?;
     let f = if components.is_empty() {
         Formula::new("=0").set_result("0")
     } else {
@@ -388,10 +385,10 @@ fn write(
     for p in &d.payments {
         let r = rows.row;
         write_date(rows.sheet, r, 0, p.paid_on, formats)?;
-        rows.sheet.write_string(r, 1, &p.method)?;
-        rows.sheet.write_string(r, 2, &p.reference)?;
+        rows.sheet.write_text(r, 1, &p.method)?;
+        rows.sheet.write_text(r, 2, &p.reference)?;
         if let Some(id) = p.reverses_id {
-            rows.sheet.write_string(
+            rows.sheet.write_text(
                 r,
                 3,
                 format!("Ghi giảm khoản chi {id} / Reverses payment {id}"),
@@ -403,7 +400,7 @@ fn write(
     }
     let paid: i64 = d.payments.iter().map(|p| p.amount_vnd).sum();
     let total = rows.row;
-    rows.sheet.write_string_with_format(
+    rows.sheet.write_text_with_format(
         total,
         1,
         "Tổng đã chi / Total paid",

@@ -369,16 +369,30 @@ pub fn import_roster_with_progress(
     let mut rejected_rows: HashSet<u32> = HashSet::new();
     for r in &ready {
         if let Some((_, Some(case))) = existing_by_id.get(r.row.national_id.as_str()) {
-            let inside = all_units
-                .get(&case.unit_id)
-                .is_some_and(|path| path.starts_with(&submitting.path));
+            let path = all_units.get(&case.unit_id);
+            let inside = path.is_some_and(|path| path.starts_with(&submitting.path));
             if !inside {
+                // Only a caller who may see the other unit learns that the person is there.
+                let visible = path.is_some_and(|path| actor.scope.contains_path(path));
+                let (code, vi, en) = if visible {
+                    (
+                        "PERSON_OTHER_UNIT",
+                        "Người này đã được đơn vị khác nhập; liên hệ đơn vị đó hoặc Bộ Nội vụ.",
+                        "This person was already imported by another unit; contact that unit or the Ministry of Home Affairs.",
+                    )
+                } else {
+                    (
+                        "PERSON_NOT_IMPORTABLE",
+                        "Đơn vị này không thể nhập người này; hãy hỏi cán bộ thẩm định của Bộ Nội vụ.",
+                        "This person cannot be imported by this unit; ask the reviewer at the Ministry of Home Affairs.",
+                    )
+                };
                 problems.push(problem(
                     r.row,
                     &roster.sheet,
-                    "PERSON_OTHER_UNIT",
-                    "Người này đã được đơn vị khác nhập; liên hệ đơn vị đó hoặc Bộ Nội vụ.".into(),
-                    "This person was already imported by another unit; contact that unit or the Ministry of Home Affairs.".into(),
+                    code,
+                    vi.into(),
+                    en.into(),
                     Severity::Error,
                 ));
                 rejected_rows.insert(r.row.row_number);
@@ -570,6 +584,42 @@ fn units_by_code(conn: &mut DbConnection) -> Result<HashMap<String, UnitRow>, Im
     Ok(rows.into_iter().map(|u| (u.code.clone(), u)).collect())
 }
 
+/// The unit a new unit code belongs under, judged by the code alone: the part before the
+/// first `-` is a province code (2025 or pre-2025, mapped to its successor: `74-SGD` → 79)
+/// or the code of a known unit such as a central body (`BQP-D1` → BQP). Names are never
+/// matched.
+fn implied_parent<'u>(
+    code: &UnitCode,
+    by_code: &'u HashMap<String, UnitRow>,
+) -> Option<&'u UnitRow> {
+    let (prefix, _) = code.as_str().split_once('-')?;
+    if prefix.bytes().all(|b| b.is_ascii_digit()) {
+        let province = crate::import::province::ProvinceCode::parse(prefix)?;
+        return by_code.get(province.code());
+    }
+    by_code.get(prefix)
+}
+
+/// The error of a row whose unit lies outside the submitting unit's subtree.
+fn outside_scope(row: &RosterRow, sheet: &str, code: &UnitCode, submitting: &UnitRow) -> Problem {
+    problem(
+        row,
+        sheet,
+        "UNIT_OUTSIDE_SCOPE",
+        format!(
+            "Đơn vị {code} thuộc tỉnh hoặc cơ quan trung ương ngoài đơn vị gửi danh sách ({}); \
+             không thể nhập hoặc tạo đơn vị này.",
+            submitting.code
+        ),
+        format!(
+            "Unit {code} belongs to a province or central body outside the submitting unit ({}); \
+             it cannot be imported or created here.",
+            submitting.code
+        ),
+        Severity::Error,
+    )
+}
+
 /// Resolves each valid row's unit and computes its entitlement; engine refusals and unit
 /// problems become row errors.
 fn prepare<'a>(
@@ -603,35 +653,31 @@ fn prepare<'a>(
                 Ok(code) => match by_code.get(code.as_str()) {
                     Some(u) if u.path.starts_with(&submitting.path) => UnitTarget::Existing(u.id),
                     Some(_) => {
-                        problems.push(problem(
-                            row,
-                            &roster.sheet,
-                            "UNIT_OUTSIDE",
-                            format!(
-                                "Đơn vị {code} không thuộc đơn vị gửi danh sách ({}).",
-                                submitting.code
-                            ),
-                            format!(
-                                "Unit {code} is not part of the submitting unit ({}).",
-                                submitting.code
-                            ),
-                            Severity::Error,
-                        ));
+                        problems.push(outside_scope(row, &roster.sheet, &code, submitting));
                         continue;
                     }
                     None => {
                         let index = match new_index.get(code.as_str()) {
                             Some(i) => *i,
                             None => {
-                                // Under the row's province; else under the unit named by the
-                                // code's prefix (`BYT-D008` → BYT); else the submitting unit.
-                                let prefix = code.as_str().split_once('-').map(|(p, _)| p);
-                                let parent = row
-                                    .province_code
-                                    .and_then(|p| by_code.get(p))
-                                    .or_else(|| prefix.and_then(|p| by_code.get(p)))
-                                    .filter(|p| p.path.starts_with(&submitting.path))
-                                    .unwrap_or(submitting);
+                                // Under the unit the code implies (its province or central
+                                // body prefix), else the row's province, else the submitting
+                                // unit; never outside the submitting unit's subtree.
+                                let implied = implied_parent(&code, &by_code)
+                                    .or_else(|| row.province_code.and_then(|p| by_code.get(p)));
+                                let parent = match implied {
+                                    None => submitting,
+                                    Some(p) if p.path.starts_with(&submitting.path) => p,
+                                    Some(_) => {
+                                        problems.push(outside_scope(
+                                            row,
+                                            &roster.sheet,
+                                            &code,
+                                            submitting,
+                                        ));
+                                        continue;
+                                    }
+                                };
                                 let name = row
                                     .unit_name
                                     .clone()

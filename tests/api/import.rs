@@ -198,7 +198,7 @@ async fn rows_must_belong_to_the_submitting_unit(backend: Backend) {
     )
     .unwrap();
     assert_eq!(report.outcome, Outcome::Rejected);
-    assert_eq!(report.errors[0].code, "UNIT_OUTSIDE");
+    assert_eq!(report.errors[0].code, "UNIT_OUTSIDE_SCOPE");
 
     // A person imported by HCMC cannot be imported again by Hanoi.
     import_roster(

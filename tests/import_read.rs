@@ -780,3 +780,42 @@ fn damaged_bytes_never_panic() {
         }
     }
 }
+
+#[path = "common/random_files.rs"]
+mod random_files;
+
+/// Headers a roster may carry (the template's and some aliases).
+const ROSTER_HEADERS: &[&str] = &[
+    "Họ và tên",
+    "Số định danh cá nhân",
+    "CCCD",
+    "Ngày sinh",
+    "Giới tính",
+    "Đối tượng",
+    "Hình thức nghỉ",
+    "Hệ số lương",
+    "Phụ cấp công vụ (%)",
+    "Thời gian đóng BHXH (tháng)",
+    "Ngày nghỉ",
+    "Số tài khoản",
+    "Lương chức danh cũ (đồng)",
+    "Hưởng trợ cấp mất sức lao động",
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(96))]
+    /// The roster reader never panics: any file is accepted with located problems or refused
+    /// with a code and both messages.
+    #[test]
+    fn the_roster_reader_accepts_or_refuses_with_a_located_problem(
+        bytes in random_files::csv_file(ROSTER_HEADERS),
+    ) {
+        let lines = random_files::line_breaks(&bytes);
+        let result = read_roster("r.csv", &bytes, &ReadOptions::default());
+        let checked = random_files::accepted_or_located(
+            result.as_ref().map(|r| r.problems.as_slice()),
+            lines,
+        );
+        proptest::prop_assert!(checked.is_ok(), "{:?}", checked);
+    }
+}

@@ -858,3 +858,64 @@ fn statement_lines_reconcile_with_recorded_payments() {
     assert_eq!(result.unmatched_lines[0].line_id, StatementLineId(102));
     assert!(result.unmatched_payments.is_empty());
 }
+
+#[path = "common/random_files.rs"]
+mod random_files;
+
+const PAYMENT_HEADERS: &[&str] = &[
+    "Mã tham chiếu thanh toán",
+    "Số định danh",
+    "Số tiền",
+    "Ngày chi",
+    "Hình thức",
+    "Số tham chiếu",
+];
+
+const STATEMENT_HEADERS: &[&str] = &[
+    "Ngày giao dịch",
+    "Số tiền",
+    "Ghi nợ",
+    "Ghi có",
+    "Số tài khoản",
+    "Tên người nhận",
+    "Nội dung",
+    "Số tham chiếu",
+    "Số dư",
+];
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(96))]
+    /// The payment-list reader never panics: accepted with located problems, or refused.
+    #[test]
+    fn the_payment_list_reader_accepts_or_refuses_with_a_located_problem(
+        bytes in random_files::csv_file(PAYMENT_HEADERS),
+    ) {
+        let lines = random_files::line_breaks(&bytes);
+        let result = payment_list("p.csv", &bytes);
+        let checked = random_files::accepted_or_located(
+            result.as_ref().map(|r| r.problems.as_slice()),
+            lines,
+        );
+        proptest::prop_assert!(checked.is_ok(), "{:?}", checked);
+    }
+
+    /// The statement reader never panics: accepted with located problems, or refused.
+    #[test]
+    fn the_statement_reader_accepts_or_refuses_with_a_located_problem(
+        bytes in random_files::csv_file(STATEMENT_HEADERS),
+        positive_is_debit in proptest::bool::ANY,
+    ) {
+        let lines = random_files::line_breaks(&bytes);
+        let sign = if positive_is_debit {
+            AmountSign::PositiveIsDebit
+        } else {
+            AmountSign::NegativeIsDebit
+        };
+        let result = statement("s.csv", &bytes, sign);
+        let checked = random_files::accepted_or_located(
+            result.as_ref().map(|r| r.problems.as_slice()),
+            lines,
+        );
+        proptest::prop_assert!(checked.is_ok(), "{:?}", checked);
+    }
+}

@@ -78,7 +78,6 @@ impl Fixture {
     }
 }
 
-
 /// Wraps `content` as the multipart field `file` named `file_name`.
 pub fn multipart(file_name: &str, content: &[u8]) -> Vec<u8> {
     let mut body = Vec::new();

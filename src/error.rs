@@ -33,7 +33,7 @@ pub struct ErrorBody {
     pub message_en: String,
     /// Per-field or per-row problems, when there are any.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<serde_json::Value>)]
     pub details: Option<serde_json::Value>,
 }
 

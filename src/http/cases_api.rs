@@ -114,7 +114,7 @@ pub struct CaseView {
     /// The pinned entitlement: the engine's result when the case was computed.
     #[schema(value_type = Object)]
     pub entitlement: serde_json::Value,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Vec<Object>)]
     pub policy_versions: serde_json::Value,
     #[schema(value_type = Vec<Object>)]
     pub history: Vec<cases::CaseEventRow>,

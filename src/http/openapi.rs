@@ -64,9 +64,95 @@ use super::{
         document,
     ),
     components(schemas(crate::error::ErrorEnvelope, crate::error::ErrorBody)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &SharedResponses),
 )]
 pub struct ApiDoc;
+
+/// Every operation documents the answers the shared layers give (issue 15, item 13): 400 for an
+/// unreadable query, path or body, 401 and 403 for a secured operation, 404, 413 and 415 for a
+/// body, 429 for throttled sign-ins and lookups, 500; all in the one error envelope. Operation
+/// ids are made unique (`<tag>_<handler>` where a handler name repeats across tags).
+struct SharedResponses;
+
+impl Modify for SharedResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::Operation;
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        let envelope = |what: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(what)
+                    .content(
+                        "application/json",
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("ErrorEnvelope")))
+                            .build(),
+                    )
+                    .build(),
+            )
+        };
+        let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+        let mut each = |f: &mut dyn FnMut(&str, &mut Operation)| {
+            for (path, item) in openapi.paths.paths.iter_mut() {
+                for op in [
+                    &mut item.get,
+                    &mut item.put,
+                    &mut item.post,
+                    &mut item.delete,
+                    &mut item.patch,
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    f(path, op);
+                }
+            }
+        };
+        each(&mut |_, op| {
+            if let Some(id) = &op.operation_id {
+                *seen.entry(id.clone()).or_default() += 1;
+            }
+        });
+        each(&mut |path, op| {
+            if let Some(id) = op.operation_id.clone()
+                && seen.get(&id).copied().unwrap_or(0) > 1
+            {
+                let tag = op
+                    .tags
+                    .as_ref()
+                    .and_then(|t| t.first())
+                    .cloned()
+                    .unwrap_or_default();
+                op.operation_id = Some(format!("{tag}_{id}"));
+            }
+            let r = &mut op.responses.responses;
+            let mut add = |code: &str, what: &str| {
+                r.entry(code.to_owned()).or_insert_with(|| envelope(what));
+            };
+            add(
+                "400",
+                "Bad request: an unreadable query, path or body (error envelope)",
+            );
+            add("404", "Not found, or outside the caller's units");
+            add(
+                "422",
+                "The request is well formed but a value is not valid (error envelope with details)",
+            );
+            add("429", "Too many attempts");
+            add("500", "Internal error (no internals in the body)");
+            let public = matches!(path, "/api/v1/auth/login" | "/api/v1/openapi.json")
+                || !path.starts_with("/api/v1/");
+            if !public || op.security.as_ref().is_some_and(|s| !s.is_empty()) {
+                add("401", "No valid token or session");
+                add("403", "The caller's role may not do this");
+            }
+            if op.request_body.is_some() {
+                add("413", "Body over the size limit");
+                add("415", "Wrong content type");
+            }
+        });
+    }
+}
 
 struct BearerAuth;
 

@@ -345,7 +345,12 @@ pub fn update_figures(
     if n != 1 {
         return Ok(false);
     }
-    let d = &figures.documents;
+    set_documents(conn, id, &figures.documents)?;
+    Ok(true)
+}
+
+/// Replaces a case's documents (input, pinned result, policy versions).
+fn set_documents(conn: &mut DbConnection, id: i64, d: &CaseDocuments) -> QueryResult<()> {
     diesel::update(case_documents::table.find(id))
         .set((
             case_documents::input_json.eq(&d.input_json),
@@ -353,7 +358,7 @@ pub fn update_figures(
             case_documents::policy_versions.eq(&d.policy_versions),
         ))
         .execute(conn)?;
-    Ok(true)
+    Ok(())
 }
 
 /// Writes an accepted change of an approved (or later) case: the new figures and documents,
@@ -396,13 +401,7 @@ pub fn accept_figures(
     if n != 1 {
         return Ok(false);
     }
-    let d = &figures.documents;
-    diesel::update(case_documents::table.find(id))
-        .set((
-            case_documents::result_json.eq(&d.result_json),
-            case_documents::policy_versions.eq(&d.policy_versions),
-        ))
-        .execute(conn)?;
+    set_documents(conn, id, &figures.documents)?;
     Ok(true)
 }
 

@@ -18,25 +18,8 @@ const PW: &str = "a long enough password";
 
 const CSV: &str = "Họ và tên,Số định danh cá nhân,Ngày sinh,Giới tính,Đối tượng,Hình thức nghỉ,Hệ số lương,Hệ số phụ cấp chức vụ,Phụ cấp công vụ (%),Thời gian đóng BHXH (tháng),Ngày hiệu lực quyết định sắp xếp,Ngày nghỉ,Số tài khoản,Ngân hàng\nNguyễn Văn An,079066001234,15/01/1966,Nam,\"Cán bộ, công chức\",Nghỉ hưu trước tuổi,4.65,0.6,25,264,01/03/2025,01/05/2025,0123456789,Vietcombank\nTrần Thị Bình,079185004321,01/06/1985,Nữ,\"Cán bộ, công chức\",Thôi việc,3.66,0,25,180,01/03/2025,01/06/2025,0987654321,BIDV\n";
 
-/// The shipped policy tables with the 2024–2026 base salary changed to `amount`.
 fn policy_with_base(amount: u32) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let src = concat!(env!("CARGO_MANIFEST_DIR"), "/policy_tables");
-    for entry in std::fs::read_dir(src).unwrap() {
-        let path = entry.unwrap().path();
-        let mut text = std::fs::read_to_string(&path).unwrap();
-        if path.file_name().unwrap() == "base_salary.toml" {
-            assert!(text.contains("amount_vnd = 2340000"));
-            text = text
-                .replace("amount_vnd = 2340000", &format!("amount_vnd = {amount}"))
-                .replace(
-                    "version = \"2026.2\"",
-                    &format!("version = \"test-{amount}\""),
-                );
-        }
-        std::fs::write(dir.path().join(path.file_name().unwrap()), text).unwrap();
-    }
-    dir
+    crate::helpers::policy_with_base(amount, &format!("test-{amount}"))
 }
 
 fn recompute_with(app: &TestApp, dir: &tempfile::TempDir) {

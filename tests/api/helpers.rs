@@ -359,6 +359,25 @@ impl TestApp {
     }
 }
 
+/// The shipped policy tables in a temporary folder, with the 2024–2026 base salary changed to
+/// `amount` and the base-salary table's version set to `version` (a policy change).
+pub fn policy_with_base(amount: u32, version: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let src = concat!(env!("CARGO_MANIFEST_DIR"), "/policy_tables");
+    for entry in std::fs::read_dir(src).unwrap() {
+        let path = entry.unwrap().path();
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        if path.file_name().unwrap() == "base_salary.toml" {
+            assert!(text.contains("amount_vnd = 2340000"));
+            text = text
+                .replace("amount_vnd = 2340000", &format!("amount_vnd = {amount}"))
+                .replace("version = \"2026.2\"", &format!("version = \"{version}\""));
+        }
+        std::fs::write(dir.path().join(path.file_name().unwrap()), text).unwrap();
+    }
+    dir
+}
+
 /// Runs an async test body against SQLite and against PostgreSQL, as two tests.
 #[macro_export]
 macro_rules! both_backends {

@@ -13,19 +13,7 @@ const CSV: &str = "Họ và tên,Số định danh cá nhân,Ngày sinh,Giới t
 
 /// The shipped policy tables with the 2024 base salary raised: every 2025 leaver gains.
 fn raised_policy() -> (tempfile::TempDir, staffpay::domain::policy::PolicySet) {
-    let dir = tempfile::tempdir().unwrap();
-    let src = concat!(env!("CARGO_MANIFEST_DIR"), "/policy_tables");
-    for entry in std::fs::read_dir(src).unwrap() {
-        let path = entry.unwrap().path();
-        let mut text = std::fs::read_to_string(&path).unwrap();
-        if path.file_name().unwrap() == "base_salary.toml" {
-            assert!(text.contains("amount_vnd = 2340000"));
-            text = text
-                .replace("amount_vnd = 2340000", "amount_vnd = 2400000")
-                .replace("version = \"2026.2\"", "version = \"2026.2-test\"");
-        }
-        std::fs::write(dir.path().join(path.file_name().unwrap()), text).unwrap();
-    }
+    let dir = crate::helpers::policy_with_base(2_400_000, "2026.2-test");
     let policy = staffpay::policy_files::load_dir(dir.path()).unwrap();
     (dir, policy)
 }

@@ -15,7 +15,6 @@ use diesel::prelude::*;
 
 use super::DbArgs;
 use crate::db::schema::{cases, people, units};
-use crate::services::Actor;
 
 #[derive(Debug, Args)]
 pub struct LookupCodesArgs {
@@ -29,6 +28,9 @@ pub struct LookupCodesArgs {
     /// (`case_id,national_id,full_name,code`).
     #[arg(long)]
     out: PathBuf,
+    /// Issuing codes changes case data: the acting user's token.
+    #[command(flatten)]
+    token: super::acting::TokenArg,
     #[command(flatten)]
     db: DbArgs,
 }
@@ -38,8 +40,15 @@ pub fn run(args: LookupCodesArgs, config: Option<PathBuf>) -> anyhow::Result<Exi
     let db = crate::startup::prepare_database(&settings)?;
     let mut conn = db.get()?;
     let keys = crate::auth::SecretKeys::load(&settings, &mut conn)?;
+    let actor = args.token.actor(
+        &mut conn,
+        &settings,
+        super::acting::Needs::Permission(crate::domain::access::Permission::IssueLookupCodes),
+        "lookup-codes",
+    )?;
     let code = args.unit.trim().to_ascii_uppercase();
     let unit = crate::db::units::find_by_code(&mut conn, &code)?
+        .filter(|u| actor.scope.contains_path(&u.path))
         .with_context(|| format!("Không có đơn vị mã {code} / No unit with code {code}"))?;
     let rows: Vec<(i64, String, String)> = cases::table
         .inner_join(people::table)
@@ -50,7 +59,6 @@ pub fn run(args: LookupCodesArgs, config: Option<PathBuf>) -> anyhow::Result<Exi
         .limit(args.limit.unwrap_or(i64::MAX))
         .select((cases::id, people::national_id, people::full_name))
         .load(&mut conn)?;
-    let actor = Actor::cli();
     let mut issued = Vec::with_capacity(rows.len());
     for (id, national_id, name) in rows {
         let code = crate::services::case_review::issue_lookup_code(&mut conn, &keys, &actor, id)

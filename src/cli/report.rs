@@ -50,6 +50,9 @@ enum Which {
         /// Issue a new lookup code (the old one stops working) and print it on the statement.
         #[arg(long)]
         issue_lookup_code: bool,
+        /// With --issue-lookup-code: the acting user's token (issuing changes case data).
+        #[command(flatten)]
+        token: super::acting::TokenArg,
         #[command(flatten)]
         out: OutArgs,
     },
@@ -164,23 +167,30 @@ pub fn run(args: ReportArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode
         Which::Statement {
             case_id,
             issue_lookup_code,
+            token,
             out,
         } => {
             let keys = crate::auth::SecretKeys::load(&settings, &mut conn)?;
-            let mut workbook = reports::statement(
-                &mut conn,
-                &keys,
-                &Actor::cli(),
-                case_id,
-                issue_lookup_code,
-                &stamp,
-            )
-            .map_err(|e| {
-                explain(
-                    e,
-                    &format!("Không có hồ sơ số {case_id} / No case with id {case_id}"),
-                )
-            })?;
+            let actor = if issue_lookup_code {
+                token.actor(
+                    &mut conn,
+                    &settings,
+                    super::acting::Needs::Permission(
+                        crate::domain::access::Permission::IssueLookupCodes,
+                    ),
+                    "report statement --issue-lookup-code",
+                )?
+            } else {
+                Actor::operator()
+            };
+            let mut workbook =
+                reports::statement(&mut conn, &keys, &actor, case_id, issue_lookup_code, &stamp)
+                    .map_err(|e| {
+                        explain(
+                            e,
+                            &format!("Không có hồ sơ số {case_id} / No case with id {case_id}"),
+                        )
+                    })?;
             let path = match out.out {
                 Some(p) => p,
                 None => reports::default_statement_path(&reports_dir(&settings)?, case_id),

@@ -241,10 +241,27 @@ fn reports_and_lookup_codes_from_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let out = |name: &str| dir.path().join(name).display().to_string();
 
+    // Issuing lookup codes changes case data: refused without the acting user's token.
+    let (code, _, err) = staffpay(
+        url,
+        &["lookup-codes", "--unit", "79", "--out", &out("codes.csv")],
+        None,
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("STAFFPAY_TOKEN"), "{err}");
+    let token = crate::helpers::cli_token_keyed(url, Some(secret));
     // Lookup codes for a province's cases: each one opens its case.
     let (code, stdout, err) = staffpay(
         url,
-        &["lookup-codes", "--unit", "79", "--out", &out("codes.csv")],
+        &[
+            "lookup-codes",
+            "--unit",
+            "79",
+            "--out",
+            &out("codes.csv"),
+            "--token",
+            &token,
+        ],
         None,
     );
     assert_eq!(code, 0, "{err}");

@@ -200,6 +200,7 @@ async fn every_export_defuses_formulas_and_keeps_ids(backend: Backend) {
                 "STAFFPAY_SECRET_KEY",
                 "test-secret-key-test-secret-key-0123456789",
             )
+            .env("STAFFPAY_TOKEN", &token)
             .output()
             .unwrap();
         assert!(status.status.success(), "{status:?}");

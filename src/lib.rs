@@ -27,3 +27,4 @@ pub mod reports;
 pub mod services;
 pub mod startup;
 pub mod telemetry;
+pub mod timestamps;

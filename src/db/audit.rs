@@ -31,6 +31,7 @@ pub struct AuditEntry {
 #[diesel(table_name = audit_events)]
 pub struct AuditRow {
     pub id: i64,
+    #[serde(serialize_with = "crate::timestamps::utc")]
     pub at: NaiveDateTime,
     pub actor_user_id: Option<i64>,
     pub actor: String,

@@ -793,6 +793,7 @@ pub fn events(conn: &mut DbConnection, case_id: i64) -> QueryResult<Vec<CaseEven
 pub struct CaseEventRow {
     pub id: i64,
     pub case_id: i64,
+    #[serde(serialize_with = "crate::timestamps::utc")]
     pub at: NaiveDateTime,
     pub actor_user_id: Option<i64>,
     pub actor: String,

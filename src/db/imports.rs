@@ -28,7 +28,9 @@ pub struct ImportRow {
     pub rows_locked: i32,
     pub errors: i32,
     pub warnings: i32,
+    #[serde(serialize_with = "crate::timestamps::utc")]
     pub started_at: NaiveDateTime,
+    #[serde(serialize_with = "crate::timestamps::utc_opt")]
     pub finished_at: Option<NaiveDateTime>,
 }
 

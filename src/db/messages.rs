@@ -15,8 +15,10 @@ pub struct MessageRow {
     /// `question` or `dispute`.
     pub kind: String,
     pub body: String,
+    #[serde(serialize_with = "crate::timestamps::utc")]
     pub created_at: NaiveDateTime,
     pub answer: Option<String>,
+    #[serde(serialize_with = "crate::timestamps::utc_opt")]
     pub answered_at: Option<NaiveDateTime>,
     pub answered_by: Option<i64>,
 }

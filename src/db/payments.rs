@@ -31,6 +31,7 @@ pub struct PaymentRow {
     pub recorded_by_label: String,
     /// The statement match that confirms it, once reconciled.
     pub match_id: Option<i64>,
+    #[serde(serialize_with = "crate::timestamps::utc")]
     pub created_at: NaiveDateTime,
 }
 
@@ -241,6 +242,7 @@ pub struct StatementLineRow {
     pub match_id: Option<i64>,
     /// Why the matcher left it unmatched (a code), while unmatched.
     pub unmatched_reason: Option<String>,
+    #[serde(serialize_with = "crate::timestamps::utc")]
     pub created_at: NaiveDateTime,
 }
 

@@ -29,6 +29,7 @@ pub struct LoginRequest {
 pub struct LoginResponse {
     pub token: String,
     pub token_type: &'static str,
+    #[serde(serialize_with = "crate::timestamps::utc")]
     pub expires_at: NaiveDateTime,
 }
 

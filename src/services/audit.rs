@@ -36,6 +36,7 @@ pub struct AuditQuery {
 pub struct AuditView {
     pub id: i64,
     /// UTC.
+    #[serde(serialize_with = "crate::timestamps::utc")]
     pub at: chrono::NaiveDateTime,
     pub actor: String,
     pub action: String,

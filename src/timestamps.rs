@@ -7,7 +7,10 @@ use serde::Serializer;
 
 /// Serialises a stored UTC timestamp with its `Z`.
 pub fn utc<S: Serializer>(at: &NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(&at.and_utc().to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+    s.collect_str(
+        &at.and_utc()
+            .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+    )
 }
 
 /// [`utc`] for an optional timestamp.
@@ -33,6 +36,9 @@ mod tests {
             none: Option<chrono::NaiveDateTime>,
         }
         let json = serde_json::to_string(&T { at, none: None }).unwrap_or_default();
-        assert_eq!(json, r#"{"at":"2026-12-04T13:40:18.857848452Z","none":null}"#);
+        assert_eq!(
+            json,
+            r#"{"at":"2026-12-04T13:40:18.857848452Z","none":null}"#
+        );
     }
 }

@@ -149,22 +149,21 @@ pub struct OpenPayment {
     pub unit_code: String,
 }
 
-/// Payments not yet matched to a statement line, within `scope`.
-pub fn open_payments(conn: &mut DbConnection, scope: &UnitScope) -> QueryResult<Vec<OpenPayment>> {
-    let visible = visible_units(conn, scope)?;
-    let mut q = payments::table
-        .inner_join(
+/// Payments with their case, person and unit: what the matcher compares statement lines with.
+macro_rules! candidates {
+    () => {
+        payments::table.inner_join(
             cases::table
                 .inner_join(people::table)
                 .inner_join(units::table),
         )
-        .filter(payments::match_id.is_null())
-        .into_boxed();
-    if let Some(ids) = visible {
-        q = q.filter(cases::unit_id.eq_any(ids));
-    }
-    q.order(payments::id.asc())
-        .select((
+    };
+}
+
+/// The columns of an [`OpenPayment`], in its field order.
+macro_rules! candidate_columns {
+    () => {
+        (
             payments::id,
             payments::case_id,
             payments::amount_vnd,
@@ -173,7 +172,21 @@ pub fn open_payments(conn: &mut DbConnection, scope: &UnitScope) -> QueryResult<
             people::full_name,
             people::bank_account,
             units::code,
-        ))
+        )
+    };
+}
+
+/// Payments not yet matched to a statement line, within `scope`.
+pub fn open_payments(conn: &mut DbConnection, scope: &UnitScope) -> QueryResult<Vec<OpenPayment>> {
+    let visible = visible_units(conn, scope)?;
+    let mut q = candidates!()
+        .filter(payments::match_id.is_null())
+        .into_boxed();
+    if let Some(ids) = visible {
+        q = q.filter(cases::unit_id.eq_any(ids));
+    }
+    q.order(payments::id.asc())
+        .select(candidate_columns!())
         .load(conn)
 }
 
@@ -186,25 +199,11 @@ pub fn settled_for_references(
 ) -> QueryResult<Vec<OpenPayment>> {
     let mut out = Vec::new();
     for chunk in references.chunks(CHUNK) {
-        let rows: Vec<OpenPayment> = payments::table
-            .inner_join(
-                cases::table
-                    .inner_join(people::table)
-                    .inner_join(units::table),
-            )
+        let rows: Vec<OpenPayment> = candidates!()
             .filter(payments::match_id.is_not_null())
             .filter(cases::payment_reference.eq_any(chunk))
             .order(payments::id.asc())
-            .select((
-                payments::id,
-                payments::case_id,
-                payments::amount_vnd,
-                payments::paid_on,
-                cases::payment_reference,
-                people::full_name,
-                people::bank_account,
-                units::code,
-            ))
+            .select(candidate_columns!())
             .load(conn)?;
         out.extend(rows);
     }

@@ -25,10 +25,13 @@ pub struct CaseQuery {
     pub scheme: Option<String>,
     /// A national id, or part of a name or payment reference.
     #[validate(length(max = 100))]
+    #[param(max_length = 100)]
     pub text: Option<String>,
     #[validate(range(min = 1))]
+    #[param(minimum = 1)]
     pub page: Option<i64>,
     #[validate(range(min = 1, max = 500))]
+    #[param(minimum = 1, maximum = 500)]
     pub per_page: Option<i64>,
 }
 

@@ -38,9 +38,11 @@ pub struct AcceptRequest {
     pub version: i32,
     /// Why the new figure is right.
     #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub reason: String,
     /// The legal basis of the change, e.g. "Nghị định 67/2025/NĐ-CP Điều 2".
     #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub legal_basis: String,
 }
 
@@ -91,10 +93,13 @@ pub struct Selected {
 pub struct BulkAcceptRequest {
     /// The cases with the versions read (at most 10,000).
     #[validate(length(min = 1, max = 10000))]
+    #[schema(min_items = 1, max_items = 10000)]
     pub cases: Vec<Selected>,
     #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub reason: String,
     #[validate(length(min = 1, max = 2000))]
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub legal_basis: String,
 }
 

@@ -83,8 +83,10 @@ pub struct UnitQuery {
     /// Only units without a Treasury account.
     pub without_treasury_account: Option<bool>,
     #[validate(range(min = 1))]
+    #[param(minimum = 1)]
     pub page: Option<i64>,
     #[validate(range(min = 1, max = 1000))]
+    #[param(minimum = 1, maximum = 1000)]
     pub per_page: Option<i64>,
 }
 
@@ -190,6 +192,7 @@ pub async fn get(
 pub struct TreasuryAccountRequest {
     /// Account number: digits, dots and dashes, 5 to 40 characters.
     #[validate(length(min = 5, max = 40), custom(function = "validate_account_no"))]
+    #[schema(min_length = 5, max_length = 40, pattern = r"^[0-9.-]+$")]
     pub account_no: Option<String>,
     /// When the account was opened (not in the future).
     pub opened_on: Option<NaiveDate>,

@@ -32,7 +32,7 @@ use crate::domain::case_state::CaseState;
 use crate::domain::money::Vnd;
 
 /// A kind of flag.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FlagKind {
     /// Not fully paid N days after approval, or after the national deadline.

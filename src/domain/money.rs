@@ -134,6 +134,31 @@ pub fn parse_amount(text: &str, format: AmountFormat) -> Result<Vnd, AmountTextE
     }
 }
 
+/// An amount to pay from the exact text of a JSON number (`1000`, `1000.0`, `1e3`): JSON does
+/// not tell an integer from a whole number written with a point or an exponent, nor does
+/// JSON Schema, so any of them is the same whole amount. The value is read exactly from the
+/// text (never through `f64`), so `1000.0000000001` is refused as having decimals.
+pub fn amount_from_json_number(text: &str) -> Result<Vnd, AmountTextError> {
+    let exact = if text.contains(['e', 'E']) {
+        Decimal::from_scientific(text)
+    } else {
+        Decimal::from_str_exact(text)
+    }
+    .map_err(|_| AmountTextError::TooLarge)?;
+    if exact.is_zero() {
+        Err(AmountTextError::Zero)
+    } else if exact.is_sign_negative() {
+        Err(AmountTextError::Signed { negative: true })
+    } else if !exact.fract().is_zero() {
+        Err(AmountTextError::Fractional)
+    } else {
+        exact
+            .to_i64()
+            .map(Vnd::new)
+            .ok_or(AmountTextError::TooLarge)
+    }
+}
+
 fn is_space(c: char) -> bool {
     matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\t')
 }
@@ -294,6 +319,26 @@ mod tests {
             (".000", Typed, Err(NotDigits)),
         ] {
             assert_eq!(parse_amount(text, format), expected, "{text:?} {format:?}");
+        }
+    }
+
+    #[test]
+    fn amounts_from_json_numbers_are_read_exactly() {
+        use AmountTextError::*;
+        for (text, expected) in [
+            ("1000", Ok(Vnd(1000))),
+            ("1000.0", Ok(Vnd(1000))),
+            ("1e3", Ok(Vnd(1000))),
+            ("8.136339E6", Ok(Vnd(8_136_339))),
+            ("1000.0000000001", Err(Fractional)),
+            ("1000.5", Err(Fractional)),
+            ("0", Err(Zero)),
+            ("-0.0", Err(Zero)),
+            ("-1000", Err(Signed { negative: true })),
+            ("1e400", Err(TooLarge)),
+            ("99999999999999999999", Err(TooLarge)),
+        ] {
+            assert_eq!(amount_from_json_number(text), expected, "{text}");
         }
     }
 

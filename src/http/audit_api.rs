@@ -13,7 +13,7 @@ use crate::reports::sheet::xlsx;
 use crate::services::audit::{AuditQuery, AuditView, query};
 
 /// Filters of the audit trail.
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Deserialize, IntoParams, validator::Validate)]
 #[serde(deny_unknown_fields)]
 pub struct AuditParams {
     /// A unit and the units below it.
@@ -30,7 +30,16 @@ pub struct AuditParams {
     /// Events older than this id (next page).
     pub before_id: Option<i64>,
     /// At most this many (default 500, at most 5,000).
+    #[validate(range(min = 1, max = 5000))]
+    #[param(minimum = 1, maximum = 5000)]
     pub limit: Option<i64>,
+}
+
+/// The query, its bounds checked.
+fn read(params: web::Query<AuditParams>) -> Result<AuditQuery, AppError> {
+    let p = params.into_inner();
+    validator::Validate::validate(&p)?;
+    Ok(p.into())
 }
 
 impl From<AuditParams> for AuditQuery {
@@ -66,7 +75,7 @@ pub async fn list(
     caller: Caller,
     params: web::Query<AuditParams>,
 ) -> Result<HttpResponse, AppError> {
-    let q: AuditQuery = params.into_inner().into();
+    let q = read(params)?;
     let limit = q
         .limit
         .unwrap_or(500)
@@ -92,7 +101,7 @@ pub async fn export(
     caller: Caller,
     params: web::Query<AuditParams>,
 ) -> Result<HttpResponse, AppError> {
-    let q: AuditQuery = params.into_inner().into();
+    let q = read(params)?;
     let label = q
         .unit
         .clone()

@@ -27,8 +27,8 @@ pub struct CaseQuery {
     #[validate(length(max = 100))]
     #[param(max_length = 100)]
     pub text: Option<String>,
-    #[validate(range(min = 1))]
-    #[param(minimum = 1)]
+    #[validate(range(min = 1, max = 1_000_000))]
+    #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<i64>,
     #[validate(range(min = 1, max = 500))]
     #[param(minimum = 1, maximum = 500)]
@@ -82,7 +82,7 @@ pub async fn list(
                 &scope,
                 &filter,
                 per_page,
-                (page - 1) * per_page,
+                (page - 1).saturating_mul(per_page),
             )?)
         })
         .await?;
@@ -220,6 +220,8 @@ pub fn case_view(
 pub struct ActionRequest {
     /// The version the caller read (required: an action without it would act on whatever the
     /// case has become); a different current version is refused (409 `stale_version`).
+    #[schema(minimum = 0, maximum = 2147483647)]
+    #[serde(deserialize_with = "crate::http::json_body::whole::i32")]
     pub version: i32,
     /// Why (required to return or cancel).
     #[validate(length(max = 2000))]
@@ -307,14 +309,17 @@ action_endpoint!(
 );
 
 /// A selection of cases and the data of the action.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct BulkRequest {
     /// The cases, by id; or
     #[validate(length(max = 10000))]
+    #[serde(
+        default,
+        deserialize_with = "crate::http::json_body::whole::opt_vec_i64"
+    )]
     pub ids: Option<Vec<i64>>,
     /// every case that passes these filters (same names as the case list).
-    #[schema(value_type = Option<Object>)]
     pub filter: Option<BulkFilter>,
     /// Why (required to return or cancel).
     #[validate(length(max = 2000))]
@@ -323,6 +328,45 @@ pub struct BulkRequest {
     #[validate(length(max = 500))]
     pub funding_source: Option<String>,
 }
+
+/// The schema says what the handler enforces: exactly one of `ids` and `filter`.
+impl utoipa::PartialSchema for BulkRequest {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        let data = serde_json::json!({
+            "reason": {"type": ["string", "null"], "maxLength": 2000,
+                       "description": "Why (required to return or cancel)."},
+            "funding_source": {"type": ["string", "null"], "maxLength": 500,
+                               "description": "Where the money comes from (required to fund)."}
+        });
+        let selection = |required: &str, ids: serde_json::Value, filter: serde_json::Value| {
+            let mut properties = data.clone();
+            properties["ids"] = ids;
+            properties["filter"] = filter;
+            serde_json::json!({"type": "object", "required": [required],
+                               "additionalProperties": false, "properties": properties})
+        };
+        let null = serde_json::json!({"type": "null"});
+        crate::http::openapi::json_schema(serde_json::json!({
+            "description": "A selection of cases (a list of ids, or the filters of the case \
+                            list; exactly one of the two) and the data of the action.",
+            "oneOf": [
+                selection("ids", serde_json::json!({
+                    "type": "array", "maxItems": 10000, "description": "The cases, by id.",
+                    "items": {"type": "integer", "format": "int64"}}), null.clone()),
+                selection("filter", null, serde_json::json!({
+                    "type": "object", "additionalProperties": false,
+                    "description": "Every case that passes these filters (as the case list).",
+                    "properties": {
+                        "unit": {"type": ["string", "null"]},
+                        "state": {"type": ["string", "null"]},
+                        "scheme": {"type": ["string", "null"]},
+                        "text": {"type": ["string", "null"]}}})),
+            ]
+        }))
+    }
+}
+
+impl ToSchema for BulkRequest {}
 
 /// The case-list filters a bulk action may select by.
 #[derive(Debug, Deserialize, Clone, Default)]

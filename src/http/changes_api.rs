@@ -35,6 +35,8 @@ pub async fn pending(
 #[serde(deny_unknown_fields)]
 pub struct AcceptRequest {
     /// The version the reviewer read (409 `stale_version` when it moved on).
+    #[schema(minimum = 0, maximum = 2147483647)]
+    #[serde(deserialize_with = "crate::http::json_body::whole::i32")]
     pub version: i32,
     /// Why the new figure is right.
     #[validate(length(min = 1, max = 2000))]
@@ -83,7 +85,10 @@ pub async fn accept_one(
 #[derive(Debug, Deserialize, serde::Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Selected {
+    #[serde(deserialize_with = "crate::http::json_body::whole::i64")]
     pub id: i64,
+    #[schema(minimum = 0, maximum = 2147483647)]
+    #[serde(deserialize_with = "crate::http::json_body::whole::i32")]
     pub version: i32,
 }
 

@@ -12,16 +12,19 @@ use crate::error::AppError;
 use crate::services::flags::{self, FlagFilter, FlagRow};
 
 /// Filters of the flag list.
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Deserialize, IntoParams, validator::Validate)]
 #[serde(deny_unknown_fields)]
 pub struct FlagQuery {
     /// One kind: overdue, unit_account_missing, person_account_missing, overpaid,
     /// amount_mismatch, duplicate_payment, unmatched_statement_line, entitlement_changed,
     /// disputed.
+    #[param(value_type = Option<FlagKind>)]
     pub kind: Option<String>,
     /// Only this unit and the units below it.
     pub unit: Option<String>,
     /// At most this many flags (default 1,000; the counts cover all).
+    #[validate(range(max = 100_000))]
+    #[param(minimum = 0, maximum = 100000)]
     pub limit: Option<usize>,
 }
 
@@ -60,6 +63,7 @@ pub async fn list(
     query: web::Query<FlagQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = query.into_inner();
+    validator::Validate::validate(&q)?;
     let kind = q.kind.as_deref().map(parse_kind).transpose()?;
     let limit = q.limit.unwrap_or(1000).min(100_000);
     let scope = caller.scope.clone();

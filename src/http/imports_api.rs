@@ -47,7 +47,7 @@ pub fn safe_file_name(raw: &str) -> String {
 /// import report (`outcome`: imported, unchanged, rejected, partial, failed, dry_run); request
 /// problems (no file, too large, unknown unit) answer in the error envelope.
 #[utoipa::path(post, path = "/api/v1/imports", tag = "imports", params(UploadQuery),
-    request_body(content_type = "multipart/form-data", description = "field `file`: the roster"),
+    request_body(content = UploadForm, content_type = "multipart/form-data", description = "field `file`: the roster"),
     responses((status = 200, description = "the import report, as `staffpay import --json`"),
               (status = 400, body = crate::error::ErrorEnvelope),
               (status = 404, body = crate::error::ErrorEnvelope),
@@ -91,10 +91,33 @@ pub async fn upload(
     Ok(HttpResponse::Ok().json(report))
 }
 
-/// Reads the multipart field `file` of an upload: its safe name and bytes, refusing more
-/// than `max` bytes as it streams (the rest is never buffered).
+/// The multipart form of every upload: the field `file` (required), with its file name.
+pub struct UploadForm;
+
+impl utoipa::PartialSchema for UploadForm {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        crate::http::openapi::json_schema(serde_json::json!({
+            "type": "object", "required": ["file"], "additionalProperties": false,
+            "properties": {"file": {"type": "string", "format": "binary",
+                                    "description": "The workbook or CSV file."}}
+        }))
+    }
+}
+
+impl utoipa::ToSchema for UploadForm {}
+
+/// Reads the multipart field `file` of an API upload: its safe name and bytes, refusing more
+/// than `max` bytes as it streams (the rest is never buffered). Options travel in the query,
+/// so any other field is refused, as an unknown JSON field is.
 pub async fn read_upload(form: Multipart, max: u64) -> Result<(String, Vec<u8>), AppError> {
     let upload = read_form(form, max).await?;
+    if !upload.fields.is_empty() {
+        return Err(AppError::bad_request(
+            "unknown_form_field",
+            "Biểu mẫu tải lên chỉ có trường 'file'; các tùy chọn gửi trong tham số truy vấn.",
+            "The upload form has only the field 'file'; options go in the query.",
+        ));
+    }
     Ok((upload.file_name, upload.bytes))
 }
 

@@ -197,3 +197,111 @@ mod tests {
         assert!(en(r#"{"username" "a"}"#).starts_with("malformed JSON (line 1"));
     }
 }
+
+/// Whole numbers in request bodies, read as JSON Schema reads them: `3` and `3.0` are the same
+/// integer (a client in JavaScript or Python may send either), `3.5`, `1e400` and a value
+/// outside the field's range are not. For versions and ids only; amounts keep their own,
+/// stricter reader ([`crate::http::payments_api::amount_from_json`]).
+pub mod whole {
+    use rust_decimal::Decimal;
+    use rust_decimal::prelude::ToPrimitive;
+    use serde::Deserialize;
+    use serde::de::{self, Deserializer, Unexpected};
+
+    /// The number's exact text, read as a decimal (never through `f64`, whose parse of
+    /// `-2251799813685247.0` may land a quarter off): whole and within `i64`, or refused.
+    fn exact(text: &str) -> Option<i64> {
+        if !text.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
+            return None;
+        }
+        let value = if text.contains(['e', 'E']) {
+            Decimal::from_scientific(text)
+        } else {
+            Decimal::from_str_exact(text)
+        }
+        .ok()?;
+        if value.fract().is_zero() {
+            value.to_i64()
+        } else {
+            None
+        }
+    }
+
+    fn read<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+        let raw = Box::<serde_json::value::RawValue>::deserialize(d)?;
+        let text = raw.get().trim();
+        exact(text).ok_or_else(|| {
+            de::Error::invalid_value(
+                Unexpected::Other("a number that is not whole"),
+                &"a whole number",
+            )
+        })
+    }
+
+    /// An `i64` field.
+    pub fn i64<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+        read(d)
+    }
+
+    /// An `i32` field (a case version).
+    pub fn i32<'de, D: Deserializer<'de>>(d: D) -> Result<i32, D::Error> {
+        let v = read(d)?;
+        i32::try_from(v).map_err(|_| de::Error::invalid_value(Unexpected::Signed(v), &"an i32"))
+    }
+
+    /// An optional `i64` field (`null` or absent is `None`; add `#[serde(default)]`).
+    pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+        #[derive(serde::Deserialize)]
+        struct W(#[serde(deserialize_with = "i64")] i64);
+        let v: Option<W> = serde::Deserialize::deserialize(d)?;
+        Ok(v.map(|W(n)| n))
+    }
+
+    /// An optional list of `i64` (`null` or absent is `None`; add `#[serde(default)]`).
+    pub fn opt_vec_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<i64>>, D::Error> {
+        #[derive(serde::Deserialize)]
+        struct W(#[serde(deserialize_with = "i64")] i64);
+        let v: Option<Vec<W>> = serde::Deserialize::deserialize(d)?;
+        Ok(v.map(|list| list.into_iter().map(|W(n)| n).collect()))
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[derive(serde::Deserialize, Debug)]
+        struct T {
+            #[serde(deserialize_with = "super::i32")]
+            v: i32,
+            #[serde(default, deserialize_with = "super::opt_vec_i64")]
+            ids: Option<Vec<i64>>,
+        }
+
+        fn read(s: &str) -> Option<T> {
+            serde_json::from_str(s).ok()
+        }
+
+        #[test]
+        fn whole_numbers_in_either_spelling() {
+            let t = read(r#"{"v": 284.0, "ids": [1, 2.0, -3, -2251799813685247.0, 3e2]}"#).unwrap();
+            assert_eq!(t.v, 284);
+            assert_eq!(t.ids, Some(vec![1, 2, -3, -2_251_799_813_685_247, 300]));
+            assert_eq!(read(r#"{"v": 7}"#).unwrap().ids, None);
+            assert_eq!(read(r#"{"v": 7, "ids": null}"#).unwrap().ids, None);
+        }
+
+        #[test]
+        fn fractions_strings_and_out_of_range_are_refused() {
+            for bad in [
+                r#"{"v": 1.5}"#,
+                r#"{"v": 1.0000000000000001}"#,
+                r#"{"v": true}"#,
+                r#"{"v": "1"}"#,
+                r#"{"v": 2147483648}"#,
+                r#"{"v": 1e300}"#,
+                r#"{"v": 1, "ids": [1.5]}"#,
+                r#"{"v": 1, "ids": [9223372036854775808]}"#,
+            ] {
+                assert!(read(bad).is_none(), "{bad}");
+            }
+        }
+    }
+}

@@ -63,14 +63,20 @@ use super::{
         flags_api::list,
         document,
     ),
-    components(schemas(crate::error::ErrorEnvelope, crate::error::ErrorBody)),
+    components(schemas(
+        crate::error::ErrorEnvelope,
+        crate::error::ErrorBody,
+        crate::domain::flags::FlagKind,
+        crate::domain::unit::UnitKind
+    )),
     modifiers(&BearerAuth, &SharedResponses),
 )]
 pub struct ApiDoc;
 
 /// Every operation documents the answers the shared layers give (issue 15, item 13): 400 for an
-/// unreadable query, path or body, 401 and 403 for a secured operation, 404, 413 and 415 for a
-/// body, 429 for throttled sign-ins and lookups, 500; all in the one error envelope. Operation
+/// unreadable query, path or body (anything the schema itself rules out), 401 and 403 for a
+/// secured operation, 404, 409 for what only the stored data or the clock can refuse, 413 and
+/// 415 for a body, 429 for throttled sign-ins and lookups, 500; all in the one error envelope. Operation
 /// ids are made unique (`<tag>_<handler>` where a handler name repeats across tags).
 struct SharedResponses;
 
@@ -139,6 +145,14 @@ impl Modify for SharedResponses {
                 "The request is well formed but a value is not valid (error envelope with details)",
             );
             add("429", "Too many attempts");
+            if path.starts_with("/api/v1/") && path != "/api/v1/openapi.json" {
+                add(
+                    "409",
+                    "Refused by the stored data or today's date, which no schema can state: a \
+                     changed version, a state that does not allow the action, a date before the \
+                     case's decision or after today, an as-of date before any data",
+                );
+            }
             add("500", "Internal error (no internals in the body)");
             let public = matches!(path, "/api/v1/auth/login" | "/api/v1/openapi.json")
                 || !path.starts_with("/api/v1/");
@@ -171,4 +185,57 @@ impl Modify for BearerAuth {
     responses((status = 200, description = "OpenAPI 3.1 document")))]
 pub async fn document() -> HttpResponse {
     HttpResponse::Ok().json(ApiDoc::openapi())
+}
+
+/// A schema written as JSON Schema text, for the shapes the derive cannot state (exactly one
+/// of two selections, a value that is a number or a string of digits). A text that does not
+/// read as a schema becomes an empty object schema; the test below reads each of them.
+pub(crate) fn json_schema(
+    value: serde_json::Value,
+) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    serde_json::from_value(value).unwrap_or_else(|_| {
+        utoipa::openapi::RefOr::T(utoipa::openapi::schema::Schema::Object(Default::default()))
+    })
+}
+
+/// `T`, or an array of `T`s: a body that takes (or answers) one item or a batch.
+pub(crate) fn one_or_many<T: utoipa::ToSchema>(
+    description: &str,
+) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    let one = serde_json::json!({"$ref": format!("#/components/schemas/{}", T::name())});
+    json_schema(serde_json::json!({
+        "description": description,
+        "oneOf": [one, {"type": "array", "items": one}]
+    }))
+}
+
+/// Registers `T` (and what it refers to) for a hand-written schema that refers to it.
+pub(crate) fn with_schema<T: utoipa::ToSchema>(
+    schemas: &mut Vec<(
+        String,
+        utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+    )>,
+) {
+    schemas.push((T::name().into_owned(), T::schema()));
+    T::schemas(schemas);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hand_written_schemas_keep_every_keyword() {
+        let text = serde_json::json!({
+            "oneOf": [
+                {"type": "object", "required": ["ids"], "additionalProperties": false,
+                 "properties": {"ids": {"type": "array", "minItems": 1,
+                                        "items": {"type": "integer", "format": "int64"}},
+                                "filter": {"type": "null"}}},
+                {"type": "string", "pattern": "^[1-9][0-9]{0,17}$"}
+            ]
+        });
+        let back = serde_json::to_value(json_schema(text.clone())).unwrap_or_default();
+        assert_eq!(back, text);
+    }
 }

@@ -466,7 +466,7 @@ pub async fn cases(
                 &scope,
                 &filter,
                 PER_PAGE,
-                (page - 1) * PER_PAGE,
+                (page - 1).saturating_mul(PER_PAGE),
             )?)
         })
         .await?;
@@ -762,7 +762,7 @@ pub async fn pay(
         Ok::<_, AppError>(crate::services::payments::PaymentRequest {
             amount: super::payments_api::amount_from_form(&form.amount)?,
             paid_on: form.paid_on,
-            method: super::payments_api::parse_method(form.method.as_deref())?,
+            method: super::payments_api::parse_method_typed(form.method.as_deref())?,
             payer_unit: None,
             reference: None,
             reverses: None,

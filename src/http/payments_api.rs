@@ -8,7 +8,9 @@ use validator::Validate;
 
 use super::{AppState, request_id};
 use crate::auth::Caller;
-use crate::domain::money::{AmountFormat, AmountTextError, Vnd, parse_amount};
+use crate::domain::money::{
+    AmountFormat, AmountTextError, Vnd, amount_from_json_number, parse_amount,
+};
 use crate::error::AppError;
 use crate::import::payments::PaymentMethod;
 use crate::import::statement::AmountSign;
@@ -22,16 +24,19 @@ use crate::services::roster_import::ImportError;
 pub struct PaymentBody {
     /// The version of the case the caller read (required, as for the review actions): a
     /// payment recorded against a case that changed since is refused (409 `stale_version`).
+    #[schema(minimum = 0, maximum = 2147483647)]
+    #[serde(deserialize_with = "crate::http::json_body::whole::i32")]
     pub version: i32,
-    /// Whole đồng, more than zero, as a whole JSON number or a string of digits only (no
-    /// sign, exponent, decimals, spaces or leading zeros). A reversal gives the amount of the
-    /// payment it reverses.
-    #[schema(value_type = i64)]
-    pub amount_vnd: serde_json::Value,
+    /// Whole đồng, more than zero: a JSON number whose value is whole (`1000`, `1000.0`), or
+    /// a string of digits only (no sign, exponent, decimals, spaces or leading zeros). A
+    /// reversal gives the amount of the payment it reverses.
+    #[schema(schema_with = amount_schema)]
+    pub amount_vnd: Box<serde_json::value::RawValue>,
     /// The day the money left (`YYYY-MM-DD`): not after today, not before the case's decision
     /// date (or 2025-01-01 without one); a reversal not before the payment it reverses.
     pub paid_on: NaiveDate,
-    /// `transfer` (default) or `cash`.
+    /// `transfer` (default) or `cash`; in Vietnamese `chuyển khoản` or `tiền mặt`.
+    #[schema(schema_with = method_schema)]
     pub method: Option<String>,
     /// The paying unit's code (default: the case's unit).
     #[validate(length(max = 50))]
@@ -40,34 +45,51 @@ pub struct PaymentBody {
     #[validate(length(max = 200))]
     pub reference: Option<String>,
     /// For a reversal: the id of the payment taken back.
+    #[serde(default, deserialize_with = "crate::http::json_body::whole::opt_i64")]
     pub reverses: Option<i64>,
 }
 
+/// The payment methods the API takes.
+fn method_schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    crate::http::openapi::json_schema(serde_json::json!({
+        "type": ["string", "null"],
+        "enum": ["transfer", "cash", "chuyển khoản", "tiền mặt", null]
+    }))
+}
+
+/// The sign conventions of a statement's one signed amount column.
+fn sign_schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    crate::http::openapi::json_schema(serde_json::json!({
+        "type": "string", "enum": ["negative_is_debit", "positive_is_debit"]
+    }))
+}
+
+/// An amount as the API reads it: a whole number above zero, or the same as a string of
+/// digits.
+fn amount_schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    crate::http::openapi::json_schema(serde_json::json!({
+        "oneOf": [
+            {"type": "integer", "format": "int64", "minimum": 1},
+            {"type": "string", "pattern": "^[1-9][0-9]{0,17}$"}
+        ]
+    }))
+}
+
 /// Whole đồng from a JSON number or a string of digits (the API's front door of
-/// [`parse_amount`]): a whole JSON number, or a string of digits only; signs, exponents,
-/// decimals, spaces and leading zeros are refused with the reason.
-pub fn amount_from_json(value: &serde_json::Value) -> Result<Vnd, AppError> {
-    let shown = value.to_string();
-    let result = match value {
-        serde_json::Value::Number(n) if n.is_u64() => {
-            parse_amount(&n.to_string(), AmountFormat::Digits)
-        }
-        serde_json::Value::Number(n) if n.is_i64() => {
-            Err(AmountTextError::Signed { negative: true })
-        }
-        serde_json::Value::Number(n) => {
-            // A float: `1000.5`, or `1e3` and `1000.0`, which are whole but not digits.
-            let whole = n.as_f64().is_some_and(|f| f.fract() == 0.0);
-            Err(if whole {
-                AmountTextError::NotDigits
-            } else {
-                AmountTextError::Fractional
-            })
-        }
-        serde_json::Value::String(s) => parse_amount(s, AmountFormat::Digits),
+/// [`parse_amount`]): a JSON number whose exact value is whole (`1000`, `1000.0`, `1e3`:
+/// JSON and JSON Schema do not tell them apart), or a string of digits only; signs,
+/// exponents, decimals, spaces and leading zeros in a string are refused with the reason.
+pub fn amount_from_json(value: &serde_json::value::RawValue) -> Result<Vnd, AppError> {
+    let text = value.get().trim();
+    let result = match text.as_bytes().first() {
+        Some(b'"') => match serde_json::from_str::<String>(text) {
+            Ok(s) => parse_amount(&s, AmountFormat::Digits),
+            Err(_) => Err(AmountTextError::NotDigits),
+        },
+        Some(b'-' | b'0'..=b'9') => amount_from_json_number(text),
         _ => Err(AmountTextError::NotDigits),
     };
-    result.map_err(|e| amount_refusal(e, &shown))
+    result.map_err(|e| amount_refusal(e, text))
 }
 
 /// Whole đồng as typed in a page form (thousands grouped with dots or spaces allowed).
@@ -111,18 +133,44 @@ pub fn amount_refusal(error: AmountTextError, shown: &str) -> AppError {
     }
 }
 
-/// `transfer` or `cash` (Vietnamese names accepted).
+/// The spellings of a payment method the API takes, as its schema lists them.
+const API_METHODS: [(&str, PaymentMethod); 4] = [
+    ("transfer", PaymentMethod::Transfer),
+    ("cash", PaymentMethod::Cash),
+    ("chuyển khoản", PaymentMethod::Transfer),
+    ("tiền mặt", PaymentMethod::Cash),
+];
+
+/// A payment method from the API: one of [`API_METHODS`] as written (in NFC); absent is a
+/// transfer.
 pub fn parse_method(text: Option<&str>) -> Result<PaymentMethod, AppError> {
+    let Some(t) = text else {
+        return Ok(PaymentMethod::Transfer);
+    };
+    let composed = crate::domain::text::nfc(t);
+    API_METHODS
+        .iter()
+        .find(|(name, _)| *name == composed)
+        .map(|(_, method)| *method)
+        .ok_or_else(|| method_refusal(t))
+}
+
+/// A payment method as a person types it in a page form: case, accents and the usual
+/// abbreviations (`CK`, `TM`) do not matter.
+pub fn parse_method_typed(text: Option<&str>) -> Result<PaymentMethod, AppError> {
     match text {
         None => Ok(PaymentMethod::Transfer),
-        Some(t) => PaymentMethod::from_folded(&crate::domain::text::fold_key(t)).ok_or_else(|| {
-            AppError::bad_request(
-                "method_invalid",
-                format!("Hình thức chi '{t}' không hợp lệ: chuyển khoản hoặc tiền mặt"),
-                format!("Unknown payment method '{t}': transfer or cash"),
-            )
-        }),
+        Some(t) => PaymentMethod::from_folded(&crate::domain::text::fold_key(t))
+            .ok_or_else(|| method_refusal(t)),
     }
+}
+
+fn method_refusal(t: &str) -> AppError {
+    AppError::bad_request(
+        "method_invalid",
+        format!("Hình thức chi '{t}' không hợp lệ: chuyển khoản hoặc tiền mặt"),
+        format!("Unknown payment method '{t}': transfer or cash"),
+    )
 }
 
 /// Records a payment (or, with `reverses`, a reversal) on a case. Refused with the reason
@@ -181,6 +229,7 @@ pub struct LedgerQuery {
     pub accept_valid: Option<bool>,
     /// Statements with one signed amount column: `negative_is_debit` (default, as bank
     /// exports print them) or `positive_is_debit`.
+    #[param(schema_with = sign_schema)]
     pub sign: Option<String>,
 }
 
@@ -246,7 +295,7 @@ async fn ledger_upload(
 /// reference, amount and date of each payment). Answers 200 with the import report, as
 /// `staffpay payments import --json`.
 #[utoipa::path(post, path = "/api/v1/payments/imports", tag = "payments", params(LedgerQuery),
-    request_body(content_type = "multipart/form-data", description = "field `file`: the payment list"),
+    request_body(content = super::imports_api::UploadForm, content_type = "multipart/form-data", description = "field `file`: the payment list"),
     responses((status = 200, description = "the import report"),
               (status = 400, body = crate::error::ErrorEnvelope),
               (status = 404, body = crate::error::ErrorEnvelope),
@@ -273,7 +322,7 @@ pub async fn import_payment_list(
 /// Imports a State Treasury or bank statement and reconciles it with the recorded payments.
 /// Answers 200 with the import report and what the matcher did (`reconciliation`).
 #[utoipa::path(post, path = "/api/v1/statements/imports", tag = "payments", params(LedgerQuery),
-    request_body(content_type = "multipart/form-data", description = "field `file`: the statement"),
+    request_body(content = super::imports_api::UploadForm, content_type = "multipart/form-data", description = "field `file`: the statement"),
     responses((status = 200, description = "the import report with `reconciliation`"),
               (status = 400, body = crate::error::ErrorEnvelope),
               (status = 404, body = crate::error::ErrorEnvelope),

@@ -288,6 +288,8 @@ pub async fn send(
 /// An answer from a reviewer.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct AnswerBody {
+    /// 1 to 2,000 characters, not only spaces.
+    #[schema(min_length = 1, max_length = 2000, pattern = r"\S")]
     pub answer: String,
 }
 

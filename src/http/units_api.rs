@@ -79,11 +79,12 @@ pub struct UnitQuery {
     /// Only direct children of this unit.
     pub parent: Option<String>,
     /// Only units of this kind.
+    #[param(value_type = Option<crate::domain::unit::UnitKind>)]
     pub kind: Option<String>,
     /// Only units without a Treasury account.
     pub without_treasury_account: Option<bool>,
-    #[validate(range(min = 1))]
-    #[param(minimum = 1)]
+    #[validate(range(min = 1, max = 1_000_000))]
+    #[param(minimum = 1, maximum = 1000000)]
     pub page: Option<i64>,
     #[validate(range(min = 1, max = 1000))]
     #[param(minimum = 1, maximum = 1000)]
@@ -151,8 +152,13 @@ pub async fn list(
     let (items, total) = state
         .db
         .run(move |conn| {
-            let (rows, total) =
-                units::list(conn, &scope, &filter, per_page, (page - 1) * per_page)?;
+            let (rows, total) = units::list(
+                conn,
+                &scope,
+                &filter,
+                per_page,
+                (page - 1).saturating_mul(per_page),
+            )?;
             Ok((codes_of(conn, rows)?, total))
         })
         .await?;
@@ -187,16 +193,38 @@ pub async fn get(
 }
 
 /// A State Treasury payment account (or `null` to record that it is missing).
-#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Deserialize, Validate)]
 #[serde(deny_unknown_fields)]
 pub struct TreasuryAccountRequest {
     /// Account number: digits, dots and dashes, 5 to 40 characters.
     #[validate(length(min = 5, max = 40), custom(function = "validate_account_no"))]
-    #[schema(min_length = 5, max_length = 40, pattern = r"^[0-9.-]+$")]
     pub account_no: Option<String>,
     /// When the account was opened (not in the future).
     pub opened_on: Option<NaiveDate>,
 }
+
+/// The schema says what the handler enforces: an opening date only with an account number.
+impl utoipa::PartialSchema for TreasuryAccountRequest {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        crate::http::openapi::json_schema(serde_json::json!({
+            "description": "A State Treasury payment account, or `{\"account_no\": null}` (or `{}`) \
+                            to record that it is missing.",
+            "oneOf": [
+                {"type": "object", "required": ["account_no"], "additionalProperties": false,
+                 "properties": {
+                    "account_no": {"type": "string", "minLength": 5, "maxLength": 40,
+                                   "pattern": "^[0-9.-]+$",
+                                   "description": "Account number: digits, dots and dashes."},
+                    "opened_on": {"type": ["string", "null"], "format": "date",
+                                  "description": "When it was opened (not in the future)."}}},
+                {"type": "object", "additionalProperties": false,
+                 "properties": {"account_no": {"type": "null"}, "opened_on": {"type": "null"}}}
+            ]
+        }))
+    }
+}
+
+impl utoipa::ToSchema for TreasuryAccountRequest {}
 
 fn validate_account_no(value: &str) -> Result<(), validator::ValidationError> {
     if value
@@ -226,11 +254,8 @@ pub async fn set_treasury_account(
 ) -> Result<HttpResponse, AppError> {
     let body = body.into_inner();
     body.validate()?;
-    if body
-        .opened_on
-        .is_some_and(|d| d > chrono::Utc::now().date_naive())
-    {
-        return Err(AppError::bad_request(
+    if body.opened_on.is_some_and(|d| d > crate::db::today_vn()) {
+        return Err(AppError::conflict(
             "date_in_future",
             "Ngày mở tài khoản không được ở tương lai.",
             "The opening date cannot be in the future.",
@@ -312,7 +337,7 @@ pub async fn merge_into(
     let today = crate::db::today_vn();
     let on = body.merged_on.unwrap_or(today);
     if on > today {
-        return Err(AppError::bad_request(
+        return Err(AppError::conflict(
             "date_in_future",
             "Ngày hợp nhất không được ở tương lai.",
             "The merge date cannot be in the future.",

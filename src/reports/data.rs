@@ -111,7 +111,7 @@ pub fn end_of_day_utc(d: NaiveDate) -> NaiveDateTime {
 pub fn check_as_of(conn: &mut DbConnection, as_of: NaiveDate) -> Result<(), AppError> {
     let today = today_vn();
     if as_of > today {
-        return Err(AppError::bad_request(
+        return Err(AppError::conflict(
             "as_of_in_future",
             format!("Ngày số liệu {as_of} ở tương lai (hôm nay là {today})"),
             format!("The as-of date {as_of} is in the future (today is {today})"),
@@ -126,7 +126,7 @@ pub fn check_as_of(conn: &mut DbConnection, as_of: NaiveDate) -> Result<(), AppE
     if let Some(first) = first.map(crate::services::flags::vn_day)
         && as_of < first
     {
-        return Err(AppError::bad_request(
+        return Err(AppError::conflict(
             "as_of_before_data",
             format!("Ngày số liệu {as_of} trước khi có dữ liệu (hồ sơ đầu tiên ghi ngày {first})"),
             format!(

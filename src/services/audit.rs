@@ -45,10 +45,18 @@ pub struct AuditView {
     pub unit_code: Option<String>,
     pub case_id: Option<i64>,
     pub request_id: Option<String>,
-    #[schema(value_type = Object)]
+    /// What the entity was before (any JSON value, or null).
+    #[schema(schema_with = any_json)]
     pub before: Option<serde_json::Value>,
-    #[schema(value_type = Object)]
+    /// What it became (any JSON value, or null).
+    #[schema(schema_with = any_json)]
     pub after: Option<serde_json::Value>,
+}
+
+fn any_json() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::SchemaType::AnyValue)
+        .into()
 }
 
 /// Events within `scope` passing the query, newest first.

@@ -174,7 +174,7 @@ pub fn act_bulk(
     action: &CaseAction,
 ) -> Result<BulkOutcome, AppError> {
     if ids.len() > BULK_LIMIT {
-        return Err(AppError::bad_request(
+        return Err(AppError::conflict(
             "selection_too_large",
             format!(
                 "Chọn tối đa {BULK_LIMIT} hồ sơ mỗi lần (đã chọn {})",

@@ -87,7 +87,7 @@ pub fn duplicate_refusal(existing: Option<i64>) -> AppError {
 /// Checks the day of a payment: not after today.
 pub fn check_paid_on(paid_on: NaiveDate, today: NaiveDate) -> Result<(), AppError> {
     if paid_on > today {
-        return Err(AppError::bad_request(
+        return Err(AppError::conflict(
             "date_in_future",
             format!("Ngày chi {paid_on} sau ngày hôm nay ({today})"),
             format!("The payment date {paid_on} is after today ({today})"),
@@ -111,7 +111,7 @@ pub fn check_paid_after_decision(
     let earliest = decision_date.unwrap_or_else(programme_start);
     if paid_on < earliest {
         let day = |d: NaiveDate| d.format("%d/%m/%Y").to_string();
-        return Err(AppError::bad_request(
+        return Err(AppError::conflict(
             "date_before_decision",
             match decision_date {
                 Some(_) => format!(
@@ -142,7 +142,7 @@ pub fn check_paid_after_decision(
 /// "as of" a day in between would show negative money paid).
 pub fn check_reversal_date(reversal_on: NaiveDate, paid_on: NaiveDate) -> Result<(), AppError> {
     if reversal_on < paid_on {
-        return Err(AppError::bad_request(
+        return Err(AppError::conflict(
             "reversal_before_payment",
             format!(
                 "Ngày ghi giảm {} trước ngày chi của khoản chi được ghi giảm ({})",
@@ -171,7 +171,7 @@ fn payer_unit(
     units::find_by_code(conn, &code)?
         .map(|u| u.id)
         .ok_or_else(|| {
-            AppError::bad_request(
+            AppError::conflict(
                 "unknown_unit",
                 format!("Không có đơn vị mã {code}"),
                 format!("There is no unit with code {code}"),
@@ -227,7 +227,7 @@ pub fn record(
                 let original = payments::find(conn, original_id)?
                     .filter(|p| p.case_id == case.id && p.amount_vnd > 0)
                     .ok_or_else(|| {
-                        AppError::bad_request(
+                        AppError::conflict(
                             "unknown_payment",
                             format!("Hồ sơ không có khoản chi số {original_id} để ghi giảm"),
                             format!("The case has no payment #{original_id} to reverse"),
@@ -242,7 +242,7 @@ pub fn record(
                     ));
                 }
                 if request.amount.dong() != original.amount_vnd {
-                    return Err(AppError::bad_request(
+                    return Err(AppError::conflict(
                         "reversal_amount",
                         format!(
                             "Ghi giảm phải đúng số tiền của khoản chi ({} đồng)",

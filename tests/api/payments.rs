@@ -230,12 +230,23 @@ async fn payments_accumulate_and_refusals_say_why(backend: Backend) {
             "amount_invalid",
         ),
         (
-            r#"{"amount_vnd":1000,"paid_on":"2999-01-01"}"#,
-            "date_in_future",
-        ),
-        (
             r#"{"amount_vnd":1000,"paid_on":"2025-08-01","method":"cheque"}"#,
             "method_invalid",
+        ),
+    ] {
+        let reply = pay(&s, &s.officer, e1, body).await;
+        assert_eq!(
+            code(&reply),
+            (400, Some(expected)),
+            "{body}: {:?}",
+            reply.body
+        );
+    }
+    // Refusals that depend on the stored data or today's date, which no schema can state.
+    for (body, expected) in [
+        (
+            r#"{"amount_vnd":1000,"paid_on":"2999-01-01"}"#,
+            "date_in_future",
         ),
         (
             r#"{"amount_vnd":1000,"paid_on":"2025-08-01","payer_unit":"ZZ"}"#,
@@ -245,7 +256,7 @@ async fn payments_accumulate_and_refusals_say_why(backend: Backend) {
         let reply = pay(&s, &s.officer, e1, body).await;
         assert_eq!(
             code(&reply),
-            (400, Some(expected)),
+            (409, Some(expected)),
             "{body}: {:?}",
             reply.body
         );

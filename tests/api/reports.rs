@@ -389,7 +389,7 @@ async fn scoped_and_refused_reports(backend: Backend) {
             Some(&token),
         )
         .await;
-    assert_eq!(reply.status, 400);
+    assert_eq!(reply.status, 409);
     assert_eq!(reply.body["error"]["code"], "as_of_in_future");
     let reply = app
         .get(
@@ -397,7 +397,7 @@ async fn scoped_and_refused_reports(backend: Backend) {
             Some(&token),
         )
         .await;
-    assert_eq!(reply.status, 400);
+    assert_eq!(reply.status, 409);
     assert_eq!(reply.body["error"]["code"], "as_of_before_data");
     assert!(
         reply.body["error"]["message_vi"]

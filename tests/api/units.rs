@@ -52,7 +52,8 @@ async fn treasury_account_is_recorded_validated_and_audited(backend: Backend) {
     let path = "/api/v1/units/79/treasury-account";
     for (body, status) in [
         (r#"{"account_no":"12<script>","opened_on":null}"#, 422),
-        (r#"{"account_no":"9527.1.1","opened_on":"2999-01-01"}"#, 400),
+        // Only the clock can refuse a date after today: 409 (docs/SECURITY.md, item 13).
+        (r#"{"account_no":"9527.1.1","opened_on":"2999-01-01"}"#, 409),
         (r#"{"account_no":null,"opened_on":"2025-01-01"}"#, 400),
         (r#"{"account_no":"9527.1.1","unknown":1}"#, 400),
     ] {

@@ -49,13 +49,23 @@ pub struct CalcInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rank: Option<Rank>,
     /// How the monthly salary S (or allowance P) is built.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::values::object")]
     pub salary: SalaryInput,
     /// Compulsory social-insurance months not yet compensated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::values::whole_months"
+    )]
+    #[schema(format = Int64, minimum = 0, maximum = 4294967295.0)]
     pub insured_months: Option<u32>,
     /// Months worked (commune part-time workers).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::values::whole_months"
+    )]
+    #[schema(format = Int64, minimum = 0, maximum = 4294967295.0)]
     pub worked_months: Option<u32>,
     /// Part-time worker already drawing a pension.
     #[serde(default)]
@@ -106,7 +116,7 @@ pub struct SalaryInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub beyond_frame_seniority_pct: Option<DecimalString>,
     /// Percentage allowances, each 0–200 (percent of the core).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::values::object")]
     pub allowances_pct: AllowancesInput,
     /// Monthly contract wage: replaces the coefficient part of the core.
     #[serde(default, skip_serializing_if = "Option::is_none")]

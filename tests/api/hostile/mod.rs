@@ -6,6 +6,7 @@
 mod bodies;
 mod bombs;
 mod cli_acting;
+mod contract;
 mod exports;
 mod files;
 mod payment_input;

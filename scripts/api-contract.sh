@@ -5,7 +5,8 @@
 # failure. Usage: scripts/api-contract.sh [path/to/staffpay] [examples per operation]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin="${1:-target/debug/staffpay}"
+bin="${1:-${CARGO_TARGET_DIR:-target}/debug/staffpay}"
+[ -x "$bin" ] || { echo "no staffpay binary at $bin (cargo build first)" >&2; exit 1; }
 examples="${2:-25}"
 venv="${SCHEMATHESIS_VENV:-${TMPDIR:-/tmp}/staffpay-schemathesis}"
 if [ ! -x "$venv/bin/st" ]; then
@@ -23,6 +24,11 @@ port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); p
 server=$!
 for _ in $(seq 1 120); do
   curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+  if ! kill -0 "$server" 2>/dev/null; then
+    echo "serve --demo stopped:" >&2
+    cat "$work/serve.log" >&2
+    exit 1
+  fi
   sleep 0.5
 done
 curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null

@@ -346,7 +346,7 @@ impl utoipa::PartialSchema for BulkRequest {
                                "additionalProperties": false, "properties": properties})
         };
         let null = serde_json::json!({"type": "null"});
-        crate::http::openapi::json_schema(serde_json::json!({
+        crate::http::schema::json_schema(serde_json::json!({
             "description": "A selection of cases (a list of ids, or the filters of the case \
                             list; exactly one of the two) and the data of the action.",
             "oneOf": [

@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::{AppState, openapi};
+use super::{AppState, schema};
 use crate::auth::Caller;
 use crate::domain::entitlement::{CalcInput, CalcOutput, calculate};
 use crate::error::AppError;
@@ -50,13 +50,13 @@ impl<'de> Deserialize<'de> for CalcRequest {
 
 impl utoipa::PartialSchema for CalcRequest {
     fn schema() -> Schema {
-        openapi::one_or_many::<CalcInput>("One input, or an array of inputs.")
+        schema::one_or_many::<CalcInput>("One input, or an array of inputs.")
     }
 }
 
 impl ToSchema for CalcRequest {
     fn schemas(schemas: &mut Vec<(String, Schema)>) {
-        openapi::with_schema::<CalcInput>(schemas);
+        schema::with_schema::<CalcInput>(schemas);
     }
 }
 
@@ -66,13 +66,13 @@ pub struct CalcResponse;
 
 impl utoipa::PartialSchema for CalcResponse {
     fn schema() -> Schema {
-        openapi::one_or_many::<CalcOutput>("One result line, or an array of them.")
+        schema::one_or_many::<CalcOutput>("One result line, or an array of them.")
     }
 }
 
 impl ToSchema for CalcResponse {
     fn schemas(schemas: &mut Vec<(String, Schema)>) {
-        openapi::with_schema::<CalcOutput>(schemas);
+        schema::with_schema::<CalcOutput>(schemas);
     }
 }
 

@@ -96,7 +96,7 @@ pub struct UploadForm;
 
 impl utoipa::PartialSchema for UploadForm {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        crate::http::openapi::json_schema(serde_json::json!({
+        crate::http::schema::json_schema(serde_json::json!({
             "type": "object", "required": ["file"], "additionalProperties": false,
             "properties": {"file": {"type": "string", "format": "binary",
                                     "description": "The workbook or CSV file."}}

@@ -22,6 +22,7 @@ pub mod progress_api;
 pub mod reports_api;
 pub mod request_id;
 pub mod routes;
+pub mod schema;
 pub mod status_page;
 pub mod units_api;
 

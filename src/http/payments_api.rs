@@ -51,7 +51,7 @@ pub struct PaymentBody {
 
 /// The payment methods the API takes.
 fn method_schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-    crate::http::openapi::json_schema(serde_json::json!({
+    crate::http::schema::json_schema(serde_json::json!({
         "type": ["string", "null"],
         "enum": ["transfer", "cash", "chuyển khoản", "tiền mặt", null]
     }))
@@ -59,7 +59,7 @@ fn method_schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
 
 /// The sign conventions of a statement's one signed amount column.
 fn sign_schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-    crate::http::openapi::json_schema(serde_json::json!({
+    crate::http::schema::json_schema(serde_json::json!({
         "type": "string", "enum": ["negative_is_debit", "positive_is_debit"]
     }))
 }
@@ -67,7 +67,7 @@ fn sign_schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
 /// An amount as the API reads it: a whole number above zero, or the same as a string of
 /// digits.
 fn amount_schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-    crate::http::openapi::json_schema(serde_json::json!({
+    crate::http::schema::json_schema(serde_json::json!({
         "oneOf": [
             {"type": "integer", "format": "int64", "minimum": 1},
             {"type": "string", "pattern": "^[1-9][0-9]{0,17}$"}

@@ -206,7 +206,7 @@ pub struct TreasuryAccountRequest {
 /// The schema says what the handler enforces: an opening date only with an account number.
 impl utoipa::PartialSchema for TreasuryAccountRequest {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        crate::http::openapi::json_schema(serde_json::json!({
+        crate::http::schema::json_schema(serde_json::json!({
             "description": "A State Treasury payment account, or `{\"account_no\": null}` (or `{}`) \
                             to record that it is missing.",
             "oneOf": [

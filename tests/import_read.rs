@@ -11,8 +11,8 @@ use rust_decimal_macros::dec;
 use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook, Worksheet};
 use staffpay::domain::money::Vnd;
 use staffpay::domain::person::{BirthDate, Sex};
+use staffpay::domain::policy::{Category, Scheme};
 use staffpay::import::columns::Column;
-use staffpay::import::vocab::{Category, Scheme};
 use staffpay::import::{
     ParsedRoster, ReadError, ReadOptions, Severity, read_roster, read_roster_file,
 };

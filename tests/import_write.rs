@@ -13,6 +13,7 @@ use calamine::{Data, Reader, SheetVisible, Xlsx, open_workbook_from_rs};
 use chrono::Datelike;
 use rust_xlsxwriter::Workbook;
 use staffpay::domain::person::Sex;
+use staffpay::domain::policy::{Category, Rank, Scheme};
 use staffpay::import::columns::Column;
 use staffpay::import::demo_data::{
     DEMO_SHEET, DemoRosterOptions, demo_columns, demo_roster_bytes, write_demo_roster,
@@ -23,7 +24,6 @@ use staffpay::import::error_workbook::{
 use staffpay::import::template::{
     INSTRUCTIONS_SHEET, LISTS_SHEET, ROSTER_SHEET, template_bytes, write_template,
 };
-use staffpay::import::vocab::{Category, Rank, Scheme};
 use staffpay::import::xlsx_out::WriteError;
 use staffpay::import::{
     ParsedRoster, Problem, ReadOptions, Severity, read_roster, read_roster_file,

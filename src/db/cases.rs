@@ -128,8 +128,8 @@ impl CaseFigures {
             return Ok(None);
         };
         Ok(Some(CaseFigures {
-            scheme: c.scheme.code().to_string(),
-            category: c.category.code().to_string(),
+            scheme: c.scheme.as_str().to_string(),
+            category: c.category.as_str().to_string(),
             band: c.band.code().to_string(),
             leave_window: c.window.clone(),
             leave_date,

@@ -12,8 +12,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::text::fold_into;
 
-/// A person's sex as recorded in the civil status register.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// A person's sex as recorded in the civil status register, as the retirement-age schedules
+/// distinguish it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Sex {
     /// Nam.

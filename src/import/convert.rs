@@ -530,11 +530,11 @@ mod tests {
         let r = vocabulary(
             &t("Viên chức"),
             b,
-            super::super::vocab::Category::from_folded,
+            crate::domain::policy::Category::from_folded,
             "CATEGORY_INVALID",
             "…",
         );
-        assert_eq!(ok(r), super::super::vocab::Category::PublicEmployee);
+        assert_eq!(ok(r), crate::domain::policy::Category::PublicEmployee);
         assert!(ok(yes_no(&Cell::Bool(true), b)));
         assert!(!ok(yes_no(&t("Không"), b)));
         assert_eq!(code(yes_no(&t("maybe"), b)), "YES_NO_INVALID");

@@ -17,11 +17,11 @@ use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksh
 use super::columns::Column;
 use super::demo_people::{Generator, Person, TopUnit, top_units};
 use super::province::ProvinceCode;
-use super::vocab::{Category, Scheme};
 use super::xlsx_out::{
     DATE_FORMAT, WriteError, article_label, category_vi, excel_date, fixed_properties, rank_vi,
     scheme_vi,
 };
+use crate::domain::policy::{Category, Scheme};
 
 /// What to generate.
 #[derive(Clone, Debug, PartialEq, Eq)]

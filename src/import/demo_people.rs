@@ -13,10 +13,10 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rust_decimal::Decimal;
 
-use super::vocab::{Article, Category, Rank, Scheme};
 use super::xlsx_out::WriteError;
 use crate::domain::national_id::{NationalId, birth_province_codes};
 use crate::domain::person::Sex;
+use crate::domain::policy::{Article, Category, Rank, Scheme};
 
 const PROVINCES_2025: &str = include_str!("../../reference/provinces-2025.csv");
 const CENTRAL_BODIES: &str = include_str!("../../reference/central-bodies-2025.csv");

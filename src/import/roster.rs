@@ -5,10 +5,10 @@ use rust_decimal::Decimal;
 
 use super::header::{MappedColumn, UnknownColumn};
 use super::problem::{Problem, Severity};
-use super::vocab::{Article, Category, Rank, Scheme};
 use crate::domain::money::Vnd;
 use crate::domain::national_id::NationalId;
 use crate::domain::person::{BirthDate, Sex};
+use crate::domain::policy::{Article, Category, Rank, Scheme};
 
 /// A roster file read and checked cell by cell; nothing stored yet.
 #[derive(Clone, Debug, PartialEq)]

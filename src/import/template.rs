@@ -20,11 +20,11 @@ use rust_xlsxwriter::{
 };
 
 use super::columns::{Column, Kind};
-use super::vocab::{Article, Category, Rank, Scheme};
 use super::xlsx_out::{
     DATE_FORMAT, SEX_VI, WriteError, YES_NO_VI, article_label, category_vi, fixed_properties,
     rank_vi, scheme_vi,
 };
+use crate::domain::policy::{Article, Category, Rank, Scheme};
 
 /// Errors of the template writer.
 pub type TemplateError = WriteError;

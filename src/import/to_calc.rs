@@ -4,61 +4,8 @@ use crate::domain::entitlement::{
     AllowancesInput, CalcInput, DecimalString, MoneyValue, SalaryInput,
 };
 use crate::domain::money::Vnd;
-use crate::domain::person::Sex;
-use crate::domain::policy;
 
 use super::roster::RosterRow;
-use super::vocab::{Article, Category, Rank, Scheme};
-
-fn sex(s: Sex) -> policy::Sex {
-    match s {
-        Sex::Male => policy::Sex::Male,
-        Sex::Female => policy::Sex::Female,
-    }
-}
-
-fn category(c: Category) -> policy::Category {
-    match c {
-        Category::CadreCivilServant => policy::Category::CadreCivilServant,
-        Category::PublicEmployee => policy::Category::PublicEmployee,
-        Category::ContractWorker => policy::Category::ContractWorker,
-        Category::CommunePartTime => policy::Category::CommunePartTime,
-        Category::ArmedForces => policy::Category::ArmedForces,
-    }
-}
-
-fn scheme(s: Scheme) -> policy::Scheme {
-    match s {
-        Scheme::EarlyRetirement => policy::Scheme::EarlyRetirement,
-        Scheme::Quit => policy::Scheme::Quit,
-        Scheme::PartTimeLeave => policy::Scheme::PartTimeLeave,
-    }
-}
-
-fn rank(r: Rank) -> policy::Rank {
-    match r {
-        Rank::SecondLieutenant => policy::Rank::SecondLieutenant,
-        Rank::Lieutenant => policy::Rank::Lieutenant,
-        Rank::SeniorLieutenant => policy::Rank::SeniorLieutenant,
-        Rank::Captain => policy::Rank::Captain,
-        Rank::Major => policy::Rank::Major,
-        Rank::LieutenantColonel => policy::Rank::LieutenantColonel,
-        Rank::SeniorLieutenantColonel => policy::Rank::SeniorLieutenantColonel,
-        Rank::Colonel => policy::Rank::Colonel,
-        Rank::MajorGeneral => policy::Rank::MajorGeneral,
-        Rank::LieutenantGeneral => policy::Rank::LieutenantGeneral,
-        Rank::ColonelGeneral => policy::Rank::ColonelGeneral,
-        Rank::General => policy::Rank::General,
-    }
-}
-
-fn article(a: Article) -> policy::Article {
-    match a {
-        Article::A7 => policy::Article::A7,
-        Article::A7a => policy::Article::A7a,
-        Article::A7b => policy::Article::A7b,
-    }
-}
 
 fn money(v: Option<Vnd>) -> Option<MoneyValue> {
     v.map(|v| MoneyValue(v.to_decimal()))
@@ -74,12 +21,12 @@ pub fn calc_input(row: &RosterRow) -> CalcInput {
     let a = &s.allowances_pct;
     CalcInput {
         id: row.row_number.to_string(),
-        scheme: scheme(row.scheme),
-        category: category(row.category),
-        sex: sex(row.sex),
+        scheme: row.scheme,
+        category: row.category,
+        sex: row.sex,
         date_of_birth: row.date_of_birth.to_string(),
         reduced_retirement_age: row.reduced_retirement_age.unwrap_or(false),
-        rank: row.rank.map(rank),
+        rank: row.rank,
         salary: SalaryInput {
             grade_coefficient: dec(s.grade_coefficient),
             leadership_coefficient: dec(s.leadership_coefficient),
@@ -110,7 +57,7 @@ pub fn calc_input(row: &RosterRow) -> CalcInput {
             .map(|d| d.format("%Y-%m-%d").to_string()),
         leave_date: row.leave_date.format("%Y-%m-%d").to_string(),
         decision_date: row.decision_date.map(|d| d.format("%Y-%m-%d").to_string()),
-        article: row.article.map(article).unwrap_or_default(),
+        article: row.article.unwrap_or_default(),
         province_code: row.province_code.map(str::to_string),
     }
 }

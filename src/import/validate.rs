@@ -13,8 +13,8 @@ use super::header::{self, HeaderLayout, RowKind};
 use super::problem::{Problem, Severity, clip_value};
 use super::roster::{AllowancesPct, ParsedRoster, RosterRow, SalaryFields};
 use super::tabular::{column_warnings, row_problem};
-use super::vocab::{Article, Category, Rank, Scheme};
 use crate::domain::national_id::{NationalId, NationalIdError};
+use crate::domain::policy::{Article, Category, Rank, Scheme};
 
 /// Column index and header text of each canonical column, by [`Column::index`].
 type ColumnIndex<'h> = Vec<Option<(usize, &'h str)>>;

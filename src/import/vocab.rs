@@ -1,30 +1,18 @@
-//! The enumerated values of a roster (category, rank, scheme, article, yes/no), accepted in
-//! Vietnamese or English, with or without diacritics, and named by the `staffpay calc`
-//! contract value (`as_str`). The entitlement engine maps these to its own policy types.
+//! The words a roster uses for the closed vocabularies of the law (category, rank, scheme,
+//! article) and for yes/no: Vietnamese or English, with or without diacritics, or the contract
+//! value itself. The types are the domain's own (`domain::policy`); this module only teaches
+//! them to read a roster cell.
 
-macro_rules! vocabulary {
-    ($(#[$meta:meta])* $name:ident { $( $variant:ident => $value:literal, [$($word:literal),+]; )* }) => {
-        $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $(
-            #[doc = concat!("`", $value, "`")]
-            $variant,
-        )* }
+use crate::domain::policy::{Article, Category, Rank, Scheme};
 
+macro_rules! words {
+    ($name:ident { $( $variant:ident => [$($word:literal),+]; )* }) => {
         impl $name {
-            /// Every value.
-            pub const ALL: &'static [$name] = &[$($name::$variant),*];
-
-            /// The contract value, e.g. `cadre_civil_servant`.
-            pub const fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $value),* }
-            }
-
-            /// Parses an already folded key ([`crate::domain::text::fold_into`]).
+            /// Parses an already folded key ([`crate::domain::text::fold_into`]): a roster
+            /// word, or the contract value.
             pub fn from_folded(key: &str) -> Option<Self> {
                 $(
-                    if [$($word),+].contains(&key) || eq_contract(key, $value) {
+                    if [$($word),+].contains(&key) || eq_contract(key, $name::$variant.as_str()) {
                         return Some($name::$variant);
                     }
                 )*
@@ -48,57 +36,46 @@ fn eq_contract(key: &str, value: &str) -> bool {
             .all(|(k, v)| k == v || (k == b' ' && v == b'_'))
 }
 
-vocabulary! {
-    /// Đối tượng: which group of staff the person belongs to.
+words! {
     Category {
-        CadreCivilServant => "cadre_civil_servant",
-            ["can bo cong chuc", "can bo", "cong chuc", "cbcc", "cadre civil servant",
-             "cadre", "civil servant"];
-        PublicEmployee => "public_employee", ["vien chuc", "public employee"];
-        ContractWorker => "contract_worker",
-            ["lao dong hop dong", "hop dong lao dong", "nguoi lao dong hop dong", "contract worker",
-             "contract"];
-        CommunePartTime => "commune_part_time",
-            ["khong chuyen trach cap xa", "nguoi hoat dong khong chuyen trach cap xa",
-             "khong chuyen trach", "commune part time", "commune part timer"];
-        ArmedForces => "armed_forces", ["luc luong vu trang", "llvt", "armed forces"];
+        CadreCivilServant => ["can bo cong chuc", "can bo", "cong chuc", "cbcc", "cadre civil servant", "cadre", "civil servant"];
+        PublicEmployee => ["vien chuc", "public employee"];
+        ContractWorker => ["lao dong hop dong", "hop dong lao dong", "nguoi lao dong hop dong", "contract worker", "contract"];
+        CommunePartTime => ["khong chuyen trach cap xa", "nguoi hoat dong khong chuyen trach cap xa", "khong chuyen trach", "commune part time", "commune part timer"];
+        ArmedForces => ["luc luong vu trang", "llvt", "armed forces"];
     }
 }
 
-vocabulary! {
-    /// Cấp bậc: officer rank in the army or police.
+words! {
     Rank {
-        SecondLieutenant => "second_lieutenant", ["thieu uy"];
-        Lieutenant => "lieutenant", ["trung uy", "first lieutenant"];
-        SeniorLieutenant => "senior_lieutenant", ["thuong uy"];
-        Captain => "captain", ["dai uy"];
-        Major => "major", ["thieu ta"];
-        LieutenantColonel => "lieutenant_colonel", ["trung ta"];
-        SeniorLieutenantColonel => "senior_lieutenant_colonel", ["thuong ta", "senior colonel"];
-        Colonel => "colonel", ["dai ta"];
-        MajorGeneral => "major_general", ["thieu tuong"];
-        LieutenantGeneral => "lieutenant_general", ["trung tuong"];
-        ColonelGeneral => "colonel_general", ["thuong tuong"];
-        General => "general", ["dai tuong"];
+        SecondLieutenant => ["thieu uy"];
+        Lieutenant => ["trung uy", "first lieutenant"];
+        SeniorLieutenant => ["thuong uy"];
+        Captain => ["dai uy"];
+        Major => ["thieu ta"];
+        LieutenantColonel => ["trung ta"];
+        SeniorLieutenantColonel => ["thuong ta", "senior colonel"];
+        Colonel => ["dai ta"];
+        MajorGeneral => ["thieu tuong"];
+        LieutenantGeneral => ["trung tuong"];
+        ColonelGeneral => ["thuong tuong"];
+        General => ["dai tuong"];
     }
 }
 
-vocabulary! {
-    /// Hình thức nghỉ: the scheme the person leaves under.
+words! {
     Scheme {
-        EarlyRetirement => "early_retirement",
-            ["nghi huu truoc tuoi", "nghi huu som", "huu truoc tuoi", "early retirement"];
-        Quit => "quit", ["thoi viec", "thoi viec ngay", "nghi thoi viec", "quit", "resignation"];
-        PartTimeLeave => "part_time_leave", ["nghi viec", "part time leave"];
+        EarlyRetirement => ["nghi huu truoc tuoi", "nghi huu som", "huu truoc tuoi", "early retirement"];
+        Quit => ["thoi viec", "thoi viec ngay", "nghi thoi viec", "quit", "resignation"];
+        PartTimeLeave => ["nghi viec", "part time leave"];
     }
 }
 
-vocabulary! {
-    /// Điều áp dụng: the article of the Decree the case falls under.
+words! {
     Article {
-        A7 => "7", ["dieu 7", "article 7"];
-        A7a => "7a", ["7 a", "dieu 7a", "dieu 7 a", "article 7a", "article 7 a"];
-        A7b => "7b", ["7 b", "dieu 7b", "dieu 7 b", "article 7b", "article 7 b"];
+        A7 => ["dieu 7", "article 7"];
+        A7a => ["7 a", "dieu 7a", "dieu 7 a", "article 7a", "article 7 a"];
+        A7b => ["7 b", "dieu 7b", "dieu 7 b", "article 7b", "article 7 b"];
     }
 }
 

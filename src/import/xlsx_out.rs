@@ -10,7 +10,7 @@ use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, XlsxError};
 
 use super::error::ReadError;
-use super::vocab::{Article, Category, Rank, Scheme};
+use crate::domain::policy::{Article, Category, Rank, Scheme};
 
 /// Why a workbook could not be written.
 #[derive(Debug, thiserror::Error)]

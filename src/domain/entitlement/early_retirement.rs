@@ -38,11 +38,11 @@ pub(crate) fn qualifies<'p>(ctx: &Ctx<'p>) -> Result<Qualifies<'p>, Refusal> {
             RefusalCode::SchemeNotApplicable,
             format!(
                 "Chế độ nghỉ hưu trước tuổi không áp dụng cho đối tượng `{}`",
-                facts.category.code()
+                facts.category.as_str()
             ),
             format!(
                 "Early retirement does not apply to category `{}`",
-                facts.category.code()
+                facts.category.as_str()
             ),
         ));
     }
@@ -50,13 +50,13 @@ pub(crate) fn qualifies<'p>(ctx: &Ctx<'p>) -> Result<Qualifies<'p>, Refusal> {
         return Err(Refusal::invalid(
             format!(
                 "Điều {} chưa có hiệu lực vào ngày nghỉ {} ({})",
-                facts.article.code(),
+                facts.article.as_str(),
                 leave.format("%d/%m/%Y"),
                 er.label
             ),
             format!(
                 "Article {} is not in force on the leave date {leave} ({})",
-                facts.article.code(),
+                facts.article.as_str(),
                 er.label
             ),
         ));

@@ -23,11 +23,11 @@ pub(crate) fn compute(ctx: &Ctx<'_>) -> Result<Entitlement, Refusal> {
             RefusalCode::SchemeNotApplicable,
             format!(
                 "Chế độ Nghị định 154 không áp dụng cho đối tượng `{}`",
-                facts.category.code()
+                facts.category.as_str()
             ),
             format!(
                 "Decree 154 part-time rules do not apply to category `{}`",
-                facts.category.code()
+                facts.category.as_str()
             ),
         ));
     }

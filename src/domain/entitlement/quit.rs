@@ -25,11 +25,11 @@ pub(crate) fn compute(ctx: &Ctx<'_>) -> Result<Entitlement, Refusal> {
             RefusalCode::SchemeNotApplicable,
             format!(
                 "Chế độ thôi việc (Điều 9, 10) không áp dụng cho đối tượng `{}`",
-                facts.category.code()
+                facts.category.as_str()
             ),
             format!(
                 "Quit (Art. 9, 10) does not apply to category `{}`",
-                facts.category.code()
+                facts.category.as_str()
             ),
         )
     })?;

@@ -193,7 +193,7 @@ pub(crate) fn eligibility_out(e: &Entitlement) -> EligibilityOut {
             threshold_months,
             max_months_early,
         } => EligibilityOut {
-            basis: format!("Decree 178/2024/ND-CP Art. {}", article.code()),
+            basis: format!("Decree 178/2024/ND-CP Art. {}", article.as_str()),
             reason_vi: format!(
                 "Nghỉ hưu trước tuổi {m} tháng (khung {}, tối đa {max_months_early} tháng); đóng BHXH {insured_months} tháng, đủ mức {threshold_months} tháng để hưởng lương hưu",
                 e.band.code()

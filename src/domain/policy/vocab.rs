@@ -18,8 +18,12 @@ pub enum Scheme {
 }
 
 impl Scheme {
+    /// Every value.
+    pub const ALL: &'static [Scheme] =
+        &[Scheme::EarlyRetirement, Scheme::Quit, Scheme::PartTimeLeave];
+
     /// The snake-case code used in JSON and policy tables.
-    pub fn code(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Scheme::EarlyRetirement => "early_retirement",
             Scheme::Quit => "quit",
@@ -45,8 +49,17 @@ pub enum Category {
 }
 
 impl Category {
+    /// Every value.
+    pub const ALL: &'static [Category] = &[
+        Category::CadreCivilServant,
+        Category::PublicEmployee,
+        Category::ContractWorker,
+        Category::CommunePartTime,
+        Category::ArmedForces,
+    ];
+
     /// The snake-case code used in JSON and policy tables.
-    pub fn code(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Category::CadreCivilServant => "cadre_civil_servant",
             Category::PublicEmployee => "public_employee",
@@ -57,15 +70,8 @@ impl Category {
     }
 }
 
-/// Sex, as the retirement-age schedules distinguish it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Sex {
-    /// Male.
-    Male,
-    /// Female.
-    Female,
-}
+/// Sex: one type for the civil-status record and the retirement-age schedules.
+pub use crate::domain::person::Sex;
 
 /// Officer ranks (armed forces), lowest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -98,8 +104,24 @@ pub enum Rank {
 }
 
 impl Rank {
+    /// Every value.
+    pub const ALL: &'static [Rank] = &[
+        Rank::SecondLieutenant,
+        Rank::Lieutenant,
+        Rank::SeniorLieutenant,
+        Rank::Captain,
+        Rank::Major,
+        Rank::LieutenantColonel,
+        Rank::SeniorLieutenantColonel,
+        Rank::Colonel,
+        Rank::MajorGeneral,
+        Rank::LieutenantGeneral,
+        Rank::ColonelGeneral,
+        Rank::General,
+    ];
+
     /// The snake-case code used in JSON and policy tables.
-    pub fn code(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Rank::SecondLieutenant => "second_lieutenant",
             Rank::Lieutenant => "lieutenant",
@@ -133,8 +155,11 @@ pub enum Article {
 }
 
 impl Article {
+    /// Every value.
+    pub const ALL: &'static [Article] = &[Article::A7, Article::A7a, Article::A7b];
+
     /// The code used in JSON and policy tables.
-    pub fn code(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             Article::A7 => "7",
             Article::A7a => "7a",

@@ -326,7 +326,8 @@ pub fn load_activity(
         .map_err(|e| anyhow::anyhow!("demo statement: {e}"))?;
     let mut report = ActivityReport::new();
     for t in crate::db::progress::by_unit_and_state(conn)? {
-        *report.entry(t.state).or_default() += usize::try_from(t.cases).unwrap_or(0);
+        *report.entry(t.state.as_str().to_string()).or_default() +=
+            usize::try_from(t.cases).unwrap_or(0);
     }
     Ok(report)
 }

@@ -66,11 +66,11 @@ fn case(
         bank_account: account.map(str::to_owned),
         bank_name: account.map(|_| "Vietcombank".to_owned()),
         scheme: if parts.iter().any(|(c, _)| *c == ComponentCode::Severance) {
-            "quit".into()
+            staffpay::domain::policy::Scheme::Quit
         } else {
-            "early_retirement".into()
+            staffpay::domain::policy::Scheme::EarlyRetirement
         },
-        band: "2_5y".into(),
+        band: staffpay::domain::policy::Band::B2to5y,
         window: Some("first_12_months".into()),
         salary_exact: "15356250".into(),
         entitled_vnd: parts.iter().map(|(_, a)| a).sum(),

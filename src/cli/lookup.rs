@@ -54,7 +54,7 @@ pub fn run(args: LookupCodesArgs, config: Option<PathBuf>) -> anyhow::Result<Exi
         .inner_join(people::table)
         .inner_join(units::table)
         .filter(units::path.like(format!("{}%", unit.path)))
-        .filter(cases::state.ne("cancelled"))
+        .filter(cases::state.ne(crate::domain::case_state::CaseState::Cancelled))
         .order(cases::id.asc())
         .limit(args.limit.unwrap_or(i64::MAX))
         .select((cases::id, people::national_id, people::full_name))

@@ -5,11 +5,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::schema::{case_documents, case_events, cases, people};
-use super::{DbConnection, now};
-
-/// Rows per multi-row insert: keeps every statement under SQLite's 32,766 and PostgreSQL's
-/// 65,535 bound parameters for the widest table (cases, 27 columns).
-pub const CHUNK: usize = 1000;
+use super::{CHUNK, DbConnection, now};
+use crate::domain::case_state::CaseState;
+use crate::domain::policy::{Band, Category, Scheme, Sex};
 
 /// A person as stored.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -19,7 +17,7 @@ pub struct PersonRow {
     pub national_id: String,
     pub full_name: String,
     pub date_of_birth: String,
-    pub sex: String,
+    pub sex: Sex,
     pub bank_account: Option<String>,
     pub bank_name: Option<String>,
     pub created_at: NaiveDateTime,
@@ -34,7 +32,7 @@ pub struct NewPerson {
     pub national_id: String,
     pub full_name: String,
     pub date_of_birth: String,
-    pub sex: String,
+    pub sex: Sex,
     pub bank_account: Option<String>,
     pub bank_name: Option<String>,
     pub created_at: NaiveDateTime,
@@ -49,11 +47,11 @@ pub struct CaseRow {
     pub person_id: i64,
     pub unit_id: i64,
     pub original_unit_id: i64,
-    pub state: String,
+    pub state: CaseState,
     pub version: i32,
-    pub scheme: String,
-    pub category: String,
-    pub band: String,
+    pub scheme: Scheme,
+    pub category: Category,
+    pub band: Band,
     pub leave_window: Option<String>,
     pub leave_date: NaiveDate,
     pub decision_date: Option<NaiveDate>,
@@ -80,9 +78,9 @@ pub struct CaseRow {
 /// The computed part of a case, written on creation and on every recomputation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CaseFigures {
-    pub scheme: String,
-    pub category: String,
-    pub band: String,
+    pub scheme: Scheme,
+    pub category: Category,
+    pub band: Band,
     pub leave_window: Option<String>,
     pub leave_date: NaiveDate,
     pub decision_date: Option<NaiveDate>,
@@ -128,9 +126,9 @@ impl CaseFigures {
             return Ok(None);
         };
         Ok(Some(CaseFigures {
-            scheme: c.scheme.as_str().to_string(),
-            category: c.category.as_str().to_string(),
-            band: c.band.code().to_string(),
+            scheme: c.scheme,
+            category: c.category,
+            band: c.band,
             leave_window: c.window.clone(),
             leave_date,
             decision_date,
@@ -162,11 +160,11 @@ pub struct NewCase {
     pub person_id: i64,
     pub unit_id: i64,
     pub original_unit_id: i64,
-    pub state: String,
+    pub state: CaseState,
     pub version: i32,
-    pub scheme: String,
-    pub category: String,
-    pub band: String,
+    pub scheme: Scheme,
+    pub category: Category,
+    pub band: Band,
     pub leave_window: Option<String>,
     pub leave_date: NaiveDate,
     pub decision_date: Option<NaiveDate>,
@@ -193,8 +191,8 @@ pub struct NewCaseEvent {
     pub actor_user_id: Option<i64>,
     pub actor: String,
     pub action: String,
-    pub from_state: Option<String>,
-    pub to_state: String,
+    pub from_state: Option<CaseState>,
+    pub to_state: CaseState,
     pub reason: Option<String>,
     pub detail_json: Option<String>,
     pub request_id: Option<String>,
@@ -290,7 +288,7 @@ pub fn update_person(
     id: i64,
     full_name: &str,
     date_of_birth: &str,
-    sex: &str,
+    sex: Sex,
     bank_account: Option<&str>,
     bank_name: Option<&str>,
 ) -> QueryResult<()> {
@@ -314,7 +312,7 @@ pub fn update_figures(
     conn: &mut DbConnection,
     id: i64,
     expected_version: i32,
-    state: &str,
+    state: CaseState,
     figures: &CaseFigures,
     source: &Provenance,
 ) -> QueryResult<bool> {
@@ -369,7 +367,7 @@ pub fn accept_figures(
     conn: &mut DbConnection,
     id: i64,
     expected_version: i32,
-    state: &str,
+    state: CaseState,
     figures: &CaseFigures,
     previous_entitled: i64,
     accepted_by: Option<i64>,
@@ -460,7 +458,7 @@ pub fn set_state(
     conn: &mut DbConnection,
     id: i64,
     expected_version: i32,
-    state: &str,
+    state: CaseState,
     approved_by: Option<Option<i64>>,
 ) -> QueryResult<bool> {
     let at = now();
@@ -553,7 +551,7 @@ pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<CaseRow>>
 }
 
 /// `(id, state, version, entitled, paid)` of a case.
-pub type MoneyFacts = (i64, String, i32, i64, i64);
+pub type MoneyFacts = (i64, CaseState, i32, i64, i64);
 
 /// The money facts of cases by id — narrow rows, for bulk transitions that need nothing else
 /// (no scope: the caller has established it).
@@ -581,7 +579,7 @@ pub fn set_paid(
     conn: &mut DbConnection,
     id: i64,
     expected_version: i32,
-    state: &str,
+    state: CaseState,
     paid_vnd: i64,
     last_payment_on: Option<NaiveDate>,
 ) -> QueryResult<bool> {
@@ -606,8 +604,7 @@ pub fn set_paid(
 pub struct PaidUpdate {
     pub id: i64,
     pub expected_version: i32,
-    /// A state name from `CaseState::as_str` (a fixed lower-case word).
-    pub state: &'static str,
+    pub state: CaseState,
     pub paid_vnd: i64,
     pub last_payment_on: Option<NaiveDate>,
 }
@@ -631,11 +628,14 @@ pub fn set_paid_many(conn: &mut DbConnection, updates: &[PaidUpdate]) -> QueryRe
     let mut updated = Vec::with_capacity(updates.len());
     for chunk in updates.chunks(CHUNK) {
         let values = super::values_list(chunk, |s, u| {
-            debug_assert!(u.state.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'));
+            // The state is a closed vocabulary's code (lower-case words), never user text.
             let _ = write!(
                 s,
                 "{},{},'{}',{},",
-                u.id, u.expected_version, u.state, u.paid_vnd
+                u.id,
+                u.expected_version,
+                u.state.as_str(),
+                u.paid_vnd
             );
             let _ = match u.last_payment_on {
                 Some(d) => write!(s, "'{}'{date_cast}", d.format("%Y-%m-%d")),
@@ -752,7 +752,7 @@ pub fn set_pending_entitlement(
 pub fn set_state_many(
     conn: &mut DbConnection,
     cases_and_versions: &[(i64, i32)],
-    state: &str,
+    state: CaseState,
 ) -> QueryResult<Vec<i64>> {
     use std::fmt::Write as _;
     #[derive(QueryableByName)]
@@ -798,8 +798,8 @@ pub struct CaseEventRow {
     pub actor_user_id: Option<i64>,
     pub actor: String,
     pub action: String,
-    pub from_state: Option<String>,
-    pub to_state: String,
+    pub from_state: Option<CaseState>,
+    pub to_state: CaseState,
     pub reason: Option<String>,
     pub detail_json: Option<String>,
     pub request_id: Option<String>,
@@ -821,10 +821,10 @@ pub struct CaseFilter {
 #[derive(Debug, Clone, Queryable, serde::Serialize)]
 pub struct CaseListRow {
     pub id: i64,
-    pub state: String,
+    pub state: CaseState,
     pub version: i32,
-    pub scheme: String,
-    pub band: String,
+    pub scheme: Scheme,
+    pub band: Band,
     pub entitled_vnd: i64,
     pub paid_vnd: i64,
     pub payment_reference: String,
@@ -937,7 +937,7 @@ mod tests {
             national_id: id.into(),
             full_name: "A".into(),
             date_of_birth: "1966".into(),
-            sex: "male".into(),
+            sex: Sex::Male,
             bank_account: None,
             bank_name: None,
             created_at: at,

@@ -3,8 +3,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::CHUNK;
 use super::DbConnection;
-use super::cases::CHUNK;
 use super::schema::{import_problems, imports};
 
 /// An import as stored.

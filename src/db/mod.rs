@@ -16,6 +16,7 @@ pub mod pinned;
 pub mod progress;
 pub mod schema;
 pub mod settings;
+pub mod sql_types;
 pub mod units;
 pub mod users;
 
@@ -28,7 +29,10 @@ use diesel::r2d2::{self, ManageConnection, R2D2Connection};
 use diesel::{Connection, PgConnection, SqliteConnection};
 
 use crate::config::{DatabaseUrl, Settings};
-use crate::error::AppError;
+
+/// Rows per multi-row insert: keeps every statement under SQLite's 32,766 and PostgreSQL's
+/// 65,535 bound parameters for the widest table (cases, 27 columns).
+pub const CHUNK: usize = 1000;
 
 /// A connection to either backend.
 #[derive(diesel::MultiConnection)]
@@ -153,21 +157,21 @@ impl Db {
         self.pool.get_timeout(timeout)
     }
 
-    /// Runs blocking database work on the blocking thread pool, inside the caller's span.
-    pub async fn run<T, F>(&self, work: F) -> Result<T, AppError>
+    /// Runs blocking work with the pool on the blocking thread pool, inside the caller's
+    /// span: the work's own result, or the task's failure. (The services' `Db::run` takes a
+    /// connection for the work and speaks their error type.)
+    pub async fn run_blocking<R, F>(&self, work: F) -> Result<R, tokio::task::JoinError>
     where
-        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
-        T: Send + 'static,
+        F: FnOnce(&r2d2::Pool<Manager>) -> R + Send + 'static,
+        R: Send + 'static,
     {
         let pool = self.pool.clone();
         let span = tracing::Span::current();
         tokio::task::spawn_blocking(move || {
             let _entered = span.enter();
-            let mut conn = pool.get()?;
-            work(&mut conn)
+            work(&pool)
         })
         .await
-        .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("database task failed")))?
     }
 }
 
@@ -283,5 +287,5 @@ pub fn now() -> chrono::NaiveDateTime {
 /// Today's calendar date in Vietnam (UTC+7): the day payments, deadlines and flags are
 /// counted in.
 pub fn today_vn() -> chrono::NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive()
+    crate::domain::vn_time::day(now())
 }

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use std::fmt::Write as _;
 
-use super::cases::CHUNK;
+use super::CHUNK;
 use super::schema::{cases, payments, people, reconciliation_matches, statement_lines, units};
 use super::units::UnitScope;
 use super::{DbConnection, values_list};

@@ -7,12 +7,12 @@ use diesel::sql_types::{BigInt, Text};
 use super::DbConnection;
 
 /// Case counts and money of one unit in one state.
-#[derive(Debug, Clone, Default, PartialEq, Eq, QueryableByName)]
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
 pub struct UnitStateTotals {
     #[diesel(sql_type = BigInt)]
     pub unit_id: i64,
     #[diesel(sql_type = Text)]
-    pub state: String,
+    pub state: crate::domain::case_state::CaseState,
     #[diesel(sql_type = BigInt)]
     pub cases: i64,
     #[diesel(sql_type = BigInt)]

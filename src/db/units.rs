@@ -120,7 +120,7 @@ pub fn insert_many(conn: &mut DbConnection, new: &[UnitToCreate<'_>]) -> QueryRe
             updated_at: at,
         })
         .collect();
-    for chunk in rows.chunks(super::cases::CHUNK) {
+    for chunk in rows.chunks(super::CHUNK) {
         crate::insert_batch!(conn, units::table, chunk)?;
     }
     diesel::sql_query(
@@ -130,7 +130,7 @@ pub fn insert_many(conn: &mut DbConnection, new: &[UnitToCreate<'_>]) -> QueryRe
     .execute(conn)?;
     let codes: Vec<&str> = new.iter().map(|u| u.code.as_str()).collect();
     let mut ids: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
-    for chunk in codes.chunks(super::cases::CHUNK * 5) {
+    for chunk in codes.chunks(super::CHUNK * 5) {
         let found: Vec<(String, i64)> = units::table
             .filter(units::code.eq_any(chunk))
             .select((units::code, units::id))

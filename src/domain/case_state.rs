@@ -107,6 +107,11 @@ impl CaseState {
         }
     }
 
+    /// The name for screens in the page's language.
+    pub const fn label(self, en: bool) -> &'static str {
+        if en { self.label_en() } else { self.label_vi() }
+    }
+
     /// English name for screens.
     pub const fn label_en(self) -> &'static str {
         match self {
@@ -138,6 +143,20 @@ impl CaseState {
         matches!(
             self,
             CaseState::Payable | CaseState::PartiallyPaid | CaseState::Paid | CaseState::Reconciled
+        )
+    }
+
+    /// Paid in full (and possibly reconciled).
+    pub const fn is_paid(self) -> bool {
+        matches!(self, CaseState::Paid | CaseState::Reconciled)
+    }
+
+    /// Approved and not yet paid in full: money is still to flow through the paying unit's
+    /// Treasury account.
+    pub const fn has_money_to_flow(self) -> bool {
+        matches!(
+            self,
+            CaseState::Approved | CaseState::Payable | CaseState::PartiallyPaid
         )
     }
 

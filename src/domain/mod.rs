@@ -17,3 +17,4 @@ pub mod person;
 pub mod policy;
 pub mod text;
 pub mod unit;
+pub mod vn_time;

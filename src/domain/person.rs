@@ -29,6 +29,9 @@ pub enum Sex {
 pub struct SexError;
 
 impl Sex {
+    /// Every value.
+    pub const ALL: &'static [Sex] = &[Sex::Male, Sex::Female];
+
     /// Parses `Nam`/`Nữ`, `Male`/`Female`, `M`/`F` (also `Man`/`Woman`), ignoring case,
     /// diacritics and surrounding punctuation.
     pub fn parse(text: &str) -> Result<Self, SexError> {

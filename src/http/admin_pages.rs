@@ -180,7 +180,7 @@ pub async fn audit(
                 .map(|e| {
                     (
                         e.id,
-                        (e.at + chrono::Duration::hours(7))
+                        crate::domain::vn_time::local(e.at)
                             .format("%d/%m/%Y %H:%M:%S")
                             .to_string(),
                         e.actor,

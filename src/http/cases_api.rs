@@ -9,7 +9,7 @@ use super::{AppState, request_id};
 use crate::auth::Caller;
 use crate::db::cases::{self, CaseFilter};
 use crate::db::units;
-use crate::domain::case_state::CaseAction;
+use crate::domain::case_state::{CaseAction, CaseState};
 use crate::domain::payment_reference::PaymentReference;
 use crate::error::AppError;
 use crate::services::case_review::act;
@@ -98,7 +98,8 @@ pub async fn list(
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CaseView {
     pub id: i64,
-    pub state: String,
+    #[schema(value_type = String)]
+    pub state: CaseState,
     pub version: i32,
     pub unit_code: String,
     pub unit_name: String,

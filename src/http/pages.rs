@@ -470,8 +470,6 @@ pub async fn cases(
             )?)
         })
         .await?;
-    let label =
-        |s: &str| CaseState::parse(s).map_or("?", |s| if en { s.label_en() } else { s.label_vi() });
     let page_view = CasesPage {
         en,
         can_review: s.caller.role.can(Permission::ReviewCases),
@@ -482,10 +480,10 @@ pub async fn cases(
             .iter()
             .map(|r| CaseLine {
                 id: r.id,
-                submitted: r.state == CaseState::Submitted.as_str(),
+                submitted: r.state == CaseState::Submitted,
                 name: r.full_name.clone(),
                 unit: r.unit_code.clone(),
-                state: label(&r.state),
+                state: r.state.label(en),
                 entitled: Vnd::new(r.entitled_vnd).to_string(),
                 paid: Vnd::new(r.paid_vnd).to_string(),
             })
@@ -557,7 +555,7 @@ async fn case_page(
             Ok((view, crate::db::messages::for_case(conn, id)?))
         })
         .await?;
-    let case_state = CaseState::parse(&view.state).map_err(|e| AppError::Internal(e.into()))?;
+    let case_state = view.state;
     let role = s.caller.role;
     let lines = view.entitlement["components"]
         .as_array()
@@ -628,14 +626,11 @@ async fn case_page(
             .iter()
             .map(|h| {
                 (
-                    (h.at + chrono::Duration::hours(7))
+                    crate::domain::vn_time::local(h.at)
                         .format("%d/%m/%Y %H:%M")
                         .to_string(),
                     h.actor.clone(),
-                    CaseState::parse(&h.to_state).map_or_else(
-                        |_| h.to_state.clone(),
-                        |st| if en { st.label_en() } else { st.label_vi() }.to_string(),
-                    ),
+                    h.to_state.label(en).to_string(),
                     h.reason.clone().unwrap_or_default(),
                 )
             })

@@ -45,7 +45,7 @@ pub fn build(events: &[AuditView], scope_label: &str) -> Result<Workbook, XlsxEr
     let int = formats.int(Mark::None);
     let mut row = first;
     for e in events {
-        let at = (e.at + chrono::Duration::hours(7))
+        let at = crate::domain::vn_time::local(e.at)
             .format("%d/%m/%Y %H:%M:%S")
             .to_string();
         sheet.write_number_with_format(row, 0, vnd(e.id)?, int)?;

@@ -19,7 +19,7 @@ use crate::db::{DbConnection, today_vn};
 use crate::domain::case_state::CaseState;
 use crate::domain::entitlement::ComponentCode;
 use crate::domain::flags::FlagKind;
-use crate::domain::policy::PolicySet;
+use crate::domain::policy::{Band, PolicySet, Scheme};
 use crate::domain::unit::NATION_CODE;
 use crate::error::AppError;
 use crate::services::flags::{FlagFilter, FlagRow};
@@ -98,15 +98,6 @@ pub fn resolve_scope(
     })
 }
 
-/// The end of day `d` in Vietnam as a stored (UTC) timestamp: midnight starting `d + 1`
-/// in Vietnam.
-pub fn end_of_day_utc(d: NaiveDate) -> NaiveDateTime {
-    (d + chrono::Duration::days(1))
-        .and_hms_opt(0, 0, 0)
-        .map(|t| t - chrono::Duration::hours(7))
-        .unwrap_or_default()
-}
-
 /// Refuses an as-of date in the future or before the first case was recorded.
 pub fn check_as_of(conn: &mut DbConnection, as_of: NaiveDate) -> Result<(), AppError> {
     let today = today_vn();
@@ -123,7 +114,7 @@ pub fn check_as_of(conn: &mut DbConnection, as_of: NaiveDate) -> Result<(), AppE
         .select(cases::created_at)
         .first(conn)
         .optional()?;
-    if let Some(first) = first.map(crate::services::flags::vn_day)
+    if let Some(first) = first.map(crate::domain::vn_time::day)
         && as_of < first
     {
         return Err(AppError::conflict(
@@ -157,8 +148,8 @@ pub struct CaseLine {
     pub national_id: String,
     pub bank_account: Option<String>,
     pub bank_name: Option<String>,
-    pub scheme: String,
-    pub band: String,
+    pub scheme: Scheme,
+    pub band: Band,
     pub window: Option<String>,
     pub salary_exact: String,
     /// Amounts in the order of [`ComponentCode::ALL`].
@@ -221,7 +212,7 @@ pub struct ReportData {
 
 /// The case columns read per page.
 type CaseTuple = (
-    (i64, i64, String, String, String, Option<String>, String),
+    (i64, i64, CaseState, Scheme, Band, Option<String>, String),
     (i64, i64, String, String, Option<i64>),
     (String, String, Option<String>, Option<String>),
 );
@@ -253,7 +244,7 @@ pub fn load(
         })
         .collect();
     let historic = as_of < today_vn();
-    let cutoff = end_of_day_utc(as_of);
+    let cutoff = crate::domain::vn_time::end_of_day_utc(as_of);
     let list_flags = |conn: &mut DbConnection| -> Result<Vec<FlagRow>, AppError> {
         let t = std::time::Instant::now();
         let flags = crate::services::flags::list(
@@ -410,7 +401,6 @@ fn load_cases(
             (full_name, national_id, bank_account, bank_name),
         ) in page
         {
-            let state = CaseState::parse(&state).map_err(|e| AppError::Internal(e.into()))?;
             out.push(CaseLine {
                 id,
                 unit_id,
@@ -474,18 +464,13 @@ fn states_at(
     conn: &mut DbConnection,
     cutoff: NaiveDateTime,
 ) -> Result<HashMap<i64, CaseState>, AppError> {
-    let rows: Vec<(i64, String)> = case_events::table
+    let rows: Vec<(i64, CaseState)> = case_events::table
         .filter(case_events::at.lt(cutoff))
         .order(case_events::id.asc())
         .select((case_events::case_id, case_events::to_state))
         .load(conn)?;
-    let mut out = HashMap::new();
-    for (id, state) in rows {
-        if let Ok(s) = CaseState::parse(&state) {
-            out.insert(id, s);
-        }
-    }
-    Ok(out)
+    // In id order, so the last event of each case wins.
+    Ok(rows.into_iter().collect())
 }
 
 /// Each case's payments (net of reversals) dated on or before `as_of`.
@@ -547,11 +532,5 @@ mod tests {
         assert_eq!(c[ComponentCode::ALL.len() - 3], 200);
         assert_eq!(components_of("{}").unwrap(), [0; ComponentCode::ALL.len()]);
         assert!(components_of(r#"{"components":[{"code":1}]}"#).is_err());
-    }
-
-    #[test]
-    fn end_of_day_in_vietnam() {
-        let d = NaiveDate::from_ymd_opt(2025, 7, 1).unwrap();
-        assert_eq!(end_of_day_utc(d).to_string(), "2025-07-01 17:00:00");
     }
 }

@@ -6,7 +6,6 @@
 
 pub mod audit;
 pub mod data;
-pub mod labels;
 pub mod payment_list;
 pub mod reconciliation;
 pub mod sheet;

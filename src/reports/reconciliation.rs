@@ -11,7 +11,6 @@ use chrono::NaiveDateTime;
 use rust_xlsxwriter::{Chart, ChartType, ColNum, Formula, RowNum, Workbook, Worksheet, XlsxError};
 
 use super::data::{CaseLine, ReportData, Scope};
-use super::labels::{band_vi, scheme_vi, window_vi};
 use super::sheet::{
     Column, Formats, Mark, Widths, c, cell, col_name, heading, money_width, ratio_text, vnd,
     write_date,
@@ -20,6 +19,7 @@ use crate::domain::case_state::CaseState;
 use crate::domain::entitlement::ComponentCode;
 use crate::domain::flags::FlagKind;
 use crate::domain::policy::PolicySet;
+use crate::domain::policy::leave_window_vi;
 use crate::import::xlsx_out::fixed_properties;
 
 /// Sheet names (Excel forbids `/` in them).
@@ -615,10 +615,10 @@ fn detail_sheet(
         sheet.write_text_with_format(row, 2, &case.national_id, text)?;
         sheet.write_text_with_format(row, 3, unit.map_or("", |u| u.code.as_str()), text)?;
         sheet.write_text_with_format(row, 4, unit.map_or("", |u| u.name.as_str()), text)?;
-        sheet.write_text_with_format(row, 5, scheme_vi(&case.scheme), text)?;
-        sheet.write_text_with_format(row, 6, band_vi(&case.band), text)?;
+        sheet.write_text_with_format(row, 5, case.scheme.label_vi(), text)?;
+        sheet.write_text_with_format(row, 6, case.band.label_vi(), text)?;
         if let Some(w) = &case.window {
-            sheet.write_text_with_format(row, 7, window_vi(w), text)?;
+            sheet.write_text_with_format(row, 7, leave_window_vi(w), text)?;
         }
         match case.salary_exact.parse::<rust_decimal::Decimal>() {
             Ok(s) => sheet.write_number_with_format(
@@ -927,7 +927,7 @@ fn basis_sheet(
         "As of (end of day, Vietnam time)",
         &data.as_of.format("%d/%m/%Y").to_string(),
     )?;
-    let at_vn = generated.at + chrono::Duration::hours(7);
+    let at_vn = crate::domain::vn_time::local(generated.at);
     pair(
         sheet,
         "Thời điểm lập",

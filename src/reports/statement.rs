@@ -5,7 +5,6 @@
 use crate::export::SafeText as _;
 use rust_xlsxwriter::{Formula, RowNum, Workbook, Worksheet, XlsxError};
 
-use super::labels::{band_vi, scheme_vi, window_vi};
 use super::reconciliation::Generated;
 use super::sheet::{Formats, Mark, cell, print_setup, vnd, write_date};
 use crate::db::DbConnection;
@@ -14,6 +13,7 @@ use crate::db::payments::PaymentRow;
 use crate::db::units::{UnitRow, UnitScope};
 use crate::domain::case_state::CaseState;
 use crate::domain::entitlement::{CalcOutput, Computed};
+use crate::domain::policy::leave_window_vi;
 use crate::error::AppError;
 use crate::import::xlsx_out::fixed_properties;
 
@@ -166,7 +166,7 @@ fn write(
         formats,
         row: 2,
     };
-    let state = CaseState::parse(&d.case.state).ok();
+    let state = d.case.state;
     rows.section("I. Người hưởng", "Beneficiary")?;
     rows.pair("Họ và tên", "Name", &d.person.full_name)?;
     rows.pair("Số định danh cá nhân", "National id", &d.person.national_id)?;
@@ -180,9 +180,7 @@ fn write(
     rows.pair(
         "Trạng thái",
         "State",
-        &state.map_or(d.case.state.clone(), |s| {
-            format!("{} / {}", s.label_vi(), s.label_en())
-        }),
+        &format!("{} / {}", state.label_vi(), state.label_en()),
     )?;
     rows.pair(
         "Tài khoản nhận tiền",
@@ -214,10 +212,10 @@ fn write(
     )?;
 
     rows.section("II. Căn cứ tính", "Inputs")?;
-    rows.pair("Chế độ", "Scheme", scheme_vi(&d.case.scheme))?;
-    rows.pair("Nhóm", "Band", band_vi(&d.case.band))?;
+    rows.pair("Chế độ", "Scheme", d.case.scheme.label_vi())?;
+    rows.pair("Nhóm", "Band", d.case.band.label_vi())?;
     if let Some(w) = &d.case.leave_window {
-        rows.pair("Thời điểm nghỉ", "Window", window_vi(w))?;
+        rows.pair("Thời điểm nghỉ", "Window", leave_window_vi(w))?;
     }
     rows.pair(
         "Ngày nghỉ",
@@ -415,7 +413,7 @@ fn write(
     rows.sheet
         .write_formula_with_format(total, 5, f, formats.money(Mark::Total))?;
     rows.row += 1;
-    let outstanding = if state == Some(CaseState::Cancelled) {
+    let outstanding = if state == CaseState::Cancelled {
         0
     } else {
         (d.case.entitled_vnd - d.case.paid_vnd).max(0)
@@ -426,7 +424,7 @@ fn write(
     for v in d.computed.iter().flat_map(|c| c.policy_versions.iter()) {
         rows.pair(&v.id, "", &v.version)?;
     }
-    let at_vn = generated.at + chrono::Duration::hours(7);
+    let at_vn = crate::domain::vn_time::local(generated.at);
     rows.row += 1;
     rows.pair(
         "Lập lúc",

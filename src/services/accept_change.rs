@@ -45,8 +45,10 @@ pub struct AcceptedItem {
     pub case_id: i64,
     /// Whether this case accepts the change.
     pub ok: bool,
-    pub state_before: Option<String>,
-    pub state: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub state_before: Option<CaseState>,
+    #[schema(value_type = Option<String>)]
+    pub state: Option<CaseState>,
     pub version: Option<i32>,
     /// Entitlement before.
     pub before_vnd: Option<i64>,
@@ -104,7 +106,7 @@ pub fn pending(conn: &mut DbConnection, actor: &Actor) -> Result<Vec<PendingChan
         .inner_join(units::table)
         .inner_join(case_markers::table)
         .filter(case_markers::pending_entitled_vnd.is_not_null())
-        .filter(cases_t::state.ne(CaseState::Cancelled.as_str()))
+        .filter(cases_t::state.ne(CaseState::Cancelled))
         .order(cases_t::id.asc())
         .select((
             cases_t::id,
@@ -285,8 +287,7 @@ fn accept_one(
             ),
         ));
     }
-    let state = CaseState::parse(&case.state)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("stored state: {e:?}")))?;
+    let state = case.state;
     let proposed: Option<i64> = case_markers::table
         .find(id)
         .select(case_markers::pending_entitled_vnd)
@@ -356,7 +357,7 @@ fn accept_one(
         conn,
         id,
         case.version,
-        new_state.as_str(),
+        new_state,
         &figures,
         case.entitled_vnd,
         actor.user_id,
@@ -381,8 +382,8 @@ fn accept_one(
             actor_user_id: actor.user_id,
             actor: actor.label.clone(),
             action: "accept_change".into(),
-            from_state: Some(case.state.clone()),
-            to_state: new_state.as_str().into(),
+            from_state: Some(case.state),
+            to_state: new_state,
             reason: Some(reason.to_owned()),
             detail_json: Some(detail.to_string()),
             request_id: actor.request_id.clone(),
@@ -412,7 +413,7 @@ fn accept_one(
         case_id: id,
         ok: true,
         state_before: Some(case.state),
-        state: Some(new_state.as_str().to_owned()),
+        state: Some(new_state),
         version: Some(case.version + 1),
         before_vnd: Some(case.entitled_vnd),
         after_vnd: Some(proposed),

@@ -71,8 +71,8 @@ pub fn query(
         actor: q.actor.clone().filter(|a| !a.trim().is_empty()),
         from: q
             .from
-            .map(|d| crate::reports::data::end_of_day_utc(d - chrono::Duration::days(1))),
-        to: q.to.map(crate::reports::data::end_of_day_utc),
+            .map(|d| crate::domain::vn_time::end_of_day_utc(d - chrono::Duration::days(1))),
+        to: q.to.map(crate::domain::vn_time::end_of_day_utc),
         before_id: q.before_id,
         unit_ids: None,
     };

@@ -71,8 +71,7 @@ fn act_within(
             "Payments and reconciliation are recorded through payments, not review actions.",
         ));
     }
-    let state = CaseState::parse(&case.state)
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("stored state: {e:?}")))?;
+    let state = case.state;
     let facts = PaymentFacts {
         entitled: Vnd::new(case.entitled_vnd),
         paid: Vnd::new(case.paid_vnd),
@@ -84,13 +83,7 @@ fn act_within(
         CaseState::Returned | CaseState::Submitted => Some(None),
         _ => None,
     };
-    if !cases::set_state(
-        conn,
-        case.id,
-        case.version,
-        transition.to.as_str(),
-        approved_by,
-    )? {
+    if !cases::set_state(conn, case.id, case.version, transition.to, approved_by)? {
         return Err(refusal(TransitionError::StaleVersion {
             expected: case.version.into(),
             actual: i64::from(case.version) + 1,
@@ -104,8 +97,8 @@ fn act_within(
             actor_user_id: actor.user_id,
             actor: actor.label.clone(),
             action: transition.action.as_str().into(),
-            from_state: Some(transition.from.as_str().into()),
-            to_state: transition.to.as_str().into(),
+            from_state: Some(transition.from),
+            to_state: transition.to,
             reason: transition.note.clone(),
             detail_json: None,
             request_id: actor.request_id.clone(),
@@ -146,7 +139,8 @@ pub struct BulkItem {
     /// Whether this case accepts the action.
     pub ok: bool,
     /// The state after (when applied) or the current state.
-    pub state: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub state: Option<CaseState>,
     pub code: Option<String>,
     pub message_vi: Option<String>,
     pub message_en: Option<String>,
@@ -282,8 +276,8 @@ pub fn issue_lookup_code(
                 actor_user_id: actor.user_id,
                 actor: actor.label.clone(),
                 action: "lookup_code_issued".into(),
-                from_state: Some(case.state.clone()),
-                to_state: case.state.clone(),
+                from_state: Some(case.state),
+                to_state: case.state,
                 reason: None,
                 detail_json: Some(json!({"replaced_previous": replaced}).to_string()),
                 request_id: actor.request_id.clone(),

@@ -19,6 +19,7 @@ use crate::domain::flags::{CaseFacts, Flag, FlagKind, FlagParams, Markers, UnitF
 use crate::domain::money::Vnd;
 use crate::domain::policy::PolicySet;
 use crate::domain::unit::UnitKind;
+use crate::domain::vn_time;
 
 /// One open flag.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -59,7 +60,7 @@ pub struct FlagFilter {
 /// duplicate payment) and the unit (code, name, Treasury account).
 type FactsRow = (
     i64,
-    String,
+    CaseState,
     i64,
     i64,
     Option<chrono::NaiveDateTime>,
@@ -70,11 +71,6 @@ type FactsRow = (
     (Option<NaiveDate>, Option<NaiveDate>, Option<NaiveDate>),
     (String, String, Option<String>, String),
 );
-
-/// The calendar day in Vietnam of a stored UTC timestamp.
-pub fn vn_day(at: chrono::NaiveDateTime) -> NaiveDate {
-    (at + chrono::Duration::hours(7)).date()
-}
 
 /// Every open flag within `scope` that passes `filter`, oldest first within each kind.
 pub fn list(
@@ -111,7 +107,7 @@ pub fn list(
             .inner_join(people::table)
             .inner_join(units::table)
             .left_join(case_markers::table)
-            .filter(cases::state.ne(CaseState::Cancelled.as_str()))
+            .filter(cases::state.ne(CaseState::Cancelled))
             .into_boxed();
         if let Some(ids) = &visible {
             q = q.filter(cases::unit_id.eq_any(ids.clone()));
@@ -162,15 +158,12 @@ pub fn list(
             (unit_code, unit_name, treasury, unit_kind),
         ) in rows
         {
-            let Ok(state) = CaseState::parse(&state) else {
-                continue;
-            };
             let facts = CaseFacts {
                 state,
                 entitled: Vnd::new(entitled),
                 paid: Vnd::new(paid),
-                approved_on: approved_at.map(vn_day),
-                entitlement_set_on: set_at.map(vn_day),
+                approved_on: approved_at.map(vn_time::day),
+                entitlement_set_on: set_at.map(vn_time::day),
                 last_payment_on: last_paid,
                 person_has_account: account.is_some_and(|a| !a.trim().is_empty()),
                 markers: Markers {

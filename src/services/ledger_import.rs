@@ -319,7 +319,7 @@ pub fn import_payments(
             let mut running: HashMap<i64, Running> = cases::by_ids(conn, &case_ids)?
                 .into_iter()
                 .map(|case| {
-                    let state = CaseState::parse(&case.state).unwrap_or(CaseState::Cancelled);
+                    let state = case.state;
                     let run = Running {
                         paid: Vnd::new(case.paid_vnd),
                         last_paid: case.last_payment_on,
@@ -492,7 +492,7 @@ pub fn import_payments(
                 .map(|run| cases::PaidUpdate {
                     id: run.case.id,
                     expected_version: run.case.version,
-                    state: run.state.as_str(),
+                    state: run.state,
                     paid_vnd: run.paid.dong(),
                     last_payment_on: run.last_paid,
                 })
@@ -517,8 +517,8 @@ pub fn import_payments(
                         actor_user_id: actor.user_id,
                         actor: actor.label.clone(),
                         action: "record_payment".into(),
-                        from_state: Some(from.as_str().into()),
-                        to_state: to.as_str().into(),
+                        from_state: Some(*from),
+                        to_state: *to,
                         reason: None,
                         detail_json: Some(
                             json!({"import_id": import_id, "row": row, "amount_vnd": amount.dong(),
@@ -941,9 +941,6 @@ pub fn reconcile_open(
     let mut ready: Vec<(i64, i32)> = Vec::new();
     let mut from: HashMap<i64, CaseState> = HashMap::new();
     for (id, state, version, entitled, paid) in cases::money_facts(conn, &done)? {
-        let Ok(state) = CaseState::parse(&state) else {
-            continue;
-        };
         let facts = PaymentFacts {
             entitled: Vnd::new(entitled),
             paid: Vnd::new(paid),
@@ -954,7 +951,7 @@ pub fn reconcile_open(
             from.insert(id, state);
         }
     }
-    let reconciled = CaseState::Reconciled.as_str();
+    let reconciled = CaseState::Reconciled;
     let at = now();
     let detail = json!({"import_id": import_id}).to_string();
     for id in cases::set_state_many(conn, &ready, reconciled)? {
@@ -965,8 +962,8 @@ pub fn reconcile_open(
             actor_user_id: actor.user_id,
             actor: actor.label.clone(),
             action: "reconcile".into(),
-            from_state: from.get(&id).map(|s| s.as_str().to_owned()),
-            to_state: reconciled.into(),
+            from_state: from.get(&id).copied(),
+            to_state: reconciled,
             reason: None,
             detail_json: Some(detail.clone()),
             request_id: actor.request_id.clone(),

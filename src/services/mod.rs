@@ -14,6 +14,25 @@ pub mod self_service;
 pub mod unit_merge;
 
 use crate::db::units::UnitScope;
+use crate::db::{Db, DbConnection};
+use crate::error::AppError;
+
+impl Db {
+    /// Runs blocking database work on a pooled connection, off the async workers and inside
+    /// the caller's span.
+    pub async fn run<T, F>(&self, work: F) -> Result<T, AppError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, AppError> + Send + 'static,
+        T: Send + 'static,
+    {
+        self.run_blocking(move |pool| {
+            let mut conn = pool.get()?;
+            work(&mut conn)
+        })
+        .await
+        .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("database task failed")))?
+    }
+}
 
 /// Who is acting, as the services need to know it.
 #[derive(Debug, Clone)]

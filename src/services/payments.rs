@@ -17,7 +17,7 @@ use crate::db::payments::{self, NewPayment, PaymentRow};
 use crate::db::units::{self, UnitRow};
 use crate::db::{DbConnection, now, transaction};
 use crate::domain::access::{CaseActors, Duty, DutyConflict, check_duty};
-use crate::domain::case_state::{CaseAction, CaseState, PaymentFacts, Transition, apply};
+use crate::domain::case_state::{CaseAction, PaymentFacts, Transition, apply};
 use crate::domain::money::Vnd;
 use crate::error::AppError;
 use crate::import::payments::PaymentMethod;
@@ -202,8 +202,7 @@ pub fn record(
             check_duty(user, Duty::Pay, actors).map_err(duty_refusal)?;
         }
         check_paid_after_decision(request.paid_on, case.decision_date)?;
-        let state = CaseState::parse(&case.state)
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("stored state: {e:?}")))?;
+        let state = case.state;
         let facts = PaymentFacts {
             entitled: Vnd::new(case.entitled_vnd),
             paid: Vnd::new(case.paid_vnd),
@@ -347,7 +346,7 @@ pub fn write_transition(
         conn,
         case.id,
         case.version,
-        transition.to.as_str(),
+        transition.to,
         transition.paid_after.dong(),
         last,
     )? {
@@ -373,8 +372,8 @@ pub fn write_transition(
             actor_user_id: actor.user_id,
             actor: actor.label.clone(),
             action: transition.action.as_str().into(),
-            from_state: Some(transition.from.as_str().into()),
-            to_state: transition.to.as_str().into(),
+            from_state: Some(transition.from),
+            to_state: transition.to,
             reason: None,
             detail_json: Some(detail.to_string()),
             request_id: actor.request_id.clone(),

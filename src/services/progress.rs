@@ -8,18 +8,9 @@ use serde::Serialize;
 
 use crate::db::units::UnitScope;
 use crate::db::{DbConnection, progress};
+use crate::domain::case_state::CaseState;
 use crate::domain::policy::PolicySet;
-
-/// States that count as approved (or further along).
-const APPROVED: [&str; 5] = [
-    "approved",
-    "payable",
-    "partially_paid",
-    "paid",
-    "reconciled",
-];
-/// States that count as paid.
-const PAID: [&str; 2] = ["paid", "reconciled"];
+use crate::domain::vn_time;
 
 /// Figures of one group (or the nation).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
@@ -100,18 +91,18 @@ pub fn pct(part: i64, whole: i64) -> String {
 }
 
 impl Figures {
-    fn add(&mut self, state: &str, cases: i64, entitled: i64, paid: i64) {
-        *self.by_state.entry(state.to_string()).or_default() += cases;
+    fn add(&mut self, state: CaseState, cases: i64, entitled: i64, paid: i64) {
+        *self.by_state.entry(state.as_str().to_string()).or_default() += cases;
         self.paid_vnd += paid;
-        if state == "cancelled" {
+        if state == CaseState::Cancelled {
             return;
         }
         self.people += cases;
         self.entitled_vnd += entitled;
-        if APPROVED.contains(&state) {
+        if state.is_approved_or_later() {
             self.approved += cases;
         }
-        if PAID.contains(&state) {
+        if state.is_paid() {
             self.paid += cases;
         }
     }
@@ -148,9 +139,6 @@ impl Figures {
         }
     }
 }
-
-/// States with money still to flow, for the account check.
-const MONEY_TO_FLOW: [&str; 3] = ["approved", "payable", "partially_paid"];
 
 /// The unit fields progress needs.
 #[derive(Debug, diesel::Queryable)]
@@ -204,15 +192,12 @@ pub fn progress(
         per_unit
             .entry(t.unit_id)
             .or_default()
-            .add(&t.state, t.cases, t.entitled_vnd, t.paid_vnd);
+            .add(t.state, t.cases, t.entitled_vnd, t.paid_vnd);
     }
     let n = i64::from(policy.overdue_after_approval_days());
     // Approved on day D (Vietnam) is overdue by approval when D + N + 1 <= as_of, i.e. when
     // approved before (as_of - N) 00:00 Vietnam time = that day 17:00 UTC the day before.
-    let cutoff = (as_of - chrono::Duration::days(n))
-        .and_hms_opt(0, 0, 0)
-        .map(|t| t - chrono::Duration::hours(7))
-        .unwrap_or_default();
+    let cutoff = vn_time::start_of_day_utc(as_of - chrono::Duration::days(n));
     let breakpoints = policy.deadline_breakpoints();
     for g in progress::owed_groups(conn, cutoff, &breakpoints)?
         .iter()
@@ -230,7 +215,7 @@ pub fn progress(
         let deadline = policy.payment_deadline_for(decision);
         let by_approval = g
             .oldest_approval
-            .map(|at| crate::services::flags::vn_day(at) + chrono::Duration::days(n + 1));
+            .map(|at| vn_time::day(at) + chrono::Duration::days(n + 1));
         let (count, since) = if as_of > deadline {
             let after_deadline = deadline + chrono::Duration::days(1);
             (
@@ -257,9 +242,10 @@ pub fn progress(
             continue;
         };
         let lacking = unit.treasury_account_no.is_none()
-            && MONEY_TO_FLOW
+            && CaseState::ALL
                 .iter()
-                .any(|s| figures.by_state.get(*s).is_some_and(|n| *n > 0));
+                .filter(|s| s.has_money_to_flow())
+                .any(|s| figures.by_state.get(s.as_str()).is_some_and(|n| *n > 0));
         national.absorb(figures, lacking);
         let group_id = match group_by {
             GroupBy::Unit => Some(unit.id),

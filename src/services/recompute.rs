@@ -28,7 +28,7 @@ use crate::error::AppError;
 pub struct Change {
     pub case_id: i64,
     pub unit_code: String,
-    pub state: String,
+    pub state: CaseState,
     pub before_vnd: i64,
     pub after_vnd: i64,
     pub delta_vnd: i64,
@@ -67,7 +67,7 @@ pub struct RecomputeReport {
 
 type Row = (
     i64,
-    String,
+    CaseState,
     i32,
     i64,
     String,
@@ -92,7 +92,7 @@ pub fn recompute(
             .inner_join(units::table)
             .inner_join(case_documents::table)
             .left_join(case_markers::table)
-            .filter(cases_t::state.ne(CaseState::Cancelled.as_str()))
+            .filter(cases_t::state.ne(CaseState::Cancelled))
             .order(cases_t::id.asc())
             .select((
                 cases_t::id,
@@ -129,13 +129,10 @@ pub fn recompute(
             pending,
         ) in rows
         {
-            let Ok(state_kind) = CaseState::parse(&state) else {
-                continue;
-            };
             let input: CalcInput = serde_json::from_str(&input_json)
                 .map_err(|e| anyhow::anyhow!("case {id}: stored input: {e}"))?;
             let output = calculate(policy, &input);
-            let open = state_kind.is_open_for_import();
+            let open = state.is_open_for_import();
             let (after, action) = match &output {
                 CalcOutput::Computed(c) => (c.total_vnd, if open { "updated" } else { "flagged" }),
                 CalcOutput::Refused(_) => (before, "refused"),
@@ -151,7 +148,7 @@ pub fn recompute(
                             conn,
                             id,
                             version,
-                            &state,
+                            state,
                             &output,
                             &input_json,
                             Provenance {
@@ -191,7 +188,7 @@ pub fn recompute(
             report.changes.push(Change {
                 case_id: id,
                 unit_code: unit,
-                state: state.clone(),
+                state,
                 before_vnd: before,
                 after_vnd: after,
                 delta_vnd: delta,
@@ -205,7 +202,7 @@ pub fn recompute(
                     conn,
                     id,
                     version,
-                    &state,
+                    state,
                     &output,
                     &input_json,
                     Provenance {
@@ -226,7 +223,7 @@ pub fn recompute(
                 actor_user_id: actor.user_id,
                 actor: actor.label.clone(),
                 action: "recompute".into(),
-                from_state: Some(state.clone()),
+                from_state: Some(state),
                 to_state: state,
                 reason: None,
                 detail_json: Some(
@@ -270,7 +267,7 @@ fn update_open(
     conn: &mut DbConnection,
     id: i64,
     version: i32,
-    state: &str,
+    state: CaseState,
     output: &CalcOutput,
     input_json: &str,
     source: Provenance,

@@ -14,9 +14,9 @@ use crate::db::cases::{self, CaseFigures, NewCase, NewCaseEvent, NewPerson, Prov
 use crate::db::imports::{self, NewImport, ProblemRow};
 use crate::db::units::{self, UnitRow};
 use crate::db::{DbConnection, now, transaction};
+use crate::domain::case_state::CaseState;
 use crate::domain::entitlement::{CalcOutput, calculate};
 use crate::domain::payment_reference::PaymentReference;
-use crate::domain::person::Sex;
 use crate::domain::policy::PolicySet;
 use crate::domain::unit::{UnitCode, UnitKind};
 use crate::import::error_workbook::error_workbook_from_upload;
@@ -27,9 +27,6 @@ use crate::import::{ParsedRoster, ReadOptions, read_roster};
 
 /// The kind recorded for roster imports.
 pub const KIND: &str = "roster";
-
-/// States in which an import may still change a case.
-const OPEN_STATES: [&str; 2] = ["submitted", "returned"];
 
 /// What to import and how.
 #[derive(Debug, Clone)]
@@ -857,13 +854,6 @@ fn figures(
     .ok_or_else(|| ImportError::Other(anyhow::anyhow!("refused row reached the write")))
 }
 
-fn sex_text(sex: Sex) -> &'static str {
-    match sex {
-        Sex::Male => "male",
-        Sex::Female => "female",
-    }
-}
-
 /// Writes the rows: new people and cases in batches, corrected open cases updated, cases
 /// already approved or later left alone and reported as locked.
 #[allow(
@@ -901,7 +891,7 @@ fn write_cases(
                     national_id: nid.to_string(),
                     full_name: r.row.full_name.clone(),
                     date_of_birth: r.row.date_of_birth.to_string(),
-                    sex: sex_text(r.row.sex).into(),
+                    sex: r.row.sex,
                     bank_account: r.row.bank_account.clone(),
                     bank_name: r.row.bank.clone(),
                     created_at: at,
@@ -918,14 +908,14 @@ fn write_cases(
                 };
                 if case.input_hash == r.figures.input_hash {
                     counts.unchanged += 1;
-                } else if OPEN_STATES.contains(&case.state.as_str()) {
+                } else if case.state.is_open_for_import() {
                     let f = &r.figures;
                     cases::update_person(
                         conn,
                         person.id,
                         &r.row.full_name,
                         &r.row.date_of_birth.to_string(),
-                        sex_text(r.row.sex),
+                        r.row.sex,
                         r.row.bank_account.as_deref(),
                         r.row.bank.as_deref(),
                     )?;
@@ -933,7 +923,7 @@ fn write_cases(
                         conn,
                         case.id,
                         case.version,
-                        "submitted",
+                        CaseState::Submitted,
                         f,
                         &provenance(r.row),
                     )?;
@@ -949,8 +939,8 @@ fn write_cases(
                         actor_user_id: actor.user_id,
                         actor: actor.label.clone(),
                         action: "import.update".into(),
-                        from_state: Some(case.state.clone()),
-                        to_state: "submitted".into(),
+                        from_state: Some(case.state),
+                        to_state: CaseState::Submitted,
                         reason: None,
                         detail_json: Some(
                             json!({"import_id": import_id, "row": r.row.row_number,
@@ -993,7 +983,7 @@ fn write_cases(
             person_id,
             unit_id,
             original_unit_id: unit_id,
-            state: "submitted".into(),
+            state: CaseState::Submitted,
             version: 1,
             scheme: f.scheme,
             category: f.category,
@@ -1022,7 +1012,7 @@ fn write_cases(
             actor: actor.label.clone(),
             action: "import.create".into(),
             from_state: None,
-            to_state: "submitted".into(),
+            to_state: CaseState::Submitted,
             reason: None,
             detail_json: Some(json!({"import_id": import_id}).to_string()),
             request_id: actor.request_id.clone(),

@@ -185,7 +185,7 @@ pub struct StatusView {
 }
 
 fn day(at: chrono::NaiveDateTime) -> String {
-    crate::services::flags::vn_day(at)
+    crate::domain::vn_time::day(at)
         .format("%d/%m/%Y")
         .to_string()
 }
@@ -195,16 +195,13 @@ pub fn status(conn: &mut DbConnection, case_id: i64) -> Result<StatusView, AppEr
     let (case, person, unit, documents) =
         crate::db::cases::find_with_documents_in_scope(conn, &UnitScope::All, case_id)?
             .ok_or(AppError::NotFound)?;
-    let state = CaseState::parse(&case.state).map_err(|e| AppError::Internal(e.into()))?;
+    let state = case.state;
     let timeline = crate::db::cases::events(conn, case_id)?
         .into_iter()
-        .filter_map(|e| {
-            let s = CaseState::parse(&e.to_state).ok()?;
-            Some(Step {
-                on: day(e.at),
-                vi: s.label_vi(),
-                en: s.label_en(),
-            })
+        .map(|e| Step {
+            on: day(e.at),
+            vi: e.to_state.label_vi(),
+            en: e.to_state.label_en(),
         })
         .collect();
     let json = crate::db::pinned::unpack(&documents.result_json)

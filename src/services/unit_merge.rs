@@ -17,6 +17,7 @@ use crate::db::cases::{self, NewCaseEvent};
 use crate::db::schema::{cases as cases_t, statement_lines, units as units_t};
 use crate::db::units::{self, UnitRow};
 use crate::db::{DbConnection, now, transaction};
+use crate::domain::case_state::CaseState;
 use crate::error::AppError;
 
 /// What a merge moved.
@@ -97,34 +98,25 @@ pub fn merge(
         let at = now();
         let detail = json!({"from_unit": merged.code, "to_unit": successor.code, "merged_on": on})
             .to_string();
-        let events: Vec<NewCaseEvent> = moved_cases
-            .iter()
-            .map(|&case_id| NewCaseEvent {
+        // The history keeps the state column filled: the state does not change.
+        let states: Vec<(i64, CaseState)> = cases_t::table
+            .filter(cases_t::id.eq_any(&moved_cases))
+            .order(cases_t::id.asc())
+            .select((cases_t::id, cases_t::state))
+            .load(conn)?;
+        let events: Vec<NewCaseEvent> = states
+            .into_iter()
+            .map(|(case_id, state)| NewCaseEvent {
                 case_id,
                 at,
                 actor_user_id: actor.user_id,
                 actor: actor.label.clone(),
                 action: "unit_merge".into(),
-                from_state: None,
-                to_state: String::new(),
+                from_state: Some(state),
+                to_state: state,
                 reason: Some(format!("{} → {}", merged.code, successor.code)),
                 detail_json: Some(detail.clone()),
                 request_id: actor.request_id.clone(),
-            })
-            .collect();
-        // The history keeps the state column filled: the state does not change.
-        let states: std::collections::HashMap<i64, String> = cases_t::table
-            .filter(cases_t::id.eq_any(&moved_cases))
-            .select((cases_t::id, cases_t::state))
-            .load::<(i64, String)>(conn)?
-            .into_iter()
-            .collect();
-        let events: Vec<NewCaseEvent> = events
-            .into_iter()
-            .map(|mut e| {
-                e.to_state = states.get(&e.case_id).cloned().unwrap_or_default();
-                e.from_state = Some(e.to_state.clone());
-                e
             })
             .collect();
         cases::insert_events(conn, &events)?;

@@ -26,7 +26,7 @@ use crate::domain::money::Vnd;
 
 pub use calendar::YearMonth;
 pub use error::PolicyError;
-pub use vocab::{Allowance, Article, Band, Category, Rank, Scheme, Sex};
+pub use vocab::{Allowance, Article, Band, Category, Rank, Scheme, Sex, leave_window_vi};
 
 pub(crate) use rules::{EarlyRetirementPeriod, PartTimePeriod, QuitPeriod, TopUpPeriod};
 pub(crate) use schedules::{

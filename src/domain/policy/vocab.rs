@@ -30,6 +30,15 @@ impl Scheme {
             Scheme::PartTimeLeave => "part_time_leave",
         }
     }
+
+    /// The Vietnamese name on reports and statements.
+    pub const fn label_vi(self) -> &'static str {
+        match self {
+            Scheme::EarlyRetirement => "Nghỉ hưu trước tuổi",
+            Scheme::Quit => "Thôi việc",
+            Scheme::PartTimeLeave => "Nghỉ việc (không chuyên trách)",
+        }
+    }
 }
 
 /// The person's employment category.
@@ -192,6 +201,16 @@ pub enum Band {
 }
 
 impl Band {
+    /// Every value.
+    pub const ALL: &'static [Band] = &[
+        Band::Lt2y,
+        Band::B2to5y,
+        Band::B5to10y,
+        Band::Quit,
+        Band::PartTime,
+        Band::AtRetirementAge,
+    ];
+
     /// The code used in JSON and policy tables.
     pub fn code(self) -> &'static str {
         match self {
@@ -201,6 +220,18 @@ impl Band {
             Band::Quit => "quit",
             Band::PartTime => "part_time",
             Band::AtRetirementAge => "at_retirement_age",
+        }
+    }
+
+    /// The Vietnamese name on reports and statements.
+    pub const fn label_vi(self) -> &'static str {
+        match self {
+            Band::Lt2y => "Dưới 2 năm",
+            Band::B2to5y => "Từ 2 đến 5 năm",
+            Band::B5to10y => "Trên 5 đến 10 năm",
+            Band::Quit => "Thôi việc",
+            Band::PartTime => "Không chuyên trách",
+            Band::AtRetirementAge => "Đã đủ tuổi",
         }
     }
 }
@@ -285,5 +316,32 @@ impl Allowance {
             Allowance::PartyCommitteeResponsibility => "party_committee_responsibility",
             Allowance::ChiefAccountant => "chief_accountant",
         }
+    }
+}
+
+/// The leave window stored with a case (`first_12_months`, `from_13th_month`), in Vietnamese;
+/// another code as stored.
+pub fn leave_window_vi(code: &str) -> &str {
+    match code {
+        "first_12_months" => "12 tháng đầu",
+        "from_13th_month" => "Từ tháng 13",
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod label_tests {
+    use super::*;
+
+    #[test]
+    fn every_code_has_words() {
+        for s in Scheme::ALL {
+            assert_ne!(s.label_vi(), s.as_str());
+        }
+        for b in Band::ALL {
+            assert_ne!(b.label_vi(), b.code());
+        }
+        assert_ne!(leave_window_vi("first_12_months"), "first_12_months");
+        assert_ne!(leave_window_vi("from_13th_month"), "from_13th_month");
     }
 }

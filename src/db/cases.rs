@@ -88,6 +88,8 @@ pub struct CaseFigures {
     pub entitled_vnd: i64,
     pub input_hash: String,
     pub documents: CaseDocuments,
+    /// The non-zero components (stored in `case_components`).
+    pub components: super::components::Parts,
 }
 
 /// The documents of a case, kept apart from the case row (which every state change rewrites):
@@ -135,6 +137,7 @@ impl CaseFigures {
             salary_exact: c.salary_vnd.clone(),
             entitled_vnd: c.total_vnd,
             input_hash,
+            components: super::components::parts_of(&c.components)?,
             documents: CaseDocuments {
                 input_json,
                 result_json: super::pinned::pack(&serde_json::to_string(output)?)?,
@@ -235,14 +238,19 @@ pub fn insert_people(
     Ok(out)
 }
 
-/// Inserts cases in chunks, with their documents (`documents[i]` belongs to `rows[i]`); returns
-/// `(person_id, case_id)` of the inserted rows.
+/// Inserts cases in chunks, with their documents and components (`documents[i]` and
+/// `components[i]` belong to `rows[i]`); returns `(person_id, case_id)` of the inserted rows.
 pub fn insert_cases(
     conn: &mut DbConnection,
     rows: &[NewCase],
     documents: &[CaseDocuments],
+    components: &[super::components::Parts],
 ) -> QueryResult<Vec<(i64, i64)>> {
-    debug_assert_eq!(rows.len(), documents.len());
+    if rows.len() != documents.len() || rows.len() != components.len() {
+        return Err(diesel::result::Error::QueryBuilderError(
+            "insert_cases: one document and one component list per case".into(),
+        ));
+    }
     for chunk in rows.chunks(CHUNK) {
         crate::insert_batch!(conn, cases::table, chunk)?;
     }
@@ -271,6 +279,12 @@ pub fn insert_cases(
     for chunk in new_documents.chunks(CHUNK) {
         crate::insert_batch!(conn, case_documents::table, chunk)?;
     }
+    let new_components: Vec<(i64, &[_])> = rows
+        .iter()
+        .zip(components)
+        .filter_map(|(row, parts)| Some((*case_of.get(&row.person_id)?, parts.as_slice())))
+        .collect();
+    super::components::insert(conn, &new_components)?;
     Ok(out)
 }
 
@@ -344,6 +358,7 @@ pub fn update_figures(
         return Ok(false);
     }
     set_documents(conn, id, &figures.documents)?;
+    super::components::replace(conn, id, &figures.components, false)?;
     Ok(true)
 }
 
@@ -400,6 +415,7 @@ pub fn accept_figures(
         return Ok(false);
     }
     set_documents(conn, id, &figures.documents)?;
+    super::components::replace(conn, id, &figures.components, true)?;
     Ok(true)
 }
 

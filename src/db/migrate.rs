@@ -9,7 +9,7 @@ const SQLITE: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const POSTGRES: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
 /// Applies every pending migration, then the data steps that have not run on this database
-/// ([`super::normalize`]); returns the versions applied (empty when current).
+/// ([`super::normalize`], [`super::components`]); returns the versions applied (empty when current).
 pub fn run_pending(conn: &mut DbConnection) -> anyhow::Result<Vec<String>> {
     let applied: Vec<String> = match conn {
         DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE),
@@ -24,6 +24,11 @@ pub fn run_pending(conn: &mut DbConnection) -> anyhow::Result<Vec<String>> {
         super::normalize::normalize_stored_text(conn).context("normalising stored text to NFC")?;
     if changed > 0 {
         tracing::info!(changed, "stored text normalised to NFC");
+    }
+    let filled = super::components::fill_from_pinned_results(conn)
+        .context("filling case components from the pinned results")?;
+    if filled > 0 {
+        tracing::info!(filled, "case components filled from the pinned results");
     }
     Ok(applied)
 }

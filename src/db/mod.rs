@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod cases;
+pub mod components;
 pub mod imports;
 pub mod messages;
 pub mod migrate;

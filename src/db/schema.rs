@@ -179,6 +179,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    case_components (case_id, code) {
+        case_id -> BigInt,
+        code -> Text,
+        amount_vnd -> BigInt,
+        original_vnd -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
     case_documents (case_id) {
         case_id -> BigInt,
         input_json -> Text,
@@ -290,6 +299,7 @@ diesel::table! {
 diesel::joinable!(payments -> cases (case_id));
 diesel::joinable!(case_markers -> cases (case_id));
 diesel::joinable!(case_documents -> cases (case_id));
+diesel::joinable!(case_components -> cases (case_id));
 diesel::joinable!(statement_lines -> units (unit_id));
 
 diesel::joinable!(import_problems -> imports (import_id));
@@ -314,6 +324,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     people,
     cases,
     case_documents,
+    case_components,
     case_markers,
     case_events,
     case_messages,

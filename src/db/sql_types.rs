@@ -12,6 +12,7 @@ use diesel::serialize::{self, Output, ToSql};
 use diesel::sql_types::{Nullable, SingleValue, Text};
 
 use crate::domain::case_state::CaseState;
+use crate::domain::entitlement::ComponentCode;
 use crate::domain::policy::{Band, Category, Scheme, Sex};
 
 /// Stored as text: the code of each value, and every value.
@@ -112,6 +113,7 @@ stored_as_text! {
     Category => "category", as_str, *Category::ALL;
     Band => "band", code, *Band::ALL;
     Sex => "sex", as_str, *Sex::ALL;
+    ComponentCode => "component", code, ComponentCode::ALL;
 }
 
 #[cfg(test)]
@@ -132,5 +134,6 @@ mod tests {
         round_trip::<Category>();
         round_trip::<Band>();
         round_trip::<Sex>();
+        round_trip::<ComponentCode>();
     }
 }

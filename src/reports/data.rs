@@ -10,10 +10,9 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use serde::Deserialize;
 
 use crate::db::payments::{OpenPayment, StatementLineRow, open_lines, open_payments};
-use crate::db::schema::{case_documents, case_events, cases, imports, payments, people, units};
+use crate::db::schema::{case_events, cases, imports, payments, people, units};
 use crate::db::units::{UnitFilter, UnitRow, UnitScope, find_in_scope, list};
 use crate::db::{DbConnection, today_vn};
 use crate::domain::case_state::CaseState;
@@ -213,7 +212,7 @@ pub struct ReportData {
 /// The case columns read per page.
 type CaseTuple = (
     (i64, i64, CaseState, Scheme, Band, Option<String>, String),
-    (i64, i64, String, String, Option<i64>),
+    (i64, i64, String, Option<i64>),
     (String, String, Option<String>, Option<String>),
 );
 
@@ -346,7 +345,6 @@ fn load_cases(
         let mut q = cases::table
             .inner_join(people::table)
             .inner_join(units::table)
-            .inner_join(case_documents::table)
             .filter(cases::id.gt(after))
             .into_boxed();
         match &scope.units {
@@ -379,7 +377,6 @@ fn load_cases(
                     cases::entitled_vnd,
                     cases::paid_vnd,
                     cases::payment_reference,
-                    case_documents::result_json,
                     cases::original_entitled_vnd,
                 ),
                 (
@@ -395,9 +392,11 @@ fn load_cases(
         };
         after = last.0.0;
         let full = i64::try_from(page.len()).unwrap_or(i64::MAX) == PAGE;
+        let ids: Vec<i64> = page.iter().map(|c| c.0.0).collect();
+        let mut amounts = crate::db::components::amounts_of(conn, &ids)?;
         for (
             (id, unit_id, state, scheme, band, window, salary_exact),
-            (entitled_vnd, paid_vnd, payment_reference, result_json, original_entitled_vnd),
+            (entitled_vnd, paid_vnd, payment_reference, original_entitled_vnd),
             (full_name, national_id, bank_account, bank_name),
         ) in page
         {
@@ -412,9 +411,7 @@ fn load_cases(
                 band,
                 window,
                 salary_exact,
-                components: components_of(&result_json).map_err(|e| {
-                    AppError::Internal(anyhow::anyhow!("case {id}: stored result unreadable: {e}"))
-                })?,
+                components: amounts.remove(&id).unwrap_or_default(),
                 entitled_vnd,
                 paid_vnd,
                 state,
@@ -425,35 +422,6 @@ fn load_cases(
         }
         if !full {
             break;
-        }
-    }
-    Ok(out)
-}
-
-/// A component as the stored result lists it (other fields skipped).
-#[derive(Deserialize)]
-struct Part {
-    code: String,
-    amount_vnd: i64,
-}
-
-/// The component amounts of a stored result (compressed or plain), in the order of
-/// [`ComponentCode::ALL`]. Only the `components` array is parsed: the rest of the text is not
-/// read.
-pub fn components_of(
-    stored: &str,
-) -> Result<[i64; ComponentCode::ALL.len()], Box<dyn std::error::Error + Send + Sync>> {
-    let result_json = crate::db::pinned::unpack(stored)?;
-    let mut out = [0i64; ComponentCode::ALL.len()];
-    const KEY: &str = "\"components\":";
-    let Some(at) = result_json.find(KEY) else {
-        return Ok(out);
-    };
-    let mut de = serde_json::Deserializer::from_str(&result_json[at + KEY.len()..]);
-    let parts = Vec::<Part>::deserialize(&mut de)?;
-    for p in parts {
-        if let Some(i) = ComponentCode::ALL.iter().position(|c| c.code() == p.code) {
-            out[i] += p.amount_vnd;
         }
     }
     Ok(out)
@@ -515,22 +483,4 @@ fn imports_in(
         .filter(|(_, unit)| units_in_scope.contains_key(unit))
         .map(|(i, _)| i)
         .collect())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn components_come_from_the_array_only() {
-        let json = r#"{"id":"1","ok":true,"total_vnd":700,"components":[
-            {"code":"months_early","amount_vnd":500,"label_vi":"x \"components\":[]"},
-            {"code":"local_lump","amount_vnd":200}],"warnings":[{"code":"w"}]}"#;
-        let c = components_of(json).unwrap();
-        assert_eq!(c.iter().sum::<i64>(), 700);
-        assert_eq!(c[0], 500);
-        assert_eq!(c[ComponentCode::ALL.len() - 3], 200);
-        assert_eq!(components_of("{}").unwrap(), [0; ComponentCode::ALL.len()]);
-        assert!(components_of(r#"{"components":[{"code":1}]}"#).is_err());
-    }
 }

@@ -544,7 +544,14 @@ pub fn import_roster_with_progress(
     if u64::from(counts.created + counts.updated) >= crate::db::ANALYZE_AFTER_ROWS {
         crate::db::analyze(
             conn,
-            &["people", "cases", "case_documents", "case_events", "units"],
+            &[
+                "people",
+                "cases",
+                "case_documents",
+                "case_components",
+                "case_events",
+                "units",
+            ],
         )?;
     }
     timings.write = ms(phase);
@@ -971,9 +978,11 @@ fn write_cases(
         .collect();
     let mut new_cases = Vec::with_capacity(new_rows.len());
     let mut documents = Vec::with_capacity(new_rows.len());
+    let mut components = Vec::with_capacity(new_rows.len());
     for (seq, r) in new_rows.into_iter().enumerate() {
         let f = r.figures;
         documents.push(f.documents);
+        components.push(f.components);
         let person_id = *person_ids
             .get(r.row.national_id.as_str())
             .ok_or_else(|| anyhow::anyhow!("person id missing after insert"))?;
@@ -1004,7 +1013,7 @@ fn write_cases(
             entitlement_set_at: Some(at),
         });
     }
-    for (_, case_id) in cases::insert_cases(conn, &new_cases, &documents)? {
+    for (_, case_id) in cases::insert_cases(conn, &new_cases, &documents, &components)? {
         events.push(NewCaseEvent {
             case_id,
             at,

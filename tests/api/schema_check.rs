@@ -215,3 +215,108 @@ async fn case_documents_migration_keeps_the_documents(backend: Backend) {
     assert_eq!(read(&mut conn), before);
 }
 both_backends!(case_documents_migration_keeps_the_documents);
+
+/// The components migration (9): every case's component rows add up to its entitlement, and
+/// reverted and applied again, the data step fills the same rows from the pinned results.
+async fn case_components_add_up_and_refill_from_the_pinned_results(backend: Backend) {
+    use diesel::prelude::*;
+    use staffpay::db::schema::{case_components, cases};
+    let test_db = TestDb::new(backend);
+    let settings = test_db.settings();
+    let db = staffpay::startup::prepare_database(&settings).unwrap();
+    let mut conn = db.get().unwrap();
+    let policy = staffpay::startup::load_policy(&settings).unwrap();
+    staffpay::demo::load(&mut conn).unwrap();
+    staffpay::demo::load_people(&mut conn, &policy, 50).unwrap();
+    type Rows = Vec<(i64, String, i64, Option<i64>)>;
+    let read = |conn: &mut staffpay::db::DbConnection| -> Rows {
+        case_components::table
+            .order((case_components::case_id.asc(), case_components::code.asc()))
+            .select((
+                case_components::case_id,
+                case_components::code,
+                case_components::amount_vnd,
+                case_components::original_vnd,
+            ))
+            .load(conn)
+            .unwrap()
+    };
+    let before = read(&mut conn);
+    let entitled: Vec<(i64, i64)> = cases::table
+        .order(cases::id.asc())
+        .select((cases::id, cases::entitled_vnd))
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(entitled.len(), 50);
+    for (id, total) in &entitled {
+        let sum: i64 = before.iter().filter(|r| r.0 == *id).map(|r| r.2).sum();
+        assert_eq!(sum, *total, "case {id}");
+    }
+    assert!(before.iter().all(|r| r.2 != 0 && r.3.is_none()));
+    let reverted = migrate::revert_last(&mut conn).unwrap();
+    assert!(reverted.ends_with("000009"), "{reverted}");
+    migrate::run_pending(&mut conn).unwrap();
+    assert_eq!(read(&mut conn), before);
+}
+both_backends!(case_components_add_up_and_refill_from_the_pinned_results);
+
+/// A replaced component list keeps the components before the first accepted change as the
+/// originals (0 for one the change adds), and later changes keep those originals.
+async fn accepted_changes_keep_the_original_components(backend: Backend) {
+    use diesel::prelude::*;
+    use staffpay::db::components;
+    use staffpay::db::schema::case_components;
+    use staffpay::domain::entitlement::ComponentCode;
+    let test_db = TestDb::new(backend);
+    let settings = test_db.settings();
+    let db = staffpay::startup::prepare_database(&settings).unwrap();
+    let mut conn = db.get().unwrap();
+    let policy = staffpay::startup::load_policy(&settings).unwrap();
+    staffpay::demo::load(&mut conn).unwrap();
+    staffpay::demo::load_people(&mut conn, &policy, 3).unwrap();
+    let (case_id, code, amount): (i64, ComponentCode, i64) = case_components::table
+        .order((case_components::case_id.asc(), case_components::code.asc()))
+        .select((
+            case_components::case_id,
+            case_components::code,
+            case_components::amount_vnd,
+        ))
+        .first(&mut conn)
+        .unwrap();
+    let read = |conn: &mut staffpay::db::DbConnection| -> Vec<(ComponentCode, i64, Option<i64>)> {
+        case_components::table
+            .filter(case_components::case_id.eq(case_id))
+            .order(case_components::code.asc())
+            .select((
+                case_components::code,
+                case_components::amount_vnd,
+                case_components::original_vnd,
+            ))
+            .load(conn)
+            .unwrap()
+    };
+    let old = read(&mut conn);
+    let added = ComponentCode::ALL
+        .into_iter()
+        .find(|c| old.iter().all(|r| r.0 != *c))
+        .unwrap();
+    // First accepted change: `code` rises, `added` appears, the others are dropped.
+    let first = vec![(code, amount + 1_000), (added, 500)];
+    components::replace(&mut conn, case_id, &first, true).unwrap();
+    let after = read(&mut conn);
+    for (c, amount_now, original) in &after {
+        let was = old.iter().find(|r| r.0 == *c).map_or(0, |r| r.1);
+        assert_eq!(*original, Some(was), "{c:?}");
+        let now = first.iter().find(|p| p.0 == *c).map_or(0, |p| p.1);
+        assert_eq!(*amount_now, now, "{c:?}");
+    }
+    assert_eq!(after.len(), old.len() + 1);
+    // A second change keeps the first originals.
+    components::replace(&mut conn, case_id, &[(code, amount)], true).unwrap();
+    let again = read(&mut conn);
+    for (c, _, original) in &again {
+        let was = old.iter().find(|r| r.0 == *c).map_or(0, |r| r.1);
+        assert_eq!(*original, Some(was), "{c:?}");
+    }
+}
+both_backends!(accepted_changes_keep_the_original_components);

@@ -205,8 +205,9 @@ pub struct Settings {
     pub bind: SocketAddr,
     /// The database.
     pub database: DatabaseUrl,
-    /// Folder of policy tables read at start-up.
-    pub policy_dir: PathBuf,
+    /// Folder of policy tables that replaces the embedded set whole; `None`: the tables
+    /// compiled into the binary.
+    pub policy_dir: Option<PathBuf>,
     /// Connections in the pool.
     pub pool_size: u32,
     /// How long to wait for a database connection before failing.
@@ -321,10 +322,7 @@ impl Settings {
         Ok(Settings {
             bind,
             database,
-            policy_dir: overrides
-                .policy_dir
-                .or(file.policy_dir)
-                .unwrap_or_else(|| PathBuf::from("policy_tables")),
+            policy_dir: overrides.policy_dir.or(file.policy_dir),
             pool_size,
             db_connect_timeout: Duration::from_secs(file.db_connect_timeout_secs.unwrap_or(5)),
             secret_key,

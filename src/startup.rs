@@ -26,15 +26,24 @@ pub fn prepare_database(settings: &Settings) -> anyhow::Result<Db> {
     Ok(db)
 }
 
-/// Reads the policy tables named by the settings.
+/// The policy tables the settings name: the folder `policy_dir` when set, else the tables
+/// compiled into the binary. Logs which set is in force and its fingerprint.
 pub fn load_policy(settings: &Settings) -> anyhow::Result<PolicySet> {
-    let policy = crate::policy_files::load_dir(&settings.policy_dir).with_context(|| {
-        format!(
+    let dir = settings.policy_dir.as_deref();
+    let policy = crate::policy_files::load(dir).with_context(|| match dir {
+        Some(dir) => format!(
             "loading policy tables from {} (setting policy_dir)",
-            settings.policy_dir.display()
-        )
+            dir.display()
+        ),
+        None => "loading the policy tables built into the binary".to_owned(),
     })?;
-    tracing::info!(tables = policy.versions().len(), "policy tables loaded");
+    tracing::info!(
+        tables = policy.versions().len(),
+        source = crate::policy_files::source_name(dir),
+        folder = dir.map(|d| d.display().to_string()),
+        sha256 = policy.fingerprint(),
+        "policy tables loaded"
+    );
     Ok(policy)
 }
 

@@ -15,9 +15,9 @@ use crate::domain::entitlement::{Lang, calculate_line, explain};
 
 #[derive(Debug, Args)]
 pub struct CalcArgs {
-    /// Folder of policy tables.
-    #[arg(long, env = "STAFFPAY_POLICY_DIR", default_value = "policy_tables")]
-    policy_dir: PathBuf,
+    /// Folder of policy tables replacing the ones built into the binary.
+    #[arg(long, env = "STAFFPAY_POLICY_DIR")]
+    policy_dir: Option<PathBuf>,
 
     /// Print a readable breakdown instead of JSON.
     #[arg(long)]
@@ -35,8 +35,13 @@ enum LangArg {
 }
 
 pub fn run(args: CalcArgs) -> anyhow::Result<ExitCode> {
-    let policy = crate::policy_files::load_dir(&args.policy_dir)
-        .with_context(|| format!("loading policy tables from {}", args.policy_dir.display()))?;
+    let policy =
+        crate::policy_files::load(args.policy_dir.as_deref()).with_context(|| {
+            match &args.policy_dir {
+                Some(dir) => format!("loading policy tables from {}", dir.display()),
+                None => "loading the policy tables built into the binary".to_owned(),
+            }
+        })?;
     let lang = match args.lang {
         LangArg::Vi => Lang::Vi,
         LangArg::En => Lang::En,

@@ -83,12 +83,7 @@ pub struct ImportArgs {
 
 pub fn run(args: ImportArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let settings = super::settings(args.db.overrides(config))?;
-    let policy = crate::policy_files::load_dir(&settings.policy_dir).with_context(|| {
-        format!(
-            "loading policy tables from {}",
-            settings.policy_dir.display()
-        )
-    })?;
+    let policy = crate::startup::load_policy(&settings)?;
     let db = crate::startup::prepare_database(&settings)?;
     let size = std::fs::metadata(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?

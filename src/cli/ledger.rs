@@ -152,7 +152,7 @@ pub struct FlagsArgs {
 pub fn flags(args: FlagsArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     use crate::services::flags::{FlagFilter, counts, list};
     let settings = super::settings(args.db.overrides(config))?;
-    let policy = crate::policy_files::load_dir(&settings.policy_dir)?;
+    let policy = crate::startup::load_policy(&settings)?;
     let db = crate::startup::prepare_database(&settings)?;
     let mut conn = db.get()?;
     let kind = match args.kind.as_deref() {
@@ -235,12 +235,7 @@ pub struct RecomputeArgs {
 /// preview runs as the operator, the real run as an administrator (by token).
 pub fn recompute(args: RecomputeArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let settings = super::settings(args.db.overrides(config))?;
-    let policy = crate::policy_files::load_dir(&settings.policy_dir).with_context(|| {
-        format!(
-            "loading policy tables from {}",
-            settings.policy_dir.display()
-        )
-    })?;
+    let policy = crate::startup::load_policy(&settings)?;
     let db = crate::startup::prepare_database(&settings)?;
     let mut conn = db.get()?;
     let actor = if args.dry_run {

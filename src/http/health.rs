@@ -25,6 +25,18 @@ pub struct Readiness {
     pub status: &'static str,
     pub database: &'static str,
     pub migrations: &'static str,
+    /// Which policy tables are in force.
+    pub policy_tables: PolicyTables,
+}
+
+/// The policy tables in force: `embedded` (built into the binary) or `folder` (the
+/// `policy_dir` setting), with the SHA-256 of their names and texts.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PolicyTables {
+    #[schema(example = "embedded")]
+    pub source: &'static str,
+    pub sha256: String,
+    pub tables: usize,
 }
 
 /// The process is up.
@@ -65,6 +77,11 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError
             status: "ready",
             database: backend,
             migrations: "current",
+            policy_tables: PolicyTables {
+                source: crate::policy_files::source_name(state.settings.policy_dir.as_deref()),
+                sha256: state.policy.fingerprint().to_owned(),
+                tables: state.policy.versions().len(),
+            },
         })),
         Ok(Ok(false)) => {
             tracing::warn!("not ready: migrations pending");

@@ -56,7 +56,7 @@ fn path_for(spec: &RouteSpec, unit: &str, fixture: &Fixture) -> String {
 
 /// A case in `unit`, imported from a one-person roster.
 fn fixture_case(app: &TestApp, unit: &str, national_id: &str) -> i64 {
-    let policy = staffpay::policy_files::load_dir(&app.test_db.settings().policy_dir).unwrap();
+    let policy = staffpay::startup::load_policy(&app.test_db.settings()).unwrap();
     let mut conn = app.db.get().unwrap();
     let csv = format!(
         "Họ và tên,Số định danh cá nhân,Ngày sinh,Giới tính,Đối tượng,Hình thức nghỉ,Hệ số lương,Phụ cấp công vụ (%),Thời gian đóng BHXH (tháng),Ngày hiệu lực quyết định sắp xếp,Ngày nghỉ\nA,{national_id},15/01/1966,Nam,Viên chức,Nghỉ hưu trước tuổi,4.65,25,264,01/03/2025,01/05/2025\n"
@@ -93,7 +93,7 @@ fn fixture_case(app: &TestApp, unit: &str, national_id: &str) -> i64 {
 }
 
 fn fixture_import(app: &TestApp, unit: &str) -> i64 {
-    let policy = staffpay::policy_files::load_dir(&app.test_db.settings().policy_dir).unwrap();
+    let policy = staffpay::startup::load_policy(&app.test_db.settings()).unwrap();
     let mut conn = app.db.get().unwrap();
     let request = staffpay::services::roster_import::ImportRequest {
         file_name: format!("fixture-{unit}.csv"),

@@ -178,3 +178,31 @@ async fn calc_over_http(backend: Backend) {
     assert_eq!(reply.body["error"]["code"], "invalid_json");
 }
 both_backends!(calc_over_http);
+
+/// An installed binary needs no policy folder: run from an empty folder without
+/// `--policy-dir`, `calc` computes with the tables built into it, the same figures.
+#[test]
+fn calc_uses_the_built_in_tables_from_any_folder() {
+    let empty = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_staffpay"))
+        .arg("calc")
+        .current_dir(empty.path())
+        .env_remove("STAFFPAY_POLICY_DIR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{E1}\n").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let (code, from_folder, _) = calc(&[], &format!("{E1}\n"));
+    assert_eq!(code, 0);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), from_folder);
+}

@@ -67,3 +67,17 @@ async fn unknown_paths_answer_in_the_envelope(backend: Backend) {
     assert!(reply.body["error"]["message_vi"].is_string());
 }
 both_backends!(unknown_paths_answer_in_the_envelope);
+
+/// `/readyz` says which policy tables are in force: the tests name the repository's folder,
+/// whose fingerprint is the built-in set's (the same files).
+async fn readyz_names_the_policy_tables_in_force(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let reply = app.get("/readyz", None).await;
+    assert_eq!(reply.status, 200, "{:?}", reply.body);
+    let tables = &reply.body["policy_tables"];
+    assert_eq!(tables["source"], "folder");
+    let embedded = staffpay::policy_files::load_embedded().unwrap();
+    assert_eq!(tables["sha256"], embedded.fingerprint());
+    assert_eq!(tables["tables"], embedded.versions().len());
+}
+both_backends!(readyz_names_the_policy_tables_in_force);

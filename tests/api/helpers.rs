@@ -242,7 +242,7 @@ impl TestApp {
     pub fn instance_with_policy(&self, policy_dir: Option<&std::path::Path>) -> String {
         let mut settings = self.test_db.settings();
         if let Some(dir) = policy_dir {
-            settings.policy_dir = dir.to_path_buf();
+            settings.policy_dir = Some(dir.to_path_buf());
         }
         let db = staffpay::startup::prepare_database(&settings).unwrap();
         let state = staffpay::startup::app_state(settings, db).unwrap();

@@ -49,7 +49,7 @@ fn env(backend: Backend) -> Env {
     let pool = staffpay::startup::prepare_database(&settings).unwrap();
     let mut conn = pool.get().unwrap();
     staffpay::demo::load(&mut conn).unwrap();
-    let policy = staffpay::policy_files::load_dir(&settings.policy_dir).unwrap();
+    let policy = staffpay::startup::load_policy(&settings).unwrap();
     Env {
         _db: db,
         pool,

@@ -18,7 +18,7 @@ fn import(app: &TestApp, unit: &str, rows: &[&str]) {
         text.push_str(r);
         text.push('\n');
     }
-    let policy = staffpay::policy_files::load_dir(&app.test_db.settings().policy_dir).unwrap();
+    let policy = staffpay::startup::load_policy(&app.test_db.settings()).unwrap();
     let mut conn = app.db.get().unwrap();
     let report = import_roster(
         &mut conn,

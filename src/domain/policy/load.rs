@@ -85,7 +85,9 @@ impl PolicySet {
             Self::collect(&mut c, file, text, &meta.kind)?;
             metas.push((file.clone(), meta));
         }
-        Self::assemble(c, metas)
+        let mut set = Self::assemble(c, metas)?;
+        set.fingerprint = fingerprint(sources);
+        Ok(set)
     }
 
     fn collect(c: &mut Collected, file: &str, text: &str, kind: &str) -> Result<(), PolicyError> {
@@ -251,6 +253,7 @@ impl PolicySet {
         switch_dates.dedup();
 
         Ok(PolicySet {
+            fingerprint: String::new(),
             versions: metas.iter().map(|(_, m)| PolicyVersion::of(m)).collect(),
             cliffs_version: PolicyVersion::of(&cliffs.meta),
             base_salary,
@@ -307,4 +310,17 @@ fn check_variants(
         }
     }
     Ok(())
+}
+
+/// SHA-256 over each source's name and text, each followed by a NUL byte.
+fn fingerprint(sources: &[(String, String)]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for (name, text) in sources {
+        h.update(name.as_bytes());
+        h.update([0]);
+        h.update(text.as_bytes());
+        h.update([0]);
+    }
+    hex::encode(h.finalize())
 }

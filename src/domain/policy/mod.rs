@@ -92,9 +92,16 @@ pub struct PolicySet {
     used_part_time: Versions,
     cliffs_version: PolicyVersion,
     switch_dates: Vec<NaiveDate>,
+    fingerprint: String,
 }
 
 impl PolicySet {
+    /// SHA-256 (hex) of the set's sources, names and texts in the order given: which tables
+    /// are in force, whatever folder or build they came from.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
     /// Ids, versions and citations of every file in the set, in the order given.
     pub fn versions(&self) -> Vec<PolicyVersion> {
         self.versions.clone()

@@ -16,7 +16,7 @@ use staffpay::import::demo_data::{DemoRosterOptions, demo_roster_bytes};
 use staffpay::import::to_calc::calc_input;
 use staffpay::import::{ReadOptions, read_roster};
 use staffpay::services::Actor;
-use staffpay::services::roster_import::{ImportRequest, import_roster};
+use staffpay::services::imports::{ImportRequest, import_roster};
 
 fn peak_memory_mb() -> u64 {
     std::fs::read_to_string("/proc/self/status")

@@ -21,9 +21,9 @@ use staffpay::import::ReadOptions;
 use staffpay::import::demo_data::{DemoRosterOptions, demo_roster_bytes};
 use staffpay::import::statement::AmountSign;
 use staffpay::services::Actor;
-use staffpay::services::ledger_import::{LedgerRequest, import_payments, import_statement};
+use staffpay::services::imports::{ImportRequest, import_roster};
+use staffpay::services::imports::{LedgerRequest, import_payments, import_statement};
 use staffpay::services::progress::{GroupBy, progress};
-use staffpay::services::roster_import::{ImportRequest, import_roster};
 
 fn run(
     url: &str,

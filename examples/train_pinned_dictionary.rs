@@ -13,7 +13,7 @@ use staffpay::config::{Overrides, Settings};
 use staffpay::import::ReadOptions;
 use staffpay::import::demo_data::{DemoRosterOptions, demo_roster_bytes};
 use staffpay::services::Actor;
-use staffpay::services::roster_import::{ImportRequest, import_roster};
+use staffpay::services::imports::{ImportRequest, import_roster};
 
 fn main() {
     let out = std::env::args()

@@ -179,9 +179,9 @@ pub fn load_people(
     conn: &mut DbConnection,
     policy: &crate::domain::policy::PolicySet,
     people: usize,
-) -> anyhow::Result<crate::services::roster_import::ImportReport> {
+) -> anyhow::Result<crate::services::imports::ImportReport> {
     use crate::import::demo_data::{DemoRosterOptions, demo_roster_bytes};
-    use crate::services::roster_import::{ImportRequest, import_roster};
+    use crate::services::imports::{ImportRequest, import_roster};
     let (bytes, _) = demo_roster_bytes(&DemoRosterOptions {
         people,
         seed: 2025,
@@ -311,7 +311,7 @@ pub fn load_activity(
     statement.push_str(
         "12/09/2025,-1234567,0011223344,NGUYEN VAN X,Chuyen khoan khong ro noi dung,FT999999\n",
     );
-    let request = crate::services::ledger_import::LedgerRequest {
+    let request = crate::services::imports::LedgerRequest {
         file_name: "demo-sao-ke.csv".into(),
         sheet: None,
         unit_code: NATION_CODE.into(),
@@ -322,7 +322,7 @@ pub fn load_activity(
         sign: crate::import::statement::AmountSign::NegativeIsDebit,
         matching: *settings,
     };
-    crate::services::ledger_import::import_statement(conn, &actor, &request, statement.as_bytes())
+    crate::services::imports::import_statement(conn, &actor, &request, statement.as_bytes())
         .map_err(|e| anyhow::anyhow!("demo statement: {e}"))?;
     let mut report = ActivityReport::new();
     for t in crate::db::progress::by_unit_and_state(conn)? {

@@ -10,7 +10,7 @@ use clap::Args;
 
 use super::DbArgs;
 use crate::import::ReadOptions;
-use crate::services::roster_import::{
+use crate::services::imports::{
     ImportProgress, ImportReport, ImportRequest, import_roster, import_roster_with_progress,
 };
 

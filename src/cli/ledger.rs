@@ -10,7 +10,7 @@ use super::DbArgs;
 use crate::domain::access::Permission;
 use crate::import::ReadOptions;
 use crate::import::statement::AmountSign;
-use crate::services::ledger_import::{LedgerRequest, import_payments, import_statement};
+use crate::services::imports::{LedgerRequest, import_payments, import_statement};
 
 /// A payment list or statement file and how to import it.
 #[derive(Debug, Args)]

@@ -283,11 +283,11 @@ pub async fn upload(
         .db
         .run(move |conn| {
             let report = match kind.as_str() {
-                "roster" => crate::services::roster_import::import_roster(
+                "roster" => crate::services::imports::import_roster(
                     conn,
                     &policy,
                     &actor,
-                    &crate::services::roster_import::ImportRequest {
+                    &crate::services::imports::ImportRequest {
                         file_name,
                         sheet: None,
                         unit_code,
@@ -298,7 +298,7 @@ pub async fn upload(
                     &bytes,
                 ),
                 _ => {
-                    let request = crate::services::ledger_import::LedgerRequest {
+                    let request = crate::services::imports::LedgerRequest {
                         file_name,
                         sheet: None,
                         unit_code,
@@ -310,13 +310,9 @@ pub async fn upload(
                         matching,
                     };
                     if kind == "payments" {
-                        crate::services::ledger_import::import_payments(
-                            conn, &actor, &request, &bytes,
-                        )
+                        crate::services::imports::import_payments(conn, &actor, &request, &bytes)
                     } else {
-                        crate::services::ledger_import::import_statement(
-                            conn, &actor, &request, &bytes,
-                        )
+                        crate::services::imports::import_statement(conn, &actor, &request, &bytes)
                     }
                 }
             };

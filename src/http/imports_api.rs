@@ -14,7 +14,7 @@ use crate::db::imports::{self, ImportRow};
 use crate::db::units;
 use crate::error::AppError;
 use crate::import::ReadOptions;
-use crate::services::roster_import::{ImportError, ImportRequest, import_roster};
+use crate::services::imports::{ImportError, ImportRequest, import_roster};
 
 /// Options of an upload, as query parameters.
 #[derive(Debug, Deserialize, IntoParams)]

@@ -14,9 +14,9 @@ use crate::domain::money::{
 use crate::error::AppError;
 use crate::import::payments::PaymentMethod;
 use crate::import::statement::AmountSign;
-use crate::services::ledger_import::{LedgerRequest, import_payments, import_statement};
+use crate::services::imports::ImportError;
+use crate::services::imports::{LedgerRequest, import_payments, import_statement};
 use crate::services::payments::{PaymentRequest, record as record_payment};
-use crate::services::roster_import::ImportError;
 
 /// A payment to record.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -244,7 +244,7 @@ async fn ledger_upload(
         &crate::services::Actor,
         &LedgerRequest,
         &[u8],
-    ) -> Result<crate::services::roster_import::ImportReport, ImportError>,
+    ) -> Result<crate::services::imports::ImportReport, ImportError>,
 ) -> Result<HttpResponse, AppError> {
     let max = state.settings.max_upload_bytes;
     let (file_name, bytes) = super::imports_api::read_upload(form, max).await?;

@@ -5,11 +5,11 @@ pub mod accept_change;
 pub mod audit;
 pub mod case_review;
 pub mod flags;
-pub mod ledger_import;
+pub mod imports;
 pub mod payments;
 pub mod progress;
 pub mod recompute;
-pub mod roster_import;
+pub mod reconcile;
 pub mod self_service;
 pub mod unit_merge;
 

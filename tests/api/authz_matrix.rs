@@ -61,7 +61,7 @@ fn fixture_case(app: &TestApp, unit: &str, national_id: &str) -> i64 {
     let csv = format!(
         "Họ và tên,Số định danh cá nhân,Ngày sinh,Giới tính,Đối tượng,Hình thức nghỉ,Hệ số lương,Phụ cấp công vụ (%),Thời gian đóng BHXH (tháng),Ngày hiệu lực quyết định sắp xếp,Ngày nghỉ\nA,{national_id},15/01/1966,Nam,Viên chức,Nghỉ hưu trước tuổi,4.65,25,264,01/03/2025,01/05/2025\n"
     );
-    let request = staffpay::services::roster_import::ImportRequest {
+    let request = staffpay::services::imports::ImportRequest {
         file_name: format!("case-{unit}.csv"),
         sheet: None,
         unit_code: unit.into(),
@@ -69,7 +69,7 @@ fn fixture_case(app: &TestApp, unit: &str, national_id: &str) -> i64 {
         accept_valid: false,
         options: Default::default(),
     };
-    let report = staffpay::services::roster_import::import_roster(
+    let report = staffpay::services::imports::import_roster(
         &mut conn,
         &policy,
         &staffpay::services::Actor::cli(),
@@ -95,7 +95,7 @@ fn fixture_case(app: &TestApp, unit: &str, national_id: &str) -> i64 {
 fn fixture_import(app: &TestApp, unit: &str) -> i64 {
     let policy = staffpay::startup::load_policy(&app.test_db.settings()).unwrap();
     let mut conn = app.db.get().unwrap();
-    let request = staffpay::services::roster_import::ImportRequest {
+    let request = staffpay::services::imports::ImportRequest {
         file_name: format!("fixture-{unit}.csv"),
         sheet: None,
         unit_code: unit.into(),
@@ -103,7 +103,7 @@ fn fixture_import(app: &TestApp, unit: &str) -> i64 {
         accept_valid: false,
         options: Default::default(),
     };
-    staffpay::services::roster_import::import_roster(
+    staffpay::services::imports::import_roster(
         &mut conn,
         &policy,
         &staffpay::services::Actor::cli(),

@@ -3,7 +3,7 @@
 use diesel::prelude::*;
 use staffpay::db::schema::{cases, people};
 use staffpay::services::Actor;
-use staffpay::services::roster_import::{ImportRequest, Outcome, import_roster};
+use staffpay::services::imports::{ImportRequest, Outcome, import_roster};
 
 use crate::both_backends;
 use crate::helpers::{Backend, TestDb};
@@ -501,7 +501,7 @@ fn template_and_demo_data_commands_write_files_that_import() {
 #[derive(Default)]
 struct Recorder(std::sync::Mutex<Vec<(&'static str, u64, u64)>>);
 
-impl staffpay::services::roster_import::ImportProgress for Recorder {
+impl staffpay::services::imports::ImportProgress for Recorder {
     fn update(&self, phase: &'static str, done: u64, total: u64) {
         self.0.lock().unwrap().push((phase, done, total));
     }
@@ -521,7 +521,7 @@ async fn import_reports_its_progress_by_phase(backend: Backend) {
     let mut request = request("VN");
     request.file_name = "r.xlsx".into();
     let recorder = Recorder::default();
-    let report = staffpay::services::roster_import::import_roster_with_progress(
+    let report = staffpay::services::imports::import_roster_with_progress(
         &mut conn,
         &env.policy,
         &Actor::cli(),

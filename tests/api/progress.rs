@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use staffpay::db::schema::cases;
 use staffpay::domain::access::Role;
 use staffpay::services::Actor;
-use staffpay::services::roster_import::{ImportRequest, import_roster};
+use staffpay::services::imports::{ImportRequest, import_roster};
 
 use crate::both_backends;
 use crate::helpers::{Backend, TestApp};

@@ -4,14 +4,17 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde::Serialize;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use super::Actor;
+use super::record::{
+    FileRequest, ImportError, ImportReport, Outcome, RowCounts, Timings, already_imported, ms,
+    record_only, store_problems, to_new_import_counts, unreadable,
+};
+use super::submitting_unit;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::cases::{self, CaseFigures, NewCase, NewCaseEvent, NewPerson, Provenance};
-use crate::db::imports::{self, NewImport, ProblemRow};
+use crate::db::imports;
 use crate::db::units::{self, UnitRow};
 use crate::db::{DbConnection, now, transaction};
 use crate::domain::case_state::CaseState;
@@ -24,6 +27,7 @@ use crate::import::problem::{Problem, Severity};
 use crate::import::roster::RosterRow;
 use crate::import::to_calc::calc_input;
 use crate::import::{ParsedRoster, ReadOptions, read_roster};
+use crate::services::Actor;
 
 /// The kind recorded for roster imports.
 pub const KIND: &str = "roster";
@@ -40,126 +44,16 @@ pub struct ImportRequest {
     pub options: ReadOptions,
 }
 
-/// How an import ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    Imported,
-    Unchanged,
-    Rejected,
-    Partial,
-    Failed,
-    DryRun,
-}
-
-impl Outcome {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Imported => "imported",
-            Outcome::Unchanged => "unchanged",
-            Outcome::Rejected => "rejected",
-            Outcome::Partial => "partial",
-            Outcome::Failed => "failed",
-            Outcome::DryRun => "dry_run",
-        }
+impl FileRequest for ImportRequest {
+    fn file_name(&self) -> &str {
+        &self.file_name
     }
-}
-
-/// Row counts of an import.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct RowCounts {
-    pub total: u32,
-    pub valid: u32,
-    pub invalid: u32,
-    pub created: u32,
-    pub updated: u32,
-    pub unchanged: u32,
-    pub locked: u32,
-}
-
-/// One problem as reported (`--json`, the API).
-#[derive(Debug, Clone, Serialize)]
-pub struct ProblemOut {
-    pub sheet: String,
-    pub row: Option<u32>,
-    pub column: Option<String>,
-    pub value: Option<String>,
-    pub code: String,
-    pub message_vi: String,
-    pub message_en: String,
-}
-
-impl From<&Problem> for ProblemOut {
-    fn from(p: &Problem) -> Self {
-        ProblemOut {
-            sheet: p.sheet.clone(),
-            row: p.row,
-            column: p.column.clone(),
-            value: p.value.clone(),
-            code: p.code.to_string(),
-            message_vi: p.message_vi.clone(),
-            message_en: p.message_en.clone(),
-        }
+    fn dry_run(&self) -> bool {
+        self.dry_run
     }
-}
-
-/// Phase durations of an import, in milliseconds.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Timings {
-    pub read: u64,
-    pub compute: u64,
-    pub lookup: u64,
-    pub write: u64,
-}
-
-pub(crate) fn ms(since: std::time::Instant) -> u64 {
-    u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
-}
-
-/// The result of an import, as `staffpay import --json` prints it.
-#[derive(Debug, Clone, Serialize)]
-pub struct ImportReport {
-    pub import_id: Option<i64>,
-    pub file: String,
-    pub sha256: String,
-    pub outcome: Outcome,
-    pub rows: RowCounts,
-    pub errors: Vec<ProblemOut>,
-    pub warnings: Vec<ProblemOut>,
-    /// Milliseconds spent in each phase (read + validate, compute, look up existing people,
-    /// write), for operators and benchmarks.
-    pub timings_ms: Timings,
-    /// The upload with its problems marked ("Lỗi / Errors"), when there were errors.
-    #[serde(skip)]
-    pub error_workbook: Option<Vec<u8>>,
-    /// For statements: what the matcher did.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reconciliation: Option<serde_json::Value>,
-}
-
-impl ImportReport {
-    /// Exit status of `staffpay import`: 0 imported / unchanged / clean dry run, 2 validation
-    /// errors and nothing written, 3 partial, 1 unusable file.
-    pub fn exit_code(&self) -> u8 {
-        match self.outcome {
-            Outcome::Imported | Outcome::Unchanged => 0,
-            Outcome::DryRun if self.errors.is_empty() => 0,
-            Outcome::DryRun | Outcome::Rejected => 2,
-            Outcome::Partial => 3,
-            Outcome::Failed => 1,
-        }
+    fn accept_valid(&self) -> bool {
+        self.accept_valid
     }
-}
-
-/// Why an import could not even start.
-#[derive(Debug, thiserror::Error)]
-pub enum ImportError {
-    #[error("unknown unit {0}, or not one you may submit for")]
-    UnknownUnit(String),
-    #[error(transparent)]
-    Database(#[from] diesel::result::Error),
-    #[error(transparent)]
-    Other(#[from] anyhow::Error),
 }
 
 fn problem(
@@ -241,12 +135,7 @@ pub fn import_roster_with_progress(
 ) -> Result<ImportReport, ImportError> {
     let started_at = now();
     progress.update("read", 0, 0);
-    let submitting = units::find_in_scope(
-        conn,
-        &actor.scope,
-        &request.unit_code.trim().to_ascii_uppercase(),
-    )?
-    .ok_or_else(|| ImportError::UnknownUnit(request.unit_code.clone()))?;
+    let submitting = submitting_unit(conn, actor, &request.unit_code)?;
     let mut options = request.options.clone();
     options.sheet = request.sheet.clone();
 
@@ -255,79 +144,28 @@ pub fn import_roster_with_progress(
     let roster = match read_roster(&request.file_name, bytes, &options) {
         Ok(roster) => roster,
         Err(error) => {
-            let sha256 = hex::encode(Sha256::digest(bytes));
-            let file_problem = ProblemOut {
-                sheet: String::new(),
-                row: None,
-                column: None,
-                value: None,
-                code: error.code().to_string(),
-                message_vi: error.message_vi(),
-                message_en: error.message_en(),
-            };
-            let mut report = ImportReport {
-                import_id: None,
-                file: request.file_name.clone(),
-                sha256,
-                outcome: Outcome::Failed,
-                rows: RowCounts::default(),
-                errors: vec![file_problem],
-                warnings: Vec::new(),
-                timings_ms: Timings::default(),
-                error_workbook: None,
-                reconciliation: None,
-            };
-            if !request.dry_run {
-                report.import_id = Some(record_only(
-                    conn,
-                    actor,
-                    KIND,
-                    &request.file_name,
-                    &submitting,
-                    &report,
-                    started_at,
-                )?);
-            }
-            return Ok(report);
+            return unreadable(
+                conn,
+                actor,
+                KIND,
+                request,
+                &submitting,
+                bytes,
+                &error,
+                started_at,
+            );
         }
     };
-
-    let previous = if request.dry_run {
-        None
-    } else {
-        imports::find_applied(conn, KIND, &roster.sha256, submitting.id)?
-    };
-    if let Some(previous) = previous {
-        let report = ImportReport {
-            import_id: None,
-            file: request.file_name.clone(),
-            sha256: roster.sha256.clone(),
-            outcome: Outcome::Unchanged,
-            rows: RowCounts {
-                total: roster.total_rows,
-                unchanged: roster.total_rows,
-                ..Default::default()
-            },
-            errors: Vec::new(),
-            warnings: vec![ProblemOut {
-                sheet: roster.sheet.clone(),
-                row: None,
-                column: None,
-                value: None,
-                code: "FILE_ALREADY_IMPORTED".into(),
-                message_vi: format!(
-                    "Tệp này đã được nhập (lần nhập số {}); không có gì thay đổi.",
-                    previous.id
-                ),
-                message_en: format!(
-                    "This file was already imported (import {}); nothing changed.",
-                    previous.id
-                ),
-            }],
-            timings_ms: Timings::default(),
-            error_workbook: None,
-            reconciliation: None,
-        };
+    if let Some(report) = already_imported(
+        conn,
+        KIND,
+        request,
+        &submitting,
+        &roster.sha256,
+        &roster.sheet,
+        roster.total_rows,
+    )? {
+        // A roster sent again is recorded (the attempt shows in the import history).
         let id = record_only(
             conn,
             actor,
@@ -415,25 +253,12 @@ pub fn import_roster_with_progress(
         ..Default::default()
     };
 
-    let make_report = |outcome, counts, import_id, problems: &[Problem]| ImportReport {
-        import_id,
-        file: request.file_name.clone(),
-        sha256: roster.sha256.clone(),
-        outcome,
-        rows: counts,
-        errors: problems
-            .iter()
-            .filter(|p| p.severity == Severity::Error)
-            .map(ProblemOut::from)
-            .collect(),
-        warnings: problems
-            .iter()
-            .filter(|p| p.severity == Severity::Warning)
-            .map(ProblemOut::from)
-            .collect(),
-        timings_ms: Timings::default(),
-        error_workbook: None,
-        reconciliation: None,
+    let make_report = |outcome, counts, import_id, problems: &[Problem]| {
+        let mut report = ImportReport::new(&request.file_name, roster.sha256.clone(), outcome);
+        report.import_id = import_id;
+        report.rows = counts;
+        report.add_problems(problems);
+        report
     };
     let workbook = if has_errors {
         match error_workbook_from_upload(&request.file_name, bytes, &options, &roster, &problems) {
@@ -1030,94 +855,4 @@ fn write_cases(
     counts.created = u32::try_from(new_cases.len()).unwrap_or(u32::MAX);
     cases::insert_events(conn, &events)?;
     Ok(locked)
-}
-
-pub(crate) fn to_new_import_counts(c: &RowCounts, problems: &[Problem]) -> imports::Counts {
-    let n = |v: u32| i32::try_from(v).unwrap_or(i32::MAX);
-    imports::Counts {
-        rows_total: n(c.total),
-        rows_valid: n(c.valid),
-        rows_invalid: n(c.invalid),
-        rows_created: n(c.created),
-        rows_updated: n(c.updated),
-        rows_unchanged: n(c.unchanged),
-        rows_locked: n(c.locked),
-        errors: i32::try_from(
-            problems
-                .iter()
-                .filter(|p| p.severity == Severity::Error)
-                .count(),
-        )
-        .unwrap_or(i32::MAX),
-        warnings: i32::try_from(
-            problems
-                .iter()
-                .filter(|p| p.severity == Severity::Warning)
-                .count(),
-        )
-        .unwrap_or(i32::MAX),
-    }
-}
-
-/// Records the import itself (without rows).
-pub(crate) fn record_only(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    kind: &str,
-    file_name: &str,
-    unit: &UnitRow,
-    report: &ImportReport,
-    started_at: chrono::NaiveDateTime,
-) -> Result<i64, ImportError> {
-    let n = |v: u32| i32::try_from(v).unwrap_or(i32::MAX);
-    let row = imports::insert(
-        conn,
-        &NewImport {
-            kind: kind.into(),
-            file_name: file_name.into(),
-            sha256: report.sha256.clone(),
-            unit_id: unit.id,
-            submitted_by: actor.user_id,
-            submitted_by_label: actor.label.clone(),
-            outcome: report.outcome.as_str().into(),
-            rows_total: n(report.rows.total),
-            rows_valid: n(report.rows.valid),
-            rows_invalid: n(report.rows.invalid),
-            rows_created: n(report.rows.created),
-            rows_updated: n(report.rows.updated),
-            rows_unchanged: n(report.rows.unchanged),
-            rows_locked: n(report.rows.locked),
-            errors: i32::try_from(report.errors.len()).unwrap_or(i32::MAX),
-            warnings: i32::try_from(report.warnings.len()).unwrap_or(i32::MAX),
-            started_at,
-            finished_at: Some(now()),
-        },
-    )?;
-    Ok(row.id)
-}
-
-pub(crate) fn store_problems(
-    conn: &mut DbConnection,
-    import_id: i64,
-    problems: &[Problem],
-) -> Result<(), ImportError> {
-    let rows: Vec<ProblemRow> = problems
-        .iter()
-        .map(|p| ProblemRow {
-            import_id,
-            severity: match p.severity {
-                Severity::Error => "error".into(),
-                Severity::Warning => "warning".into(),
-            },
-            sheet: p.sheet.clone(),
-            row_number: p.row.and_then(|r| i32::try_from(r).ok()),
-            column_name: p.column.clone(),
-            cell_value: p.value.clone(),
-            code: p.code.to_string(),
-            message_vi: p.message_vi.clone(),
-            message_en: p.message_en.clone(),
-        })
-        .collect();
-    imports::insert_problems(conn, &rows)?;
-    Ok(())
 }

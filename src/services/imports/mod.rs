@@ -1,0 +1,103 @@
+//! Importing files: a **roster** ([`roster`]), a **payment list** ([`payments`]) and a
+//! **statement** ([`statement`]), with one set of rules: everything is read and checked before
+//! the one write transaction; by default a file with any error writes nothing (`accept_valid`
+//! keeps the good rows); the same file again changes nothing; each import is a record with its
+//! problems and one report shape ([`record`]).
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::db::payments::visible_units;
+use crate::db::schema::{cases as cases_t, people};
+use crate::db::units::{self, UnitRow};
+use crate::domain::ids::CaseId;
+use crate::domain::matching::MatchSettings;
+use crate::domain::national_id::NationalId;
+use crate::domain::payment_reference::PaymentReference;
+use crate::import::ReadOptions;
+use crate::import::statement::AmountSign;
+use crate::import::tabular::KnownCase;
+use crate::services::Actor;
+
+pub mod payments;
+pub mod record;
+pub mod roster;
+pub mod statement;
+
+pub use payments::{PAYMENTS, import_payments};
+pub use record::{FileRequest, ImportError, ImportReport, Outcome, ProblemOut, RowCounts, Timings};
+pub use roster::{
+    ImportProgress, ImportRequest, KIND, NoProgress, import_roster, import_roster_with_progress,
+};
+pub use statement::{STATEMENT, import_statement};
+
+/// A payment list or statement to import.
+#[derive(Debug, Clone)]
+pub struct LedgerRequest {
+    pub file_name: String,
+    pub sheet: Option<String>,
+    /// The paying unit (payment list) or the account holder (statement).
+    pub unit_code: String,
+    pub dry_run: bool,
+    pub accept_valid: bool,
+    pub options: ReadOptions,
+    /// Days counted from (Vietnam calendar).
+    pub today: NaiveDate,
+    /// How a single signed amount column of a statement reads.
+    pub sign: AmountSign,
+    /// Matcher settings.
+    pub matching: MatchSettings,
+}
+
+/// Payment references of the cases within the actor's units, with the person's id.
+pub(super) fn known_references(
+    conn: &mut DbConnection,
+    actor: &Actor,
+) -> Result<HashMap<PaymentReference, KnownCase>, ImportError> {
+    let visible = visible_units(conn, &actor.scope)?;
+    let mut q = cases_t::table.inner_join(people::table).into_boxed();
+    if let Some(ids) = visible {
+        q = q.filter(cases_t::unit_id.eq_any(ids));
+    }
+    let rows: Vec<(i64, String, String)> = q
+        .select((cases_t::id, cases_t::payment_reference, people::national_id))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, reference, national_id)| {
+            let reference = PaymentReference::parse(&reference).ok()?;
+            Some((
+                reference,
+                KnownCase {
+                    case_id: CaseId(id),
+                    national_id: NationalId::parse(&national_id, None).ok().map(|p| p.id),
+                },
+            ))
+        })
+        .collect())
+}
+
+/// The unit a file is submitted for, if the actor may submit for it.
+pub(super) fn submitting_unit(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    code: &str,
+) -> Result<UnitRow, ImportError> {
+    units::find_in_scope(conn, &actor.scope, &code.trim().to_ascii_uppercase())?
+        .ok_or_else(|| ImportError::UnknownUnit(code.to_owned()))
+}
+
+impl FileRequest for LedgerRequest {
+    fn file_name(&self) -> &str {
+        &self.file_name
+    }
+    fn dry_run(&self) -> bool {
+        self.dry_run
+    }
+    fn accept_valid(&self) -> bool {
+        self.accept_valid
+    }
+}

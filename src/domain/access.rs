@@ -149,6 +149,20 @@ pub enum DutyConflict {
     ApproverPays,
 }
 
+impl DutyConflict {
+    /// The refusal in Vietnamese (the English is its `Display`).
+    pub fn message_vi(self) -> &'static str {
+        match self {
+            DutyConflict::SubmitterApproves => {
+                "Người gửi danh sách không được duyệt hồ sơ của danh sách đó."
+            }
+            DutyConflict::ApproverPays => {
+                "Người duyệt hồ sơ không được ghi nhận chi trả cho hồ sơ đó."
+            }
+        }
+    }
+}
+
 /// Separation of duties: the submitter of a roster does not approve its cases; the approver of
 /// a case does not record its payments.
 pub fn check_duty(user_id: i64, duty: Duty, actors: CaseActors) -> Result<(), DutyConflict> {

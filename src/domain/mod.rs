@@ -9,6 +9,7 @@ pub mod case_state;
 pub mod entitlement;
 pub mod flags;
 pub mod ids;
+pub mod ledger;
 pub mod matching;
 pub mod money;
 pub mod national_id;

@@ -16,8 +16,9 @@ use crate::db::cases::{self, CaseRow, NewCaseEvent};
 use crate::db::payments::{self, NewPayment, PaymentRow};
 use crate::db::units::{self, UnitRow};
 use crate::db::{DbConnection, now, transaction};
-use crate::domain::access::{CaseActors, Duty, DutyConflict, check_duty};
-use crate::domain::case_state::{CaseAction, PaymentFacts, Transition, apply};
+use crate::domain::access::{CaseActors, DutyConflict};
+use crate::domain::case_state::{CaseAction, Transition};
+use crate::domain::ledger::{PayableCase, PaymentRefusal, admit_payment};
 use crate::domain::money::Vnd;
 use crate::error::AppError;
 use crate::import::payments::PaymentMethod;
@@ -57,16 +58,21 @@ fn refusal(error: crate::domain::case_state::TransitionError) -> AppError {
 pub fn duty_refusal(conflict: DutyConflict) -> AppError {
     AppError::conflict(
         "separation_of_duties",
-        match conflict {
-            DutyConflict::SubmitterApproves => {
-                "Người gửi danh sách không được duyệt hồ sơ của danh sách đó."
-            }
-            DutyConflict::ApproverPays => {
-                "Người duyệt hồ sơ không được ghi nhận chi trả cho hồ sơ đó."
-            }
-        },
+        conflict.message_vi(),
         conflict.to_string(),
     )
+}
+
+/// A payment the rules refuse ([`admit_payment`]), as a 409 with its code.
+pub fn payment_refusal(refused: PaymentRefusal) -> AppError {
+    match refused {
+        PaymentRefusal::Duty(conflict) => duty_refusal(conflict),
+        PaymentRefusal::BeforeDecision(too_early) => {
+            let (vi, en) = too_early.messages();
+            AppError::conflict("date_before_decision", vi, en)
+        }
+        PaymentRefusal::Rule(error) => refusal(error),
+    }
 }
 
 /// The refusal of a payment that repeats a recorded one.
@@ -91,48 +97,6 @@ pub fn check_paid_on(paid_on: NaiveDate, today: NaiveDate) -> Result<(), AppErro
             "date_in_future",
             format!("Ngày chi {paid_on} sau ngày hôm nay ({today})"),
             format!("The payment date {paid_on} is after today ({today})"),
-        ));
-    }
-    Ok(())
-}
-
-/// The first day a payment can be dated when the case has no decision date: the programme
-/// (Decree 178/2024/ND-CP) pays from 2025.
-pub fn programme_start() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or(NaiveDate::MIN)
-}
-
-/// Checks the day of a payment against the case: not before its decision (or, without a
-/// decision date, before the programme's start). `0001-01-01` and `1900-01-01` were accepted.
-pub fn check_paid_after_decision(
-    paid_on: NaiveDate,
-    decision_date: Option<NaiveDate>,
-) -> Result<(), AppError> {
-    let earliest = decision_date.unwrap_or_else(programme_start);
-    if paid_on < earliest {
-        let day = |d: NaiveDate| d.format("%d/%m/%Y").to_string();
-        return Err(AppError::conflict(
-            "date_before_decision",
-            match decision_date {
-                Some(_) => format!(
-                    "Ngày chi {} trước ngày quyết định cho nghỉ ({})",
-                    day(paid_on),
-                    day(earliest)
-                ),
-                None => format!(
-                    "Ngày chi {} trước khi chương trình bắt đầu ({})",
-                    day(paid_on),
-                    day(earliest)
-                ),
-            },
-            match decision_date {
-                Some(_) => {
-                    format!("The payment date {paid_on} is before the case's decision ({earliest})")
-                }
-                None => format!(
-                    "The payment date {paid_on} is before the programme's start ({earliest})"
-                ),
-            },
         ));
     }
     Ok(())
@@ -194,20 +158,21 @@ pub fn record(
         }
         let (case, _, unit) =
             cases::find_in_scope(conn, &actor.scope, case_id)?.ok_or(AppError::NotFound)?;
-        if let Some(user) = actor.user_id {
-            let actors = CaseActors {
-                submitted_by: case.submitted_by,
-                approved_by: case.approved_by,
-            };
-            check_duty(user, Duty::Pay, actors).map_err(duty_refusal)?;
-        }
-        check_paid_after_decision(request.paid_on, case.decision_date)?;
-        let state = case.state;
-        let facts = PaymentFacts {
-            entitled: Vnd::new(case.entitled_vnd),
-            paid: Vnd::new(case.paid_vnd),
-            all_payments_matched: false,
-        };
+        let admitted = admit_payment(
+            &PayableCase {
+                state: case.state,
+                entitled: Vnd::new(case.entitled_vnd),
+                paid: Vnd::new(case.paid_vnd),
+                decision_date: case.decision_date,
+                actors: CaseActors {
+                    submitted_by: case.submitted_by,
+                    approved_by: case.approved_by,
+                },
+            },
+            actor.user_id,
+            request.paid_on,
+        )
+        .map_err(payment_refusal)?;
         let (action, reference, reverses) = match request.reverses {
             None => (
                 CaseAction::RecordPayment {
@@ -281,7 +246,7 @@ pub fn record(
                 },
             ));
         }
-        let transition = apply(state, &action, facts).map_err(refusal)?;
+        let transition = admitted.apply(&action).map_err(payment_refusal)?;
         let entry = transition.entry.unwrap_or(Vnd::ZERO);
         let payer_unit_id = payer_unit(conn, request.payer_unit.as_deref(), &unit)?;
         let payment_id = payments::insert(

@@ -20,8 +20,9 @@ use crate::db::cases::{self, Marker, NewCaseEvent};
 use crate::db::imports;
 use crate::db::payments::{self, NewPayment};
 use crate::db::{DbConnection, now, transaction};
-use crate::domain::access::{CaseActors, Duty, check_duty};
-use crate::domain::case_state::{CaseAction, CaseState, PaymentFacts, TransitionError, apply};
+use crate::domain::access::CaseActors;
+use crate::domain::case_state::{CaseAction, CaseState, TransitionError};
+use crate::domain::ledger::{PayableCase, PaymentRefusal, admit_payment};
 use crate::domain::money::Vnd;
 use crate::import::payments::{PaymentCheck, read_payment_list};
 use crate::import::{Problem, Severity};
@@ -30,13 +31,27 @@ use crate::services::Actor;
 /// Kind of a payment-list import record.
 pub const PAYMENTS: &str = "payments";
 
-/// A rule refusal as a row problem code (upper case, as the readers' codes).
-fn rule_code(error: &TransitionError) -> &'static str {
-    match error {
-        TransitionError::InvalidTransition { .. } => "CASE_NOT_PAYABLE",
-        TransitionError::PaymentExceedsEntitlement { .. } => "PAYMENT_EXCEEDS_ENTITLEMENT",
-        TransitionError::AmountNotPositive { .. } => "AMOUNT_NOT_POSITIVE",
-        _ => "PAYMENT_REFUSED",
+/// A refused row as a problem: its code (upper case, as the readers' codes) and messages.
+fn row_refusal(refusal: PaymentRefusal) -> (&'static str, String, String) {
+    match refusal {
+        PaymentRefusal::Duty(conflict) => (
+            "SEPARATION_OF_DUTIES",
+            conflict.message_vi().to_owned(),
+            conflict.to_string(),
+        ),
+        PaymentRefusal::BeforeDecision(too_early) => {
+            let (vi, en) = too_early.messages();
+            ("DATE_BEFORE_DECISION", vi, en)
+        }
+        PaymentRefusal::Rule(error) => {
+            let code = match error {
+                TransitionError::InvalidTransition { .. } => "CASE_NOT_PAYABLE",
+                TransitionError::PaymentExceedsEntitlement { .. } => "PAYMENT_EXCEEDS_ENTITLEMENT",
+                TransitionError::AmountNotPositive { .. } => "AMOUNT_NOT_POSITIVE",
+                _ => "PAYMENT_REFUSED",
+            };
+            (code, error.message_vi(), error.message_en())
+        }
     }
 }
 
@@ -157,47 +172,19 @@ pub fn import_payments(
                             crate::import::convert::Issue::new(code, vi, en),
                         ));
                     };
-                if let Some(user) = actor.user_id {
-                    let actors = CaseActors {
-                        submitted_by: run.case.submitted_by,
-                        approved_by: run.case.approved_by,
-                    };
-                    if let Err(conflict) = check_duty(user, Duty::Pay, actors) {
-                        refuse(
-                            &mut problems,
-                            "SEPARATION_OF_DUTIES",
-                            "Người duyệt hồ sơ không được ghi nhận chi trả cho hồ sơ đó".into(),
-                            conflict.to_string(),
-                        );
-                        invalid_rows.insert(row.row_number);
-                        continue;
-                    }
-                }
-                // The single entry's date rule (`services::payments`): not before the decision.
-                if let Err(e) = crate::services::payments::check_paid_after_decision(
-                    row.date,
-                    run.case.decision_date,
-                ) {
-                    let body = e.body();
-                    refuse(
-                        &mut problems,
-                        "DATE_BEFORE_DECISION",
-                        body.message_vi,
-                        body.message_en,
-                    );
-                    invalid_rows.insert(row.row_number);
-                    continue;
-                }
-                let facts = PaymentFacts {
+                let case = PayableCase {
+                    state: run.state,
                     entitled: Vnd::new(run.case.entitled_vnd),
                     paid: run.paid,
-                    all_payments_matched: false,
+                    decision_date: run.case.decision_date,
+                    actors: CaseActors {
+                        submitted_by: run.case.submitted_by,
+                        approved_by: run.case.approved_by,
+                    },
                 };
-                match apply(
-                    run.state,
-                    &CaseAction::RecordPayment { amount: row.amount },
-                    facts,
-                ) {
+                match admit_payment(&case, actor.user_id, row.date)
+                    .and_then(|a| a.apply(&CaseAction::RecordPayment { amount: row.amount }))
+                {
                     Ok(t) => {
                         run.events
                             .push((t.from, t.to, row.amount, row.date, row.row_number));
@@ -225,8 +212,9 @@ pub fn import_payments(
                             created_at: now(),
                         });
                     }
-                    Err(e) => {
-                        refuse(&mut problems, rule_code(&e), e.message_vi(), e.message_en());
+                    Err(refusal) => {
+                        let (code, vi, en) = row_refusal(refusal);
+                        refuse(&mut problems, code, vi, en);
                         invalid_rows.insert(row.row_number);
                     }
                 }

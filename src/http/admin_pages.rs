@@ -9,7 +9,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::AppState;
-use super::pages::{is_en, render, signed_in};
+use super::pages::{Session, is_en, render};
 use crate::domain::access::Permission;
 use crate::domain::money::Vnd;
 use crate::error::AppError;
@@ -45,10 +45,9 @@ struct UnitsPage {
 /// when money still has to flow) and progress.
 pub async fn units(
     state: web::Data<AppState>,
-    req: HttpRequest,
+    s: Session,
     q: web::Query<Lang>,
 ) -> Result<HttpResponse, AppError> {
-    let s = signed_in!(state, req);
     let policy = state.policy.clone();
     let scope = s.caller.scope.clone();
     let (report, units) = state
@@ -108,12 +107,7 @@ struct ReportsPage {
 }
 
 /// `GET /bao-cao`: the report forms (they download from the API with the session).
-pub async fn reports(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    q: web::Query<Lang>,
-) -> Result<HttpResponse, AppError> {
-    let s = signed_in!(state, req);
+pub async fn reports(s: Session, q: web::Query<Lang>) -> Result<HttpResponse, AppError> {
     render(
         &ReportsPage {
             en: is_en(q.lang.as_deref()),
@@ -149,11 +143,9 @@ struct AuditPage {
 /// `GET /nhat-ky`: the latest 500 events within the caller's units.
 pub async fn audit(
     state: web::Data<AppState>,
-    req: HttpRequest,
+    s: Session,
     q: web::Query<AuditFilter>,
 ) -> Result<HttpResponse, AppError> {
-    let s = signed_in!(state, req);
-    s.caller.require(Permission::ReadAudit)?;
     let q = q.into_inner();
     let query = crate::services::audit::AuditQuery {
         unit: q.unit.clone(),
@@ -220,12 +212,7 @@ struct UploadPage<'a> {
 }
 
 /// `GET /nhap`: the upload form.
-pub async fn upload_form(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    q: web::Query<Lang>,
-) -> Result<HttpResponse, AppError> {
-    let s = signed_in!(state, req);
+pub async fn upload_form(s: Session, q: web::Query<Lang>) -> Result<HttpResponse, AppError> {
     render(
         &UploadPage {
             en: is_en(q.lang.as_deref()),
@@ -242,10 +229,10 @@ pub async fn upload_form(
 /// within the caller's units, never half-written; the result and the error workbook link.
 pub async fn upload(
     state: web::Data<AppState>,
+    s: Session,
     req: HttpRequest,
     form: Multipart,
 ) -> Result<HttpResponse, AppError> {
-    let s = signed_in!(state, req);
     let max = state.settings.max_upload_bytes;
     let upload = super::imports_api::read_form(form, max).await?;
     s.check(upload.fields.get("csrf").map_or("", String::as_str))?;

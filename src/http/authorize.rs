@@ -1,6 +1,8 @@
 //! The one authorisation mechanism: every route in the route table is wrapped in this
 //! middleware with its access rule. It authenticates the bearer token, checks the role's
-//! permission, and hands the handler a [`Caller`] whose unit scope every query takes.
+//! permission, and hands the handler a [`Caller`] whose unit scope every query takes; for a
+//! staff page ([`Access::Page`]) it reads the session cookie instead, sends a browser without
+//! one to the sign-in page, and hands the handler the [`Session`].
 
 use std::sync::Arc;
 
@@ -12,6 +14,7 @@ use actix_web::middleware::Next;
 use actix_web::{Error, HttpMessage, ResponseError, web};
 
 use super::AppState;
+use super::pages::{SESSION_COOKIE, session, to_login};
 use super::routes::Access;
 use crate::auth::Caller;
 use crate::auth::caller::authenticate;
@@ -45,6 +48,7 @@ pub async fn authorize(
     let required = match access {
         // A method without a rule is answered by actix (405); nothing runs.
         None | Some(Access::Public) => return Ok(next.call(req).await?.map_into_boxed_body()),
+        Some(Access::Page(permission)) => return page(permission, req, next).await,
         Some(Access::Authenticated) => None,
         Some(Access::Requires(permission)) => Some(permission),
     };
@@ -58,6 +62,36 @@ pub async fn authorize(
             Ok(req.into_response(response))
         }
     }
+}
+
+/// A staff page: the session cookie's caller (else the sign-in page), with the permission
+/// when one is required; the handler receives the [`Session`].
+async fn page(
+    permission: Option<crate::domain::access::Permission>,
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, Error> {
+    let found = match req.app_data::<web::Data<AppState>>() {
+        Some(state) => session(state, req.request()).await,
+        None => Err(AppError::Internal(anyhow::anyhow!(
+            "application state missing"
+        ))),
+    };
+    let session = match found {
+        Ok(Some(session)) => session,
+        Ok(None) => {
+            let expired = req.cookie(SESSION_COOKIE).is_some();
+            return Ok(req.into_response(to_login(expired)));
+        }
+        Err(error) => return Ok(req.into_response(error.error_response())),
+    };
+    if let Some(permission) = permission
+        && let Err(error) = session.caller.require(permission)
+    {
+        return Ok(req.into_response(error.error_response()));
+    }
+    req.extensions_mut().insert(session);
+    Ok(next.call(req).await?.map_into_boxed_body())
 }
 
 async fn check(

@@ -30,8 +30,11 @@ use crate::services::self_service::same;
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "staffpay_session";
 
-/// A signed-in page caller.
-pub(crate) struct Session {
+/// A signed-in page caller: the extractor of every staff page (routes with
+/// [`super::routes::Access::Page`], whose middleware put it in the request), in the shape of
+/// zero2prod's `TypedSession`.
+#[derive(Debug, Clone)]
+pub struct Session {
     pub(crate) caller: Caller,
     token: String,
     pub(crate) csrf: String,
@@ -72,21 +75,19 @@ pub(crate) async fn session(
     }))
 }
 
-/// The signed-in session of a page request; otherwise returns the response that sends the
-/// browser to the sign-in page ("expired" when it brought a cookie that no longer works).
-macro_rules! signed_in {
-    ($state:expr, $req:expr) => {
-        match $crate::http::pages::session(&$state, &$req).await? {
-            Some(s) => s,
-            None => {
-                return Ok($crate::http::pages::to_login(
-                    $req.cookie($crate::http::pages::SESSION_COOKIE).is_some(),
-                ));
-            }
-        }
-    };
+impl actix_web::FromRequest for Session {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Session, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        use actix_web::HttpMessage as _;
+        std::future::ready(req.extensions().get::<Session>().cloned().ok_or_else(|| {
+            AppError::Internal(anyhow::anyhow!(
+                "a page handler's route is not marked Access::Page"
+            ))
+        }))
+    }
 }
-pub(crate) use signed_in;
 
 /// An HTML response with the pages' security headers (no caching, a strict content security
 /// policy, no sniffing, no referrer); every page of the service goes through it.
@@ -284,7 +285,9 @@ pub async fn logout(
     req: HttpRequest,
     form: web::Form<CsrfForm>,
 ) -> Result<HttpResponse, AppError> {
-    let s = signed_in!(state, req);
+    let Some(s) = session(&state, &req).await? else {
+        return Ok(to_login(req.cookie(SESSION_COOKIE).is_some()));
+    };
     s.check(&form.csrf)?;
     let token_id = s.caller.token_id.0;
     state
@@ -349,10 +352,9 @@ fn group_row(code: &str, name: &str, f: &crate::services::progress::Figures) -> 
 /// `GET /`: progress by ministry and province, and the flags that need action.
 pub async fn dashboard(
     state: web::Data<AppState>,
-    req: HttpRequest,
+    s: Session,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let s = signed_in!(state, req);
     let policy = state.policy.clone();
     let scope = s.caller.scope.clone();
     let (report, flags) = state
@@ -430,10 +432,9 @@ const PER_PAGE: i64 = 50;
 /// `GET /ho-so`: the cases of the caller's units, filtered.
 pub async fn cases(
     state: web::Data<AppState>,
-    req: HttpRequest,
+    s: Session,
     query: web::Query<CaseListQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let s = signed_in!(state, req);
     let q = query.into_inner();
     let en = is_en(q.lang.as_deref());
     let page = q.page.unwrap_or(1).max(1);
@@ -654,11 +655,10 @@ async fn case_page(
 /// `GET /ho-so/{id}`: a case (another unit's case is not found).
 pub async fn case(
     state: web::Data<AppState>,
-    req: HttpRequest,
+    s: Session,
     id: web::Path<i64>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let s = signed_in!(state, req);
     let en = is_en(query.lang.as_deref());
     let notice = query
         .ok
@@ -686,11 +686,11 @@ fn refusal(e: &AppError, en: bool) -> String {
 /// `POST /ho-so/{id}/thao-tac`: approve, return or fund (the same rules as the API).
 pub async fn act(
     state: web::Data<AppState>,
+    s: Session,
     req: HttpRequest,
     id: web::Path<i64>,
     form: web::Form<ActionForm>,
 ) -> Result<HttpResponse, AppError> {
-    let s = signed_in!(state, req);
     let form = form.into_inner();
     s.check(&form.csrf)?;
     let id = id.into_inner();
@@ -744,14 +744,13 @@ pub struct PayForm {
 /// `POST /ho-so/{id}/chi`: records a payment (the API's rules: amounts, dates, duties).
 pub async fn pay(
     state: web::Data<AppState>,
+    s: Session,
     req: HttpRequest,
     id: web::Path<i64>,
     form: web::Form<PayForm>,
 ) -> Result<HttpResponse, AppError> {
-    let s = signed_in!(state, req);
     let form = form.into_inner();
     s.check(&form.csrf)?;
-    s.caller.require(Permission::RecordPayments)?;
     let id = id.into_inner();
     let request = (|| {
         Ok::<_, AppError>(crate::services::payments::PaymentRequest {
@@ -800,14 +799,13 @@ pub struct AnswerForm {
 /// `POST /ho-so/{id}/tra-loi`: a reviewer answers a question or dispute.
 pub async fn answer(
     state: web::Data<AppState>,
+    s: Session,
     req: HttpRequest,
     id: web::Path<i64>,
     form: web::Form<AnswerForm>,
 ) -> Result<HttpResponse, AppError> {
-    let s = signed_in!(state, req);
     let form = form.into_inner();
     s.check(&form.csrf)?;
-    s.caller.require(Permission::ReviewCases)?;
     let id = id.into_inner();
     let actor = s.actor(&req);
     let done = state
@@ -827,10 +825,10 @@ pub async fn answer(
 /// nothing (the API's bulk approval); refusals are listed on the page.
 pub async fn bulk_approve(
     state: web::Data<AppState>,
+    s: Session,
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let s = signed_in!(state, req);
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).map_err(|_| {
         AppError::bad_request(
             "form_invalid",
@@ -843,7 +841,6 @@ pub async fn bulk_approve(
         .find(|(k, _)| k == "csrf")
         .map_or("", |(_, v)| v.as_str());
     s.check(csrf)?;
-    s.caller.require(Permission::ReviewCases)?;
     let ids: Vec<i64> = pairs
         .iter()
         .filter(|(k, _)| k == "id")

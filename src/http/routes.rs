@@ -24,6 +24,12 @@ pub enum Access {
     Authenticated,
     /// An authenticated user whose role has the permission; data further limited by scope.
     Requires(Permission),
+    /// A staff page: a signed-in session (the page cookie) is needed — without one the
+    /// browser is sent to the sign-in page — and, when given, the role's permission (403
+    /// otherwise). The handler takes the [`super::pages::Session`]; forms check their CSRF
+    /// token themselves, and a form whose permission depends on its content (which action,
+    /// which kind of file) checks that too.
+    Page(Option<Permission>),
 }
 
 /// How the authorisation matrix test exercises an endpoint.
@@ -120,7 +126,7 @@ pub fn table() -> Vec<RouteSpec> {
         spec(
             Method::GET,
             "/",
-            Public,
+            Page(None),
             || web::get().to(pages::dashboard),
             Probe::ok(),
         ),
@@ -161,7 +167,7 @@ pub fn table() -> Vec<RouteSpec> {
         spec(
             Method::GET,
             "/ho-so",
-            Public,
+            Page(None),
             || web::get().to(pages::cases),
             Probe::ok(),
         ),
@@ -169,7 +175,7 @@ pub fn table() -> Vec<RouteSpec> {
         spec(
             Method::POST,
             "/ho-so/duyet-nhieu",
-            Public,
+            Page(Some(Permission::ReviewCases)),
             || web::post().to(pages::bulk_approve),
             Probe {
                 body: Some("csrf=x&id=1"),
@@ -180,14 +186,14 @@ pub fn table() -> Vec<RouteSpec> {
         spec(
             Method::GET,
             "/ho-so/{id}",
-            Public,
+            Page(None),
             || web::get().to(pages::case),
             Probe::ok(),
         ),
         spec(
             Method::POST,
             "/ho-so/{id}/thao-tac",
-            Public,
+            Page(None),
             || web::post().to(pages::act),
             Probe {
                 body: Some("csrf=x&action=approve&version=1"),
@@ -198,7 +204,7 @@ pub fn table() -> Vec<RouteSpec> {
         spec(
             Method::POST,
             "/ho-so/{id}/tra-loi",
-            Public,
+            Page(Some(Permission::ReviewCases)),
             || web::post().to(pages::answer),
             Probe {
                 body: Some("csrf=x&message=1&answer=probe"),
@@ -209,7 +215,7 @@ pub fn table() -> Vec<RouteSpec> {
         spec(
             Method::POST,
             "/ho-so/{id}/chi",
-            Public,
+            Page(Some(Permission::RecordPayments)),
             || web::post().to(pages::pay),
             Probe {
                 body: Some("csrf=x&version=1&amount=1&paid_on=2025-09-01"),
@@ -220,35 +226,35 @@ pub fn table() -> Vec<RouteSpec> {
         spec(
             Method::GET,
             "/don-vi",
-            Public,
+            Page(None),
             || web::get().to(admin_pages::units),
             Probe::ok(),
         ),
         spec(
             Method::GET,
             "/bao-cao",
-            Public,
+            Page(None),
             || web::get().to(admin_pages::reports),
             Probe::ok(),
         ),
         spec(
             Method::GET,
             "/nhat-ky",
-            Public,
+            Page(Some(Permission::ReadAudit)),
             || web::get().to(admin_pages::audit),
             Probe::ok(),
         ),
         spec(
             Method::GET,
             "/nhap",
-            Public,
+            Page(None),
             || web::get().to(admin_pages::upload_form),
             Probe::ok(),
         ),
         spec(
             Method::POST,
             "/nhap",
-            Public,
+            Page(None),
             || web::post().to(admin_pages::upload),
             Probe {
                 body: Some(ROSTER_UPLOAD),

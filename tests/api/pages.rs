@@ -540,3 +540,44 @@ async fn bulk_approval_and_answers_on_the_pages(backend: Backend) {
     assert!(!page.body.contains(&format!("id=\"answer-{message}\"")));
 }
 both_backends!(bulk_approval_and_answers_on_the_pages);
+
+/// Every staff page whose route-table rule names a permission answers 403 to a signed-in role
+/// without it, before its handler runs, and lets a role with it through (whatever the form
+/// then says: a missing case, a bad amount).
+async fn pages_take_their_access_rule_from_the_route_table(backend: Backend) {
+    use staffpay::http::routes::{Access, table};
+    let app = TestApp::spawn(backend).await;
+    let mut checked = 0;
+    for role in Role::ALL {
+        let name = format!("p-{}", role.as_str());
+        app.user(&name, role, &["79"], PW);
+        let cookie = sign_in(&app, &name).await;
+        let home = send(&app, "GET", "/", Some(&cookie), None).await;
+        assert_eq!(home.status, 200, "{}", home.body);
+        let csrf = csrf_of(&home.body);
+        for spec in table() {
+            let Access::Page(Some(permission)) = spec.access else {
+                continue;
+            };
+            let path = spec.path.replace("{id}", "1");
+            let body = spec.probe.body.map(|b| {
+                let b = b.replace("csrf=x", "");
+                (FORM, format!("{b}&csrf={csrf}"))
+            });
+            let page = send_page(&app, spec.method.as_str(), &path, Some(&cookie), body).await;
+            checked += 1;
+            if role.can(permission) {
+                assert_ne!(page.status, 403, "{role} {} {path}", spec.method);
+                assert_ne!(
+                    page.location.as_deref(),
+                    Some("/dang-nhap"),
+                    "{role} {path}"
+                );
+            } else {
+                assert_eq!(page.status, 403, "{role} {} {path}", spec.method);
+            }
+        }
+    }
+    assert!(checked >= 4 * Role::ALL.len(), "{checked}");
+}
+both_backends!(pages_take_their_access_rule_from_the_route_table);

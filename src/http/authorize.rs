@@ -15,11 +15,28 @@ use actix_web::{Error, HttpMessage, ResponseError, web};
 
 use super::AppState;
 use super::pages::{SESSION_COOKIE, session, to_login};
-use super::routes::Access;
 use crate::auth::Caller;
 use crate::auth::caller::authenticate;
 use crate::db::now;
+use crate::domain::access::Permission;
 use crate::error::AppError;
+
+/// Who may call an endpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone (health checks, the OpenAPI document, login).
+    Public,
+    /// Any authenticated user.
+    Authenticated,
+    /// An authenticated user whose role has the permission; data further limited by scope.
+    Requires(Permission),
+    /// A staff page: a signed-in session (the page cookie) is needed — without one the
+    /// browser is sent to the sign-in page — and, when given, the role's permission (403
+    /// otherwise). The handler takes the [`super::pages::Session`]; forms check their CSRF
+    /// token themselves, and a form whose permission depends on its content (which action,
+    /// which kind of file) checks that too.
+    Page(Option<Permission>),
+}
 
 /// The access rules of one resource (path), by method.
 #[derive(Debug, Clone)]
@@ -67,7 +84,7 @@ pub async fn authorize(
 /// A staff page: the session cookie's caller (else the sign-in page), with the permission
 /// when one is required; the handler receives the [`Session`].
 async fn page(
-    permission: Option<crate::domain::access::Permission>,
+    permission: Option<Permission>,
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
@@ -94,10 +111,7 @@ async fn page(
     Ok(next.call(req).await?.map_into_boxed_body())
 }
 
-async fn check(
-    req: &ServiceRequest,
-    required: Option<crate::domain::access::Permission>,
-) -> Result<Caller, AppError> {
+async fn check(req: &ServiceRequest, required: Option<Permission>) -> Result<Caller, AppError> {
     // The web pages' session cookie also opens the API's safe (GET/HEAD) requests, so that
     // pages can link to downloads; a change always needs the bearer header (or a page form
     // with its CSRF token, handled by the page itself).

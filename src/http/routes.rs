@@ -8,29 +8,13 @@ use actix_web::http::Method;
 use actix_web::middleware::from_fn;
 use actix_web::{Route, web};
 
+pub use super::authorize::Access;
 use super::authorize::{ResourceAccess, authorize};
 use super::{
     admin_pages, audit_api, auth_api, cases_api, changes_api, entitlements_api, flags_api, health,
     imports_api, openapi, pages, payments_api, progress_api, reports_api, status_page, units_api,
 };
 use crate::domain::access::Permission;
-
-/// Who may call an endpoint.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Access {
-    /// Anyone (health checks, the OpenAPI document, login).
-    Public,
-    /// Any authenticated user.
-    Authenticated,
-    /// An authenticated user whose role has the permission; data further limited by scope.
-    Requires(Permission),
-    /// A staff page: a signed-in session (the page cookie) is needed — without one the
-    /// browser is sent to the sign-in page — and, when given, the role's permission (403
-    /// otherwise). The handler takes the [`super::pages::Session`]; forms check their CSRF
-    /// token themselves, and a form whose permission depends on its content (which action,
-    /// which kind of file) checks that too.
-    Page(Option<Permission>),
-}
 
 /// How the authorisation matrix test exercises an endpoint.
 #[derive(Clone, Copy, Debug)]

@@ -11,8 +11,8 @@ use std::time::Instant;
 
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use staffpay::config::{Overrides, Settings};
+use staffpay::demo::roster::{DemoRosterOptions, demo_roster_bytes};
 use staffpay::domain::entitlement::calculate;
-use staffpay::import::demo_data::{DemoRosterOptions, demo_roster_bytes};
 use staffpay::import::to_calc::calc_input;
 use staffpay::import::{ReadOptions, read_roster};
 use staffpay::services::Actor;

@@ -17,7 +17,7 @@ use std::io::Cursor;
 use std::time::Instant;
 
 use calamine::{DataType, Reader, Xlsx};
-use staffpay::import::demo_data::{DEMO_SHEET, DemoRosterOptions, write_demo_roster};
+use staffpay::demo::roster::{DEMO_SHEET, DemoRosterOptions, write_demo_roster};
 use staffpay::import::error_workbook::error_workbook_from_upload;
 use staffpay::import::{Problem, ReadOptions, Severity, read_roster_file};
 

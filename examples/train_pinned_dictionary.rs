@@ -10,8 +10,8 @@
 
 use diesel::prelude::*;
 use staffpay::config::{Overrides, Settings};
+use staffpay::demo::roster::{DemoRosterOptions, demo_roster_bytes};
 use staffpay::import::ReadOptions;
-use staffpay::import::demo_data::{DemoRosterOptions, demo_roster_bytes};
 use staffpay::services::Actor;
 use staffpay::services::imports::{ImportRequest, import_roster};
 

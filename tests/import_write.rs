@@ -12,12 +12,12 @@ use std::io::Cursor;
 use calamine::{Data, Reader, SheetVisible, Xlsx, open_workbook_from_rs};
 use chrono::Datelike;
 use rust_xlsxwriter::Workbook;
+use staffpay::demo::roster::{
+    DEMO_SHEET, DemoRosterOptions, demo_columns, demo_roster_bytes, write_demo_roster,
+};
 use staffpay::domain::person::Sex;
 use staffpay::domain::policy::{Category, Rank, Scheme};
 use staffpay::import::columns::Column;
-use staffpay::import::demo_data::{
-    DEMO_SHEET, DemoRosterOptions, demo_columns, demo_roster_bytes, write_demo_roster,
-};
 use staffpay::import::error_workbook::{
     ERRORS_HEADER, SUMMARY_SHEET, error_workbook_from_upload, write_error_workbook,
 };

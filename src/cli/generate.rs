@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 
-use crate::import::demo_data::{DemoRosterOptions, demo_roster_bytes};
+use crate::demo::roster::{DemoRosterOptions, demo_roster_bytes};
 use crate::import::template::template_bytes;
 
 #[derive(Debug, Args)]

@@ -85,7 +85,7 @@ pub fn error_workbook_bytes(
     problems: &[Problem],
 ) -> Result<Vec<u8>, WriteError> {
     let mut workbook = Workbook::new();
-    // Faster than the default level 6 for a slightly larger file (see `demo_data`).
+    // Faster than the default level 6 for a slightly larger file (see `demo::roster`).
     workbook.set_zip_compression_level(3);
     workbook.set_properties(&fixed_properties("Lỗi danh sách / Roster errors")?);
     let data_name = sheet_name(&roster.sheet);

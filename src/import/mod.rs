@@ -7,7 +7,7 @@
 //! once ([`validate`]). A file that cannot be used at all is a [`ReadError`] (exit status 1);
 //! everything else is a [`Problem`] in [`ParsedRoster::problems`].
 //!
-//! Writers of the same layer: [`template`] (the blank roster), [`demo_data`] (a synthetic
+//! Writers of the same layer: [`template`] (the blank roster), [`crate::demo::roster`] (a synthetic
 //! roster in the official layout) and [`error_workbook`] (the upload with its problems),
 //! sharing [`xlsx_out`].
 //!
@@ -18,8 +18,6 @@ mod cfb;
 pub mod columns;
 pub mod convert;
 pub mod csv;
-pub mod demo_data;
-mod demo_people;
 pub mod error;
 pub mod error_workbook;
 pub mod grid;

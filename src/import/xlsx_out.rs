@@ -1,4 +1,4 @@
-//! Pieces shared by the three workbook writers ([`super::template`], [`super::demo_data`],
+//! Pieces shared by the three workbook writers ([`super::template`], [`crate::demo::roster`],
 //! [`super::error_workbook`]): the error type, fixed document properties (so the same input
 //! gives the same bytes), date cells, and the Vietnamese/English labels of the enumerated
 //! values.

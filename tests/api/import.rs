@@ -510,14 +510,13 @@ impl staffpay::services::imports::ImportProgress for Recorder {
 async fn import_reports_its_progress_by_phase(backend: Backend) {
     let env = env(backend);
     let mut conn = env.pool.get().unwrap();
-    let (bytes, _) = staffpay::import::demo_data::demo_roster_bytes(
-        &staffpay::import::demo_data::DemoRosterOptions {
+    let (bytes, _) =
+        staffpay::demo::roster::demo_roster_bytes(&staffpay::demo::roster::DemoRosterOptions {
             people: 5000,
             seed: 7,
             unit_codes: vec!["79".into()],
-        },
-    )
-    .unwrap();
+        })
+        .unwrap();
     let mut request = request("VN");
     request.file_name = "r.xlsx".into();
     let recorder = Recorder::default();

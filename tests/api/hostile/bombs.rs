@@ -103,7 +103,7 @@ both_backends!(every_import_refuses_every_bomb);
 /// `.ods` (whose compound-file chains and zip parts are checked) reads as the `.xlsx` does.
 #[test]
 fn real_xls_and_ods_files_pass_the_checks() {
-    use staffpay::import::demo_data::{DemoRosterOptions, demo_roster_bytes};
+    use staffpay::demo::roster::{DemoRosterOptions, demo_roster_bytes};
     use staffpay::import::{ReadOptions, read_roster};
     let (xlsx, _) = demo_roster_bytes(&DemoRosterOptions {
         people: 40,

@@ -6,6 +6,12 @@
 //! and a few hundred synthetic people over several provinces and ministries imported through
 //! the real roster import (so each has a computed entitlement). Later layers add case states,
 //! payments and statements.
+//!
+//! [`roster`] writes the synthetic roster in the official layout (`staffpay demo-data`, the
+//! benchmarks), from the people [`people`] generates.
+
+mod people;
+pub mod roster;
 
 use chrono::NaiveDate;
 
@@ -180,7 +186,7 @@ pub fn load_people(
     policy: &crate::domain::policy::PolicySet,
     people: usize,
 ) -> anyhow::Result<crate::services::imports::ImportReport> {
-    use crate::import::demo_data::{DemoRosterOptions, demo_roster_bytes};
+    use crate::demo::roster::{DemoRosterOptions, demo_roster_bytes};
     use crate::services::imports::{ImportRequest, import_roster};
     let (bytes, _) = demo_roster_bytes(&DemoRosterOptions {
         people,

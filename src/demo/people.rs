@@ -1,4 +1,4 @@
-//! Synthetic people for the demo roster ([`super::demo_data`]): names, valid national ids,
+//! Synthetic people for the demo roster ([`super::roster`]): names, valid national ids,
 //! units over the 34 provinces and the central bodies, schemes, salaries and dates that fit
 //! together (an early retiree's date of birth gives the months early that was drawn; insured
 //! time fits the age).
@@ -13,10 +13,10 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rust_decimal::Decimal;
 
-use super::xlsx_out::WriteError;
 use crate::domain::national_id::{NationalId, birth_province_codes};
 use crate::domain::person::Sex;
 use crate::domain::policy::{Article, Category, Rank, Scheme};
+use crate::import::xlsx_out::WriteError;
 
 const PROVINCES_2025: &str = include_str!("../../reference/provinces-2025.csv");
 const CENTRAL_BODIES: &str = include_str!("../../reference/central-bodies-2025.csv");

@@ -5,7 +5,7 @@
 //! title, the unit line, a two-row header with group headings merged across their columns
 //! (`Phụ cấp (%)` over `Công vụ`, `Thâm niên nghề`, ...), a row of column numbers
 //! `(1) (2) (3)`, one row per person, a `Tổng cộng` row and a signature block. The people come
-//! from [`super::demo_people`]. The same options give the same bytes: one seeded generator,
+//! from [`super::people`]. The same options give the same bytes: one seeded generator,
 //! fixed document properties, and no clock anywhere.
 
 use crate::export::SafeText as _;
@@ -14,14 +14,14 @@ use std::path::Path;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
 
-use super::columns::Column;
-use super::demo_people::{Generator, Person, TopUnit, top_units};
-use super::province::ProvinceCode;
-use super::xlsx_out::{
+use super::people::{Generator, Person, TopUnit, top_units};
+use crate::domain::policy::{Category, Scheme};
+use crate::import::columns::Column;
+use crate::import::province::ProvinceCode;
+use crate::import::xlsx_out::{
     DATE_FORMAT, WriteError, article_label, category_vi, excel_date, fixed_properties, rank_vi,
     scheme_vi,
 };
-use crate::domain::policy::{Category, Scheme};
 
 /// What to generate.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -409,9 +409,9 @@ fn write_sheet(
     let coefficient = Format::new().set_num_format("0.00");
     for (i, column) in columns.iter().enumerate() {
         let f = match column.kind() {
-            super::columns::Kind::Date | super::columns::Kind::BirthDate => &date,
-            super::columns::Kind::Money => &money,
-            super::columns::Kind::Coefficient => &coefficient,
+            crate::import::columns::Kind::Date | crate::import::columns::Kind::BirthDate => &date,
+            crate::import::columns::Kind::Money => &money,
+            crate::import::columns::Kind::Coefficient => &coefficient,
             _ => continue,
         };
         ws.set_column_format(col_num(i)?, f)?;

@@ -11,10 +11,9 @@ use std::process::ExitCode;
 
 use anyhow::Context as _;
 use clap::Args;
-use diesel::prelude::*;
 
 use super::DbArgs;
-use crate::db::schema::{cases, people, units};
+use crate::db::cases::{self, CaseHolder};
 
 #[derive(Debug, Args)]
 pub struct LookupCodesArgs {
@@ -50,17 +49,14 @@ pub fn run(args: LookupCodesArgs, config: Option<PathBuf>) -> anyhow::Result<Exi
     let unit = crate::db::units::find_by_code(&mut conn, &code)?
         .filter(|u| actor.scope.contains_path(&u.path))
         .with_context(|| format!("Không có đơn vị mã {code} / No unit with code {code}"))?;
-    let rows: Vec<(i64, String, String)> = cases::table
-        .inner_join(people::table)
-        .inner_join(units::table)
-        .filter(units::path.like(format!("{}%", unit.path)))
-        .filter(cases::state.ne(crate::domain::case_state::CaseState::Cancelled))
-        .order(cases::id.asc())
-        .limit(args.limit.unwrap_or(i64::MAX))
-        .select((cases::id, people::national_id, people::full_name))
-        .load(&mut conn)?;
+    let rows = cases::holders_below(&mut conn, &unit.path, args.limit.unwrap_or(i64::MAX))?;
     let mut issued = Vec::with_capacity(rows.len());
-    for (id, national_id, name) in rows {
+    for CaseHolder {
+        id,
+        national_id,
+        full_name: name,
+    } in rows
+    {
         let code = crate::services::case_review::issue_lookup_code(&mut conn, &keys, &actor, id)
             .map_err(|e| anyhow::anyhow!("case {id}: {e}"))?;
         issued.push(Issued {

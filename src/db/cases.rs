@@ -939,6 +939,224 @@ pub fn ids(
         .load(conn)
 }
 
+/// Stores the keyed hash of a case's new lookup code (the previous code stops working).
+pub fn set_lookup_code_hash(conn: &mut DbConnection, id: i64, hash: &str) -> QueryResult<()> {
+    diesel::update(cases::table.find(id))
+        .set(cases::lookup_code_hash.eq(hash))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The case whose current lookup code has this keyed hash: `(case id, the person's national
+/// id)`.
+pub fn by_lookup_hash(conn: &mut DbConnection, hash: &str) -> QueryResult<Option<(i64, String)>> {
+    cases::table
+        .inner_join(people::table)
+        .filter(cases::lookup_code_hash.eq(hash))
+        .select((cases::id, people::national_id))
+        .first(conn)
+        .optional()
+}
+
+/// The ids of the cases of a unit.
+pub fn ids_of_unit(conn: &mut DbConnection, unit_id: i64) -> QueryResult<Vec<i64>> {
+    cases::table
+        .filter(cases::unit_id.eq(unit_id))
+        .select(cases::id)
+        .load(conn)
+}
+
+/// Moves every case of unit `from` to unit `to` (a unit merge; `original_unit_id` stays);
+/// returns how many moved.
+pub fn move_to_unit(conn: &mut DbConnection, from: i64, to: i64) -> QueryResult<usize> {
+    diesel::update(cases::table.filter(cases::unit_id.eq(from)))
+        .set((cases::unit_id.eq(to), cases::updated_at.eq(now())))
+        .execute(conn)
+}
+
+/// `(id, state)` of cases by id, in id order (one statement).
+pub fn states_of(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, CaseState)>> {
+    cases::table
+        .filter(cases::id.eq_any(ids))
+        .order(cases::id.asc())
+        .select((cases::id, cases::state))
+        .load(conn)
+}
+
+/// The materialised path of a case's unit (no scope: the caller checks it).
+pub fn unit_path(conn: &mut DbConnection, id: i64) -> QueryResult<Option<String>> {
+    use super::schema::units;
+    cases::table
+        .inner_join(units::table)
+        .filter(cases::id.eq(id))
+        .select(units::path)
+        .first(conn)
+        .optional()
+}
+
+/// What a recomputation reads of a case that is not cancelled.
+#[derive(Debug, Clone, Queryable)]
+pub struct RecomputeRow {
+    pub id: i64,
+    pub state: CaseState,
+    pub version: i32,
+    pub entitled_vnd: i64,
+    pub input_json: String,
+    pub result_json: String,
+    pub import_id: Option<i64>,
+    pub source_row: Option<i32>,
+    pub submitted_by: Option<i64>,
+    pub unit_code: String,
+    /// The entitlement an earlier recomputation proposed, if any.
+    pub pending_entitled_vnd: Option<i64>,
+}
+
+/// Every case not cancelled with its documents, unit code and pending entitlement, by id.
+pub fn for_recompute(conn: &mut DbConnection) -> QueryResult<Vec<RecomputeRow>> {
+    use super::schema::{case_markers, units};
+    cases::table
+        .inner_join(units::table)
+        .inner_join(case_documents::table)
+        .left_join(case_markers::table)
+        .filter(cases::state.ne(CaseState::Cancelled))
+        .order(cases::id.asc())
+        .select((
+            cases::id,
+            cases::state,
+            cases::version,
+            cases::entitled_vnd,
+            case_documents::input_json,
+            case_documents::result_json,
+            cases::import_id,
+            cases::source_row,
+            cases::submitted_by,
+            units::code,
+            case_markers::pending_entitled_vnd.nullable(),
+        ))
+        .load(conn)
+}
+
+/// The stored facts a case's figures are recomputed with, besides its input.
+#[derive(Debug, Clone, Queryable)]
+pub struct InputFacts {
+    pub input_hash: String,
+    pub leave_date: NaiveDate,
+    pub decision_date: Option<NaiveDate>,
+}
+
+/// A case's input hash, leave date and decision date.
+pub fn input_facts(conn: &mut DbConnection, id: i64) -> QueryResult<InputFacts> {
+    cases::table
+        .find(id)
+        .select((cases::input_hash, cases::leave_date, cases::decision_date))
+        .first(conn)
+}
+
+/// A case's payment reference with its id and the person's national id.
+#[derive(Debug, Clone, Queryable)]
+pub struct CaseReference {
+    pub id: i64,
+    pub payment_reference: String,
+    pub national_id: String,
+}
+
+/// The payment references of the cases of `units` (every case when `None`).
+pub fn references(
+    conn: &mut DbConnection,
+    units: Option<Vec<i64>>,
+) -> QueryResult<Vec<CaseReference>> {
+    let mut q = cases::table.inner_join(people::table).into_boxed();
+    if let Some(ids) = units {
+        q = q.filter(cases::unit_id.eq_any(ids));
+    }
+    q.select((cases::id, cases::payment_reference, people::national_id))
+        .load(conn)
+}
+
+/// A case with its person's national id and name.
+#[derive(Debug, Clone, Queryable)]
+pub struct CaseHolder {
+    pub id: i64,
+    pub national_id: String,
+    pub full_name: String,
+}
+
+/// The cases (not cancelled) of the units whose materialised path starts with `path`, by id,
+/// at most `limit`.
+pub fn holders_below(
+    conn: &mut DbConnection,
+    path: &str,
+    limit: i64,
+) -> QueryResult<Vec<CaseHolder>> {
+    use super::schema::units;
+    cases::table
+        .inner_join(people::table)
+        .inner_join(units::table)
+        .filter(units::path.like(format!("{path}%")))
+        .filter(cases::state.ne(CaseState::Cancelled))
+        .order(cases::id.asc())
+        .limit(limit)
+        .select((cases::id, people::national_id, people::full_name))
+        .load(conn)
+}
+
+/// A case's roster input (JSON), from its documents.
+pub fn input_json(conn: &mut DbConnection, id: i64) -> QueryResult<String> {
+    case_documents::table
+        .find(id)
+        .select(case_documents::input_json)
+        .first(conn)
+}
+
+/// The entitlement a recomputation proposed for a case, if any.
+pub fn pending_entitlement(conn: &mut DbConnection, id: i64) -> QueryResult<Option<i64>> {
+    use super::schema::case_markers as m;
+    Ok(m::table
+        .find(id)
+        .select(m::pending_entitled_vnd)
+        .first::<Option<i64>>(conn)
+        .optional()?
+        .flatten())
+}
+
+/// A case (not cancelled) with a proposed entitlement: its figures, unit and marker.
+#[derive(Debug, Clone, Queryable)]
+pub struct PendingRow {
+    pub case_id: i64,
+    pub version: i32,
+    pub unit_code: String,
+    pub state: String,
+    pub entitled_vnd: i64,
+    pub paid_vnd: i64,
+    pub pending_entitled_vnd: Option<i64>,
+    pub entitlement_changed_on: Option<NaiveDate>,
+    pub unit_path: String,
+}
+
+/// Every case not cancelled with a proposed entitlement, by id (no scope: the caller filters
+/// on `unit_path`).
+pub fn pending_changes(conn: &mut DbConnection) -> QueryResult<Vec<PendingRow>> {
+    use super::schema::{case_markers as m, units};
+    cases::table
+        .inner_join(units::table)
+        .inner_join(m::table)
+        .filter(m::pending_entitled_vnd.is_not_null())
+        .filter(cases::state.ne(CaseState::Cancelled))
+        .order(cases::id.asc())
+        .select((
+            cases::id,
+            cases::version,
+            units::code,
+            cases::state,
+            cases::entitled_vnd,
+            cases::paid_vnd,
+            m::pending_entitled_vnd,
+            m::entitlement_changed_on,
+            units::path,
+        ))
+        .load(conn)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,7 @@
 pub mod audit;
 pub mod cases;
 pub mod components;
+pub mod flags;
 pub mod imports;
 pub mod messages;
 pub mod migrate;
@@ -15,6 +16,7 @@ pub mod normalize;
 pub mod payments;
 pub mod pinned;
 pub mod progress;
+pub mod reports;
 pub mod schema;
 pub mod settings;
 pub mod sql_types;

@@ -404,3 +404,11 @@ pub fn unmatched_counts(conn: &mut DbConnection, case_ids: &[i64]) -> QueryResul
     }
     Ok(out)
 }
+
+/// Moves every statement line of unit `from` to unit `to` (a unit merge); returns how many
+/// moved.
+pub fn move_lines_to_unit(conn: &mut DbConnection, from: i64, to: i64) -> QueryResult<usize> {
+    diesel::update(statement_lines::table.filter(statement_lines::unit_id.eq(from)))
+        .set(statement_lines::unit_id.eq(to))
+        .execute(conn)
+}

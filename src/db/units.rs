@@ -321,3 +321,82 @@ pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<UnitRow>> {
         .first(conn)
         .optional()
 }
+
+/// The unit fields progress reports need: narrow, no timestamps to parse.
+#[derive(Debug, Clone, Queryable)]
+pub struct UnitBrief {
+    pub id: i64,
+    pub code: String,
+    pub name_vi: String,
+    pub kind: String,
+    pub path: String,
+    pub treasury_account_no: Option<String>,
+}
+
+/// Every unit once, narrow (no scope: the caller applies it in memory).
+pub fn all_brief(conn: &mut DbConnection) -> QueryResult<Vec<UnitBrief>> {
+    units::table
+        .select((
+            units::id,
+            units::code,
+            units::name_vi,
+            units::kind,
+            units::path,
+            units::treasury_account_no,
+        ))
+        .load(conn)
+}
+
+/// `(id, code)` of the units with these ids (no scope: for showing codes of units already
+/// read within one).
+pub fn codes_by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+    units::table
+        .filter(units::id.eq_any(ids))
+        .select((units::id, units::code))
+        .load(conn)
+}
+
+/// The units below `unit` in the tree (materialised path prefix), without the unit itself.
+pub fn below(conn: &mut DbConnection, unit: &UnitRow) -> QueryResult<Vec<UnitRow>> {
+    units::table
+        .filter(units::path.like(format!("{}%", unit.path)))
+        .filter(units::id.ne(unit.id))
+        .select(UnitRow::as_select())
+        .load(conn)
+}
+
+/// Moves a unit in the tree: its new materialised path, depth and parent.
+pub fn set_place(
+    conn: &mut DbConnection,
+    id: i64,
+    path: &str,
+    depth: i32,
+    parent_id: Option<i64>,
+) -> QueryResult<()> {
+    diesel::update(units::table.find(id))
+        .set((
+            units::path.eq(path),
+            units::depth.eq(depth),
+            units::parent_id.eq(parent_id),
+            units::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Marks a unit merged into its successor on `on`.
+pub fn set_merged(
+    conn: &mut DbConnection,
+    id: i64,
+    successor_id: i64,
+    on: NaiveDate,
+) -> QueryResult<()> {
+    diesel::update(units::table.find(id))
+        .set((
+            units::merged_into_id.eq(successor_id),
+            units::merged_on.eq(on),
+            units::updated_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

@@ -95,18 +95,13 @@ fn codes_of(
     conn: &mut crate::db::DbConnection,
     rows: Vec<UnitRow>,
 ) -> Result<Vec<UnitView>, AppError> {
-    use crate::db::schema::units as u;
-    use diesel::prelude::*;
     let mut ids: Vec<i64> = rows
         .iter()
         .flat_map(|r| r.parent_id.into_iter().chain(r.merged_into_id))
         .collect();
     ids.sort_unstable();
     ids.dedup();
-    let codes: Vec<(i64, String)> = u::table
-        .filter(u::id.eq_any(&ids))
-        .select((u::id, u::code))
-        .load(conn)?;
+    let codes = units::codes_by_ids(conn, &ids)?;
     let code = |id: Option<i64>| {
         id.and_then(|id| codes.iter().find(|(i, _)| *i == id).map(|(_, c)| c.clone()))
     };

@@ -9,10 +9,9 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use diesel::prelude::*;
 
 use crate::db::payments::{OpenPayment, StatementLineRow, open_lines, open_payments};
-use crate::db::schema::{case_events, cases, imports, payments, people, units};
+use crate::db::reports::{self, CaseUnits, ReportCaseRow};
 use crate::db::units::{UnitFilter, UnitRow, UnitScope, find_in_scope, list};
 use crate::db::{DbConnection, today_vn};
 use crate::domain::case_state::CaseState;
@@ -108,11 +107,7 @@ pub fn check_as_of(conn: &mut DbConnection, as_of: NaiveDate) -> Result<(), AppE
         ));
     }
     // The first case by id (ids grow with time; the primary key answers without a scan).
-    let first: Option<NaiveDateTime> = cases::table
-        .order(cases::id.asc())
-        .select(cases::created_at)
-        .first(conn)
-        .optional()?;
+    let first = reports::first_case_created_at(conn)?;
     if let Some(first) = first.map(crate::domain::vn_time::day)
         && as_of < first
     {
@@ -184,7 +179,7 @@ impl CaseLine {
 }
 
 /// An import that fed the data.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone)]
 pub struct ImportInfo {
     pub id: i64,
     pub kind: String,
@@ -208,13 +203,6 @@ pub struct ReportData {
     pub open_payments: Vec<OpenPayment>,
     pub imports: Vec<ImportInfo>,
 }
-
-/// The case columns read per page.
-type CaseTuple = (
-    (i64, i64, CaseState, Scheme, Band, Option<String>, String),
-    (i64, i64, String, Option<i64>),
-    (String, String, Option<String>, Option<String>),
-);
 
 /// Loads the report's data. With `second`, the flags are listed on it in a second thread
 /// while the cases are read (SQLite in WAL mode and PostgreSQL both serve concurrent readers).
@@ -339,66 +327,39 @@ fn load_cases(
     cutoff: Option<NaiveDateTime>,
     units_in_scope: &HashMap<i64, UnitInfo>,
 ) -> Result<Vec<CaseLine>, AppError> {
+    let units_of = match &scope.units {
+        UnitScope::All => CaseUnits::All,
+        UnitScope::Subtrees(roots) if roots.len() == 1 => CaseUnits::Below(roots[0].clone()),
+        UnitScope::Subtrees(_) => CaseUnits::Ids(units_in_scope.keys().copied().collect()),
+    };
     let mut out = Vec::new();
     let mut after = 0i64;
     loop {
-        let mut q = cases::table
-            .inner_join(people::table)
-            .inner_join(units::table)
-            .filter(cases::id.gt(after))
-            .into_boxed();
-        match &scope.units {
-            UnitScope::All => {}
-            UnitScope::Subtrees(roots) if roots.len() == 1 => {
-                q = q.filter(units::path.like(format!("{}%", roots[0])));
-            }
-            UnitScope::Subtrees(_) => {
-                let ids: Vec<i64> = units_in_scope.keys().copied().collect();
-                q = q.filter(cases::unit_id.eq_any(ids));
-            }
-        }
-        if let Some(cutoff) = cutoff {
-            q = q.filter(cases::created_at.lt(cutoff));
-        }
-        let page: Vec<CaseTuple> = q
-            .order(cases::id.asc())
-            .limit(PAGE)
-            .select((
-                (
-                    cases::id,
-                    cases::unit_id,
-                    cases::state,
-                    cases::scheme,
-                    cases::band,
-                    cases::leave_window,
-                    cases::salary_exact,
-                ),
-                (
-                    cases::entitled_vnd,
-                    cases::paid_vnd,
-                    cases::payment_reference,
-                    cases::original_entitled_vnd,
-                ),
-                (
-                    people::full_name,
-                    people::national_id,
-                    people::bank_account,
-                    people::bank_name,
-                ),
-            ))
-            .load(conn)?;
+        let page = reports::case_page(conn, &units_of, cutoff, after, PAGE)?;
         let Some(last) = page.last() else {
             break;
         };
-        after = last.0.0;
+        after = last.id;
         let full = i64::try_from(page.len()).unwrap_or(i64::MAX) == PAGE;
-        let ids: Vec<i64> = page.iter().map(|c| c.0.0).collect();
+        let ids: Vec<i64> = page.iter().map(|c| c.id).collect();
         let mut amounts = crate::db::components::amounts_of(conn, &ids)?;
-        for (
-            (id, unit_id, state, scheme, band, window, salary_exact),
-            (entitled_vnd, paid_vnd, payment_reference, original_entitled_vnd),
-            (full_name, national_id, bank_account, bank_name),
-        ) in page
+        for ReportCaseRow {
+            id,
+            unit_id,
+            state,
+            scheme,
+            band,
+            leave_window: window,
+            salary_exact,
+            entitled_vnd,
+            paid_vnd,
+            payment_reference,
+            original_entitled_vnd,
+            full_name,
+            national_id,
+            bank_account,
+            bank_name,
+        } in page
         {
             out.push(CaseLine {
                 id,
@@ -432,21 +393,14 @@ fn states_at(
     conn: &mut DbConnection,
     cutoff: NaiveDateTime,
 ) -> Result<HashMap<i64, CaseState>, AppError> {
-    let rows: Vec<(i64, CaseState)> = case_events::table
-        .filter(case_events::at.lt(cutoff))
-        .order(case_events::id.asc())
-        .select((case_events::case_id, case_events::to_state))
-        .load(conn)?;
+    let rows = reports::states_before(conn, cutoff)?;
     // In id order, so the last event of each case wins.
     Ok(rows.into_iter().collect())
 }
 
 /// Each case's payments (net of reversals) dated on or before `as_of`.
 fn paid_by(conn: &mut DbConnection, as_of: NaiveDate) -> Result<HashMap<i64, i64>, AppError> {
-    let rows: Vec<(i64, i64)> = payments::table
-        .filter(payments::paid_on.le(as_of))
-        .select((payments::case_id, payments::amount_vnd))
-        .load(conn)?;
+    let rows = reports::payments_until(conn, as_of)?;
     let mut out: HashMap<i64, i64> = HashMap::new();
     for (id, amount) in rows {
         *out.entry(id).or_default() += amount;
@@ -460,27 +414,19 @@ fn imports_in(
     units_in_scope: &HashMap<i64, UnitInfo>,
     cutoff: NaiveDateTime,
 ) -> Result<Vec<ImportInfo>, AppError> {
-    let rows: Vec<(ImportInfo, i64)> = imports::table
-        .inner_join(units::table)
-        .filter(imports::started_at.lt(cutoff))
-        .order(imports::id.asc())
-        .select((
-            (
-                imports::id,
-                imports::kind,
-                imports::file_name,
-                imports::sha256,
-                units::code,
-                imports::outcome,
-                imports::rows_total,
-                imports::finished_at,
-            ),
-            imports::unit_id,
-        ))
-        .load(conn)?;
+    let rows = reports::imports_before(conn, cutoff)?;
     Ok(rows
         .into_iter()
-        .filter(|(_, unit)| units_in_scope.contains_key(unit))
-        .map(|(i, _)| i)
+        .filter(|row| units_in_scope.contains_key(&row.unit_id))
+        .map(|row| ImportInfo {
+            id: row.id,
+            kind: row.kind,
+            file_name: row.file_name,
+            sha256: row.sha256,
+            unit_code: row.unit_code,
+            outcome: row.outcome,
+            rows_total: row.rows_total,
+            finished_at: row.finished_at,
+        })
         .collect())
 }

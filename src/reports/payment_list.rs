@@ -5,7 +5,6 @@
 
 use crate::export::SafeText as _;
 use chrono::NaiveDate;
-use diesel::prelude::*;
 use rust_xlsxwriter::{Formula, RowNum, Workbook, Worksheet, XlsxError};
 
 use super::data::Scope;
@@ -13,8 +12,6 @@ use super::reconciliation::Generated;
 use super::sheet::{Column, Formats, Mark, Widths, c, cell, heading, money_width, vnd};
 use crate::db::DbConnection;
 use crate::db::payments::visible_units;
-use crate::db::schema::{cases, people, units};
-use crate::domain::case_state::CaseState;
 use crate::error::AppError;
 use crate::import::xlsx_out::fixed_properties;
 
@@ -44,62 +41,24 @@ pub const SUPPLEMENT_NOTE: &str = "Chi bổ sung theo Nghị định 67/2025/NĐ
 /// Funded cases (payable or partially paid) of the scope with money still due, by unit code
 /// and case id.
 pub fn load(conn: &mut DbConnection, scope: &Scope) -> Result<Vec<PayLine>, AppError> {
-    let mut q = cases::table
-        .inner_join(people::table)
-        .inner_join(units::table)
-        .filter(cases::state.eq_any([
-            CaseState::Payable.as_str(),
-            CaseState::PartiallyPaid.as_str(),
-        ]))
-        .filter(cases::entitled_vnd.gt(cases::paid_vnd))
-        .into_boxed();
-    if let Some(ids) = visible_units(conn, &scope.units)? {
-        q = q.filter(cases::unit_id.eq_any(ids));
-    }
-    type Row = (
-        i64,
-        String,
-        String,
-        Option<String>,
-        Option<String>,
-        String,
-        i64,
-        i64,
-        String,
-        Option<i64>,
-    );
-    let rows: Vec<Row> = q
-        .order((units::code.asc(), cases::id.asc()))
-        .select((
-            cases::id,
-            people::full_name,
-            people::national_id,
-            people::bank_account,
-            people::bank_name,
-            units::code,
-            cases::entitled_vnd,
-            cases::paid_vnd,
-            cases::payment_reference,
-            cases::original_entitled_vnd,
-        ))
-        .load(conn)?;
+    let units = visible_units(conn, &scope.units)?;
+    let rows = crate::db::reports::payable(conn, units)?;
     Ok(rows
         .into_iter()
-        .map(
-            |(case_id, full_name, national_id, bank_account, bank_name, unit_code, e, p, r, o)| {
-                PayLine {
-                    case_id,
-                    full_name,
-                    national_id,
-                    bank_account: bank_account.filter(|a| !a.trim().is_empty()),
-                    bank_name,
-                    unit_code,
-                    due_vnd: e - p,
-                    payment_reference: r,
-                    supplement: o.filter(|o| *o < e && p > 0).map(|o| (o, e)),
-                }
-            },
-        )
+        .map(|row| {
+            let (e, p, o) = (row.entitled_vnd, row.paid_vnd, row.original_entitled_vnd);
+            PayLine {
+                case_id: row.case_id,
+                full_name: row.full_name,
+                national_id: row.national_id,
+                bank_account: row.bank_account.filter(|a| !a.trim().is_empty()),
+                bank_name: row.bank_name,
+                unit_code: row.unit_code,
+                due_vnd: e - p,
+                payment_reference: row.payment_reference,
+                supplement: o.filter(|o| *o < e && p > 0).map(|o| (o, e)),
+            }
+        })
         .collect())
 }
 

@@ -10,7 +10,6 @@
 //! changes what was paid: the overpaid flag shows the amount to recover.
 
 use chrono::NaiveDate;
-use diesel::prelude::*;
 use serde::Serialize;
 use serde_json::json;
 use utoipa::ToSchema;
@@ -18,7 +17,6 @@ use utoipa::ToSchema;
 use super::Actor;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::cases::{self, CaseFigures, NewCaseEvent};
-use crate::db::schema::{case_documents, case_markers, cases as cases_t, units};
 use crate::db::{DbConnection, now, transaction};
 use crate::domain::access::{CaseActors, Duty, check_duty};
 use crate::domain::case_state::{CaseState, after_accepted_change};
@@ -88,56 +86,25 @@ pub struct PendingChange {
     pub since: Option<NaiveDate>,
 }
 
-type PendingRow = (
-    i64,
-    i32,
-    String,
-    String,
-    i64,
-    i64,
-    Option<i64>,
-    Option<NaiveDate>,
-    String,
-);
-
 /// Every pending change within the actor's scope, oldest case first.
 pub fn pending(conn: &mut DbConnection, actor: &Actor) -> Result<Vec<PendingChange>, AppError> {
-    let rows: Vec<PendingRow> = cases_t::table
-        .inner_join(units::table)
-        .inner_join(case_markers::table)
-        .filter(case_markers::pending_entitled_vnd.is_not_null())
-        .filter(cases_t::state.ne(CaseState::Cancelled))
-        .order(cases_t::id.asc())
-        .select((
-            cases_t::id,
-            cases_t::version,
-            units::code,
-            cases_t::state,
-            cases_t::entitled_vnd,
-            cases_t::paid_vnd,
-            case_markers::pending_entitled_vnd,
-            case_markers::entitlement_changed_on,
-            units::path,
-        ))
-        .load(conn)?;
+    let rows = cases::pending_changes(conn)?;
     Ok(rows
         .into_iter()
-        .filter(|r| actor.scope.contains_path(&r.8))
-        .filter_map(
-            |(case_id, version, unit_code, state, entitled, paid, proposed, since, _)| {
-                proposed.map(|p| PendingChange {
-                    case_id,
-                    version,
-                    unit_code,
-                    state,
-                    entitled_vnd: entitled,
-                    proposed_vnd: p,
-                    delta_vnd: p - entitled,
-                    paid_vnd: paid,
-                    since,
-                })
-            },
-        )
+        .filter(|r| actor.scope.contains_path(&r.unit_path))
+        .filter_map(|r| {
+            r.pending_entitled_vnd.map(|p| PendingChange {
+                case_id: r.case_id,
+                version: r.version,
+                unit_code: r.unit_code,
+                state: r.state,
+                entitled_vnd: r.entitled_vnd,
+                proposed_vnd: p,
+                delta_vnd: p - r.entitled_vnd,
+                paid_vnd: r.paid_vnd,
+                since: r.entitlement_changed_on,
+            })
+        })
         .collect())
 }
 
@@ -288,12 +255,7 @@ fn accept_one(
         ));
     }
     let state = case.state;
-    let proposed: Option<i64> = case_markers::table
-        .find(id)
-        .select(case_markers::pending_entitled_vnd)
-        .first::<Option<i64>>(conn)
-        .optional()?
-        .flatten();
+    let proposed = cases::pending_entitlement(conn, id)?;
     let Some(proposed) = proposed else {
         return Err(AppError::conflict(
             "no_pending_change",
@@ -323,10 +285,7 @@ fn accept_one(
                 format!("Case {id} is {state}: a new figure is accepted only for approved cases"),
             )
         })?;
-    let input_json: String = case_documents::table
-        .find(id)
-        .select(case_documents::input_json)
-        .first(conn)?;
+    let input_json = cases::input_json(conn, id)?;
     let input: CalcInput = serde_json::from_str(&input_json)
         .map_err(|e| anyhow::anyhow!("case {id}: stored input: {e}"))?;
     let output = calculate(policy, &input);

@@ -257,16 +257,13 @@ pub fn issue_lookup_code(
     actor: &Actor,
     case_id: i64,
 ) -> Result<String, AppError> {
-    use diesel::prelude::*;
     transaction(conn, |conn| {
         let (case, _, unit) =
             cases::find_in_scope(conn, &actor.scope, case_id)?.ok_or(AppError::NotFound)?;
         let code = crate::auth::lookup::generate();
         let normalized = crate::auth::lookup::normalize(&code)
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("generated code is not valid")))?;
-        diesel::update(crate::db::schema::cases::table.find(case.id))
-            .set(crate::db::schema::cases::lookup_code_hash.eq(keys.lookup_hash(&normalized)))
-            .execute(conn)?;
+        cases::set_lookup_code_hash(conn, case.id, &keys.lookup_hash(&normalized))?;
         let replaced = case.lookup_code_hash.is_some();
         cases::insert_events(
             conn,
@@ -310,16 +307,9 @@ pub fn find_by_lookup(
     national_id: &str,
     typed_code: &str,
 ) -> Result<Option<i64>, AppError> {
-    use crate::db::schema::{cases as c, people as p};
-    use diesel::prelude::*;
     let Some(code) = crate::auth::lookup::normalize(typed_code) else {
         return Ok(None);
     };
-    let found: Option<(i64, String)> = c::table
-        .inner_join(p::table)
-        .filter(c::lookup_code_hash.eq(keys.lookup_hash(&code)))
-        .select((c::id, p::national_id))
-        .first(conn)
-        .optional()?;
+    let found = cases::by_lookup_hash(conn, &keys.lookup_hash(&code))?;
     Ok(found.and_then(|(id, nid)| (nid == national_id.trim()).then_some(id)))
 }

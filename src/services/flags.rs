@@ -7,14 +7,12 @@
 //! on the unit whose statement it is.
 
 use chrono::NaiveDate;
-use diesel::prelude::*;
 use serde::Serialize;
 
-use crate::db::DbConnection;
+use crate::db::flags::{CaseFactsRow, FlagRows, UnmatchedLineRow};
 use crate::db::payments::visible_units;
-use crate::db::schema::{case_markers, cases, people, statement_lines, units};
 use crate::db::units::UnitScope;
-use crate::domain::case_state::CaseState;
+use crate::db::{DbConnection, cases};
 use crate::domain::flags::{CaseFacts, Flag, FlagKind, FlagParams, Markers, UnitFacts, case_flags};
 use crate::domain::money::Vnd;
 use crate::domain::policy::PolicySet;
@@ -55,23 +53,6 @@ pub struct FlagFilter {
     pub case_id: Option<i64>,
 }
 
-/// Case id, state, entitled, paid, approved at, entitlement set at, last payment day, the
-/// person's bank account, decision date, the markers (entitlement changed, disputed,
-/// duplicate payment) and the unit (code, name, Treasury account).
-type FactsRow = (
-    i64,
-    CaseState,
-    i64,
-    i64,
-    Option<chrono::NaiveDateTime>,
-    Option<chrono::NaiveDateTime>,
-    Option<NaiveDate>,
-    Option<String>,
-    Option<NaiveDate>,
-    (Option<NaiveDate>, Option<NaiveDate>, Option<NaiveDate>),
-    (String, String, Option<String>, String),
-);
-
 /// Every open flag within `scope` that passes `filter`, oldest first within each kind.
 pub fn list(
     conn: &mut DbConnection,
@@ -79,17 +60,12 @@ pub fn list(
     scope: &UnitScope,
     filter: &FlagFilter,
     today: NaiveDate,
-) -> QueryResult<Vec<FlagRow>> {
+) -> diesel::QueryResult<Vec<FlagRow>> {
     // One case (a case page, a case read): check its unit against the scope instead of
     // listing every visible unit into the queries.
     let visible = match filter.case_id {
         Some(id) => {
-            let path: Option<String> = cases::table
-                .inner_join(units::table)
-                .filter(cases::id.eq(id))
-                .select(units::path)
-                .first(conn)
-                .optional()?;
+            let path = cases::unit_path(conn, id)?;
             if !path.is_some_and(|p| scope.contains_path(&p)) {
                 return Ok(Vec::new());
             }
@@ -97,66 +73,38 @@ pub fn list(
         }
         None => visible_units(conn, scope)?,
     };
+    let rows = FlagRows {
+        visible: visible.as_deref(),
+        unit_path: filter.unit_path.as_deref(),
+        case_id: filter.case_id,
+    };
     let mut out = Vec::new();
     let line_kinds = [
         FlagKind::UnmatchedStatementLine,
         FlagKind::PossibleDoublePayout,
     ];
     if !filter.kind.is_some_and(|k| line_kinds.contains(&k)) {
-        let mut q = cases::table
-            .inner_join(people::table)
-            .inner_join(units::table)
-            .left_join(case_markers::table)
-            .filter(cases::state.ne(CaseState::Cancelled))
-            .into_boxed();
-        if let Some(ids) = &visible {
-            q = q.filter(cases::unit_id.eq_any(ids.clone()));
-        }
-        if let Some(path) = &filter.unit_path {
-            q = q.filter(units::path.like(format!("{path}%")));
-        }
-        if let Some(id) = filter.case_id {
-            q = q.filter(cases::id.eq(id));
-        }
-        let rows: Vec<FactsRow> = q
-            .select((
-                cases::id,
-                cases::state,
-                cases::entitled_vnd,
-                cases::paid_vnd,
-                cases::approved_at,
-                cases::entitlement_set_at,
-                cases::last_payment_on,
-                people::bank_account,
-                cases::decision_date,
-                (
-                    case_markers::entitlement_changed_on.nullable(),
-                    case_markers::disputed_on.nullable(),
-                    case_markers::duplicate_payment_on.nullable(),
-                ),
-                (
-                    units::code,
-                    units::name_vi,
-                    units::treasury_account_no,
-                    units::kind,
-                ),
-            ))
-            .load(conn)?;
+        let cases_facts = crate::db::flags::case_facts(conn, rows)?;
         let overdue_after_days = policy.overdue_after_approval_days();
         let commune_accounts_by = policy.commune_accounts_by().map(|(d, _)| d);
-        for (
+        for CaseFactsRow {
             id,
             state,
-            entitled,
-            paid,
+            entitled_vnd: entitled,
+            paid_vnd: paid,
             approved_at,
-            set_at,
-            last_paid,
-            account,
-            decided,
-            (changed, disputed, duplicate),
-            (unit_code, unit_name, treasury, unit_kind),
-        ) in rows
+            entitlement_set_at: set_at,
+            last_payment_on: last_paid,
+            bank_account: account,
+            decision_date: decided,
+            entitlement_changed_on: changed,
+            disputed_on: disputed,
+            duplicate_payment_on: duplicate,
+            unit_code,
+            unit_name,
+            treasury_account_no: treasury,
+            unit_kind,
+        } in cases_facts
         {
             let facts = CaseFacts {
                 state,
@@ -199,40 +147,17 @@ pub fn list(
         }
     }
     if filter.kind.is_none_or(|k| line_kinds.contains(&k)) {
-        let mut q = statement_lines::table
-            .inner_join(units::table)
-            .filter(statement_lines::match_id.is_null())
-            .into_boxed();
-        if let Some(ids) = &visible {
-            q = q.filter(statement_lines::unit_id.eq_any(ids.clone()));
-        }
-        if let Some(path) = &filter.unit_path {
-            q = q.filter(units::path.like(format!("{path}%")));
-        }
-        if let Some(id) = filter.case_id {
-            q = q.filter(statement_lines::case_id.eq(id));
-        }
-        type LineRow = (
-            i64,
-            Option<i64>,
-            NaiveDate,
-            String,
-            String,
-            String,
-            Option<String>,
-        );
-        let lines: Vec<LineRow> = q
-            .select((
-                statement_lines::id,
-                statement_lines::case_id,
-                statement_lines::line_date,
-                units::code,
-                units::name_vi,
-                units::path,
-                statement_lines::unmatched_reason,
-            ))
-            .load(conn)?;
-        for (line_id, case_id, date, code, name, path, reason) in lines {
+        let lines = crate::db::flags::unmatched_lines(conn, rows)?;
+        for UnmatchedLineRow {
+            id: line_id,
+            case_id,
+            line_date: date,
+            unit_code: code,
+            unit_name: name,
+            unit_path: path,
+            unmatched_reason: reason,
+        } in lines
+        {
             // For one case the query was not limited to the visible units: the line's own
             // unit (the account holder) must be visible too.
             if !scope.contains_path(&path) {

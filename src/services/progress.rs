@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::db::units::UnitScope;
+use crate::db::units::{self, UnitBrief, UnitScope};
 use crate::db::{DbConnection, progress};
 use crate::domain::case_state::CaseState;
 use crate::domain::policy::PolicySet;
@@ -140,17 +140,6 @@ impl Figures {
     }
 }
 
-/// The unit fields progress needs.
-#[derive(Debug, diesel::Queryable)]
-struct UnitLite {
-    id: i64,
-    code: String,
-    name_vi: String,
-    kind: String,
-    path: String,
-    treasury_account_no: Option<String>,
-}
-
 /// Computes progress within a scope: per unit first (one grouped query by unit and state,
 /// one by unit and decision date for overdue cases), then rolled up to the groups and the
 /// nation over the unit tree in memory.
@@ -162,21 +151,8 @@ pub fn progress(
     as_of: NaiveDate,
 ) -> diesel::QueryResult<Progress> {
     // Every unit once, narrow (no timestamps to parse); the scope is applied in memory.
-    let all_units: Vec<UnitLite> = {
-        use crate::db::schema::units as u;
-        use diesel::prelude::*;
-        u::table
-            .select((
-                u::id,
-                u::code,
-                u::name_vi,
-                u::kind,
-                u::path,
-                u::treasury_account_no,
-            ))
-            .load(conn)?
-    };
-    let by_id: HashMap<i64, &UnitLite> = all_units.iter().map(|u| (u.id, u)).collect();
+    let all_units = units::all_brief(conn)?;
+    let by_id: HashMap<i64, &UnitBrief> = all_units.iter().map(|u| (u.id, u)).collect();
     let visible: std::collections::HashSet<i64> = all_units
         .iter()
         .filter(|u| scope.contains_path(&u.path))

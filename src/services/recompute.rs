@@ -9,14 +9,12 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use diesel::prelude::*;
 use serde::Serialize;
 use serde_json::json;
 
 use super::Actor;
 use crate::db::audit::{self, AuditEntry};
-use crate::db::cases::{self, CaseFigures, NewCaseEvent, Provenance};
-use crate::db::schema::{case_documents, case_markers, cases as cases_t, units};
+use crate::db::cases::{self, CaseFigures, NewCaseEvent, Provenance, RecomputeRow};
 use crate::db::{DbConnection, now, transaction};
 use crate::domain::case_state::CaseState;
 use crate::domain::entitlement::{CalcInput, CalcOutput, calculate};
@@ -65,20 +63,6 @@ pub struct RecomputeReport {
     pub changes: Vec<Change>,
 }
 
-type Row = (
-    i64,
-    CaseState,
-    i32,
-    i64,
-    String,
-    String,
-    Option<i64>,
-    Option<i32>,
-    Option<i64>,
-    String,
-    Option<i64>,
-);
-
 /// Recomputes every case (see the module documentation).
 pub fn recompute(
     conn: &mut DbConnection,
@@ -88,26 +72,7 @@ pub fn recompute(
     today: NaiveDate,
 ) -> Result<RecomputeReport, AppError> {
     transaction(conn, |conn| {
-        let rows: Vec<Row> = cases_t::table
-            .inner_join(units::table)
-            .inner_join(case_documents::table)
-            .left_join(case_markers::table)
-            .filter(cases_t::state.ne(CaseState::Cancelled))
-            .order(cases_t::id.asc())
-            .select((
-                cases_t::id,
-                cases_t::state,
-                cases_t::version,
-                cases_t::entitled_vnd,
-                case_documents::input_json,
-                case_documents::result_json,
-                cases_t::import_id,
-                cases_t::source_row,
-                cases_t::submitted_by,
-                units::code,
-                case_markers::pending_entitled_vnd.nullable(),
-            ))
-            .load(conn)?;
+        let rows = cases::for_recompute(conn)?;
         let mut report = RecomputeReport {
             dry_run,
             cases: rows.len(),
@@ -115,19 +80,19 @@ pub fn recompute(
         };
         let mut by_unit: BTreeMap<String, UnitDelta> = BTreeMap::new();
         let mut events = Vec::new();
-        for (
+        for RecomputeRow {
             id,
             state,
             version,
-            before,
+            entitled_vnd: before,
             input_json,
             result_json,
             import_id,
             source_row,
-            by,
-            unit,
-            pending,
-        ) in rows
+            submitted_by: by,
+            unit_code: unit,
+            pending_entitled_vnd: pending,
+        } in rows
         {
             let input: CalcInput = serde_json::from_str(&input_json)
                 .map_err(|e| anyhow::anyhow!("case {id}: stored input: {e}"))?;
@@ -275,21 +240,13 @@ fn update_open(
     if !matches!(output, CalcOutput::Computed(_)) {
         return Ok(());
     }
-    let (stored_hash, leave_date, decision_date): (String, NaiveDate, Option<NaiveDate>) =
-        cases_t::table
-            .find(id)
-            .select((
-                cases_t::input_hash,
-                cases_t::leave_date,
-                cases_t::decision_date,
-            ))
-            .first(conn)?;
+    let stored = cases::input_facts(conn, id)?;
     let Some(figures) = CaseFigures::of(
         output,
-        leave_date,
-        decision_date,
+        stored.leave_date,
+        stored.decision_date,
         input_json.to_owned(),
-        stored_hash,
+        stored.input_hash,
     )?
     else {
         return Ok(());

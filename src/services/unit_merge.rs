@@ -8,16 +8,13 @@
 //! Treasury account is its own (the merged unit's account closes with it).
 
 use chrono::NaiveDate;
-use diesel::prelude::*;
 use serde_json::json;
 
 use super::Actor;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::cases::{self, NewCaseEvent};
-use crate::db::schema::{cases as cases_t, statement_lines, units as units_t};
 use crate::db::units::{self, UnitRow};
-use crate::db::{DbConnection, now, transaction};
-use crate::domain::case_state::CaseState;
+use crate::db::{DbConnection, now, payments, transaction};
 use crate::error::AppError;
 
 /// What a merge moved.
@@ -50,26 +47,11 @@ pub fn merge(
         let successor =
             units::find_in_scope(conn, &actor.scope, &successor_code)?.ok_or(AppError::NotFound)?;
         check(&merged, &successor)?;
-        let moved_cases: Vec<i64> = cases_t::table
-            .filter(cases_t::unit_id.eq(merged.id))
-            .select(cases_t::id)
-            .load(conn)?;
-        diesel::update(cases_t::table.filter(cases_t::unit_id.eq(merged.id)))
-            .set((
-                cases_t::unit_id.eq(successor.id),
-                cases_t::updated_at.eq(now()),
-            ))
-            .execute(conn)?;
-        let lines =
-            diesel::update(statement_lines::table.filter(statement_lines::unit_id.eq(merged.id)))
-                .set(statement_lines::unit_id.eq(successor.id))
-                .execute(conn)?;
+        let moved_cases = cases::ids_of_unit(conn, merged.id)?;
+        cases::move_to_unit(conn, merged.id, successor.id)?;
+        let lines = payments::move_lines_to_unit(conn, merged.id, successor.id)?;
         // Units below the merged one move under the successor, paths rewritten.
-        let below: Vec<UnitRow> = units_t::table
-            .filter(units_t::path.like(format!("{}%", merged.path)))
-            .filter(units_t::id.ne(merged.id))
-            .select(UnitRow::as_select())
-            .load(conn)?;
+        let below = units::below(conn, &merged)?;
         for unit in &below {
             let rest = unit.path.get(merged.path.len()..).unwrap_or_default();
             let path = format!("{}{rest}", successor.path);
@@ -79,31 +61,14 @@ pub fn merge(
             } else {
                 unit.parent_id
             };
-            diesel::update(units_t::table.find(unit.id))
-                .set((
-                    units_t::path.eq(path),
-                    units_t::depth.eq(depth),
-                    units_t::parent_id.eq(parent),
-                    units_t::updated_at.eq(now()),
-                ))
-                .execute(conn)?;
+            units::set_place(conn, unit.id, &path, depth, parent)?;
         }
-        diesel::update(units_t::table.find(merged.id))
-            .set((
-                units_t::merged_into_id.eq(successor.id),
-                units_t::merged_on.eq(on),
-                units_t::updated_at.eq(now()),
-            ))
-            .execute(conn)?;
+        units::set_merged(conn, merged.id, successor.id, on)?;
         let at = now();
         let detail = json!({"from_unit": merged.code, "to_unit": successor.code, "merged_on": on})
             .to_string();
         // The history keeps the state column filled: the state does not change.
-        let states: Vec<(i64, CaseState)> = cases_t::table
-            .filter(cases_t::id.eq_any(&moved_cases))
-            .order(cases_t::id.asc())
-            .select((cases_t::id, cases_t::state))
-            .load(conn)?;
+        let states = cases::states_of(conn, &moved_cases)?;
         let events: Vec<NewCaseEvent> = states
             .into_iter()
             .map(|(case_id, state)| NewCaseEvent {

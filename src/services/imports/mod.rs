@@ -7,11 +7,10 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::db::cases;
 use crate::db::payments::visible_units;
-use crate::db::schema::{cases as cases_t, people};
 use crate::db::units::{self, UnitRow};
 use crate::domain::ids::CaseId;
 use crate::domain::matching::MatchSettings;
@@ -58,22 +57,16 @@ pub(super) fn known_references(
     actor: &Actor,
 ) -> Result<HashMap<PaymentReference, KnownCase>, ImportError> {
     let visible = visible_units(conn, &actor.scope)?;
-    let mut q = cases_t::table.inner_join(people::table).into_boxed();
-    if let Some(ids) = visible {
-        q = q.filter(cases_t::unit_id.eq_any(ids));
-    }
-    let rows: Vec<(i64, String, String)> = q
-        .select((cases_t::id, cases_t::payment_reference, people::national_id))
-        .load(conn)?;
+    let rows = cases::references(conn, visible)?;
     Ok(rows
         .into_iter()
-        .filter_map(|(id, reference, national_id)| {
-            let reference = PaymentReference::parse(&reference).ok()?;
+        .filter_map(|row| {
+            let reference = PaymentReference::parse(&row.payment_reference).ok()?;
             Some((
                 reference,
                 KnownCase {
-                    case_id: CaseId(id),
-                    national_id: NationalId::parse(&national_id, None).ok().map(|p| p.id),
+                    case_id: CaseId(row.id),
+                    national_id: NationalId::parse(&row.national_id, None).ok().map(|p| p.id),
                 },
             ))
         })

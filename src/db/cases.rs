@@ -1,43 +1,18 @@
-//! People, cases and their history, with set-based writes for imports (multi-row inserts in
-//! chunks sized to each backend's parameter limit).
+//! Cases: the case rows, their figures and state changes, the case list, with set-based writes
+//! for imports (multi-row inserts in chunks sized to each backend's parameter limit). People
+//! ([`super::people`]), history ([`super::case_events`]), markers ([`super::markers`]),
+//! documents ([`super::documents`]) and components ([`super::components`]) have their own
+//! modules.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::schema::{case_documents, case_events, cases, people};
+use super::documents::CaseDocuments;
+use super::people::PersonRow;
+use super::schema::{case_documents, cases, people};
 use super::{CHUNK, DbConnection, now};
 use crate::domain::case_state::CaseState;
-use crate::domain::policy::{Band, Category, Scheme, Sex};
-
-/// A person as stored.
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = people)]
-pub struct PersonRow {
-    pub id: i64,
-    pub national_id: String,
-    pub full_name: String,
-    pub date_of_birth: String,
-    pub sex: Sex,
-    pub bank_account: Option<String>,
-    pub bank_name: Option<String>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-/// A new person.
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = people)]
-#[diesel(treat_none_as_default_value = false)]
-pub struct NewPerson {
-    pub national_id: String,
-    pub full_name: String,
-    pub date_of_birth: String,
-    pub sex: Sex,
-    pub bank_account: Option<String>,
-    pub bank_name: Option<String>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
+use crate::domain::policy::{Band, Category, Scheme};
 
 /// A case as stored.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -90,28 +65,6 @@ pub struct CaseFigures {
     pub documents: CaseDocuments,
     /// The non-zero components (stored in `case_components`).
     pub components: super::components::Parts,
-}
-
-/// The documents of a case, kept apart from the case row (which every state change rewrites):
-/// the roster input as JSON, the engine result pinned compressed (see [`super::pinned`]) and
-/// the policy versions it used, as JSON.
-#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
-#[diesel(table_name = case_documents)]
-pub struct CaseDocuments {
-    pub input_json: String,
-    pub result_json: String,
-    pub policy_versions: String,
-}
-
-/// A case's documents as inserted.
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = case_documents)]
-#[diesel(treat_none_as_default_value = false)]
-struct NewCaseDocuments<'a> {
-    case_id: i64,
-    input_json: &'a str,
-    result_json: &'a str,
-    policy_versions: &'a str,
 }
 
 impl CaseFigures {
@@ -184,23 +137,6 @@ pub struct NewCase {
     pub entitlement_set_at: Option<NaiveDateTime>,
 }
 
-/// A history entry.
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = case_events)]
-#[diesel(treat_none_as_default_value = false)]
-pub struct NewCaseEvent {
-    pub case_id: i64,
-    pub at: NaiveDateTime,
-    pub actor_user_id: Option<i64>,
-    pub actor: String,
-    pub action: String,
-    pub from_state: Option<CaseState>,
-    pub to_state: CaseState,
-    pub reason: Option<String>,
-    pub detail_json: Option<String>,
-    pub request_id: Option<String>,
-}
-
 /// People (and their cases, if any) with these national ids.
 pub fn by_national_ids(
     conn: &mut DbConnection,
@@ -214,26 +150,6 @@ pub fn by_national_ids(
             .select((PersonRow::as_select(), Option::<CaseRow>::as_select()))
             .load(conn)?;
         out.extend(rows);
-    }
-    Ok(out)
-}
-
-/// Inserts people in chunks; returns `(national_id, id)` of the inserted rows.
-pub fn insert_people(
-    conn: &mut DbConnection,
-    rows: &[NewPerson],
-) -> QueryResult<Vec<(String, i64)>> {
-    for chunk in rows.chunks(CHUNK) {
-        crate::insert_batch!(conn, people::table, chunk)?;
-    }
-    let ids: Vec<String> = rows.iter().map(|r| r.national_id.clone()).collect();
-    let mut out = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(CHUNK * 5) {
-        let found: Vec<(String, i64)> = people::table
-            .filter(people::national_id.eq_any(chunk))
-            .select((people::national_id, people::id))
-            .load(conn)?;
-        out.extend(found);
     }
     Ok(out)
 }
@@ -264,21 +180,12 @@ pub fn insert_cases(
         out.extend(found);
     }
     let case_of: std::collections::HashMap<i64, i64> = out.iter().copied().collect();
-    let new_documents: Vec<NewCaseDocuments<'_>> = rows
+    let new_documents: Vec<(i64, &CaseDocuments)> = rows
         .iter()
         .zip(documents)
-        .filter_map(|(row, d)| {
-            Some(NewCaseDocuments {
-                case_id: *case_of.get(&row.person_id)?,
-                input_json: &d.input_json,
-                result_json: &d.result_json,
-                policy_versions: &d.policy_versions,
-            })
-        })
+        .filter_map(|(row, d)| Some((*case_of.get(&row.person_id)?, d)))
         .collect();
-    for chunk in new_documents.chunks(CHUNK) {
-        crate::insert_batch!(conn, case_documents::table, chunk)?;
-    }
+    super::documents::insert(conn, &new_documents)?;
     let new_components: Vec<(i64, &[_])> = rows
         .iter()
         .zip(components)
@@ -286,37 +193,6 @@ pub fn insert_cases(
         .collect();
     super::components::insert(conn, &new_components)?;
     Ok(out)
-}
-
-/// Appends history entries in chunks.
-pub fn insert_events(conn: &mut DbConnection, rows: &[NewCaseEvent]) -> QueryResult<()> {
-    for chunk in rows.chunks(CHUNK) {
-        crate::insert_batch!(conn, case_events::table, chunk)?;
-    }
-    Ok(())
-}
-
-/// Updates a person's details from a corrected roster row.
-pub fn update_person(
-    conn: &mut DbConnection,
-    id: i64,
-    full_name: &str,
-    date_of_birth: &str,
-    sex: Sex,
-    bank_account: Option<&str>,
-    bank_name: Option<&str>,
-) -> QueryResult<()> {
-    diesel::update(people::table.find(id))
-        .set((
-            people::full_name.eq(full_name),
-            people::date_of_birth.eq(date_of_birth),
-            people::sex.eq(sex),
-            people::bank_account.eq(bank_account),
-            people::bank_name.eq(bank_name),
-            people::updated_at.eq(now()),
-        ))
-        .execute(conn)?;
-    Ok(())
 }
 
 /// Replaces a case's computed figures (a corrected row, or a recomputation) and moves it to
@@ -357,21 +233,9 @@ pub fn update_figures(
     if n != 1 {
         return Ok(false);
     }
-    set_documents(conn, id, &figures.documents)?;
+    super::documents::set(conn, id, &figures.documents)?;
     super::components::replace(conn, id, &figures.components, false)?;
     Ok(true)
-}
-
-/// Replaces a case's documents (input, pinned result, policy versions).
-fn set_documents(conn: &mut DbConnection, id: i64, d: &CaseDocuments) -> QueryResult<()> {
-    diesel::update(case_documents::table.find(id))
-        .set((
-            case_documents::input_json.eq(&d.input_json),
-            case_documents::result_json.eq(&d.result_json),
-            case_documents::policy_versions.eq(&d.policy_versions),
-        ))
-        .execute(conn)?;
-    Ok(())
 }
 
 /// Writes an accepted change of an approved (or later) case: the new figures and documents,
@@ -414,7 +278,7 @@ pub fn accept_figures(
     if n != 1 {
         return Ok(false);
     }
-    set_documents(conn, id, &figures.documents)?;
+    super::documents::set(conn, id, &figures.documents)?;
     super::components::replace(conn, id, &figures.components, true)?;
     Ok(true)
 }
@@ -679,89 +543,6 @@ pub fn set_funding_source(conn: &mut DbConnection, id: i64, source: &str) -> Que
     Ok(())
 }
 
-/// A stored marker that flags are aged from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Marker {
-    EntitlementChanged,
-    Disputed,
-    DuplicatePayment,
-}
-
-/// Makes sure every case of `ids` has a markers row.
-fn ensure_markers(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<()> {
-    use super::schema::case_markers;
-    let rows: Vec<_> = ids.iter().map(|id| case_markers::case_id.eq(*id)).collect();
-    for chunk in rows.chunks(CHUNK) {
-        match conn {
-            DbConnection::Sqlite(c) => diesel::insert_into(case_markers::table)
-                .values(chunk)
-                .on_conflict_do_nothing()
-                .execute(c)?,
-            DbConnection::Postgresql(c) => diesel::insert_into(case_markers::table)
-                .values(chunk)
-                .on_conflict_do_nothing()
-                .execute(c)?,
-        };
-    }
-    Ok(())
-}
-
-/// Sets (`Some(day)`, keeping an earlier day already set) or clears (`None`) a marker on cases.
-pub fn set_marker(
-    conn: &mut DbConnection,
-    ids: &[i64],
-    marker: Marker,
-    on: Option<NaiveDate>,
-) -> QueryResult<()> {
-    use super::schema::case_markers as m;
-    if ids.is_empty() {
-        return Ok(());
-    }
-    if on.is_some() {
-        ensure_markers(conn, ids)?;
-    }
-    for chunk in ids.chunks(CHUNK * 5) {
-        let target = m::table.filter(m::case_id.eq_any(chunk));
-        macro_rules! set {
-            ($col:expr) => {
-                match on {
-                    Some(day) => diesel::update(target.filter($col.is_null()))
-                        .set($col.eq(day))
-                        .execute(conn)?,
-                    None => diesel::update(target)
-                        .set($col.eq(None::<NaiveDate>))
-                        .execute(conn)?,
-                }
-            };
-        }
-        match marker {
-            Marker::EntitlementChanged => set!(m::entitlement_changed_on),
-            Marker::Disputed => set!(m::disputed_on),
-            Marker::DuplicatePayment => set!(m::duplicate_payment_on),
-        };
-    }
-    Ok(())
-}
-
-/// Records (or, with `None`, clears) the entitlement a recomputation proposes for an approved
-/// case, raising (or clearing) its `entitlement_changed` marker.
-pub fn set_pending_entitlement(
-    conn: &mut DbConnection,
-    id: i64,
-    pending: Option<i64>,
-    on: NaiveDate,
-) -> QueryResult<()> {
-    use super::schema::case_markers as m;
-    ensure_markers(conn, &[id])?;
-    diesel::update(m::table.find(id))
-        .set((
-            m::pending_entitled_vnd.eq(pending),
-            m::entitlement_changed_on.eq(pending.map(|_| on)),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
-
 /// Moves many cases to `state`, each only if its version still matches, a thousand per
 /// statement (`UPDATE ... FROM (VALUES ...) RETURNING`, the same SQL on SQLite ≥ 3.35 and
 /// PostgreSQL; ids and versions are integers read from the database). Returns the ids moved.
@@ -792,33 +573,6 @@ pub fn set_state_many(
         moved.extend(rows.into_iter().map(|r| r.id));
     }
     Ok(moved)
-}
-
-/// A case's history, oldest first.
-pub fn events(conn: &mut DbConnection, case_id: i64) -> QueryResult<Vec<CaseEventRow>> {
-    case_events::table
-        .filter(case_events::case_id.eq(case_id))
-        .order(case_events::id.asc())
-        .select(CaseEventRow::as_select())
-        .load(conn)
-}
-
-/// A history entry as stored.
-#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
-#[diesel(table_name = case_events)]
-pub struct CaseEventRow {
-    pub id: i64,
-    pub case_id: i64,
-    #[serde(serialize_with = "crate::timestamps::utc")]
-    pub at: NaiveDateTime,
-    pub actor_user_id: Option<i64>,
-    pub actor: String,
-    pub action: String,
-    pub from_state: Option<CaseState>,
-    pub to_state: CaseState,
-    pub reason: Option<String>,
-    pub detail_json: Option<String>,
-    pub request_id: Option<String>,
 }
 
 /// Filters of the case list.
@@ -1098,89 +852,4 @@ pub fn holders_below(
         .limit(limit)
         .select((cases::id, people::national_id, people::full_name))
         .load(conn)
-}
-
-/// A case's roster input (JSON), from its documents.
-pub fn input_json(conn: &mut DbConnection, id: i64) -> QueryResult<String> {
-    case_documents::table
-        .find(id)
-        .select(case_documents::input_json)
-        .first(conn)
-}
-
-/// The entitlement a recomputation proposed for a case, if any.
-pub fn pending_entitlement(conn: &mut DbConnection, id: i64) -> QueryResult<Option<i64>> {
-    use super::schema::case_markers as m;
-    Ok(m::table
-        .find(id)
-        .select(m::pending_entitled_vnd)
-        .first::<Option<i64>>(conn)
-        .optional()?
-        .flatten())
-}
-
-/// A case (not cancelled) with a proposed entitlement: its figures, unit and marker.
-#[derive(Debug, Clone, Queryable)]
-pub struct PendingRow {
-    pub case_id: i64,
-    pub version: i32,
-    pub unit_code: String,
-    pub state: String,
-    pub entitled_vnd: i64,
-    pub paid_vnd: i64,
-    pub pending_entitled_vnd: Option<i64>,
-    pub entitlement_changed_on: Option<NaiveDate>,
-    pub unit_path: String,
-}
-
-/// Every case not cancelled with a proposed entitlement, by id (no scope: the caller filters
-/// on `unit_path`).
-pub fn pending_changes(conn: &mut DbConnection) -> QueryResult<Vec<PendingRow>> {
-    use super::schema::{case_markers as m, units};
-    cases::table
-        .inner_join(units::table)
-        .inner_join(m::table)
-        .filter(m::pending_entitled_vnd.is_not_null())
-        .filter(cases::state.ne(CaseState::Cancelled))
-        .order(cases::id.asc())
-        .select((
-            cases::id,
-            cases::version,
-            units::code,
-            cases::state,
-            cases::entitled_vnd,
-            cases::paid_vnd,
-            m::pending_entitled_vnd,
-            m::entitlement_changed_on,
-            units::path,
-        ))
-        .load(conn)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sqlite_batch_inserts_are_one_statement() {
-        let at = chrono::NaiveDate::from_ymd_opt(2025, 1, 1)
-            .unwrap()
-            .and_hms_opt(0, 0, 0)
-            .unwrap();
-        let person = |id: &str| NewPerson {
-            national_id: id.into(),
-            full_name: "A".into(),
-            date_of_birth: "1966".into(),
-            sex: Sex::Male,
-            bank_account: None,
-            bank_name: None,
-            created_at: at,
-            updated_at: at,
-        };
-        let rows = [person("1"), person("2"), person("3")];
-        let insert = diesel::insert_into(people::table).values(&rows[..]);
-        let sql = diesel::debug_query::<diesel::sqlite::Sqlite, _>(&insert).to_string();
-        assert!(!sql.contains("BEGIN"), "row by row: {sql}");
-        assert_eq!(sql.matches("INSERT").count(), 1, "{sql}");
-    }
 }

@@ -6,14 +6,18 @@
 //! through [`Db::run`], which moves the work to the blocking pool and keeps the tracing span.
 
 pub mod audit;
+pub mod case_events;
 pub mod cases;
 pub mod components;
+pub mod documents;
 pub mod flags;
 pub mod imports;
+pub mod markers;
 pub mod messages;
 pub mod migrate;
 pub mod normalize;
 pub mod payments;
+pub mod people;
 pub mod pinned;
 pub mod progress;
 pub mod reports;

@@ -7,6 +7,7 @@ use validator::Validate;
 
 use super::{AppState, request_id};
 use crate::auth::Caller;
+use crate::db::case_events;
 use crate::db::cases::{self, CaseFilter};
 use crate::db::units;
 use crate::domain::case_state::{CaseAction, CaseState};
@@ -121,7 +122,7 @@ pub struct CaseView {
     #[schema(value_type = Vec<Object>)]
     pub policy_versions: serde_json::Value,
     #[schema(value_type = Vec<Object>)]
-    pub history: Vec<cases::CaseEventRow>,
+    pub history: Vec<case_events::CaseEventRow>,
     pub payments: Vec<crate::db::payments::PaymentRow>,
     pub flags: Vec<crate::services::flags::FlagRow>,
 }
@@ -180,7 +181,7 @@ pub fn case_view(
 ) -> Result<CaseView, AppError> {
     let (case, person, unit, documents) =
         cases::find_with_documents_in_scope(conn, scope, id)?.ok_or(AppError::NotFound)?;
-    let history = cases::events(conn, id)?;
+    let history = case_events::events(conn, id)?;
     let payments = crate::db::payments::for_case(conn, id)?;
     let filter = FlagFilter {
         case_id: Some(id),

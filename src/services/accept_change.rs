@@ -16,8 +16,10 @@ use utoipa::ToSchema;
 
 use super::Actor;
 use crate::db::audit::{self, AuditEntry};
-use crate::db::cases::{self, CaseFigures, NewCaseEvent};
+use crate::db::case_events::{self, NewCaseEvent};
+use crate::db::cases::{self, CaseFigures};
 use crate::db::{DbConnection, now, transaction};
+use crate::db::{documents, markers};
 use crate::domain::access::{CaseActors, Duty, check_duty};
 use crate::domain::case_state::{CaseState, after_accepted_change};
 use crate::domain::entitlement::{CalcInput, CalcOutput, calculate};
@@ -88,7 +90,7 @@ pub struct PendingChange {
 
 /// Every pending change within the actor's scope, oldest case first.
 pub fn pending(conn: &mut DbConnection, actor: &Actor) -> Result<Vec<PendingChange>, AppError> {
-    let rows = cases::pending_changes(conn)?;
+    let rows = markers::pending_changes(conn)?;
     Ok(rows
         .into_iter()
         .filter(|r| actor.scope.contains_path(&r.unit_path))
@@ -255,7 +257,7 @@ fn accept_one(
         ));
     }
     let state = case.state;
-    let proposed = cases::pending_entitlement(conn, id)?;
+    let proposed = markers::pending_entitlement(conn, id)?;
     let Some(proposed) = proposed else {
         return Err(AppError::conflict(
             "no_pending_change",
@@ -285,7 +287,7 @@ fn accept_one(
                 format!("Case {id} is {state}: a new figure is accepted only for approved cases"),
             )
         })?;
-    let input_json = cases::input_json(conn, id)?;
+    let input_json = documents::input_json(conn, id)?;
     let input: CalcInput = serde_json::from_str(&input_json)
         .map_err(|e| anyhow::anyhow!("case {id}: stored input: {e}"))?;
     let output = calculate(policy, &input);
@@ -327,13 +329,13 @@ fn accept_one(
             format!("Case {id} changed meanwhile; try again"),
         ));
     }
-    cases::set_pending_entitlement(conn, id, None, today)?;
+    markers::set_pending_entitlement(conn, id, None, today)?;
     let original = case.original_entitled_vnd.unwrap_or(case.entitled_vnd);
     let detail = json!({
         "before_vnd": case.entitled_vnd, "after_vnd": proposed, "original_vnd": original,
         "paid_vnd": case.paid_vnd, "legal_basis": basis,
     });
-    cases::insert_events(
+    case_events::insert_events(
         conn,
         &[NewCaseEvent {
             case_id: id,

@@ -6,7 +6,8 @@ use serde_json::json;
 
 use super::Actor;
 use crate::db::audit::{self, AuditEntry};
-use crate::db::cases::{self, CaseRow, NewCaseEvent};
+use crate::db::case_events::{self, NewCaseEvent};
+use crate::db::cases::{self, CaseRow};
 use crate::db::{DbConnection, now, transaction};
 use crate::domain::access::{CaseActors, Duty, check_duty};
 use crate::domain::case_state::{CaseAction, CaseState, PaymentFacts, TransitionError, apply};
@@ -89,7 +90,7 @@ fn act_within(
             actual: i64::from(case.version) + 1,
         }));
     }
-    cases::insert_events(
+    case_events::insert_events(
         conn,
         &[NewCaseEvent {
             case_id: case.id,
@@ -265,7 +266,7 @@ pub fn issue_lookup_code(
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("generated code is not valid")))?;
         cases::set_lookup_code_hash(conn, case.id, &keys.lookup_hash(&normalized))?;
         let replaced = case.lookup_code_hash.is_some();
-        cases::insert_events(
+        case_events::insert_events(
             conn,
             &[NewCaseEvent {
                 case_id: case.id,

@@ -12,7 +12,8 @@ use serde_json::json;
 
 use super::Actor;
 use crate::db::audit::{self, AuditEntry};
-use crate::db::cases::{self, CaseRow, NewCaseEvent};
+use crate::db::case_events::{self, NewCaseEvent};
+use crate::db::cases::{self, CaseRow};
 use crate::db::payments::{self, NewPayment, PaymentRow};
 use crate::db::units::{self, UnitRow};
 use crate::db::{DbConnection, now, transaction};
@@ -329,7 +330,7 @@ pub fn write_transition(
         "paid_after_vnd": transition.paid_after.dong(),
         "import_id": import_id,
     });
-    cases::insert_events(
+    case_events::insert_events(
         conn,
         &[NewCaseEvent {
             case_id: case.id,

@@ -14,7 +14,9 @@ use serde_json::json;
 
 use super::Actor;
 use crate::db::audit::{self, AuditEntry};
-use crate::db::cases::{self, CaseFigures, NewCaseEvent, Provenance, RecomputeRow};
+use crate::db::case_events::{self, NewCaseEvent};
+use crate::db::cases::{self, CaseFigures, Provenance, RecomputeRow};
+use crate::db::markers;
 use crate::db::{DbConnection, now, transaction};
 use crate::domain::case_state::CaseState;
 use crate::domain::entitlement::{CalcInput, CalcOutput, calculate};
@@ -125,7 +127,7 @@ pub fn recompute(
                     }
                 }
                 if pending.is_some() && !dry_run {
-                    cases::set_pending_entitlement(conn, id, None, today)?;
+                    markers::set_pending_entitlement(conn, id, None, today)?;
                 }
                 continue;
             }
@@ -177,10 +179,10 @@ pub fn recompute(
                     },
                 )?;
                 if pending.is_some() {
-                    cases::set_pending_entitlement(conn, id, None, today)?;
+                    markers::set_pending_entitlement(conn, id, None, today)?;
                 }
             } else {
-                cases::set_pending_entitlement(conn, id, Some(after), today)?;
+                markers::set_pending_entitlement(conn, id, Some(after), today)?;
             }
             events.push(NewCaseEvent {
                 case_id: id,
@@ -199,7 +201,7 @@ pub fn recompute(
         }
         report.by_unit = by_unit.into_values().collect();
         if !dry_run {
-            cases::insert_events(conn, &events)?;
+            case_events::insert_events(conn, &events)?;
             audit::record(
                 conn,
                 AuditEntry {

@@ -10,7 +10,8 @@ use serde_json::json;
 use super::Actor;
 use super::imports::ImportError;
 use super::imports::record::ms;
-use crate::db::cases::{self, NewCaseEvent};
+use crate::db::case_events::{self, NewCaseEvent};
+use crate::db::cases;
 use crate::db::payments::{self, NewMatch, NewStatementLine};
 use crate::db::{DbConnection, now};
 use crate::domain::case_state::{CaseAction, CaseState, PaymentFacts, apply};
@@ -225,6 +226,6 @@ pub fn reconcile_open(
             request_id: actor.request_id.clone(),
         });
     }
-    cases::insert_events(conn, &events)?;
+    case_events::insert_events(conn, &events)?;
     Ok(summary)
 }

@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::auth::keys::SecretKeys;
 use crate::auth::throttle::{self, ThrottleRule};
 use crate::db::audit::{self, AuditEntry};
-use crate::db::cases::{Marker, set_marker};
+use crate::db::markers::{Marker, set_marker};
 use crate::db::messages::{self, MessageRow};
 use crate::db::units::UnitScope;
 use crate::db::{DbConnection, now, today_vn, transaction};
@@ -196,7 +196,7 @@ pub fn status(conn: &mut DbConnection, case_id: i64) -> Result<StatusView, AppEr
         crate::db::cases::find_with_documents_in_scope(conn, &UnitScope::All, case_id)?
             .ok_or(AppError::NotFound)?;
     let state = case.state;
-    let timeline = crate::db::cases::events(conn, case_id)?
+    let timeline = crate::db::case_events::events(conn, case_id)?
         .into_iter()
         .map(|e| Step {
             on: day(e.at),

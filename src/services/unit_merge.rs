@@ -12,7 +12,8 @@ use serde_json::json;
 
 use super::Actor;
 use crate::db::audit::{self, AuditEntry};
-use crate::db::cases::{self, NewCaseEvent};
+use crate::db::case_events::{self, NewCaseEvent};
+use crate::db::cases;
 use crate::db::units::{self, UnitRow};
 use crate::db::{DbConnection, now, payments, transaction};
 use crate::error::AppError;
@@ -84,7 +85,7 @@ pub fn merge(
                 request_id: actor.request_id.clone(),
             })
             .collect();
-        cases::insert_events(conn, &events)?;
+        case_events::insert_events(conn, &events)?;
         let outcome = MergeOutcome {
             merged: merged.code.clone(),
             successor: successor.code.clone(),

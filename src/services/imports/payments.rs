@@ -16,8 +16,10 @@ use super::record::{
 };
 use super::{LedgerRequest, known_references, submitting_unit};
 use crate::db::audit::{self, AuditEntry};
-use crate::db::cases::{self, Marker, NewCaseEvent};
+use crate::db::case_events::{self, NewCaseEvent};
+use crate::db::cases;
 use crate::db::imports;
+use crate::db::markers::{self, Marker};
 use crate::db::payments::{self, NewPayment};
 use crate::db::{DbConnection, now, transaction};
 use crate::domain::access::CaseActors;
@@ -298,8 +300,8 @@ pub fn import_payments(
                     });
                 }
             }
-            cases::insert_events(conn, &events)?;
-            cases::set_marker(
+            case_events::insert_events(conn, &events)?;
+            markers::set_marker(
                 conn,
                 &duplicate_cases,
                 Marker::DuplicatePayment,

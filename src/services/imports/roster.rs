@@ -13,8 +13,10 @@ use super::record::{
 };
 use super::submitting_unit;
 use crate::db::audit::{self, AuditEntry};
-use crate::db::cases::{self, CaseFigures, NewCase, NewCaseEvent, NewPerson, Provenance};
+use crate::db::case_events::{self, NewCaseEvent};
+use crate::db::cases::{self, CaseFigures, NewCase, Provenance};
 use crate::db::imports;
+use crate::db::people::{self, NewPerson};
 use crate::db::units::{self, UnitRow};
 use crate::db::{DbConnection, now, transaction};
 use crate::domain::case_state::CaseState;
@@ -698,7 +700,7 @@ fn write_cases(
     import_id: i64,
     ready: Vec<Ready<'_>>,
     unit_ids: &[i64],
-    existing: &HashMap<String, (cases::PersonRow, Option<cases::CaseRow>)>,
+    existing: &HashMap<String, (people::PersonRow, Option<cases::CaseRow>)>,
     counts: &mut RowCounts,
 ) -> Result<Vec<Problem>, ImportError> {
     let at = now();
@@ -742,7 +744,7 @@ fn write_cases(
                     counts.unchanged += 1;
                 } else if case.state.is_open_for_import() {
                     let f = &r.figures;
-                    cases::update_person(
+                    people::update_person(
                         conn,
                         person.id,
                         &r.row.full_name,
@@ -798,7 +800,7 @@ fn write_cases(
             }
         }
     }
-    let person_ids: HashMap<String, i64> = cases::insert_people(conn, &new_people)?
+    let person_ids: HashMap<String, i64> = people::insert_people(conn, &new_people)?
         .into_iter()
         .collect();
     let mut new_cases = Vec::with_capacity(new_rows.len());
@@ -853,6 +855,6 @@ fn write_cases(
         });
     }
     counts.created = u32::try_from(new_cases.len()).unwrap_or(u32::MAX);
-    cases::insert_events(conn, &events)?;
+    case_events::insert_events(conn, &events)?;
     Ok(locked)
 }

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use super::record::{
     FileRequest, ImportError, ImportReport, Outcome, RowCounts, Timings, already_imported, ms,
-    record_only, store_problems, to_new_import_counts, unreadable,
+    record_only, record_rejected, store_problems, to_new_import_counts, unreadable,
 };
 use super::submitting_unit;
 use crate::db::audit::{self, AuditEntry};
@@ -285,16 +285,16 @@ pub fn import_roster_with_progress(
     }
     if has_errors && !request.accept_valid {
         let report = make_report(Outcome::Rejected, counts, None, &problems);
-        let id = record_only(
+        let id = record_rejected(
             conn,
             actor,
             KIND,
-            &request.file_name,
+            request,
             &submitting,
             &report,
+            &problems,
             started_at,
         )?;
-        store_problems(conn, id, &problems)?;
         if let Some(workbook) = &workbook {
             imports::store_file(conn, id, imports::ERROR_WORKBOOK, imports::XLSX, workbook)?;
         }

@@ -120,9 +120,9 @@ pub fn payments_until(conn: &mut DbConnection, as_of: NaiveDate) -> QueryResult<
         .load(conn)
 }
 
-/// An import as the reports list it, with its unit.
+/// An import as the reports list it (the data sheet's "imports that fed the data").
 #[derive(Debug, Clone, Queryable)]
-pub struct ImportSummaryRow {
+pub struct ImportInfo {
     pub id: i64,
     pub kind: String,
     pub file_name: String,
@@ -131,28 +131,29 @@ pub struct ImportSummaryRow {
     pub outcome: String,
     pub rows_total: i32,
     pub finished_at: Option<NaiveDateTime>,
-    pub unit_id: i64,
 }
 
-/// Every import started before `cutoff`, oldest first (no scope: the caller filters on
-/// `unit_id`).
+/// Every import started before `cutoff`, oldest first, with its unit's id (no scope: the
+/// caller filters on the unit).
 pub fn imports_before(
     conn: &mut DbConnection,
     cutoff: NaiveDateTime,
-) -> QueryResult<Vec<ImportSummaryRow>> {
+) -> QueryResult<Vec<(ImportInfo, i64)>> {
     imports::table
         .inner_join(units::table)
         .filter(imports::started_at.lt(cutoff))
         .order(imports::id.asc())
         .select((
-            imports::id,
-            imports::kind,
-            imports::file_name,
-            imports::sha256,
-            units::code,
-            imports::outcome,
-            imports::rows_total,
-            imports::finished_at,
+            (
+                imports::id,
+                imports::kind,
+                imports::file_name,
+                imports::sha256,
+                units::code,
+                imports::outcome,
+                imports::rows_total,
+                imports::finished_at,
+            ),
             imports::unit_id,
         ))
         .load(conn)

@@ -179,17 +179,7 @@ impl CaseLine {
 }
 
 /// An import that fed the data.
-#[derive(Debug, Clone)]
-pub struct ImportInfo {
-    pub id: i64,
-    pub kind: String,
-    pub file_name: String,
-    pub sha256: String,
-    pub unit_code: String,
-    pub outcome: String,
-    pub rows_total: i32,
-    pub finished_at: Option<NaiveDateTime>,
-}
+pub use crate::db::reports::ImportInfo;
 
 /// Everything a reconciliation workbook shows.
 #[derive(Debug, Clone)]
@@ -417,16 +407,7 @@ fn imports_in(
     let rows = reports::imports_before(conn, cutoff)?;
     Ok(rows
         .into_iter()
-        .filter(|row| units_in_scope.contains_key(&row.unit_id))
-        .map(|row| ImportInfo {
-            id: row.id,
-            kind: row.kind,
-            file_name: row.file_name,
-            sha256: row.sha256,
-            unit_code: row.unit_code,
-            outcome: row.outcome,
-            rows_total: row.rows_total,
-            finished_at: row.finished_at,
-        })
+        .filter(|(_, unit_id)| units_in_scope.contains_key(unit_id))
+        .map(|(info, _)| info)
         .collect())
 }

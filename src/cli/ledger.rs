@@ -8,6 +8,7 @@ use clap::{Args, Subcommand};
 
 use super::DbArgs;
 use crate::domain::access::Permission;
+use crate::domain::unit::UnitCode;
 use crate::import::ReadOptions;
 use crate::import::statement::AmountSign;
 use crate::services::imports::{LedgerRequest, import_payments, import_statement};
@@ -165,7 +166,7 @@ pub fn flags(args: FlagsArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCod
     let scope = crate::db::units::UnitScope::All;
     let unit_path = match &args.unit {
         Some(code) => Some(
-            crate::db::units::find_by_code(&mut conn, &code.trim().to_ascii_uppercase())?
+            crate::db::units::find_by_code(&mut conn, &UnitCode::normalize(&code))?
                 .ok_or_else(|| anyhow::anyhow!("unknown unit '{code}'"))?
                 .path,
         ),

@@ -14,6 +14,7 @@ use clap::Args;
 
 use super::DbArgs;
 use crate::db::cases::{self, CaseHolder};
+use crate::domain::unit::UnitCode;
 
 #[derive(Debug, Args)]
 pub struct LookupCodesArgs {
@@ -45,7 +46,7 @@ pub fn run(args: LookupCodesArgs, config: Option<PathBuf>) -> anyhow::Result<Exi
         super::acting::Needs::Permission(crate::domain::access::Permission::IssueLookupCodes),
         "lookup-codes",
     )?;
-    let code = args.unit.trim().to_ascii_uppercase();
+    let code = UnitCode::normalize(&args.unit);
     let unit = crate::db::units::find_by_code(&mut conn, &code)?
         .filter(|u| actor.scope.contains_path(&u.path))
         .with_context(|| format!("Không có đơn vị mã {code} / No unit with code {code}"))?;

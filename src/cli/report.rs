@@ -9,6 +9,7 @@ use clap::{Args, Subcommand};
 
 use super::DbArgs;
 use crate::db::units::UnitScope;
+use crate::domain::unit::UnitCode;
 use crate::error::AppError;
 use crate::reports::{self, Generated, sheet::save_atomically};
 use crate::services::Actor;
@@ -121,7 +122,7 @@ pub fn run(args: ReportArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode
     match args.which {
         Which::Reconciliation { unit, as_of, out } => {
             let policy = crate::startup::load_policy(&settings)?;
-            let unit = unit.map(|u| u.trim().to_ascii_uppercase());
+            let unit = unit.map(|u| UnitCode::normalize(&u));
             let mut second = db.try_get();
             let mut built = reports::reconciliation(
                 &mut conn,
@@ -152,7 +153,7 @@ pub fn run(args: ReportArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode
             );
         }
         Which::PaymentList { unit, out } => {
-            let unit = unit.trim().to_ascii_uppercase();
+            let unit = UnitCode::normalize(&unit);
             let mut built = reports::payment_list(&mut conn, &UnitScope::All, &unit, &stamp)
                 .map_err(|e| explain(e, &unknown_unit(Some(&unit))))?;
             let path = match out.out {

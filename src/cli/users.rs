@@ -15,6 +15,7 @@ use crate::auth::{SecretKeys, password};
 use crate::db::audit::{self, AuditEntry};
 use crate::db::{DbConnection, now, transaction, units, users};
 use crate::domain::access::Role;
+use crate::domain::unit::UnitCode;
 
 #[derive(Debug, Args)]
 pub struct UsersArgs {
@@ -119,7 +120,7 @@ pub fn run(args: UsersArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode>
                 }
                 let mut ids = Vec::new();
                 for code in &codes {
-                    let unit = units::find_by_code(conn, &code.trim().to_ascii_uppercase())?
+                    let unit = units::find_by_code(conn, &UnitCode::normalize(&code))?
                         .with_context(|| format!("unknown unit {code}"))?;
                     ids.push(unit.id);
                 }

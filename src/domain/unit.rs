@@ -19,7 +19,7 @@ pub struct InvalidUnitCode;
 impl UnitCode {
     /// Parses a unit code: trimmed, upper-cased, 1–32 of `A-Z 0-9 - _ .`.
     pub fn parse(raw: &str) -> Result<Self, InvalidUnitCode> {
-        let code = raw.trim().to_ascii_uppercase();
+        let code = UnitCode::normalize(raw);
         let ok = (1..=32).contains(&code.len())
             && code
                 .bytes()
@@ -33,6 +33,13 @@ impl UnitCode {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// A typed code in the form codes are stored in (trimmed, upper-case), for looking a unit
+    /// up: a text that is not a valid code is returned normalised all the same and simply
+    /// finds nothing.
+    pub fn normalize(raw: &str) -> String {
+        raw.trim().to_ascii_uppercase()
     }
 }
 

@@ -12,6 +12,7 @@ use super::AppState;
 use super::pages::{Session, is_en, render};
 use crate::domain::access::Permission;
 use crate::domain::money::Vnd;
+use crate::domain::unit::UnitCode;
 use crate::error::AppError;
 use crate::import::ReadOptions;
 use crate::services::progress::{GroupBy, progress};
@@ -253,7 +254,7 @@ pub async fn upload(
     let unit_code = upload
         .fields
         .get("unit")
-        .map(|u| u.trim().to_ascii_uppercase())
+        .map(|u| UnitCode::normalize(&u))
         .unwrap_or_default();
     let options = ReadOptions {
         sheet: None,

@@ -14,6 +14,7 @@ use crate::domain::case_state::{CaseAction, CaseState};
 use crate::domain::payment_reference::PaymentReference;
 use crate::error::AppError;
 use crate::services::case_review::act;
+use crate::domain::unit::UnitCode;
 use crate::services::flags::FlagFilter;
 
 /// Filters and paging of the case list.
@@ -65,7 +66,7 @@ pub async fn list(
         .run(move |conn| {
             let unit_path = match &q.unit {
                 Some(code) => Some(
-                    units::find_in_scope(conn, &scope, &code.trim().to_ascii_uppercase())?
+                    units::find_in_scope(conn, &scope, &UnitCode::normalize(&code))?
                         .ok_or(AppError::NotFound)?
                         .path,
                 ),
@@ -444,7 +445,7 @@ async fn bulk(
                             units::find_in_scope(
                                 conn,
                                 &actor.scope,
-                                &code.trim().to_ascii_uppercase(),
+                                &UnitCode::normalize(&code),
                             )?
                             .ok_or(AppError::NotFound)?
                             .path,

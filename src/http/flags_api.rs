@@ -8,6 +8,7 @@ use super::AppState;
 use crate::auth::Caller;
 use crate::db::units;
 use crate::domain::flags::FlagKind;
+use crate::domain::unit::UnitCode;
 use crate::error::AppError;
 use crate::services::flags::{self, FlagFilter, FlagRow};
 
@@ -74,7 +75,7 @@ pub async fn list(
         .run(move |conn| {
             let unit_path = match &q.unit {
                 Some(code) => Some(
-                    units::find_in_scope(conn, &scope, &code.trim().to_ascii_uppercase())?
+                    units::find_in_scope(conn, &scope, &UnitCode::normalize(&code))?
                         .ok_or(AppError::NotFound)?
                         .path,
                 ),

@@ -22,6 +22,7 @@ use crate::db::now;
 use crate::domain::access::Permission;
 use crate::domain::case_state::{CaseAction, CaseState};
 use crate::domain::money::Vnd;
+use crate::domain::unit::UnitCode;
 use crate::error::AppError;
 use crate::services::Actor;
 use crate::services::progress::{GroupBy, progress};
@@ -452,7 +453,7 @@ pub async fn cases(
             let unit_path = match filter_unit.trim() {
                 "" => None,
                 code => Some(
-                    crate::db::units::find_in_scope(conn, &scope, &code.to_ascii_uppercase())?
+                    crate::db::units::find_in_scope(conn, &scope, &UnitCode::normalize(&code))?
                         .map_or_else(|| "/none/".to_string(), |u| u.path),
                 ),
             };

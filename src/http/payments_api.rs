@@ -11,6 +11,7 @@ use crate::auth::Caller;
 use crate::domain::money::{
     AmountFormat, AmountTextError, Vnd, amount_from_json_number, parse_amount,
 };
+use crate::domain::unit::UnitCode;
 use crate::error::AppError;
 use crate::import::payments::PaymentMethod;
 use crate::import::statement::AmountSign;
@@ -379,12 +380,9 @@ pub async fn unmatched(
         .run(move |conn| {
             let scope = match unit {
                 Some(code) => {
-                    let u = crate::db::units::find_in_scope(
-                        conn,
-                        &scope,
-                        &code.trim().to_ascii_uppercase(),
-                    )?
-                    .ok_or(AppError::NotFound)?;
+                    let u =
+                        crate::db::units::find_in_scope(conn, &scope, &UnitCode::normalize(&code))?
+                            .ok_or(AppError::NotFound)?;
                     crate::db::units::UnitScope::Subtrees(vec![u.path])
                 }
                 None => scope,

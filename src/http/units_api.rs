@@ -11,6 +11,7 @@ use super::{AppState, request_id};
 use crate::auth::Caller;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::units::{self, UnitFilter, UnitRow};
+use crate::domain::unit::UnitCode;
 use crate::domain::unit::UnitKind;
 use crate::error::AppError;
 
@@ -175,7 +176,7 @@ pub async fn get(
     caller: Caller,
     code: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
-    let code = code.into_inner().trim().to_ascii_uppercase();
+    let code = UnitCode::normalize(&code.into_inner());
     let scope = caller.scope.clone();
     let view = state
         .db
@@ -263,7 +264,7 @@ pub async fn set_treasury_account(
             "An opening date was given without an account number.",
         ));
     }
-    let code = code.into_inner().trim().to_ascii_uppercase();
+    let code = UnitCode::normalize(&code.into_inner());
     let scope = caller.scope.clone();
     let request_id = request_id::of(&req);
     let view = state

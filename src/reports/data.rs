@@ -19,6 +19,7 @@ use crate::domain::entitlement::ComponentCode;
 use crate::domain::flags::FlagKind;
 use crate::domain::policy::{Band, PolicySet, Scheme};
 use crate::domain::unit::NATION_CODE;
+use crate::domain::unit::UnitCode;
 use crate::error::AppError;
 use crate::services::flags::{FlagFilter, FlagRow};
 
@@ -80,7 +81,7 @@ pub fn resolve_scope(
             units: caller.clone(),
         });
     };
-    let code = code.to_ascii_uppercase();
+    let code = UnitCode::normalize(&code);
     let Some(row) = find_in_scope(conn, caller, &code)? else {
         return Err(AppError::NotFound);
     };

@@ -12,6 +12,7 @@ use crate::db::DbConnection;
 use crate::db::audit::{AuditFilter, AuditRow, list};
 use crate::db::payments::visible_units;
 use crate::db::units::{UnitFilter, UnitScope};
+use crate::domain::unit::UnitCode;
 use crate::error::AppError;
 
 /// Most events one request returns.
@@ -83,7 +84,7 @@ pub fn query(
         filter.unit_ids = visible_units(conn, scope)?;
     }
     if let Some(code) = q.unit.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        let unit = crate::db::units::find_in_scope(conn, scope, &code.to_ascii_uppercase())?
+        let unit = crate::db::units::find_in_scope(conn, scope, &UnitCode::normalize(&code))?
             .ok_or(AppError::NotFound)?;
         let subtree = UnitScope::Subtrees(vec![unit.path]);
         filter.unit_ids = visible_units(conn, &subtree)?;

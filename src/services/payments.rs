@@ -21,6 +21,7 @@ use crate::domain::access::{CaseActors, DutyConflict};
 use crate::domain::case_state::{CaseAction, Transition};
 use crate::domain::ledger::{PayableCase, PaymentRefusal, admit_payment};
 use crate::domain::money::Vnd;
+use crate::domain::unit::UnitCode;
 use crate::error::AppError;
 use crate::import::payments::PaymentMethod;
 
@@ -132,7 +133,7 @@ fn payer_unit(
     let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else {
         return Ok(case_unit.id);
     };
-    let code = code.to_ascii_uppercase();
+    let code = UnitCode::normalize(&code);
     units::find_by_code(conn, &code)?
         .map(|u| u.id)
         .ok_or_else(|| {

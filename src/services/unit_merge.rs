@@ -16,6 +16,7 @@ use crate::db::case_events::{self, NewCaseEvent};
 use crate::db::cases;
 use crate::db::units::{self, UnitRow};
 use crate::db::{DbConnection, now, payments, transaction};
+use crate::domain::unit::UnitCode;
 use crate::error::AppError;
 
 /// What a merge moved.
@@ -41,8 +42,8 @@ pub fn merge(
     successor_code: &str,
     on: NaiveDate,
 ) -> Result<MergeOutcome, AppError> {
-    let code = code.trim().to_ascii_uppercase();
-    let successor_code = successor_code.trim().to_ascii_uppercase();
+    let code = UnitCode::normalize(&code);
+    let successor_code = UnitCode::normalize(&successor_code);
     transaction(conn, |conn| {
         let merged = units::find_in_scope(conn, &actor.scope, &code)?.ok_or(AppError::NotFound)?;
         let successor =

@@ -16,6 +16,7 @@ use crate::domain::ids::CaseId;
 use crate::domain::matching::MatchSettings;
 use crate::domain::national_id::NationalId;
 use crate::domain::payment_reference::PaymentReference;
+use crate::domain::unit::UnitCode;
 use crate::import::ReadOptions;
 use crate::import::statement::AmountSign;
 use crate::import::tabular::KnownCase;
@@ -79,7 +80,7 @@ pub(super) fn submitting_unit(
     actor: &Actor,
     code: &str,
 ) -> Result<UnitRow, ImportError> {
-    units::find_in_scope(conn, &actor.scope, &code.trim().to_ascii_uppercase())?
+    units::find_in_scope(conn, &actor.scope, &UnitCode::normalize(&code))?
         .ok_or_else(|| ImportError::UnknownUnit(code.to_owned()))
 }
 

@@ -33,6 +33,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::access::Permission;
 use crate::domain::money::Vnd;
 
 /// Where a case is in its lifecycle; stored as [`CaseState::as_str`] in `cases.state`.
@@ -164,6 +165,16 @@ impl CaseState {
     pub const fn is_open_for_import(self) -> bool {
         matches!(self, CaseState::Submitted | CaseState::Returned)
     }
+
+    /// The actions the state machine accepts from this state, in [`ActionKind::ALL`] order.
+    /// The money rules (amounts, the total paid) are checked when an action is applied, and
+    /// who may take each action is [`ActionKind::permission`]'s answer.
+    pub fn available_actions(self) -> Vec<ActionKind> {
+        ActionKind::ALL
+            .into_iter()
+            .filter(|a| a.allowed_from().contains(&self))
+            .collect()
+    }
 }
 
 impl fmt::Display for CaseState {
@@ -237,6 +248,18 @@ impl ActionKind {
     pub fn parse(text: &str) -> Option<Self> {
         let t = text.trim();
         ActionKind::ALL.into_iter().find(|a| a.as_str() == t)
+    }
+
+    /// The permission a caller needs to take this action (the route table asks the same).
+    pub const fn permission(self) -> Permission {
+        match self {
+            ActionKind::Approve | ActionKind::Return => Permission::ReviewCases,
+            ActionKind::Resubmit => Permission::SubmitRoster,
+            ActionKind::Fund => Permission::FundCases,
+            ActionKind::RecordPayment | ActionKind::ReversePayment => Permission::RecordPayments,
+            ActionKind::Reconcile => Permission::ImportStatements,
+            ActionKind::Cancel => Permission::CancelCases,
+        }
     }
 
     /// The states this action may start from.

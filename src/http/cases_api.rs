@@ -10,11 +10,13 @@ use crate::auth::Caller;
 use crate::db::case_events;
 use crate::db::cases::{self, CaseFilter};
 use crate::db::units;
-use crate::domain::case_state::{CaseAction, CaseState};
+use crate::domain::access::Role;
+use crate::domain::case_state::{ActionKind, CaseAction, CaseState};
+use crate::domain::entitlement::{ComponentOut, Decree67TopUpOut};
 use crate::domain::payment_reference::PaymentReference;
+use crate::domain::unit::UnitCode;
 use crate::error::AppError;
 use crate::services::case_review::act;
-use crate::domain::unit::UnitCode;
 use crate::services::flags::FlagFilter;
 
 /// Filters and paging of the case list.
@@ -126,6 +128,37 @@ pub struct CaseView {
     pub history: Vec<case_events::CaseEventRow>,
     pub payments: Vec<crate::db::payments::PaymentRow>,
     pub flags: Vec<crate::services::flags::FlagRow>,
+}
+
+impl CaseView {
+    /// The component lines of the pinned result, typed. The API serves the pinned document as
+    /// it was stored (it is the record of what was computed); pages read it through here.
+    pub fn lines(&self) -> Vec<ComponentOut> {
+        self.entitlement
+            .get("components")
+            .and_then(|c| serde_json::from_value(c.clone()).ok())
+            .unwrap_or_default()
+    }
+
+    /// The Decree 67 top-up part of the pinned result, when it has one.
+    pub fn decree_67_top_up(&self) -> Option<Decree67TopUpOut> {
+        self.entitlement
+            .get("decree_67_top_up")
+            .and_then(|t| serde_json::from_value(t.clone()).ok())
+    }
+
+    /// The actions `role` may take on the case now: those the state machine accepts from its
+    /// state ([`CaseState::available_actions`]) that the role holds the permission for, and a
+    /// payment only while something is outstanding (a payment above the entitlement is
+    /// refused anyway).
+    pub fn actions(&self, role: Role) -> Vec<ActionKind> {
+        self.state
+            .available_actions()
+            .into_iter()
+            .filter(|a| role.can(a.permission()))
+            .filter(|a| *a != ActionKind::RecordPayment || self.outstanding_vnd > 0)
+            .collect()
+    }
 }
 
 /// One case with its entitlement breakdown (each line with its legal basis) and history.

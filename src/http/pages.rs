@@ -20,7 +20,7 @@ use crate::auth::caller::authenticate;
 use crate::db::cases::CaseFilter;
 use crate::db::now;
 use crate::domain::access::Permission;
-use crate::domain::case_state::{CaseAction, CaseState};
+use crate::domain::case_state::{ActionKind, CaseAction, CaseState};
 use crate::domain::money::Vnd;
 use crate::domain::unit::UnitCode;
 use crate::error::AppError;
@@ -559,23 +559,19 @@ async fn case_page(
         .await?;
     let case_state = view.state;
     let role = s.caller.role;
-    let lines = view.entitlement["components"]
-        .as_array()
-        .map(|parts| {
-            parts
-                .iter()
-                .map(|p| {
-                    let text = |k: &str| p[k].as_str().unwrap_or_default().to_string();
-                    (
-                        text(if en { "label_en" } else { "label_vi" }),
-                        text("legal_basis"),
-                        text("formula"),
-                        Vnd::new(p["amount_vnd"].as_i64().unwrap_or_default()).to_string(),
-                    )
-                })
-                .collect()
+    let actions = view.actions(s.caller.role);
+    let lines = view
+        .lines()
+        .into_iter()
+        .map(|p| {
+            (
+                if en { p.label_en } else { p.label_vi },
+                p.legal_basis,
+                p.formula,
+                Vnd::new(p.amount_vnd).to_string(),
+            )
         })
-        .unwrap_or_default();
+        .collect();
     let page = CasePage {
         en,
         user: s.caller.username.clone(),
@@ -602,11 +598,11 @@ async fn case_page(
                     Vnd::new(view.supplementary_vnd).to_string(),
                 )
             }),
-            decree_67: view.entitlement.get("decree_67_top_up").and_then(|t| {
-                Some((
-                    Vnd::new(t.get("original_total_vnd")?.as_i64()?).to_string(),
-                    Vnd::new(t.get("top_up_vnd")?.as_i64()?).to_string(),
-                ))
+            decree_67: view.decree_67_top_up().map(|t| {
+                (
+                    Vnd::new(t.original_total_vnd).to_string(),
+                    Vnd::new(t.top_up_vnd).to_string(),
+                )
             }),
         },
         error,
@@ -637,10 +633,9 @@ async fn case_page(
                 )
             })
             .collect(),
-        can_review: role.can(Permission::ReviewCases) && case_state == CaseState::Submitted,
-        can_fund: role.can(Permission::FundCases) && case_state == CaseState::Approved,
-        can_pay: role.can(Permission::RecordPayments)
-            && matches!(case_state, CaseState::Payable | CaseState::PartiallyPaid),
+        can_review: actions.contains(&ActionKind::Approve),
+        can_fund: actions.contains(&ActionKind::Fund),
+        can_pay: actions.contains(&ActionKind::RecordPayment),
         can_answer: role.can(Permission::ReviewCases),
         messages,
         today: crate::db::today_vn().to_string(),
@@ -695,20 +690,14 @@ pub async fn act(
     let form = form.into_inner();
     s.check(&form.csrf)?;
     let id = id.into_inner();
-    let (permission, action) = match form.action.as_str() {
-        "approve" => (Permission::ReviewCases, CaseAction::Approve),
-        "return" => (
-            Permission::ReviewCases,
-            CaseAction::Return {
-                reason: form.reason.clone().unwrap_or_default(),
-            },
-        ),
-        "fund" => (
-            Permission::FundCases,
-            CaseAction::Fund {
-                funding_source: form.funding_source.clone().unwrap_or_default(),
-            },
-        ),
+    let action = match form.action.as_str() {
+        "approve" => CaseAction::Approve,
+        "return" => CaseAction::Return {
+            reason: form.reason.clone().unwrap_or_default(),
+        },
+        "fund" => CaseAction::Fund {
+            funding_source: form.funding_source.clone().unwrap_or_default(),
+        },
         _ => {
             return Err(AppError::bad_request(
                 "action_invalid",
@@ -717,7 +706,7 @@ pub async fn act(
             ));
         }
     };
-    s.caller.require(permission)?;
+    s.caller.require(action.kind().permission())?;
     let actor = s.actor(&req);
     let version = form.version;
     let done = state

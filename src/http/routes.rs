@@ -15,6 +15,7 @@ use super::{
     imports_api, openapi, pages, payments_api, progress_api, reports_api, status_page, units_api,
 };
 use crate::domain::access::Permission;
+use crate::domain::case_state::ActionKind;
 
 /// How the authorisation matrix test exercises an endpoint.
 #[derive(Clone, Copy, Debug)]
@@ -540,7 +541,7 @@ pub fn table() -> Vec<RouteSpec> {
         spec(
             Method::POST,
             "/api/v1/cases/{id}/approve",
-            Requires(Permission::ReviewCases),
+            Requires(ActionKind::Approve.permission()),
             || web::post().to(cases_api::approve),
             Probe::case_action(),
         ),
@@ -559,21 +560,21 @@ pub fn table() -> Vec<RouteSpec> {
         spec(
             Method::POST,
             "/api/v1/cases/{id}/return",
-            Requires(Permission::ReviewCases),
+            Requires(ActionKind::Return.permission()),
             || web::post().to(cases_api::return_case),
             Probe::case_action(),
         ),
         spec(
             Method::POST,
             "/api/v1/cases/{id}/fund",
-            Requires(Permission::FundCases),
+            Requires(ActionKind::Fund.permission()),
             || web::post().to(cases_api::fund),
             Probe::case_action(),
         ),
         spec(
             Method::POST,
             "/api/v1/cases/{id}/cancel",
-            Requires(Permission::CancelCases),
+            Requires(ActionKind::Cancel.permission()),
             || web::post().to(cases_api::cancel),
             Probe::case_action(),
         ),
@@ -680,7 +681,7 @@ pub fn table() -> Vec<RouteSpec> {
         spec(
             Method::POST,
             "/api/v1/cases/{id}/payments",
-            Requires(Permission::RecordPayments),
+            Requires(ActionKind::RecordPayment.permission()),
             || web::post().to(payments_api::record),
             Probe {
                 case_param: true,

@@ -445,3 +445,34 @@ fn an_accepted_change_follows_the_money() {
         );
     }
 }
+
+#[test]
+fn available_actions_are_the_ones_apply_does_not_refuse_as_invalid() {
+    for s in CaseState::ALL {
+        let available = s.available_actions();
+        for a in ActionKind::ALL {
+            let invalid = matches!(
+                apply(s, &sample(a), typical(s)),
+                Err(TransitionError::InvalidTransition { .. })
+            );
+            assert_eq!(available.contains(&a), !invalid, "{s} {a:?}");
+        }
+    }
+    assert_eq!(
+        Submitted.available_actions(),
+        [ActionKind::Approve, ActionKind::Return, ActionKind::Cancel]
+    );
+    assert!(Cancelled.available_actions().is_empty());
+}
+
+#[test]
+fn every_action_names_the_permission_its_route_requires() {
+    use crate::domain::access::Permission;
+    assert_eq!(ActionKind::Approve.permission(), Permission::ReviewCases);
+    assert_eq!(ActionKind::Fund.permission(), Permission::FundCases);
+    assert_eq!(
+        ActionKind::RecordPayment.permission(),
+        Permission::RecordPayments
+    );
+    assert_eq!(ActionKind::Cancel.permission(), Permission::CancelCases);
+}

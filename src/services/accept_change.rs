@@ -89,6 +89,7 @@ pub struct PendingChange {
 }
 
 /// Every pending change within the actor's scope, oldest case first.
+#[tracing::instrument(skip_all)]
 pub fn pending(conn: &mut DbConnection, actor: &Actor) -> Result<Vec<PendingChange>, AppError> {
     let rows = markers::pending_changes(conn)?;
     Ok(rows

@@ -61,6 +61,7 @@ fn any_json() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
 }
 
 /// Events within `scope` passing the query, newest first.
+#[tracing::instrument(skip_all)]
 pub fn query(
     conn: &mut DbConnection,
     scope: &UnitScope,

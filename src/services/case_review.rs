@@ -18,6 +18,7 @@ use crate::error::AppError;
 ///
 /// `expected_version` is the version the reviewer read; a different current version is
 /// refused as stale (409), so nobody approves something they have not seen.
+#[tracing::instrument(skip_all, fields(case_id = case_id, action = action.kind().as_str()))]
 pub fn act(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -162,6 +163,7 @@ pub const BULK_LIMIT: usize = 10_000;
 /// Applies one action to every case of a selection in one transaction: all or nothing.
 /// Cases outside the scope are refused as not found; when any case refuses, nothing is
 /// written and every case's result is returned.
+#[tracing::instrument(skip_all, fields(cases = ids.len(), action = action.kind().as_str()))]
 pub fn act_bulk(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -252,6 +254,7 @@ fn refusal(error: TransitionError) -> AppError {
 /// Issues a new lookup code for a case's status page: returns the code (shown once, on the
 /// printed statement); only its keyed hash is stored, the previous code stops working, and the
 /// history records that a code was issued (never the code).
+#[tracing::instrument(skip_all, fields(case_id = case_id))]
 pub fn issue_lookup_code(
     conn: &mut DbConnection,
     keys: &crate::auth::keys::SecretKeys,
@@ -302,6 +305,7 @@ pub fn issue_lookup_code(
 
 /// The case whose current lookup code this is, if the national id is its person's (a wrong
 /// pair and an unknown id answer the same: `None`).
+#[tracing::instrument(skip_all)]
 pub fn find_by_lookup(
     conn: &mut DbConnection,
     keys: &crate::auth::keys::SecretKeys,

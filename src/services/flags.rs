@@ -54,6 +54,7 @@ pub struct FlagFilter {
 }
 
 /// Every open flag within `scope` that passes `filter`, oldest first within each kind.
+#[tracing::instrument(skip_all)]
 pub fn list(
     conn: &mut DbConnection,
     policy: &PolicySet,

@@ -146,6 +146,7 @@ fn payer_unit(
 }
 
 /// Records a payment or a reversal on one case within the actor's scope.
+#[tracing::instrument(skip_all, fields(case_id = case_id))]
 pub fn record(
     conn: &mut DbConnection,
     actor: &Actor,

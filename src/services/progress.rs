@@ -143,6 +143,7 @@ impl Figures {
 /// Computes progress within a scope: per unit first (one grouped query by unit and state,
 /// one by unit and decision date for overdue cases), then rolled up to the groups and the
 /// nation over the unit tree in memory.
+#[tracing::instrument(skip_all, fields(group_by = ?group_by))]
 pub fn progress(
     conn: &mut DbConnection,
     policy: &PolicySet,

@@ -66,6 +66,7 @@ pub struct RecomputeReport {
 }
 
 /// Recomputes every case (see the module documentation).
+#[tracing::instrument(skip_all, fields(dry_run = dry_run))]
 pub fn recompute(
     conn: &mut DbConnection,
     policy: &PolicySet,

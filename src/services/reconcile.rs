@@ -42,6 +42,7 @@ pub struct MatchSummary {
 /// the matches, then the new lines already matched (or with the reason they are not), and
 /// reconciles the paid cases whose payments are now all matched. Runs inside the caller's
 /// transaction.
+#[tracing::instrument(skip_all, fields(import_id = import_id, new_lines = new_lines.len()))]
 pub fn reconcile_open(
     conn: &mut DbConnection,
     actor: &Actor,

@@ -66,6 +66,7 @@ pub enum Lookup {
 }
 
 /// Checks a national id and lookup code.
+#[tracing::instrument(skip_all)]
 pub fn lookup(
     conn: &mut DbConnection,
     keys: &SecretKeys,
@@ -110,6 +111,7 @@ pub fn lookup(
 
 /// Lifts the lock on the national id of a case's person (the agency, on the person's
 /// request).
+#[tracing::instrument(skip_all, fields(case_id = case_id))]
 pub fn lift_lockout(
     conn: &mut DbConnection,
     keys: &SecretKeys,
@@ -340,6 +342,7 @@ impl MessageKind {
 
 /// Stores a question or dispute (stored as typed; shown escaped); a dispute raises the
 /// case's `disputed` flag for a reviewer.
+#[tracing::instrument(skip_all, fields(case_id = case_id))]
 pub fn send(
     conn: &mut DbConnection,
     case_id: i64,
@@ -376,6 +379,7 @@ pub fn send(
 }
 
 /// A reviewer answers a message; answering a dispute clears the `disputed` flag.
+#[tracing::instrument(skip_all, fields(case_id = case_id, message_id = message_id))]
 pub fn answer(
     conn: &mut DbConnection,
     actor: &Actor,

@@ -35,6 +35,7 @@ fn refuse(code: &'static str, vi: String, en: String) -> AppError {
 }
 
 /// Merges unit `code` into unit `successor_code` on `on`.
+#[tracing::instrument(skip_all)]
 pub fn merge(
     conn: &mut DbConnection,
     actor: &Actor,

@@ -67,6 +67,7 @@ struct Running {
 }
 
 /// Imports a payment list.
+#[tracing::instrument(skip_all, fields(bytes = bytes.len()))]
 pub fn import_payments(
     conn: &mut DbConnection,
     actor: &Actor,

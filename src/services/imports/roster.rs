@@ -127,6 +127,7 @@ pub fn import_roster(
 }
 
 /// [`import_roster`], reporting its progress to `progress`.
+#[tracing::instrument(skip_all, fields(bytes = bytes.len(), dry_run = request.dry_run))]
 pub fn import_roster_with_progress(
     conn: &mut DbConnection,
     policy: &PolicySet,

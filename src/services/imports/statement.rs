@@ -26,6 +26,7 @@ use crate::services::reconcile::{MatchSummary, reconcile_open};
 pub const STATEMENT: &str = "statement";
 
 /// Imports a statement and reconciles.
+#[tracing::instrument(skip_all, fields(bytes = bytes.len()))]
 pub fn import_statement(
     conn: &mut DbConnection,
     actor: &Actor,

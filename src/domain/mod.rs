@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod case_state;
+pub mod dates;
 pub mod entitlement;
 pub mod flags;
 pub mod ids;

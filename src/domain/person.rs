@@ -169,7 +169,7 @@ impl fmt::Display for BirthDate {
     /// `yyyy-mm-dd`, `yyyy-mm` or `yyyy`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            BirthDate::Full(d) => write!(f, "{}", d.format("%Y-%m-%d")),
+            BirthDate::Full(d) => f.write_str(&crate::domain::dates::iso(*d)),
             BirthDate::YearMonth { year, month } => write!(f, "{year:04}-{month:02}"),
             BirthDate::Year(year) => write!(f, "{year:04}"),
         }

@@ -1,5 +1,6 @@
 //! A validated roster row as the entitlement engine's input (the `staffpay calc` contract).
 
+use crate::domain::dates::iso;
 use crate::domain::entitlement::{
     AllowancesInput, CalcInput, DecimalString, MoneyValue, SalaryInput,
 };
@@ -52,11 +53,9 @@ pub fn calc_input(row: &RosterRow) -> CalcInput {
         receiving_pension: row.receiving_pension.unwrap_or(false),
         receiving_incapacity_benefit: row.receiving_incapacity_benefit.unwrap_or(false),
         moved_to_village_post: row.moved_to_village_post.unwrap_or(false),
-        reorganization_effective_date: row
-            .reorganization_effective_date
-            .map(|d| d.format("%Y-%m-%d").to_string()),
-        leave_date: row.leave_date.format("%Y-%m-%d").to_string(),
-        decision_date: row.decision_date.map(|d| d.format("%Y-%m-%d").to_string()),
+        reorganization_effective_date: row.reorganization_effective_date.map(iso),
+        leave_date: iso(row.leave_date),
+        decision_date: row.decision_date.map(iso),
         article: row.article.unwrap_or_default(),
         province_code: row.province_code.map(str::to_string),
     }

@@ -51,7 +51,7 @@ pub(crate) fn qualifies<'p>(ctx: &Ctx<'p>) -> Result<Qualifies<'p>, Refusal> {
             format!(
                 "Điều {} chưa có hiệu lực vào ngày nghỉ {} ({})",
                 facts.article.as_str(),
-                leave.format("%d/%m/%Y"),
+                crate::domain::dates::dmy(leave),
                 er.label
             ),
             format!(

@@ -300,7 +300,7 @@ fn parse_date(field: &str, text: &str) -> Result<NaiveDate, Refusal> {
         && text.as_bytes().get(4) == Some(&b'-')
         && text.as_bytes().get(7) == Some(&b'-');
     let date = if ok_shape {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+        crate::domain::dates::parse_iso(text)
     } else {
         None
     };

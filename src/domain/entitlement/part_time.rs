@@ -45,8 +45,8 @@ pub(crate) fn compute(ctx: &Ctx<'_>) -> Result<Entitlement, Refusal> {
             RefusalCode::PartTimeAfterDeadline,
             format!(
                 "Ngày nghỉ {} từ ngày {} trở đi không còn thuộc chính sách ({})",
-                leave.format("%d/%m/%Y"),
-                last.format("%d/%m/%Y"),
+                crate::domain::dates::dmy(leave),
+                crate::domain::dates::dmy(last),
                 rules.leave_before_citation
             ),
             format!(

@@ -87,7 +87,7 @@ impl Refusal {
         Refusal::invalid(
             format!(
                 "Không có quy định `{table}` có hiệu lực vào ngày {}",
-                date.format("%d/%m/%Y")
+                crate::domain::dates::dmy(date)
             ),
             format!("No `{table}` rules are in force on {date}"),
         )

@@ -21,7 +21,7 @@ pub(crate) fn dec(d: Decimal) -> String {
 
 /// `dd/mm/yyyy`.
 pub(crate) fn dmy(d: NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
+    crate::domain::dates::dmy(d)
 }
 
 /// The formula text of a component, given S (or P) and the rounded insured years.

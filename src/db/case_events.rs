@@ -1,5 +1,6 @@
 //! A case's history (`case_events`): who did what, when and why, appended, never changed.
 
+use super::sql_types::Stamp;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -13,7 +14,7 @@ use crate::domain::case_state::CaseState;
 #[diesel(treat_none_as_default_value = false)]
 pub struct NewCaseEvent {
     pub case_id: i64,
-    pub at: NaiveDateTime,
+    pub at: Stamp,
     pub actor_user_id: Option<i64>,
     pub actor: String,
     pub action: String,

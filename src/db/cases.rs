@@ -4,6 +4,7 @@
 //! documents ([`super::documents`]) and components ([`super::components`]) have their own
 //! modules.
 
+use super::sql_types::Stamp;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -64,7 +65,7 @@ pub struct CaseFigures {
     pub input_hash: String,
     pub documents: CaseDocuments,
     /// The non-zero components (stored in `case_components`).
-    pub components: super::components::Parts,
+    pub components: super::components::Amounts,
 }
 
 impl CaseFigures {
@@ -132,9 +133,9 @@ pub struct NewCase {
     pub import_id: Option<i64>,
     pub source_row: Option<i32>,
     pub submitted_by: Option<i64>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-    pub entitlement_set_at: Option<NaiveDateTime>,
+    pub created_at: Stamp,
+    pub updated_at: Stamp,
+    pub entitlement_set_at: Option<Stamp>,
 }
 
 /// People (and their cases, if any) with these national ids.
@@ -160,7 +161,7 @@ pub fn insert_cases(
     conn: &mut DbConnection,
     rows: &[NewCase],
     documents: &[CaseDocuments],
-    components: &[super::components::Parts],
+    components: &[super::components::Amounts],
 ) -> QueryResult<Vec<(i64, i64)>> {
     if rows.len() != documents.len() || rows.len() != components.len() {
         return Err(diesel::result::Error::QueryBuilderError(
@@ -186,10 +187,10 @@ pub fn insert_cases(
         .filter_map(|(row, d)| Some((*case_of.get(&row.person_id)?, d)))
         .collect();
     super::documents::insert(conn, &new_documents)?;
-    let new_components: Vec<(i64, &[_])> = rows
+    let new_components: Vec<(i64, &super::components::Amounts)> = rows
         .iter()
         .zip(components)
-        .filter_map(|(row, parts)| Some((*case_of.get(&row.person_id)?, parts.as_slice())))
+        .filter_map(|(row, amounts)| Some((*case_of.get(&row.person_id)?, amounts)))
         .collect();
     super::components::insert(conn, &new_components)?;
     Ok(out)
@@ -234,7 +235,12 @@ pub fn update_figures(
         return Ok(false);
     }
     super::documents::set(conn, id, &figures.documents)?;
-    super::components::replace(conn, id, &figures.components, false)?;
+    super::components::replace(
+        conn,
+        id,
+        &super::components::parts(&figures.components),
+        false,
+    )?;
     Ok(true)
 }
 
@@ -279,7 +285,12 @@ pub fn accept_figures(
         return Ok(false);
     }
     super::documents::set(conn, id, &figures.documents)?;
-    super::components::replace(conn, id, &figures.components, true)?;
+    super::components::replace(
+        conn,
+        id,
+        &super::components::parts(&figures.components),
+        true,
+    )?;
     Ok(true)
 }
 

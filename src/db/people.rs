@@ -1,5 +1,6 @@
 //! People: who a case is for (national id, name, birth, bank account).
 
+use super::sql_types::Stamp;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -33,8 +34,8 @@ pub struct NewPerson {
     pub sex: Sex,
     pub bank_account: Option<String>,
     pub bank_name: Option<String>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    pub created_at: Stamp,
+    pub updated_at: Stamp,
 }
 
 /// Inserts people in chunks; returns `(national_id, id)` of the inserted rows.
@@ -97,8 +98,8 @@ mod tests {
             sex: Sex::Male,
             bank_account: None,
             bank_name: None,
-            created_at: at,
-            updated_at: at,
+            created_at: at.into(),
+            updated_at: at.into(),
         };
         let rows = [person("1"), person("2"), person("3")];
         let insert = diesel::insert_into(people::table).values(&rows[..]);

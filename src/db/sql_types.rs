@@ -5,13 +5,17 @@
 //! only a hand edit of the database can make) fails the query that reads it, naming the
 //! column's type and the value.
 
+use chrono::NaiveDateTime;
 use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql, Queryable};
 use diesel::expression::AsExpression;
-use diesel::serialize::{self, Output, ToSql};
-use diesel::sql_types::{Nullable, SingleValue, Text};
+use diesel::pg::Pg;
+use diesel::serialize::{self, IsNull, Output, ToSql};
+use diesel::sql_types::{Nullable, SingleValue, Text, Timestamp};
+use diesel::sqlite::Sqlite;
 
 use crate::domain::case_state::CaseState;
+use crate::domain::dates::push_digits;
 use crate::domain::entitlement::ComponentCode;
 use crate::domain::policy::{Band, Category, Scheme, Sex};
 
@@ -116,6 +120,88 @@ stored_as_text! {
     ComponentCode => "component", code, ComponentCode::ALL;
 }
 
+/// A timestamp as the bulk inserts write it: the same value and the same stored form as a
+/// `NaiveDateTime` (`%F %T%.f` text on SQLite, the binary form on PostgreSQL), written
+/// without interpreting chrono's format string each time — an import writes six per roster
+/// row, and formatting them through chrono cost more than inserting the rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, AsExpression)]
+#[diesel(sql_type = Timestamp)]
+pub struct Stamp(pub NaiveDateTime);
+
+impl Stamp {
+    /// Now, in UTC, as stored.
+    pub fn now() -> Self {
+        Stamp(super::now())
+    }
+
+    /// The SQLite text, when the fast path knows how to write it (every instant of years
+    /// 0–9999 without a leap second); `None` leaves it to chrono.
+    fn sqlite_text(self) -> Option<String> {
+        use chrono::{Datelike, Timelike};
+        let t = self.0;
+        let year = u32::try_from(t.year()).ok().filter(|y| *y <= 9999)?;
+        let nanos = t.nanosecond();
+        if nanos >= 1_000_000_000 {
+            return None;
+        }
+        let mut out = String::with_capacity(29);
+        push_digits(&mut out, year, 4);
+        out.push('-');
+        push_digits(&mut out, t.month(), 2);
+        out.push('-');
+        push_digits(&mut out, t.day(), 2);
+        out.push(' ');
+        push_digits(&mut out, t.hour(), 2);
+        out.push(':');
+        push_digits(&mut out, t.minute(), 2);
+        out.push(':');
+        push_digits(&mut out, t.second(), 2);
+        // chrono's `%.f`: nothing, or milli-, micro- or nanoseconds, as few as are exact.
+        if nanos != 0 {
+            out.push('.');
+            if nanos % 1_000_000 == 0 {
+                push_digits(&mut out, nanos / 1_000_000, 3);
+            } else if nanos % 1_000 == 0 {
+                push_digits(&mut out, nanos / 1_000, 6);
+            } else {
+                push_digits(&mut out, nanos, 9);
+            }
+        }
+        Some(out)
+    }
+}
+
+impl From<NaiveDateTime> for Stamp {
+    fn from(t: NaiveDateTime) -> Self {
+        Stamp(t)
+    }
+}
+
+impl ToSql<Timestamp, Sqlite> for Stamp {
+    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Sqlite>) -> serialize::Result {
+        match self.sqlite_text() {
+            Some(text) => {
+                out.set_value(text);
+                Ok(IsNull::No)
+            }
+            None => <NaiveDateTime as ToSql<Timestamp, Sqlite>>::to_sql(&self.0, out),
+        }
+    }
+}
+
+impl ToSql<Timestamp, Pg> for Stamp {
+    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
+        <NaiveDateTime as ToSql<Timestamp, Pg>>::to_sql(&self.0, out)
+    }
+}
+
+impl ToSql<Timestamp, super::MultiBackend> for Stamp {
+    fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, super::MultiBackend>) -> serialize::Result {
+        out.set_value((Timestamp, self));
+        Ok(IsNull::No)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,5 +221,51 @@ mod tests {
         round_trip::<Band>();
         round_trip::<Sex>();
         round_trip::<ComponentCode>();
+    }
+
+    #[test]
+    fn stamps_are_written_as_chrono_writes_them() {
+        let base = chrono::NaiveDate::from_ymd_opt(2025, 7, 1)
+            .unwrap()
+            .and_hms_opt(23, 59, 58)
+            .unwrap();
+        let nanos = [
+            0,
+            1,
+            7,
+            999,
+            1_000,
+            120_000,
+            123_456,
+            1_000_000,
+            5_000_000,
+            123_456_789,
+            999_999_999,
+        ];
+        let mut t = chrono::NaiveDate::from_ymd_opt(1, 1, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap();
+        let mut samples = vec![base];
+        for i in 0..3000u32 {
+            t += chrono::Duration::seconds(10_512_017)
+                + chrono::Duration::nanoseconds(i64::from(i) * 7_919);
+            samples.push(t);
+        }
+        for n in nanos {
+            samples.push(base + chrono::Duration::nanoseconds(n));
+        }
+        for s in samples {
+            assert_eq!(
+                Stamp(s).sqlite_text().as_deref(),
+                Some(s.format("%F %T%.f").to_string().as_str()),
+                "{s:?}"
+            );
+        }
+        let far = chrono::NaiveDate::from_ymd_opt(12_000, 1, 1)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap();
+        assert_eq!(Stamp(far).sqlite_text(), None);
     }
 }

@@ -340,7 +340,7 @@ fn accept_one(
         conn,
         &[NewCaseEvent {
             case_id: id,
-            at: now(),
+            at: now().into(),
             actor_user_id: actor.user_id,
             actor: actor.label.clone(),
             action: "accept_change".into(),

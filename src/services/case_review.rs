@@ -95,7 +95,7 @@ fn act_within(
         conn,
         &[NewCaseEvent {
             case_id: case.id,
-            at: now(),
+            at: now().into(),
             actor_user_id: actor.user_id,
             actor: actor.label.clone(),
             action: transition.action.as_str().into(),
@@ -273,7 +273,7 @@ pub fn issue_lookup_code(
             conn,
             &[NewCaseEvent {
                 case_id: case.id,
-                at: now(),
+                at: now().into(),
                 actor_user_id: actor.user_id,
                 actor: actor.label.clone(),
                 action: "lookup_code_issued".into(),

@@ -336,7 +336,7 @@ pub fn write_transition(
         conn,
         &[NewCaseEvent {
             case_id: case.id,
-            at: now(),
+            at: now().into(),
             actor_user_id: actor.user_id,
             actor: actor.label.clone(),
             action: transition.action.as_str().into(),

@@ -187,7 +187,7 @@ pub fn recompute(
             }
             events.push(NewCaseEvent {
                 case_id: id,
-                at: now(),
+                at: now().into(),
                 actor_user_id: actor.user_id,
                 actor: actor.label.clone(),
                 action: "recompute".into(),

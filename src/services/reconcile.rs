@@ -216,7 +216,7 @@ pub fn reconcile_open(
         summary.cases_reconciled += 1;
         events.push(NewCaseEvent {
             case_id: id,
-            at,
+            at: at.into(),
             actor_user_id: actor.user_id,
             actor: actor.label.clone(),
             action: "reconcile".into(),

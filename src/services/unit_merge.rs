@@ -76,7 +76,7 @@ pub fn merge(
             .into_iter()
             .map(|(case_id, state)| NewCaseEvent {
                 case_id,
-                at,
+                at: at.into(),
                 actor_user_id: actor.user_id,
                 actor: actor.label.clone(),
                 action: "unit_merge".into(),

@@ -285,7 +285,7 @@ pub fn import_payments(
                 for (from, to, amount, date, row) in &run.events {
                     events.push(NewCaseEvent {
                         case_id: run.case.id,
-                        at,
+                        at: at.into(),
                         actor_user_id: actor.user_id,
                         actor: actor.label.clone(),
                         action: "record_payment".into(),

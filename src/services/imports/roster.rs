@@ -729,8 +729,8 @@ fn write_cases(
                     sex: r.row.sex,
                     bank_account: r.row.bank_account.clone(),
                     bank_name: r.row.bank.clone(),
-                    created_at: at,
-                    updated_at: at,
+                    created_at: at.into(),
+                    updated_at: at.into(),
                 });
                 new_rows.push(r);
             }
@@ -770,7 +770,7 @@ fn write_cases(
                     }
                     events.push(NewCaseEvent {
                         case_id: case.id,
-                        at,
+                        at: at.into(),
                         actor_user_id: actor.user_id,
                         actor: actor.label.clone(),
                         action: "import.update".into(),
@@ -836,15 +836,15 @@ fn write_cases(
             import_id: Some(import_id),
             source_row: i32::try_from(r.row.row_number).ok(),
             submitted_by: actor.user_id,
-            created_at: at,
-            updated_at: at,
-            entitlement_set_at: Some(at),
+            created_at: at.into(),
+            updated_at: at.into(),
+            entitlement_set_at: Some(at.into()),
         });
     }
     for (_, case_id) in cases::insert_cases(conn, &new_cases, &documents, &components)? {
         events.push(NewCaseEvent {
             case_id,
-            at,
+            at: at.into(),
             actor_user_id: actor.user_id,
             actor: actor.label.clone(),
             action: "import.create".into(),

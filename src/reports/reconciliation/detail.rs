@@ -1,57 +1,155 @@
 //! Chi tiết: every case on one row (identity, scheme, S, each component, entitled, paid,
 //! outstanding, state, flags, original and supplementary), written in constant-memory mode,
 //! and a total row that leaves cancelled cases out.
+//!
+//! The columns are one table, left to right: [`BEFORE`], one column per component (in the
+//! order of [`ComponentCode::ALL`]), [`AFTER`]. A new column is one entry there: its headers,
+//! how its cell comes from the case, how it is fitted and what the total row shows.
 
-use crate::export::SafeText as _;
+use std::borrow::Cow;
 
-use rust_xlsxwriter::{Formula, Worksheet, XlsxError};
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{Worksheet, XlsxError};
 
+use super::table::{
+    Cell, Fit, TableColumn, Total, Value, add_sums, fit_row, fit_totals, headers, write_row,
+    write_total,
+};
 use crate::domain::case_state::CaseState;
 use crate::domain::entitlement::ComponentCode;
 use crate::domain::flags::FlagKind;
 use crate::domain::policy::leave_window_vi;
-use crate::reports::data::ReportData;
-use crate::reports::sheet::{
-    Column, Formats, Mark, Widths, c, cell, col_name, heading, money_width, vnd,
-};
+use crate::reports::data::{CaseLine, ReportData, UnitInfo};
+use crate::reports::sheet::{Column, Formats, Widths, c, heading};
 
-/// Columns of the detail sheet before and after the components.
-const DETAIL_HEAD: [Column; 9] = [
-    Column::new("Mã hồ sơ", "Case", 8),
-    Column::new("Họ và tên", "Name", 18),
-    Column::new("Số định danh", "National id", 13),
-    Column::new("Mã đơn vị", "Unit code", 9),
-    Column::new("Đơn vị", "Unit", 20),
-    Column::new("Chế độ", "Scheme", 14),
-    Column::new("Nhóm", "Band", 10),
-    Column::new("Thời điểm nghỉ", "Window", 12),
-    Column::new("Tiền lương tháng S (đồng)", "Monthly salary S (VND)", 12),
+/// A column of the detail sheet.
+type DetailColumn = TableColumn<CaseLine>;
+
+/// Columns before the components.
+const BEFORE: &[DetailColumn] = &[
+    DetailColumn::new("Mã hồ sơ", "Case", 8, |l, _| Cell::Int(l.id)),
+    DetailColumn::new("Họ và tên", "Name", 18, |l, _| Cell::text(&l.full_name))
+        .fit(Fit::Text)
+        .total(Total::Label(
+            "Tổng cộng (không kể hồ sơ đã hủy) / Total (cancelled cases excluded)",
+        )),
+    DetailColumn::new("Số định danh", "National id", 13, |l, _| {
+        Cell::text(&l.national_id)
+    }),
+    DetailColumn::new("Mã đơn vị", "Unit code", 9, |l, d| {
+        Cell::text(unit_of(l, d).map_or("", |u| u.code.as_str()))
+    })
+    .fit(Fit::Text),
+    DetailColumn::new("Đơn vị", "Unit", 20, |l, d| {
+        Cell::text(unit_of(l, d).map_or("", |u| u.name.as_str()))
+    })
+    .fit(Fit::Text),
+    DetailColumn::new("Chế độ", "Scheme", 14, |l, _| {
+        Cell::text(l.scheme.label_vi())
+    }),
+    DetailColumn::new("Nhóm", "Band", 10, |l, _| Cell::text(l.band.label_vi())),
+    DetailColumn::new("Thời điểm nghỉ", "Window", 12, |l, _| {
+        Cell::text_or_blank(l.window.as_deref().map(leave_window_vi))
+    }),
+    DetailColumn::new(
+        "Tiền lương tháng S (đồng)",
+        "Monthly salary S (VND)",
+        12,
+        |l, _| match l.salary_exact.parse::<Decimal>() {
+            Ok(s) => Cell::Decimal(s),
+            Err(_) => Cell::text(&l.salary_exact),
+        },
+    )
+    .fit(Fit::Chars(|l| l.salary_exact.len())),
 ];
-const DETAIL_TAIL: [Column; 8] = [
-    Column::new("Tổng được hưởng (đồng)", "Entitled (VND)", 14),
-    Column::new("Đã chi (đồng)", "Paid (VND)", 14),
-    Column::new("Còn phải chi (đồng)", "Outstanding (VND)", 14),
-    Column::new("Trạng thái", "State", 12),
-    Column::new("Mã thanh toán", "Payment reference", 16),
-    Column::new("Cảnh báo", "Flags", 12),
-    Column::new(
+
+/// Columns after the components.
+const AFTER: &[DetailColumn] = &[
+    DetailColumn::new(
+        "Tổng được hưởng (đồng)",
+        "Entitled (VND)",
+        14,
+        |l, _| Cell::Money(l.entitled_vnd),
+    )
+    .fit(Fit::Money)
+    .total(Total::Sum),
+    DetailColumn::new("Đã chi (đồng)", "Paid (VND)", 14, |l, _| {
+        Cell::Money(l.paid_vnd)
+    })
+    .total(Total::Sum),
+    DetailColumn::new(
+        "Còn phải chi (đồng)",
+        "Outstanding (VND)",
+        14,
+        |l, _| Cell::Money(l.outstanding_vnd()),
+    )
+    .total(Total::Sum),
+    DetailColumn::new("Trạng thái", "State", 12, |l, _| {
+        Cell::text(l.state.label_vi())
+    })
+    .total(Total::Condition),
+    DetailColumn::new("Mã thanh toán", "Payment reference", 16, |l, _| {
+        Cell::text(&l.payment_reference)
+    })
+    .fit(Fit::Text),
+    DetailColumn::new("Cảnh báo", "Flags", 12, |l, _| {
+        if l.flags.is_empty() {
+            Cell::Blank
+        } else {
+            Cell::Text(Cow::Owned(flags_text(&l.flags)))
+        }
+    })
+    .fit(Fit::Chars(|l| l.flags.len() * 30)),
+    DetailColumn::new(
         "Số được hưởng ban đầu (đồng)",
         "Original entitlement (VND)",
         14,
+        |l, _| Cell::Money(l.original_vnd()),
     ),
-    Column::new("Bổ sung (đồng)", "Supplementary (VND)", 14),
+    DetailColumn::new("Bổ sung (đồng)", "Supplementary (VND)", 14, |l, _| {
+        Cell::Money(l.supplementary_vnd())
+    }),
 ];
+
+/// The column of component `n` (of [`ComponentCode::ALL`]): its amount, blank when zero,
+/// summed in the total row.
+fn component_column(n: usize, code: ComponentCode) -> DetailColumn {
+    DetailColumn {
+        column: Column::new(component_header_vi(code), component_header_en(code), 12),
+        value: Value::Nth(
+            |l, n| match l.components[n] {
+                0 => Cell::Blank,
+                v => Cell::Money(v),
+            },
+            n,
+        ),
+        fit: Fit::Header,
+        total: Total::Sum,
+    }
+}
+
+/// The detail sheet's columns, left to right.
+fn detail_table() -> Vec<DetailColumn> {
+    let components = ComponentCode::ALL
+        .iter()
+        .enumerate()
+        .map(|(n, code)| component_column(n, *code));
+    BEFORE
+        .iter()
+        .copied()
+        .chain(components)
+        .chain(AFTER.iter().copied())
+        .collect()
+}
 
 /// The detail sheet's columns.
 pub fn detail_columns() -> Vec<Column> {
-    let mut cols: Vec<Column> = DETAIL_HEAD.to_vec();
-    cols.extend(
-        ComponentCode::ALL
-            .iter()
-            .map(|c| Column::new(component_header_vi(*c), component_header_en(*c), 12)),
-    );
-    cols.extend(DETAIL_TAIL);
-    cols
+    headers(&detail_table())
+}
+
+/// The unit of a case, when in the report.
+fn unit_of<'a>(case: &CaseLine, data: &'a ReportData) -> Option<&'a UnitInfo> {
+    data.units.get(&case.unit_id)
 }
 
 /// Column headers of the components (the engine's labels repeat between articles; these
@@ -110,39 +208,19 @@ pub(super) fn detail_sheet(
     formats: &Formats,
     data: &ReportData,
 ) -> Result<(), XlsxError> {
-    let columns = detail_columns();
-    let n_comp = ComponentCode::ALL.len();
-    let entitled_col = DETAIL_HEAD.len() + n_comp;
-    let state_col = entitled_col + 3;
-    let flags_col = state_col + 2;
-    let original_col = flags_col + 1;
-    let supplement_col = flags_col + 2;
+    let table = detail_table();
+    let columns = headers(&table);
 
-    // Widths first: a constant-memory sheet is written row by row.
+    // Widths and totals first: a constant-memory sheet is written row by row.
     let mut widths = Widths::new(&columns);
-    let mut sums = vec![0i64; n_comp + 3];
+    let mut sums = vec![0i64; table.len()];
     for case in &data.cases {
-        widths.see_text(1, &case.full_name);
-        if let Some(u) = data.units.get(&case.unit_id) {
-            widths.see_text(3, &u.code);
-            widths.see_text(4, &u.name);
-        }
-        widths.see_text(8, &case.salary_exact);
-        widths.see(entitled_col, money_width(case.entitled_vnd));
-        widths.see_text(state_col + 1, &case.payment_reference);
-        if !case.flags.is_empty() {
-            widths.see(flags_col, case.flags.len() * 30);
-        }
+        fit_row(&mut widths, &table, case, data);
         if case.state != CaseState::Cancelled {
-            for (i, v) in case.components.iter().enumerate() {
-                sums[i] += v;
-            }
-            sums[n_comp] += case.entitled_vnd;
-            sums[n_comp + 1] += case.paid_vnd;
-            sums[n_comp + 2] += case.outstanding_vnd();
+            add_sums(&mut sums, &table, case, data);
         }
     }
-    widths.see(entitled_col, money_width(sums[n_comp]));
+    fit_totals(&mut widths, &table, &sums);
     widths.apply(sheet)?;
 
     let first = heading(
@@ -156,89 +234,21 @@ pub(super) fn detail_sheet(
         &columns,
     )?;
     sheet.set_freeze_panes(first, 2)?;
-    let text = formats.text(Mark::None);
-    let money = formats.money(Mark::None);
     let mut row = first;
-    let mut flags_buf;
     for case in &data.cases {
-        let unit = data.units.get(&case.unit_id);
-        sheet.write_number_with_format(row, 0, vnd(case.id)?, formats.int(Mark::None))?;
-        sheet.write_text_with_format(row, 1, &case.full_name, text)?;
-        sheet.write_text_with_format(row, 2, &case.national_id, text)?;
-        sheet.write_text_with_format(row, 3, unit.map_or("", |u| u.code.as_str()), text)?;
-        sheet.write_text_with_format(row, 4, unit.map_or("", |u| u.name.as_str()), text)?;
-        sheet.write_text_with_format(row, 5, case.scheme.label_vi(), text)?;
-        sheet.write_text_with_format(row, 6, case.band.label_vi(), text)?;
-        if let Some(w) = &case.window {
-            sheet.write_text_with_format(row, 7, leave_window_vi(w), text)?;
-        }
-        match case.salary_exact.parse::<rust_decimal::Decimal>() {
-            Ok(s) => sheet.write_number_with_format(
-                row,
-                8,
-                crate::reports::sheet::decimal(s),
-                formats.int(Mark::None),
-            )?,
-            Err(_) => sheet.write_text_with_format(row, 8, &case.salary_exact, text)?,
-        };
-        for (i, v) in case.components.iter().enumerate() {
-            if *v != 0 {
-                sheet.write_number_with_format(row, c(DETAIL_HEAD.len() + i), vnd(*v)?, money)?;
-            }
-        }
-        sheet.write_number_with_format(row, c(entitled_col), vnd(case.entitled_vnd)?, money)?;
-        sheet.write_number_with_format(row, c(entitled_col + 1), vnd(case.paid_vnd)?, money)?;
-        sheet.write_number_with_format(
-            row,
-            c(entitled_col + 2),
-            vnd(case.outstanding_vnd())?,
-            money,
-        )?;
-        sheet.write_text_with_format(row, c(state_col), case.state.label_vi(), text)?;
-        sheet.write_text_with_format(row, c(state_col + 1), &case.payment_reference, text)?;
-        if !case.flags.is_empty() {
-            flags_buf = flags_text(&case.flags);
-            sheet.write_text_with_format(row, c(flags_col), &flags_buf, text)?;
-        }
-        sheet.write_number_with_format(row, c(original_col), vnd(case.original_vnd())?, money)?;
-        sheet.write_number_with_format(
-            row,
-            c(supplement_col),
-            vnd(case.supplementary_vnd())?,
-            money,
-        )?;
+        write_row(sheet, formats, row, &table, case, data)?;
         row += 1;
     }
     let last = row.saturating_sub(1);
-    let t = Mark::Total;
-    sheet.write_text_with_format(
+    write_total(
+        sheet,
+        formats,
         row,
-        1,
-        "Tổng cộng (không kể hồ sơ đã hủy) / Total (cancelled cases excluded)",
-        formats.text(t),
+        first,
+        &table,
+        &sums,
+        Some(CaseState::Cancelled.label_vi()),
     )?;
-    let state_range = format!(
-        "${}${}:${}${}",
-        col_name(c(state_col)),
-        first + 1,
-        col_name(c(state_col)),
-        last + 1
-    );
-    for (i, value) in sums.iter().enumerate() {
-        let col = c(DETAIL_HEAD.len() + i);
-        let f = if data.cases.is_empty() {
-            Formula::new("=0").set_result("0")
-        } else {
-            Formula::new(format!(
-                "=SUMIF({state_range},\"<>{}\",{}:{})",
-                CaseState::Cancelled.label_vi(),
-                cell(first, col),
-                cell(last, col)
-            ))
-            .set_result(value.to_string())
-        };
-        sheet.write_formula_with_format(row, col, f, formats.money(t))?;
-    }
-    sheet.autofilter(first - 1, 0, last.max(first - 1), c(supplement_col))?;
+    sheet.autofilter(first - 1, 0, last.max(first - 1), c(table.len() - 1))?;
     Ok(())
 }

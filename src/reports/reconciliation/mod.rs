@@ -11,6 +11,7 @@ mod basis;
 mod detail;
 mod flags;
 mod summary;
+mod table;
 mod unmatched;
 
 use chrono::NaiveDateTime;

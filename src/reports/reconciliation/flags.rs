@@ -4,21 +4,50 @@ use crate::export::SafeText as _;
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
+use super::table::{Cell, Fit, TableColumn, fit_row, headers, write_row};
 use crate::reports::data::ReportData;
-use crate::reports::sheet::{Column, Formats, Mark, Widths, heading, vnd, write_date};
+use crate::reports::sheet::{Formats, Widths, c, heading};
+use crate::services::flags::FlagRow;
 
-const FLAG_COLUMNS: [Column; 11] = [
-    Column::new("Cảnh báo", "Flag", 24),
-    Column::new("Mã đơn vị", "Unit code", 9),
-    Column::new("Đơn vị", "Unit", 20),
-    Column::new("Mã hồ sơ", "Case", 8),
-    Column::new("Dòng sao kê", "Statement line", 8),
-    Column::new("Từ ngày", "Since", 11),
-    Column::new("Số ngày", "Age (days)", 8),
-    Column::new("Được hưởng (đồng)", "Entitled (VND)", 14),
-    Column::new("Đã chi (đồng)", "Paid (VND)", 14),
-    Column::new("Việc cần làm", "What to do (Vietnamese)", 40),
-    Column::new("What to do", "What to do (English)", 40),
+/// A column of the flags sheet.
+type FlagColumn = TableColumn<FlagRow>;
+
+/// The flags sheet's columns, left to right.
+const FLAG_COLUMNS: &[FlagColumn] = &[
+    FlagColumn::new("Cảnh báo", "Flag", 24, |f, _| {
+        Cell::text(f.kind.label_vi())
+    })
+    .fit(Fit::Text),
+    FlagColumn::new("Mã đơn vị", "Unit code", 9, |f, _| {
+        Cell::text(&f.unit_code)
+    }),
+    FlagColumn::new("Đơn vị", "Unit", 20, |f, _| Cell::text(&f.unit_name)).fit(Fit::Text),
+    FlagColumn::new("Mã hồ sơ", "Case", 8, |f, _| {
+        f.case_id.map_or(Cell::Blank, Cell::Int)
+    }),
+    FlagColumn::new("Dòng sao kê", "Statement line", 8, |f, _| {
+        f.statement_line_id.map_or(Cell::Blank, Cell::Int)
+    }),
+    FlagColumn::new("Từ ngày", "Since", 11, |f, _| Cell::Date(f.since)),
+    FlagColumn::new("Số ngày", "Age (days)", 8, |f, _| Cell::Int(f.age_days)),
+    FlagColumn::new(
+        "Được hưởng (đồng)",
+        "Entitled (VND)",
+        14,
+        |f, _| f.entitled_vnd.map_or(Cell::Blank, Cell::Money),
+    ),
+    FlagColumn::new("Đã chi (đồng)", "Paid (VND)", 14, |f, _| {
+        f.paid_vnd.map_or(Cell::Blank, Cell::Money)
+    }),
+    FlagColumn::new(
+        "Việc cần làm",
+        "What to do (Vietnamese)",
+        40,
+        |f, _| Cell::Wrapped(f.action_vi),
+    ),
+    FlagColumn::new("What to do", "What to do (English)", 40, |f, _| {
+        Cell::Wrapped(f.action_en)
+    }),
 ];
 
 pub(super) fn flags_sheet(
@@ -26,6 +55,7 @@ pub(super) fn flags_sheet(
     formats: &Formats,
     data: &ReportData,
 ) -> Result<(), XlsxError> {
+    let columns = headers(FLAG_COLUMNS);
     let first = heading(
         sheet,
         formats,
@@ -34,41 +64,24 @@ pub(super) fn flags_sheet(
             data.as_of.format("%d/%m/%Y")
         ),
         &format!("Open flags – as of {}", data.as_of),
-        &FLAG_COLUMNS,
+        &columns,
     )?;
-    let mut widths = Widths::new(&FLAG_COLUMNS);
-    let text = formats.text(Mark::None);
-    let int = formats.int(Mark::None);
-    let money = formats.money(Mark::None);
+    let mut widths = Widths::new(&columns);
     let mut row = first;
     for f in &data.flags {
-        widths.see_text(0, f.kind.label_vi());
-        widths.see_text(2, &f.unit_name);
-        sheet.write_text_with_format(row, 0, f.kind.label_vi(), text)?;
-        sheet.write_text_with_format(row, 1, &f.unit_code, text)?;
-        sheet.write_text_with_format(row, 2, &f.unit_name, text)?;
-        if let Some(id) = f.case_id {
-            sheet.write_number_with_format(row, 3, vnd(id)?, int)?;
-        }
-        if let Some(id) = f.statement_line_id {
-            sheet.write_number_with_format(row, 4, vnd(id)?, int)?;
-        }
-        write_date(sheet, row, 5, f.since, formats)?;
-        sheet.write_number_with_format(row, 6, vnd(f.age_days)?, int)?;
-        if let Some(v) = f.entitled_vnd {
-            sheet.write_number_with_format(row, 7, vnd(v)?, money)?;
-        }
-        if let Some(v) = f.paid_vnd {
-            sheet.write_number_with_format(row, 8, vnd(v)?, money)?;
-        }
-        sheet.write_text_with_format(row, 9, f.action_vi, &formats.wrap)?;
-        sheet.write_text_with_format(row, 10, f.action_en, &formats.wrap)?;
+        fit_row(&mut widths, FLAG_COLUMNS, f, data);
+        write_row(sheet, formats, row, FLAG_COLUMNS, f, data)?;
         row += 1;
     }
     if data.flags.is_empty() {
         sheet.write_text(row, 0, "Không có cảnh báo nào / No open flags")?;
     }
     widths.apply(sheet)?;
-    sheet.autofilter(first - 1, 0, (row.max(first) - 1).max(first - 1), 10)?;
+    sheet.autofilter(
+        first - 1,
+        0,
+        (row.max(first) - 1).max(first - 1),
+        c(FLAG_COLUMNS.len() - 1),
+    )?;
     Ok(())
 }

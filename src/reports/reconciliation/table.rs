@@ -1,16 +1,18 @@
-//! The column table of a sheet that lists rows (the detail sheet's cases): each column is
-//! declared once, with its headers, how its cell is obtained from a row and written, how the
-//! column is fitted and what the total row shows under it. A new column is one entry in a sheet's table.
+//! The column table of the sheets that list rows (the detail sheet's cases, the open flags,
+//! the unmatched statement lines and payments): each column is declared once, with its
+//! headers, how its cell is obtained from a row and written, how the column is fitted and
+//! what the total row shows under it. A new column is one entry in a sheet's table.
 
 use crate::export::SafeText as _;
 use std::borrow::Cow;
 
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use rust_xlsxwriter::{ColNum, Formula, RowNum, Worksheet, XlsxError};
 
 use crate::reports::data::ReportData;
 use crate::reports::sheet::{
-    Column, Formats, Mark, Widths, c, cell, col_name, decimal, money_width, vnd,
+    Column, Formats, Mark, Widths, c, cell, col_name, decimal, money_width, vnd, write_date,
 };
 
 /// One cell as a column gives it, and how it is written.
@@ -20,12 +22,16 @@ pub enum Cell<'a> {
     Blank,
     /// Text.
     Text(Cow<'a, str>),
+    /// Text wrapped within the column's width.
+    Wrapped(&'a str),
     /// A whole number (`#,##0`): an id, a count of days.
     Int(i64),
     /// An amount in đồng (`#,##0`).
     Money(i64),
     /// An exact decimal shown as a number (`#,##0`); the exact text stays in the database.
     Decimal(Decimal),
+    /// A date (`dd/mm/yyyy`).
+    Date(NaiveDate),
 }
 
 impl<'a> Cell<'a> {
@@ -51,6 +57,9 @@ impl<'a> Cell<'a> {
             Cell::Text(text) => {
                 sheet.write_text_with_format(row, col, text, formats.text(mark))?;
             }
+            Cell::Wrapped(text) => {
+                sheet.write_text_with_format(row, col, text, &formats.wrap)?;
+            }
             Cell::Int(v) => {
                 sheet.write_number_with_format(row, col, vnd(*v)?, formats.int(mark))?;
             }
@@ -60,6 +69,7 @@ impl<'a> Cell<'a> {
             Cell::Decimal(v) => {
                 sheet.write_number_with_format(row, col, decimal(*v), formats.int(mark))?;
             }
+            Cell::Date(d) => write_date(sheet, row, col, *d, formats)?,
         }
         Ok(())
     }
@@ -90,6 +100,8 @@ pub enum Fit<R> {
     Text,
     /// The widest amount written in it and its total.
     Money,
+    /// Its total's width only.
+    Total,
     /// A measure of each row, in characters, where the cell itself is not what needs room
     /// (a number read from text, a list).
     Chars(fn(&R) -> usize),
@@ -176,7 +188,7 @@ pub fn headers<R>(table: &[TableColumn<R>]) -> Vec<Column> {
 pub fn fit_row<R>(widths: &mut Widths, table: &[TableColumn<R>], row: &R, data: &ReportData) {
     for (col, t) in table.iter().enumerate() {
         match t.fit {
-            Fit::Header => {}
+            Fit::Header | Fit::Total => {}
             Fit::Text => {
                 if let Cell::Text(text) = t.cell(row, data) {
                     widths.see_text(col, &text);
@@ -195,7 +207,7 @@ pub fn fit_row<R>(widths: &mut Widths, table: &[TableColumn<R>], row: &R, data: 
 /// Notes the room the totals need in the columns fitted to them.
 pub fn fit_totals<R>(widths: &mut Widths, table: &[TableColumn<R>], sums: &[i64]) {
     for (col, (t, sum)) in table.iter().zip(sums).enumerate() {
-        if matches!(t.fit, Fit::Money) && t.total == Total::Sum {
+        if matches!(t.fit, Fit::Money | Fit::Total) && t.total == Total::Sum {
             widths.see(col, money_width(*sum));
         }
     }

@@ -1,0 +1,284 @@
+//! The column table of the sheets that list rows (the detail sheet's cases, the open flags,
+//! the unmatched statement lines and payments): each column is declared once, with its
+//! headers, how its cell is obtained from a row and written, how the column is fitted and
+//! what the total row shows under it. A new column is one entry in a sheet's table.
+
+use crate::export::SafeText as _;
+use std::borrow::Cow;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use rust_xlsxwriter::{ColNum, Formula, RowNum, Worksheet, XlsxError};
+
+use crate::reports::data::ReportData;
+use crate::reports::sheet::{
+    Column, Formats, Mark, Widths, c, cell, col_name, decimal, money_width, vnd, write_date,
+};
+
+/// One cell as a column gives it, and how it is written.
+#[derive(Debug, Clone)]
+pub enum Cell<'a> {
+    /// Nothing written.
+    Blank,
+    /// Text.
+    Text(Cow<'a, str>),
+    /// Text wrapped within the column's width.
+    Wrapped(&'a str),
+    /// A whole number (`#,##0`): an id, a count of days.
+    Int(i64),
+    /// An amount in đồng (`#,##0`).
+    Money(i64),
+    /// An exact decimal shown as a number (`#,##0`); the exact text stays in the database.
+    Decimal(Decimal),
+    /// A date (`dd/mm/yyyy`).
+    Date(NaiveDate),
+}
+
+impl<'a> Cell<'a> {
+    pub fn text(text: impl Into<Cow<'a, str>>) -> Self {
+        Cell::Text(text.into())
+    }
+
+    /// Text when there is some, else nothing.
+    pub fn text_or_blank(text: Option<&'a str>) -> Self {
+        text.map_or(Cell::Blank, Cell::text)
+    }
+
+    fn write(
+        &self,
+        sheet: &mut Worksheet,
+        formats: &Formats,
+        row: RowNum,
+        col: ColNum,
+    ) -> Result<(), XlsxError> {
+        let mark = Mark::None;
+        match self {
+            Cell::Blank => {}
+            Cell::Text(text) => {
+                sheet.write_text_with_format(row, col, text, formats.text(mark))?;
+            }
+            Cell::Wrapped(text) => {
+                sheet.write_text_with_format(row, col, text, &formats.wrap)?;
+            }
+            Cell::Int(v) => {
+                sheet.write_number_with_format(row, col, vnd(*v)?, formats.int(mark))?;
+            }
+            Cell::Money(v) => {
+                sheet.write_number_with_format(row, col, vnd(*v)?, formats.money(mark))?;
+            }
+            Cell::Decimal(v) => {
+                sheet.write_number_with_format(row, col, decimal(*v), formats.int(mark))?;
+            }
+            Cell::Date(d) => write_date(sheet, row, col, *d, formats)?,
+        }
+        Ok(())
+    }
+}
+
+/// How a column's cell is obtained from a row of `R`.
+pub enum Value<R> {
+    /// From the row and the report's data (for the units, say).
+    Of(for<'a> fn(&'a R, &'a ReportData) -> Cell<'a>),
+    /// The `n`th of a family of like columns (the detail sheet's components).
+    Nth(for<'a> fn(&'a R, usize) -> Cell<'a>, usize),
+}
+
+// Copied, whatever `R` is (they hold functions of `&R`, never an `R`): `derive` would ask
+// for `R: Copy`.
+impl<R> Clone for Value<R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<R> Copy for Value<R> {}
+
+/// How wide a column is made (never narrower than its header's minimum).
+pub enum Fit<R> {
+    /// The header's minimum.
+    Header,
+    /// The longest text written in it.
+    Text,
+    /// The widest amount written in it and its total.
+    Money,
+    /// Its total's width only.
+    Total,
+    /// A measure of each row, in characters, where the cell itself is not what needs room
+    /// (a number read from text, a list).
+    Chars(fn(&R) -> usize),
+}
+
+impl<R> Clone for Fit<R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<R> Copy for Fit<R> {}
+
+/// What the total row shows under a column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Total {
+    /// Nothing.
+    None,
+    /// This text, the row's title.
+    Label(&'static str),
+    /// The sum of the column's amounts: a formula with its value cached.
+    Sum,
+    /// Nothing; the column the sums test when some rows are left out of them
+    /// (`=SUMIF(<this column>,"<>…",<column>)`).
+    Condition,
+}
+
+/// One column of a sheet listing rows of `R`.
+pub struct TableColumn<R> {
+    pub column: Column,
+    pub value: Value<R>,
+    pub fit: Fit<R>,
+    pub total: Total,
+}
+
+impl<R> Clone for TableColumn<R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<R> Copy for TableColumn<R> {}
+
+impl<R> TableColumn<R> {
+    /// A column of headers `vi` and `en`, at least `min_width` characters wide, whose cell is
+    /// `value`; fitted to its header and blank in the total row until told otherwise.
+    pub const fn new(
+        vi: &'static str,
+        en: &'static str,
+        min_width: u16,
+        value: for<'a> fn(&'a R, &'a ReportData) -> Cell<'a>,
+    ) -> Self {
+        TableColumn {
+            column: Column::new(vi, en, min_width),
+            value: Value::Of(value),
+            fit: Fit::Header,
+            total: Total::None,
+        }
+    }
+
+    pub const fn fit(mut self, fit: Fit<R>) -> Self {
+        self.fit = fit;
+        self
+    }
+
+    pub const fn total(mut self, total: Total) -> Self {
+        self.total = total;
+        self
+    }
+
+    /// The cell of `row`.
+    pub fn cell<'a>(&self, row: &'a R, data: &'a ReportData) -> Cell<'a> {
+        match self.value {
+            Value::Of(value) => value(row, data),
+            Value::Nth(value, n) => value(row, n),
+        }
+    }
+}
+
+/// The headers of a table, for [`crate::reports::sheet::heading`] and [`Widths`].
+pub fn headers<R>(table: &[TableColumn<R>]) -> Vec<Column> {
+    table.iter().map(|t| t.column).collect()
+}
+
+/// Notes the room one row needs in each fitted column.
+pub fn fit_row<R>(widths: &mut Widths, table: &[TableColumn<R>], row: &R, data: &ReportData) {
+    for (col, t) in table.iter().enumerate() {
+        match t.fit {
+            Fit::Header | Fit::Total => {}
+            Fit::Text => {
+                if let Cell::Text(text) = t.cell(row, data) {
+                    widths.see_text(col, &text);
+                }
+            }
+            Fit::Money => {
+                if let Cell::Money(v) = t.cell(row, data) {
+                    widths.see(col, money_width(v));
+                }
+            }
+            Fit::Chars(chars) => widths.see(col, chars(row)),
+        }
+    }
+}
+
+/// Notes the room the totals need in the columns fitted to them.
+pub fn fit_totals<R>(widths: &mut Widths, table: &[TableColumn<R>], sums: &[i64]) {
+    for (col, (t, sum)) in table.iter().zip(sums).enumerate() {
+        if matches!(t.fit, Fit::Money | Fit::Total) && t.total == Total::Sum {
+            widths.see(col, money_width(*sum));
+        }
+    }
+}
+
+/// Adds one row's amounts to the sums of the summed columns (`sums` has one per column).
+pub fn add_sums<R>(sums: &mut [i64], table: &[TableColumn<R>], row: &R, data: &ReportData) {
+    for (t, sum) in table.iter().zip(sums.iter_mut()) {
+        if t.total == Total::Sum
+            && let Cell::Money(v) = t.cell(row, data)
+        {
+            *sum += v;
+        }
+    }
+}
+
+/// Writes one row's cells, left to right.
+pub fn write_row<R>(
+    sheet: &mut Worksheet,
+    formats: &Formats,
+    at: RowNum,
+    table: &[TableColumn<R>],
+    row: &R,
+    data: &ReportData,
+) -> Result<(), XlsxError> {
+    for (col, t) in table.iter().enumerate() {
+        t.cell(row, data).write(sheet, formats, at, c(col))?;
+    }
+    Ok(())
+}
+
+/// Writes the total row at `at` below the rows from `first`: each column's [`Total`], the
+/// sums as formulas over those rows with `sums` (one per column) as their cached values
+/// (`=0` when there are none). With `leaving_out`, the sums leave out the rows whose
+/// [`Total::Condition`] column shows that text, and so must the cached values.
+pub fn write_total<R>(
+    sheet: &mut Worksheet,
+    formats: &Formats,
+    at: RowNum,
+    first: RowNum,
+    table: &[TableColumn<R>],
+    sums: &[i64],
+    leaving_out: Option<&str>,
+) -> Result<(), XlsxError> {
+    let mark = Mark::Total;
+    let last = at.saturating_sub(1);
+    let condition = leaving_out.and_then(|text| {
+        let col = c(table.iter().position(|t| t.total == Total::Condition)?);
+        let name = col_name(col);
+        Some((format!("${name}${}:${name}${}", first + 1, last + 1), text))
+    });
+    for (col, (t, sum)) in table.iter().zip(sums).enumerate() {
+        let col = c(col);
+        match t.total {
+            Total::None | Total::Condition => {}
+            Total::Label(text) => {
+                sheet.write_text_with_format(at, col, text, formats.text(mark))?;
+            }
+            Total::Sum => {
+                let range = format!("{}:{}", cell(first, col), cell(last, col));
+                let f = match &condition {
+                    _ if at == first => Formula::new("=0").set_result("0"),
+                    Some((tested, text)) => {
+                        Formula::new(format!("=SUMIF({tested},\"<>{text}\",{range})"))
+                            .set_result(sum.to_string())
+                    }
+                    None => Formula::new(format!("=SUM({range})")).set_result(sum.to_string()),
+                };
+                sheet.write_formula_with_format(at, col, f, formats.money(mark))?;
+            }
+        }
+    }
+    Ok(())
+}

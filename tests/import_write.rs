@@ -24,10 +24,10 @@ use staffpay::import::error_workbook::{
 use staffpay::import::template::{
     INSTRUCTIONS_SHEET, LISTS_SHEET, ROSTER_SHEET, template_bytes, write_template,
 };
-use staffpay::import::xlsx_out::WriteError;
 use staffpay::import::{
     ParsedRoster, Problem, ReadOptions, Severity, read_roster, read_roster_file,
 };
+use staffpay::xlsx::write::WriteError;
 
 fn workbook(bytes: &[u8]) -> Xlsx<Cursor<&[u8]>> {
     open_workbook_from_rs(Cursor::new(bytes)).unwrap()

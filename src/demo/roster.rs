@@ -18,7 +18,7 @@ use super::people::{Generator, Person, TopUnit, top_units};
 use crate::domain::policy::{Category, Scheme};
 use crate::import::columns::Column;
 use crate::import::province::ProvinceCode;
-use crate::import::xlsx_out::{
+use crate::xlsx::write::{
     DATE_FORMAT, WriteError, article_label, category_vi, excel_date, fixed_properties, rank_vi,
     scheme_vi,
 };

@@ -24,7 +24,7 @@ use super::grid::Grid;
 use super::problem::{Problem, Severity};
 use super::reader::{self, ReadOptions};
 use super::roster::ParsedRoster;
-use super::xlsx_out::{DATE_FORMAT, WriteError, excel_date, fixed_properties};
+use crate::xlsx::write::{DATE_FORMAT, WriteError, excel_date, fixed_properties};
 
 /// Header of the added column.
 pub const ERRORS_HEADER: &str = "Lỗi / Errors";

@@ -20,11 +20,11 @@ use rust_xlsxwriter::{
 };
 
 use super::columns::{Column, Kind};
-use super::xlsx_out::{
-    DATE_FORMAT, SEX_VI, WriteError, YES_NO_VI, article_label, category_vi, fixed_properties,
-    rank_vi, scheme_vi,
-};
 use crate::domain::policy::{Article, Category, Rank, Scheme};
+use crate::xlsx::write::{
+    DATE_FORMAT, SEX_VI, WriteError, YES_NO_VI, article_label, category_en, category_vi,
+    fixed_properties, rank_vi, scheme_en, scheme_vi,
+};
 
 /// Errors of the template writer.
 pub type TemplateError = WriteError;
@@ -283,13 +283,13 @@ pub fn allowed_values(kind: Kind) -> Option<String> {
         Kind::Sex => "Nam; Nữ (Male; Female)".to_owned(),
         Kind::Category => Category::ALL
             .iter()
-            .map(|c| format!("{} ({})", category_vi(*c), super::xlsx_out::category_en(*c)))
+            .map(|c| format!("{} ({})", category_vi(*c), category_en(*c)))
             .collect::<Vec<_>>()
             .join("; "),
         Kind::Rank => join(Rank::ALL.iter().map(|r| rank_vi(*r)).collect()),
         Kind::Scheme => Scheme::ALL
             .iter()
-            .map(|s| format!("{} ({})", scheme_vi(*s), super::xlsx_out::scheme_en(*s)))
+            .map(|s| format!("{} ({})", scheme_vi(*s), scheme_en(*s)))
             .collect::<Vec<_>>()
             .join("; "),
         Kind::Article => join(Article::ALL.iter().map(|a| article_label(*a)).collect()),

@@ -11,16 +11,16 @@ use chrono::NaiveDateTime;
 use rust_xlsxwriter::{Chart, ChartType, ColNum, Formula, RowNum, Workbook, Worksheet, XlsxError};
 
 use super::data::{CaseLine, ReportData, Scope};
-use super::sheet::{
-    Column, Formats, Mark, Widths, c, cell, col_name, heading, money_width, ratio_text, vnd,
-    write_date,
-};
 use crate::domain::case_state::CaseState;
 use crate::domain::entitlement::ComponentCode;
 use crate::domain::flags::FlagKind;
 use crate::domain::policy::PolicySet;
 use crate::domain::policy::leave_window_vi;
-use crate::import::xlsx_out::fixed_properties;
+use crate::xlsx::sheet::{
+    Column, Formats, Mark, Widths, c, cell, col_name, heading, money_width, ratio_text, vnd,
+    write_date,
+};
+use crate::xlsx::write::fixed_properties;
 
 /// Sheet names (Excel forbids `/` in them).
 pub const SUMMARY: &str = "Tổng hợp";
@@ -624,7 +624,7 @@ fn detail_sheet(
             Ok(s) => sheet.write_number_with_format(
                 row,
                 8,
-                super::sheet::decimal(s),
+                crate::xlsx::sheet::decimal(s),
                 formats.int(Mark::None),
             )?,
             Err(_) => sheet.write_text_with_format(row, 8, &case.salary_exact, text)?,
@@ -1014,6 +1014,6 @@ fn basis_sheet(
     ] {
         sheet.set_column_width(col, w)?;
     }
-    super::sheet::print_setup(sheet, None);
+    crate::xlsx::sheet::print_setup(sheet, None);
     Ok(())
 }

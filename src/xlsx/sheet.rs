@@ -12,8 +12,8 @@ use rust_xlsxwriter::{
     ColNum, Color, Format, FormatAlign, FormatBorder, RowNum, Workbook, Worksheet, XlsxError,
 };
 
+use super::write::{DATE_FORMAT, excel_date};
 use crate::error::AppError;
-use crate::import::xlsx_out::{DATE_FORMAT, excel_date};
 
 /// Excel stores every number as a double: whole đồng are exact up to 2^53 (9 million billion
 /// đồng), far above any total here. The one place an amount becomes a spreadsheet number.

@@ -1,16 +1,16 @@
-//! Pieces shared by the three workbook writers ([`super::template`], [`crate::demo::roster`],
-//! [`super::error_workbook`]): the error type, fixed document properties (so the same input
-//! gives the same bytes), date cells, and the Vietnamese/English labels of the enumerated
-//! values.
+//! Pieces shared by the three workbook writers ([`crate::import::template`],
+//! [`crate::demo::roster`], [`crate::import::error_workbook`]): the error type, fixed document
+//! properties (so the same input gives the same bytes; the reports use them too), date cells,
+//! and the Vietnamese/English labels of the enumerated values.
 //!
-//! The labels are checked against [`super::vocab`] in the tests below: every label parses back
-//! to its own value, so the drop-down lists and the reader can never disagree.
+//! The labels are checked against [`crate::import::vocab`] in the tests below: every label
+//! parses back to its own value, so the drop-down lists and the reader can never disagree.
 
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, XlsxError};
 
-use super::error::ReadError;
 use crate::domain::policy::{Article, Category, Rank, Scheme};
+use crate::import::error::ReadError;
 
 /// Why a workbook could not be written.
 #[derive(Debug, thiserror::Error)]

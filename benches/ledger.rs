@@ -214,7 +214,7 @@ fn run(
     .unwrap();
     let saving = Instant::now();
     let path = out.join("doi-soat-bench.xlsx");
-    staffpay::reports::sheet::save_atomically(&mut built.workbook, &path).unwrap();
+    staffpay::xlsx::sheet::save_atomically(&mut built.workbook, &path).unwrap();
     let save_ms = saving.elapsed().as_millis();
     println!(
         "  reconciliation workbook: {} cases in {:.2} s (read {} ms, sheets {} ms, save {save_ms} ms), {:.1} MB",

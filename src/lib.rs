@@ -23,7 +23,8 @@
 //!   [`policy_files`] (the embedded or configured policy tables), [`telemetry`] (logs),
 //!   [`error`] (the one error type and its HTTP answers), [`export`] (formula-safe cells) and
 //!   [`files`] (whole-or-nothing file writes), [`timestamps`] (RFC 3339 in answers),
-//!   [`reference`] (provinces, central bodies, id codes), [`demo`] (demo data).
+//!   [`reference`] (provinces, central bodies, id codes), [`demo`] (demo data), [`xlsx`] (the
+//!   workbook helpers shared by the import workbooks, the reports and the demo data).
 
 pub mod auth;
 pub mod cli;
@@ -43,3 +44,4 @@ pub mod services;
 pub mod startup;
 pub mod telemetry;
 pub mod timestamps;
+pub mod xlsx;

@@ -18,13 +18,13 @@ use staffpay::demo::roster::{
 use staffpay::domain::person::Sex;
 use staffpay::domain::policy::{Category, Rank, Scheme};
 use staffpay::import::columns::Column;
+use staffpay::import::error::WriteError;
 use staffpay::import::error_workbook::{
     ERRORS_HEADER, SUMMARY_SHEET, error_workbook_from_upload, write_error_workbook,
 };
 use staffpay::import::template::{
     INSTRUCTIONS_SHEET, LISTS_SHEET, ROSTER_SHEET, template_bytes, write_template,
 };
-use staffpay::import::xlsx_out::WriteError;
 use staffpay::import::{
     ParsedRoster, Problem, ReadOptions, Severity, read_roster, read_roster_file,
 };

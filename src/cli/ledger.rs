@@ -166,7 +166,7 @@ pub fn flags(args: FlagsArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCod
     let scope = crate::db::units::UnitScope::All;
     let unit_path = match &args.unit {
         Some(code) => Some(
-            crate::db::units::find_by_code(&mut conn, &UnitCode::normalize(&code))?
+            crate::db::units::find_by_code(&mut conn, &UnitCode::normalize(code))?
                 .ok_or_else(|| anyhow::anyhow!("unknown unit '{code}'"))?
                 .path,
         ),

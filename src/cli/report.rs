@@ -11,8 +11,9 @@ use super::DbArgs;
 use crate::db::units::UnitScope;
 use crate::domain::unit::UnitCode;
 use crate::error::AppError;
-use crate::reports::{self, Generated, sheet::save_atomically};
+use crate::reports::{self, Generated};
 use crate::services::Actor;
+use crate::xlsx::sheet::save_atomically;
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {

@@ -120,7 +120,7 @@ pub fn run(args: UsersArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode>
                 }
                 let mut ids = Vec::new();
                 for code in &codes {
-                    let unit = units::find_by_code(conn, &UnitCode::normalize(&code))?
+                    let unit = units::find_by_code(conn, &UnitCode::normalize(code))?
                         .with_context(|| format!("unknown unit {code}"))?;
                     ids.push(unit.id);
                 }

@@ -159,9 +159,9 @@ impl Stamp {
         // chrono's `%.f`: nothing, or milli-, micro- or nanoseconds, as few as are exact.
         if nanos != 0 {
             out.push('.');
-            if nanos % 1_000_000 == 0 {
+            if nanos.is_multiple_of(1_000_000) {
                 push_digits(&mut out, nanos / 1_000_000, 3);
-            } else if nanos % 1_000 == 0 {
+            } else if nanos.is_multiple_of(1_000) {
                 push_digits(&mut out, nanos / 1_000, 6);
             } else {
                 push_digits(&mut out, nanos, 9);

@@ -16,7 +16,7 @@ use rust_decimal::Decimal;
 use crate::domain::national_id::{NationalId, birth_province_codes};
 use crate::domain::person::Sex;
 use crate::domain::policy::{Article, Category, Rank, Scheme};
-use crate::import::xlsx_out::WriteError;
+use crate::import::error::WriteError;
 
 const PROVINCES_2025: &str = include_str!("../../reference/provinces-2025.csv");
 const CENTRAL_BODIES: &str = include_str!("../../reference/central-bodies-2025.csv");

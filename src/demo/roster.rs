@@ -17,10 +17,10 @@ use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksh
 use super::people::{Generator, Person, TopUnit, top_units};
 use crate::domain::policy::{Category, Scheme};
 use crate::import::columns::Column;
+use crate::import::error::WriteError;
 use crate::import::province::ProvinceCode;
-use crate::import::xlsx_out::{
-    DATE_FORMAT, WriteError, article_label, category_vi, excel_date, fixed_properties, rank_vi,
-    scheme_vi,
+use crate::xlsx::write::{
+    DATE_FORMAT, article_label, category_vi, excel_date, fixed_properties, rank_vi, scheme_vi,
 };
 
 /// What to generate.

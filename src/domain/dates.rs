@@ -56,10 +56,12 @@ pub fn parse_iso(text: &str) -> Option<NaiveDate> {
             .all(u8::is_ascii_digit)
             .then(|| part.iter().fold(0, |n, c| n * 10 + u32::from(c - b'0')))
     };
-    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
-        if let (Some(y), Some(m), Some(d)) = (digits_at(0..4), digits_at(5..7), digits_at(8..10)) {
-            return NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d);
-        }
+    if b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && let (Some(y), Some(m), Some(d)) = (digits_at(0..4), digits_at(5..7), digits_at(8..10))
+    {
+        return NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d);
     }
     NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
 }

@@ -254,7 +254,7 @@ pub async fn upload(
     let unit_code = upload
         .fields
         .get("unit")
-        .map(|u| UnitCode::normalize(&u))
+        .map(|u| UnitCode::normalize(u))
         .unwrap_or_default();
     let options = ReadOptions {
         sheet: None,

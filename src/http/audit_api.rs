@@ -9,8 +9,8 @@ use utoipa::IntoParams;
 use super::AppState;
 use crate::auth::Caller;
 use crate::error::AppError;
-use crate::reports::sheet::xlsx;
 use crate::services::audit::{AuditQuery, AuditView, query};
+use crate::xlsx::sheet::xlsx;
 
 /// Filters of the audit trail.
 #[derive(Debug, Deserialize, IntoParams, validator::Validate)]

@@ -68,7 +68,7 @@ pub async fn list(
         .run(move |conn| {
             let unit_path = match &q.unit {
                 Some(code) => Some(
-                    units::find_in_scope(conn, &scope, &UnitCode::normalize(&code))?
+                    units::find_in_scope(conn, &scope, &UnitCode::normalize(code))?
                         .ok_or(AppError::NotFound)?
                         .path,
                 ),
@@ -478,7 +478,7 @@ async fn bulk(
                             units::find_in_scope(
                                 conn,
                                 &actor.scope,
-                                &UnitCode::normalize(&code),
+                                &UnitCode::normalize(code),
                             )?
                             .ok_or(AppError::NotFound)?
                             .path,

@@ -453,7 +453,7 @@ pub async fn cases(
             let unit_path = match filter_unit.trim() {
                 "" => None,
                 code => Some(
-                    crate::db::units::find_in_scope(conn, &scope, &UnitCode::normalize(&code))?
+                    crate::db::units::find_in_scope(conn, &scope, &UnitCode::normalize(code))?
                         .map_or_else(|| "/none/".to_string(), |u| u.path),
                 ),
             };

@@ -12,7 +12,8 @@ use super::request_id;
 use crate::auth::Caller;
 use crate::domain::access::Permission;
 use crate::error::AppError;
-use crate::reports::{self, Generated, sheet::xlsx};
+use crate::reports::{self, Generated};
+use crate::xlsx::sheet::xlsx;
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 

@@ -15,10 +15,11 @@ use super::AppState;
 use super::request_id;
 use crate::auth::Caller;
 use crate::error::AppError;
-use crate::reports::{Generated, sheet::xlsx, statement};
+use crate::reports::{Generated, statement};
 use crate::services::self_service::{
     self, Lookup, MessageKind, StatusView, csrf_token, session_case, session_token,
 };
+use crate::xlsx::sheet::xlsx;
 
 const COOKIE: &str = "staffpay_status";
 

@@ -1,7 +1,8 @@
 //! CSV as agencies save it from Excel: UTF-8 with or without a byte-order mark (also UTF-16
 //! with a mark, Excel's "Unicode text"), comma or semicolon separated (semicolon where the
 //! decimal separator is a comma), fields optionally in double quotes with `""` for a quote
-//! and line breaks allowed inside quotes.
+//! and line breaks allowed inside quotes. Records are split by the `csv` crate; decoding and
+//! the choice of separator are done here.
 
 use std::borrow::Cow;
 
@@ -69,81 +70,107 @@ pub fn detect_separator(text: &str) -> u8 {
 
 /// Parses CSV text into a grid, dropping empty records. Stops with
 /// [`ReadError::TooManyRows`] once more than `max_rows` non-empty records were seen.
+///
+/// Records and fields are found by the `csv` crate (no headers, rows of any length). The
+/// cells borrow from `text`, and two rules the crate does not follow are kept: every record
+/// counts for the row number, blank lines too (the crate skips them without a record), and
+/// text after a closing quote (`"a"x`) is dropped (the crate appends it to the field).
 pub fn parse(text: &str, max_rows: usize) -> Result<Grid<'_>, ReadError> {
     let sep = detect_separator(text);
     let bytes = text.as_bytes();
-    let mut grid = Grid {
-        sheet: String::new(),
-        rows: Vec::new(),
-    };
-    let mut row = GridRow {
-        number: 1,
-        cells: Vec::new(),
-    };
-    let mut record: u32 = 1;
-    let mut i = 0usize;
+    let mut reader = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(sep)
+        .double_quote(true)
+        .from_reader(bytes);
+    let mut record = ::csv::ByteRecord::new();
+    let mut grid = Grid::default();
+    let mut number: u32 = 0;
     loop {
-        // One field starting at `i`.
-        let (cell, next) = field(text, i, sep);
-        row.cells.push(cell);
-        i = next;
-        // Text after a closing quote (`"a"x`) is dropped up to the next separator or line end.
-        while let Some(&b) = bytes.get(i) {
-            if b == sep || b == b'\n' || b == b'\r' {
-                break;
-            }
-            i += 1;
+        // Where the crate goes on: after the previous record's line end (for `\r\n`, the `\r`).
+        let from = usize::try_from(reader.position().byte()).unwrap_or(usize::MAX);
+        // Reading from a slice fails only on I/O, which a slice has none of.
+        if !reader
+            .read_byte_record(&mut record)
+            .map_err(|e| ReadError::Io(e.to_string()))?
+        {
+            break;
         }
-        if bytes.get(i) == Some(&sep) {
-            i += 1;
-            continue;
+        let (start, blank) = skip_blank_lines(bytes, from);
+        number = number.saturating_add(blank).saturating_add(1);
+        let mut cells = cells(text, start, &record);
+        while cells.last().is_some_and(Cell::is_empty) {
+            cells.pop();
         }
-        // End of record.
-        let end = i >= bytes.len();
-        if bytes.get(i) == Some(&b'\r') {
-            i += 1;
-        }
-        if bytes.get(i) == Some(&b'\n') {
-            i += 1;
-        }
-        while row.cells.last().is_some_and(Cell::is_empty) {
-            row.cells.pop();
-        }
-        if !row.cells.is_empty() {
+        if !cells.is_empty() {
             if grid.rows.len() >= max_rows {
                 return Err(ReadError::TooManyRows {
                     limit: u32::try_from(max_rows).unwrap_or(u32::MAX),
                 });
             }
-            grid.rows.push(std::mem::take(&mut row));
+            grid.rows.push(GridRow { number, cells });
         }
-        if end || i >= bytes.len() {
-            break;
-        }
-        record = record.saturating_add(1);
-        row = GridRow {
-            number: record,
-            cells: Vec::new(),
-        };
     }
     Ok(grid)
 }
 
-/// Reads one field starting at byte `start`; returns the cell and the index just after it.
-fn field(text: &str, start: usize, sep: u8) -> (Cell<'_>, usize) {
-    let bytes = text.as_bytes();
-    if bytes.get(start) != Some(&b'"') {
-        let mut end = start;
-        while let Some(&b) = bytes.get(end) {
-            if b == sep || b == b'\n' || b == b'\r' {
-                break;
-            }
-            end += 1;
-        }
-        let raw = text.get(start..end).unwrap_or("");
-        return (text_cell(Cow::Borrowed(raw)), end);
+/// Skips the blank lines the crate skipped from `from`: the start of the next record and
+/// how many blank lines there were (`\r\n`, `\r` and `\n` each end one).
+fn skip_blank_lines(bytes: &[u8], from: usize) -> (usize, u32) {
+    let mut i = from;
+    // The `\n` of a `\r\n` that ended the previous record.
+    if i > 0 && bytes.get(i - 1) == Some(&b'\r') && bytes.get(i) == Some(&b'\n') {
+        i += 1;
     }
-    // Quoted: find the closing quote, noting whether `""` escapes occur.
+    let mut blank: u32 = 0;
+    loop {
+        match bytes.get(i) {
+            Some(b'\r') => {
+                i += 1;
+                if bytes.get(i) == Some(&b'\n') {
+                    i += 1;
+                }
+            }
+            Some(b'\n') => i += 1,
+            _ => return (i, blank),
+        }
+        blank = blank.saturating_add(1);
+    }
+}
+
+/// The record's fields as cells borrowing from `text`, the record's bytes starting at
+/// `start`: an unquoted field as it stands, a quoted one between its quotes with `""` read
+/// as `"`.
+fn cells<'a>(text: &'a str, start: usize, record: &::csv::ByteRecord) -> Vec<Cell<'a>> {
+    let bytes = text.as_bytes();
+    let mut at = start;
+    record
+        .iter()
+        .map(|field| {
+            let (value, len) = if bytes.get(at) != Some(&b'"') {
+                let value = text.get(at..at + field.len()).unwrap_or("");
+                (Cow::Borrowed(value), field.len())
+            } else if !field.contains(&b'"') && bytes.get(at + 1 + field.len()) == Some(&b'"') {
+                // Quoted, without `""` or text after the closing quote.
+                let value = text.get(at + 1..at + 1 + field.len()).unwrap_or("");
+                (Cow::Borrowed(value), field.len() + 2)
+            } else {
+                let (value, quoted_len) = quoted(text, at);
+                // Text after the closing quote, which the crate appended to the field, is skipped.
+                let after = field.len().saturating_sub(value.len());
+                (value, quoted_len + after)
+            };
+            at += len + 1;
+            text_cell(value)
+        })
+        .collect()
+}
+
+/// The quoted field whose opening quote is at byte `start`: its value (`""` read as `"`) and
+/// its length in `text`, quotes included. An unterminated quote runs to the end of `text`.
+fn quoted(text: &str, start: usize) -> (Cow<'_, str>, usize) {
+    let bytes = text.as_bytes();
     let body_start = start + 1;
     let mut i = body_start;
     let mut escaped = false;
@@ -163,7 +190,7 @@ fn field(text: &str, start: usize, sep: u8) -> (Cell<'_>, usize) {
     } else {
         Cow::Borrowed(body)
     };
-    (text_cell(value), (i + 1).min(bytes.len()))
+    (value, (i + 1).min(bytes.len()) - start)
 }
 
 fn text_cell(value: Cow<'_, str>) -> Cell<'_> {
@@ -218,6 +245,16 @@ mod tests {
         assert!(g.rows.is_empty());
         let g = parse("\"a\"x,b", 10).unwrap();
         assert_eq!(texts(&g, 0), ["a", "b"]);
+    }
+
+    #[test]
+    fn crlf_and_cr_line_ends_count_once_per_record() {
+        let g = parse("a\r\n\r\n\rb\r\n\"x\r\ny\"\r\nc", 10).unwrap();
+        let numbers: Vec<u32> = g.rows.iter().map(|r| r.number).collect();
+        assert_eq!(numbers, [1, 4, 5, 6]);
+        assert_eq!(texts(&g, 2), ["x\r\ny"]);
+        let g = parse("\"a\"\"b\"x,\"c\",\"d\"\"\"", 10).unwrap();
+        assert_eq!(texts(&g, 0), ["a\"b", "c", "d\""]);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! read to the end and every one of them reported.
 
 use super::limits::Limit;
+use rust_xlsxwriter::XlsxError;
 
 /// A file-level failure: nothing in the file is used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -218,6 +219,30 @@ fn capitalize(s: &str) -> String {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
     }
+}
+
+/// Why a workbook could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// The spreadsheet library refused something (a value out of Excel's limits, an I/O
+    /// failure while saving).
+    #[error("cannot write the workbook: {0}")]
+    Xlsx(#[from] XlsxError),
+    /// Writing the file failed.
+    #[error("cannot write the file: {0}")]
+    Io(#[from] std::io::Error),
+    /// The upload given to the error workbook could not be read again.
+    #[error("cannot read the uploaded file again: {0}")]
+    Read(#[from] ReadError),
+    /// The bytes given to the error workbook are not the file the roster was read from.
+    #[error("the file is not the one the roster was read from (SHA-256 differs)")]
+    NotTheSameFile,
+    /// A unit code asked for in the demo data is neither a 2025 province nor a central body.
+    #[error("unknown unit code {0:?}: expected a 2025 province code or a central body code")]
+    UnknownUnit(String),
+    /// The demo data generator could not produce a value (a defect, not bad input).
+    #[error("demo data: {0}")]
+    Demo(&'static str),
 }
 
 #[cfg(test)]

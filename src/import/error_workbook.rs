@@ -20,11 +20,12 @@ use rust_xlsxwriter::{
 use sha2::{Digest, Sha256};
 
 use super::cell::Cell;
+use super::error::WriteError;
 use super::grid::Grid;
 use super::problem::{Problem, Severity};
 use super::reader::{self, ReadOptions};
 use super::roster::ParsedRoster;
-use super::xlsx_out::{DATE_FORMAT, WriteError, excel_date, fixed_properties};
+use crate::xlsx::write::{DATE_FORMAT, excel_date, fixed_properties};
 
 /// Header of the added column.
 pub const ERRORS_HEADER: &str = "Lỗi / Errors";

@@ -9,7 +9,7 @@
 //!
 //! Writers of the same layer: [`template`] (the blank roster), [`crate::demo::roster`] (a synthetic
 //! roster in the official layout) and [`error_workbook`] (the upload with its problems),
-//! sharing [`xlsx_out`].
+//! sharing [`crate::xlsx::write`].
 //!
 //! Decisions where the issue was silent are written down in `docs/IMPORT.md`.
 
@@ -34,7 +34,6 @@ pub mod template;
 pub mod to_calc;
 pub mod validate;
 pub mod vocab;
-pub mod xlsx_out;
 
 use std::path::Path;
 

@@ -20,14 +20,14 @@ use rust_xlsxwriter::{
 };
 
 use super::columns::{Column, Kind};
-use super::xlsx_out::{
-    DATE_FORMAT, SEX_VI, WriteError, YES_NO_VI, article_label, category_vi, fixed_properties,
-    rank_vi, scheme_vi,
-};
 use crate::domain::policy::{Article, Category, Rank, Scheme};
+use crate::xlsx::write::{
+    DATE_FORMAT, SEX_VI, YES_NO_VI, article_label, category_en, category_vi, fixed_properties,
+    rank_vi, scheme_en, scheme_vi,
+};
 
 /// Errors of the template writer.
-pub type TemplateError = WriteError;
+pub type TemplateError = super::error::WriteError;
 
 /// Name of the sheet to fill in.
 pub const ROSTER_SHEET: &str = "Danh sách";
@@ -283,13 +283,13 @@ pub fn allowed_values(kind: Kind) -> Option<String> {
         Kind::Sex => "Nam; Nữ (Male; Female)".to_owned(),
         Kind::Category => Category::ALL
             .iter()
-            .map(|c| format!("{} ({})", category_vi(*c), super::xlsx_out::category_en(*c)))
+            .map(|c| format!("{} ({})", category_vi(*c), category_en(*c)))
             .collect::<Vec<_>>()
             .join("; "),
         Kind::Rank => join(Rank::ALL.iter().map(|r| rank_vi(*r)).collect()),
         Kind::Scheme => Scheme::ALL
             .iter()
-            .map(|s| format!("{} ({})", scheme_vi(*s), super::xlsx_out::scheme_en(*s)))
+            .map(|s| format!("{} ({})", scheme_vi(*s), scheme_en(*s)))
             .collect::<Vec<_>>()
             .join("; "),
         Kind::Article => join(Article::ALL.iter().map(|a| article_label(*a)).collect()),
@@ -564,17 +564,8 @@ fn lists_sheet(ws: &mut Worksheet, lists: &Lists) -> Result<(), XlsxError> {
     Ok(())
 }
 
-/// `A`, `B`, ... `Z`, `AA`, ... for a 0-based column index.
-pub fn column_letter(col: u16) -> String {
-    let mut n = u32::from(col) + 1;
-    let mut out = Vec::new();
-    while n > 0 {
-        let rem = (n - 1) % 26;
-        out.push(char::from(b'A' + u8::try_from(rem).unwrap_or(0)));
-        n = (n - 1) / 26;
-    }
-    out.iter().rev().collect()
-}
+/// `A`, `B`, ... `Z`, `AA`, ... for a 0-based column index (the workbooks' helper).
+pub use crate::xlsx::sheet::col_name as column_letter;
 
 #[cfg(test)]
 mod tests {

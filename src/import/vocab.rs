@@ -92,6 +92,9 @@ pub fn yes_no_from_folded(key: &str) -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::person::Sex;
+    use crate::domain::text::fold_key;
+    use crate::xlsx::write;
 
     #[test]
     fn categories_in_both_languages() {
@@ -181,5 +184,33 @@ mod tests {
             );
         }
         assert_eq!(yes_no_from_folded("co le"), None);
+    }
+
+    #[test]
+    fn every_workbook_label_reads_back_as_its_own_value() {
+        for &c in Category::ALL {
+            assert_eq!(Category::parse(write::category_vi(c)), Some(c), "{c:?}");
+            assert_eq!(Category::parse(write::category_en(c)), Some(c), "{c:?}");
+        }
+        for &r in Rank::ALL {
+            assert_eq!(Rank::parse(write::rank_vi(r)), Some(r), "{r:?}");
+        }
+        for &s in Scheme::ALL {
+            assert_eq!(Scheme::parse(write::scheme_vi(s)), Some(s), "{s:?}");
+            assert_eq!(Scheme::parse(write::scheme_en(s)), Some(s), "{s:?}");
+        }
+        for &a in Article::ALL {
+            assert_eq!(Article::parse(write::article_label(a)), Some(a), "{a:?}");
+        }
+        assert_eq!(
+            yes_no_from_folded(&fold_key(write::YES_NO_VI[0])),
+            Some(true)
+        );
+        assert_eq!(
+            yes_no_from_folded(&fold_key(write::YES_NO_VI[1])),
+            Some(false)
+        );
+        assert_eq!(Sex::parse(write::SEX_VI[0]), Ok(Sex::Male));
+        assert_eq!(Sex::parse(write::SEX_VI[1]), Ok(Sex::Female));
     }
 }

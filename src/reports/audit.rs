@@ -3,9 +3,9 @@
 use crate::export::SafeText as _;
 use rust_xlsxwriter::{Workbook, XlsxError};
 
-use super::sheet::{Column, Formats, Mark, Widths, heading, vnd};
-use crate::import::xlsx_out::fixed_properties;
 use crate::services::audit::AuditView;
+use crate::xlsx::sheet::{Column, Formats, Mark, Widths, heading, vnd};
+use crate::xlsx::write::fixed_properties;
 
 /// The sheet name.
 pub const SHEET: &str = "Nhật ký";

@@ -81,7 +81,7 @@ pub fn resolve_scope(
             units: caller.clone(),
         });
     };
-    let code = UnitCode::normalize(&code);
+    let code = UnitCode::normalize(code);
     let Some(row) = find_in_scope(conn, caller, &code)? else {
         return Err(AppError::NotFound);
     };

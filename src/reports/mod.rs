@@ -8,7 +8,6 @@ pub mod audit;
 pub mod data;
 pub mod payment_list;
 pub mod reconciliation;
-pub mod sheet;
 pub mod statement;
 
 use std::path::{Path, PathBuf};
@@ -22,6 +21,7 @@ use crate::db::units::UnitScope;
 use crate::domain::policy::PolicySet;
 use crate::error::AppError;
 use crate::services::Actor;
+use crate::xlsx::sheet::xlsx;
 
 pub use data::{ReportData, Scope, check_as_of, load, resolve_scope};
 pub use reconciliation::Generated;
@@ -72,7 +72,7 @@ pub fn reconciliation(
     let data = load(conn, second, policy, &scope, as_of)?;
     let load_ms = started.elapsed().as_millis();
     let started = std::time::Instant::now();
-    let workbook = reconciliation::build(&data, &scope, policy, generated).map_err(sheet::xlsx)?;
+    let workbook = reconciliation::build(&data, &scope, policy, generated).map_err(xlsx)?;
     Ok(Built {
         workbook,
         rows: data.cases.len(),
@@ -96,7 +96,7 @@ pub fn payment_list(
     let load_ms = started.elapsed().as_millis();
     let started = std::time::Instant::now();
     let today = crate::db::today_vn();
-    let workbook = payment_list::build(&lines, &scope, today, generated).map_err(sheet::xlsx)?;
+    let workbook = payment_list::build(&lines, &scope, today, generated).map_err(xlsx)?;
     Ok(Built {
         workbook,
         rows: lines.len(),
@@ -131,5 +131,5 @@ pub fn statement(
         },
         shown => shown,
     };
-    statement::build(&data, &code, generated).map_err(sheet::xlsx)
+    statement::build(&data, &code, generated).map_err(xlsx)
 }

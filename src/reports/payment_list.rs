@@ -9,11 +9,11 @@ use rust_xlsxwriter::{Formula, RowNum, Workbook, Worksheet, XlsxError};
 
 use super::data::Scope;
 use super::reconciliation::Generated;
-use super::sheet::{Column, Formats, Mark, Widths, c, cell, heading, money_width, vnd};
 use crate::db::DbConnection;
 use crate::db::payments::visible_units;
 use crate::error::AppError;
-use crate::import::xlsx_out::fixed_properties;
+use crate::xlsx::sheet::{Column, Formats, Mark, Widths, c, cell, heading, money_width, vnd};
+use crate::xlsx::write::fixed_properties;
 
 /// Sheet names.
 pub const WITH_ACCOUNT: &str = "Danh sách chi trả";

@@ -6,7 +6,6 @@ use crate::export::SafeText as _;
 use rust_xlsxwriter::{Formula, RowNum, Workbook, Worksheet, XlsxError};
 
 use super::reconciliation::Generated;
-use super::sheet::{Formats, Mark, cell, print_setup, vnd, write_date};
 use crate::db::DbConnection;
 use crate::db::cases::{CaseRow, find_with_documents_in_scope};
 use crate::db::payments::PaymentRow;
@@ -16,7 +15,8 @@ use crate::domain::case_state::CaseState;
 use crate::domain::entitlement::{CalcOutput, Computed};
 use crate::domain::policy::leave_window_vi;
 use crate::error::AppError;
-use crate::import::xlsx_out::fixed_properties;
+use crate::xlsx::sheet::{Formats, Mark, cell, print_setup, vnd, write_date};
+use crate::xlsx::write::fixed_properties;
 
 /// The sheet name.
 pub const SHEET: &str = "Bảng tính trợ cấp";
@@ -104,7 +104,7 @@ impl Rows<'_> {
         for (col, h) in labels.iter().enumerate() {
             self.sheet.write_text_with_format(
                 self.row,
-                super::sheet::c(col),
+                crate::xlsx::sheet::c(col),
                 *h,
                 &self.formats.header,
             )?;

@@ -85,7 +85,7 @@ pub fn query(
         filter.unit_ids = visible_units(conn, scope)?;
     }
     if let Some(code) = q.unit.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
-        let unit = crate::db::units::find_in_scope(conn, scope, &UnitCode::normalize(&code))?
+        let unit = crate::db::units::find_in_scope(conn, scope, &UnitCode::normalize(code))?
             .ok_or(AppError::NotFound)?;
         let subtree = UnitScope::Subtrees(vec![unit.path]);
         filter.unit_ids = visible_units(conn, &subtree)?;

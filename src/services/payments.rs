@@ -133,7 +133,7 @@ fn payer_unit(
     let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else {
         return Ok(case_unit.id);
     };
-    let code = UnitCode::normalize(&code);
+    let code = UnitCode::normalize(code);
     units::find_by_code(conn, &code)?
         .map(|u| u.id)
         .ok_or_else(|| {

@@ -43,8 +43,8 @@ pub fn merge(
     successor_code: &str,
     on: NaiveDate,
 ) -> Result<MergeOutcome, AppError> {
-    let code = UnitCode::normalize(&code);
-    let successor_code = UnitCode::normalize(&successor_code);
+    let code = UnitCode::normalize(code);
+    let successor_code = UnitCode::normalize(successor_code);
     transaction(conn, |conn| {
         let merged = units::find_in_scope(conn, &actor.scope, &code)?.ok_or(AppError::NotFound)?;
         let successor =

@@ -8,7 +8,7 @@ use rust_xlsxwriter::{RowNum, Worksheet, XlsxError};
 use super::Generated;
 use crate::domain::policy::PolicySet;
 use crate::reports::data::{ReportData, Scope};
-use crate::reports::sheet::{Formats, c, vnd};
+use crate::xlsx::sheet::{Formats, c, vnd};
 
 pub(super) fn basis_sheet(
     sheet: &mut Worksheet,
@@ -129,6 +129,6 @@ pub(super) fn basis_sheet(
     ] {
         sheet.set_column_width(col, w)?;
     }
-    crate::reports::sheet::print_setup(sheet, None);
+    crate::xlsx::sheet::print_setup(sheet, None);
     Ok(())
 }

@@ -20,7 +20,7 @@ use crate::domain::entitlement::ComponentCode;
 use crate::domain::flags::FlagKind;
 use crate::domain::policy::leave_window_vi;
 use crate::reports::data::{CaseLine, ReportData, UnitInfo};
-use crate::reports::sheet::{Column, Formats, Widths, c, heading};
+use crate::xlsx::sheet::{Column, Formats, Widths, c, heading};
 
 /// A column of the detail sheet.
 type DetailColumn = TableColumn<CaseLine>;

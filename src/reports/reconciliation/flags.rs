@@ -6,8 +6,8 @@ use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::table::{Cell, Fit, TableColumn, fit_row, headers, write_row};
 use crate::reports::data::ReportData;
-use crate::reports::sheet::{Formats, Widths, c, heading};
 use crate::services::flags::FlagRow;
+use crate::xlsx::sheet::{Formats, Widths, c, heading};
 
 /// A column of the flags sheet.
 type FlagColumn = TableColumn<FlagRow>;

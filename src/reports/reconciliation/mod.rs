@@ -18,9 +18,9 @@ use chrono::NaiveDateTime;
 use rust_xlsxwriter::{Workbook, XlsxError};
 
 use super::data::{ReportData, Scope};
-use super::sheet::Formats;
 use crate::domain::policy::PolicySet;
-use crate::import::xlsx_out::fixed_properties;
+use crate::xlsx::sheet::Formats;
+use crate::xlsx::write::fixed_properties;
 use basis::basis_sheet;
 use detail::detail_sheet;
 use flags::flags_sheet;

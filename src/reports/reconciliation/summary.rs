@@ -10,7 +10,7 @@ use super::SUMMARY;
 use crate::domain::case_state::CaseState;
 use crate::domain::flags::FlagKind;
 use crate::reports::data::{CaseLine, ReportData, Scope};
-use crate::reports::sheet::{
+use crate::xlsx::sheet::{
     Column, Formats, Mark, Widths, cell, heading, money_width, ratio_text, vnd,
 };
 

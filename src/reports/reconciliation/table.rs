@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::{ColNum, Formula, RowNum, Worksheet, XlsxError};
 
 use crate::reports::data::ReportData;
-use crate::reports::sheet::{
+use crate::xlsx::sheet::{
     Column, Formats, Mark, Widths, c, cell, col_name, decimal, money_width, vnd, write_date,
 };
 
@@ -179,7 +179,7 @@ impl<R> TableColumn<R> {
     }
 }
 
-/// The headers of a table, for [`crate::reports::sheet::heading`] and [`Widths`].
+/// The headers of a table, for [`crate::xlsx::sheet::heading`] and [`Widths`].
 pub fn headers<R>(table: &[TableColumn<R>]) -> Vec<Column> {
     table.iter().map(|t| t.column).collect()
 }

@@ -10,7 +10,7 @@ use super::table::{
 };
 use crate::db::payments::{OpenPayment, StatementLineRow};
 use crate::reports::data::ReportData;
-use crate::reports::sheet::{Formats, Widths, c, heading};
+use crate::xlsx::sheet::{Formats, Widths, c, heading};
 
 /// A column of the statement lines.
 type LineColumn = TableColumn<StatementLineRow>;

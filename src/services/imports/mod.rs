@@ -80,7 +80,7 @@ pub(super) fn submitting_unit(
     actor: &Actor,
     code: &str,
 ) -> Result<UnitRow, ImportError> {
-    units::find_in_scope(conn, &actor.scope, &UnitCode::normalize(&code))?
+    units::find_in_scope(conn, &actor.scope, &UnitCode::normalize(code))?
         .ok_or_else(|| ImportError::UnknownUnit(code.to_owned()))
 }
 

@@ -12,8 +12,8 @@ use rust_xlsxwriter::{
     ColNum, Color, Format, FormatAlign, FormatBorder, RowNum, Workbook, Worksheet, XlsxError,
 };
 
+use super::write::{DATE_FORMAT, excel_date};
 use crate::error::AppError;
-use crate::import::xlsx_out::{DATE_FORMAT, excel_date};
 
 /// Excel stores every number as a double: whole đồng are exact up to 2^53 (9 million billion
 /// đồng), far above any total here. The one place an amount becomes a spreadsheet number.
@@ -46,8 +46,17 @@ pub fn ratio_text(part: i64, whole: i64) -> String {
         .to_string()
 }
 
-/// The A1 name of a column (0 → A, 27 → AB): the template's helper.
-pub use crate::import::template::column_letter as col_name;
+/// The A1 name of a column from its 0-based index: `A`, `B`, ... `Z`, `AA`, ... (27 → AB).
+pub fn col_name(col: u16) -> String {
+    let mut n = u32::from(col) + 1;
+    let mut out = Vec::new();
+    while n > 0 {
+        let rem = (n - 1) % 26;
+        out.push(char::from(b'A' + u8::try_from(rem).unwrap_or(0)));
+        n = (n - 1) / 26;
+    }
+    out.iter().rev().collect()
+}
 
 /// An A1 cell name (row and column from 0).
 pub fn cell(row: RowNum, col: ColNum) -> String {

@@ -1,40 +1,15 @@
-//! Pieces shared by the three workbook writers ([`super::template`], [`crate::demo::roster`],
-//! [`super::error_workbook`]): the error type, fixed document properties (so the same input
-//! gives the same bytes), date cells, and the Vietnamese/English labels of the enumerated
-//! values.
+//! Pieces shared by the three workbook writers ([`crate::import::template`],
+//! [`crate::demo::roster`], [`crate::import::error_workbook`]): fixed document
+//! properties (so the same input gives the same bytes; the reports use them too), date cells,
+//! and the Vietnamese/English labels of the enumerated values.
 //!
-//! The labels are checked against [`super::vocab`] in the tests below: every label parses back
-//! to its own value, so the drop-down lists and the reader can never disagree.
+//! The labels are checked against the roster reader in `import::vocab`'s tests: every label
+//! parses back to its own value, so the drop-down lists and the reader can never disagree.
 
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, XlsxError};
 
-use super::error::ReadError;
 use crate::domain::policy::{Article, Category, Rank, Scheme};
-
-/// Why a workbook could not be written.
-#[derive(Debug, thiserror::Error)]
-pub enum WriteError {
-    /// The spreadsheet library refused something (a value out of Excel's limits, an I/O
-    /// failure while saving).
-    #[error("cannot write the workbook: {0}")]
-    Xlsx(#[from] XlsxError),
-    /// Writing the file failed.
-    #[error("cannot write the file: {0}")]
-    Io(#[from] std::io::Error),
-    /// The upload given to the error workbook could not be read again.
-    #[error("cannot read the uploaded file again: {0}")]
-    Read(#[from] ReadError),
-    /// The bytes given to the error workbook are not the file the roster was read from.
-    #[error("the file is not the one the roster was read from (SHA-256 differs)")]
-    NotTheSameFile,
-    /// A unit code asked for in the demo data is neither a 2025 province nor a central body.
-    #[error("unknown unit code {0:?}: expected a 2025 province code or a central body code")]
-    UnknownUnit(String),
-    /// The demo data generator could not produce a value (a defect, not bad input).
-    #[error("demo data: {0}")]
-    Demo(&'static str),
-}
 
 /// Document properties with a fixed creation time: `rust_xlsxwriter` otherwise stamps the
 /// current time into `docProps/core.xml` and the same input would give different bytes.
@@ -133,31 +108,6 @@ pub const SEX_VI: [&str; 2] = ["Nam", "Nữ"];
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::person::Sex;
-    use crate::domain::text::fold_key;
-    use crate::import::vocab::yes_no_from_folded;
-
-    #[test]
-    fn every_label_reads_back_as_its_own_value() {
-        for &c in Category::ALL {
-            assert_eq!(Category::parse(category_vi(c)), Some(c), "{c:?}");
-            assert_eq!(Category::parse(category_en(c)), Some(c), "{c:?}");
-        }
-        for &r in Rank::ALL {
-            assert_eq!(Rank::parse(rank_vi(r)), Some(r), "{r:?}");
-        }
-        for &s in Scheme::ALL {
-            assert_eq!(Scheme::parse(scheme_vi(s)), Some(s), "{s:?}");
-            assert_eq!(Scheme::parse(scheme_en(s)), Some(s), "{s:?}");
-        }
-        for &a in Article::ALL {
-            assert_eq!(Article::parse(article_label(a)), Some(a), "{a:?}");
-        }
-        assert_eq!(yes_no_from_folded(&fold_key(YES_NO_VI[0])), Some(true));
-        assert_eq!(yes_no_from_folded(&fold_key(YES_NO_VI[1])), Some(false));
-        assert_eq!(Sex::parse(SEX_VI[0]), Ok(Sex::Male));
-        assert_eq!(Sex::parse(SEX_VI[1]), Ok(Sex::Female));
-    }
 
     #[test]
     fn dates_become_excel_dates() {

@@ -1,12 +1,15 @@
-//! The canonical roster columns, their header aliases and the field each one fills.
+//! The canonical roster columns, their header aliases and the field each one fills: the
+//! roster's [`ColumnSet`], read on the same path as payment lists and statements
+//! ([`super::tabular`]).
 //!
-//! Headers are matched on their folded key ([`fold_key`]): case, spacing, punctuation and
-//! diacritics do not matter, nor does a bracketed unit such as `(%)` or `(đồng)`.
+//! Headers are matched on their folded key ([`crate::domain::text::fold_key`]): case,
+//! spacing, punctuation and diacritics do not matter, nor does a bracketed unit such as `(%)`
+//! or `(đồng)`.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use crate::domain::text::{fold_key, strip_brackets};
+use super::tabular::{ColumnSet, ColumnSpec, lookup_header};
 
 /// What kind of value a column holds; decides how its cells are converted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -87,6 +90,29 @@ macro_rules! columns {
             /// Further accepted headers.
             pub const fn aliases(self) -> &'static [&'static str] {
                 match self { $(Column::$variant => &[$($alias),*]),* }
+            }
+        }
+
+        impl ColumnSet for Column {
+            const SPECS: &'static [ColumnSpec<Column>] = &[$(
+                ColumnSpec { column: Column::$variant, vi: $vi, en: $en, aliases: &[$($alias),*] },
+            )*];
+
+            fn table() -> &'static OnceLock<HashMap<String, Column>> {
+                static TABLE: OnceLock<HashMap<String, Column>> = OnceLock::new();
+                &TABLE
+            }
+
+            fn header_vi(self) -> &'static str {
+                Column::header_vi(self)
+            }
+
+            fn header_en(self) -> &'static str {
+                Column::header_en(self)
+            }
+
+            fn position(self) -> usize {
+                self.index()
             }
         }
     };
@@ -200,42 +226,20 @@ impl Column {
 
     /// The column whose header is `text`, if any.
     pub fn from_header(text: &str) -> Option<Column> {
-        let table = alias_table();
-        let key = fold_key(text);
-        if key.is_empty() {
-            return None;
-        }
-        if let Some(c) = table.get(&key) {
-            return Some(*c);
-        }
-        let stripped = fold_key(&strip_brackets(text));
-        table.get(&stripped).copied()
+        lookup_header(text)
     }
-}
-
-fn alias_table() -> &'static HashMap<String, Column> {
-    static TABLE: OnceLock<HashMap<String, Column>> = OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut map = HashMap::new();
-        for &c in Column::ALL {
-            let names = [c.header_vi(), c.header_en()]
-                .into_iter()
-                .chain(c.aliases().iter().copied());
-            for name in names {
-                for key in [fold_key(name), fold_key(&strip_brackets(name))] {
-                    if !key.is_empty() {
-                        map.entry(key).or_insert(c);
-                    }
-                }
-            }
-        }
-        map
-    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::text::{fold_key, strip_brackets};
+
+    #[test]
+    fn specs_list_the_columns_in_declaration_order() {
+        assert!(super::super::tabular::specs_in_order::<Column>());
+        assert_eq!(Column::SPECS.len(), Column::ALL.len());
+    }
 
     #[test]
     fn aliases_never_point_at_two_columns() {

@@ -1,10 +1,11 @@
 //! Roster import, reading side: the bytes of an uploaded spreadsheet become typed rows and a
 //! list of located problems. Nothing here touches the database or the entitlement engine.
 //!
-//! Pipeline: [`read_roster`] checks the size, hashes the bytes, recognises the format
-//! ([`reader::sniff`]), reads the chosen sheet into a [`grid::Grid`], finds the header
-//! ([`header::detect`]), maps the columns ([`columns::Column`]) and converts every data cell
-//! once ([`validate`]). A file that cannot be used at all is a [`ReadError`] (exit status 1);
+//! Pipeline: [`read_roster`] reads on the path every list shares ([`tabular::read_table`]):
+//! it checks the size, hashes the bytes, recognises the format ([`reader::sniff`]), reads the
+//! chosen sheet into a [`grid::Grid`], finds the header ([`header::detect_as`]) over the
+//! roster's column set ([`columns::Column`]), and [`validate`] converts every data cell once
+//! with the shared row reader ([`tabular::RowReader`]). A file that cannot be used at all is a [`ReadError`] (exit status 1);
 //! everything else is a [`Problem`] in [`ParsedRoster::problems`].
 //!
 //! Writers of the same layer: [`template`] (the blank roster), [`crate::demo::roster`] (a synthetic
@@ -37,8 +38,6 @@ pub mod vocab;
 
 use std::path::Path;
 
-use sha2::{Digest, Sha256};
-
 pub use error::ReadError;
 pub use problem::{Problem, Severity};
 pub use reader::ReadOptions;
@@ -51,23 +50,15 @@ pub fn read_roster(
     bytes: &[u8],
     options: &ReadOptions,
 ) -> Result<ParsedRoster, ReadError> {
-    let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
-    if size > options.max_bytes {
-        return Err(ReadError::TooLarge {
-            size,
-            limit: options.max_bytes,
-        });
-    }
-    let format = reader::sniff(file_name, bytes)?;
-    let sha256 = hex::encode(Sha256::digest(bytes));
-    // A malformed workbook must never take the server down: a panic inside the spreadsheet
-    // parser is reported as a damaged file.
-    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        reader::with_sheet(format, bytes, options, |grid, layout| {
-            validate::build(grid, layout, options.max_rows, file_name, sha256)
-        })
-    }));
-    read.unwrap_or(Err(ReadError::Corrupt))
+    tabular::read_table::<columns::Column, _>(file_name, bytes, options, |table| {
+        validate::build(
+            table.grid,
+            table.layout,
+            options.max_rows,
+            file_name,
+            table.sha256,
+        )
+    })
 }
 
 /// Reads and checks a roster file; the size limit is checked on the file's metadata before

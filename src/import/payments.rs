@@ -148,6 +148,10 @@ impl ColumnSet for PaymentColumn {
         static TABLE: OnceLock<HashMap<String, PaymentColumn>> = OnceLock::new();
         &TABLE
     }
+
+    fn position(self) -> usize {
+        self as usize
+    }
 }
 
 impl HeaderColumn for PaymentColumn {
@@ -568,6 +572,11 @@ mod tests {
 
     fn t(s: &str) -> Cell<'_> {
         Cell::Text(Cow::Borrowed(s))
+    }
+
+    #[test]
+    fn specs_list_the_columns_in_declaration_order() {
+        assert!(crate::import::tabular::specs_in_order::<PaymentColumn>());
     }
 
     #[test]

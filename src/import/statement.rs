@@ -215,6 +215,10 @@ impl ColumnSet for StatementColumn {
         static TABLE: OnceLock<HashMap<String, StatementColumn>> = OnceLock::new();
         &TABLE
     }
+
+    fn position(self) -> usize {
+        self as usize
+    }
 }
 
 impl HeaderColumn for StatementColumn {
@@ -801,6 +805,11 @@ mod tests {
 
     fn t(s: &str) -> Cell<'_> {
         Cell::Text(Cow::Borrowed(s))
+    }
+
+    #[test]
+    fn specs_list_the_columns_in_declaration_order() {
+        assert!(crate::import::tabular::specs_in_order::<StatementColumn>());
     }
 
     #[test]

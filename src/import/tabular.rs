@@ -1,11 +1,13 @@
-//! Reading lists other than rosters — Treasury/bank statements and payment lists — with the
-//! roster machinery: the same format sniffing and sheet streaming ([`reader`]), the same
-//! header detection over a different column set ([`header::detect_as`]), the same cell
-//! conversions ([`convert`]) and problems located exactly like roster problems (sheet, row,
-//! column header as written, value, code, Vietnamese and English message).
+//! The one reading path of every list — rosters, payment lists and Treasury/bank statements:
+//! the same format sniffing and sheet streaming ([`reader`]), header detection over the
+//! list's column set ([`header::detect_as`]), the same cell conversions ([`convert`]) and
+//! problems located the same way (sheet, row, column header as written, value, code,
+//! Vietnamese and English message).
 //!
 //! A list declares its columns as a [`ColumnSet`]: a table of [`ColumnSpec`]s with the
-//! template headers and aliases, matched on folded keys like roster headers.
+//! template headers and aliases, matched on folded keys. The roster's set is
+//! [`super::columns::Column`]; the payment list's and the statement's live beside their
+//! readers.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -62,13 +64,19 @@ pub trait ColumnSet: HeaderColumn + Hash + Eq + 'static {
             .map_or("", |s| s.en)
     }
 
-    /// Position in [`ColumnSet::SPECS`] (template order).
-    fn position(self) -> usize {
-        Self::SPECS
-            .iter()
-            .position(|s| s.column == self)
-            .unwrap_or(usize::MAX)
-    }
+    /// Position in [`ColumnSet::SPECS`] (template order): the enum's discriminant, since
+    /// every set lists its variants in declaration order (checked by each set's tests with
+    /// [`specs_in_order`]). Row readers index their columns by it.
+    fn position(self) -> usize;
+}
+
+/// Whether every column of `C` sits in [`ColumnSet::SPECS`] at its own
+/// [`ColumnSet::position`] (what the array-indexed row reader relies on).
+pub fn specs_in_order<C: ColumnSet>() -> bool {
+    C::SPECS
+        .iter()
+        .enumerate()
+        .all(|(i, spec)| spec.column.position() == i)
 }
 
 /// The column of set `C` whose header is `text` (case, spacing, diacritics and a bracketed
@@ -204,7 +212,27 @@ pub fn check_required<C: ColumnSet>(
     })
 }
 
-/// Warnings about unknown and repeated columns, as for rosters.
+/// Refuses a header that lacks one of the `required` columns (each named by its template
+/// header in the message).
+pub fn check_required_columns<C: ColumnSet>(
+    layout: &HeaderLayout<C>,
+    required: &[C],
+) -> Result<(), ReadError> {
+    let missing: Vec<C> = required
+        .iter()
+        .copied()
+        .filter(|&c| layout.find(c).is_none())
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(ReadError::MissingColumns {
+        missing_vi: missing.iter().map(|c| c.header_vi()).collect(),
+        missing_en: missing.iter().map(|c| c.header_en()).collect(),
+    })
+}
+
+/// Warnings about unknown and repeated columns.
 pub fn header_problems<C: ColumnSet>(sheet: &str, layout: &HeaderLayout<C>) -> Vec<Problem> {
     column_warnings(sheet, layout, |c| (c.header_vi(), c.header_en()))
 }
@@ -294,8 +322,9 @@ pub fn row_kind(row: &GridRow<'_>, strong: &[usize], weak: &[usize], key: &mut S
 /// Converts the cells of one row of column set `C`, collecting located problems.
 pub struct RowReader<'h, C> {
     sheet: &'h str,
-    /// Column index and header text of each mapped column.
-    index: HashMap<C, (usize, &'h str)>,
+    /// Column index and header text of each mapped column, by [`ColumnSet::position`].
+    index: Vec<Option<(usize, &'h str)>>,
+    set: std::marker::PhantomData<C>,
     /// Scratch buffers for the conversions.
     pub bufs: Bufs,
     /// Problems of the rows read so far, in file order.
@@ -307,13 +336,16 @@ pub struct RowReader<'h, C> {
 impl<'h, C: ColumnSet> RowReader<'h, C> {
     /// A reader for the columns of `layout`.
     pub fn new(sheet: &'h str, layout: &'h HeaderLayout<C>) -> Self {
+        let mut index = vec![None; C::SPECS.len()];
+        for m in &layout.columns {
+            if let Some(slot) = index.get_mut(m.column.position()) {
+                *slot = Some((m.index, m.header.as_str()));
+            }
+        }
         RowReader {
             sheet,
-            index: layout
-                .columns
-                .iter()
-                .map(|m| (m.column, (m.index, m.header.as_str())))
-                .collect(),
+            index,
+            set: std::marker::PhantomData,
             bufs: Bufs::default(),
             problems: Vec::new(),
             row_problems: Vec::new(),
@@ -321,14 +353,29 @@ impl<'h, C: ColumnSet> RowReader<'h, C> {
         }
     }
 
+    /// The sheet column index and header text of `column`, when mapped.
+    fn mapped(&self, column: C) -> Option<(usize, &'h str)> {
+        self.index.get(column.position()).copied().flatten()
+    }
+
     /// The sheet column index of `column`, when mapped.
     pub fn column_index(&self, column: C) -> Option<usize> {
-        self.index.get(&column).map(|(i, _)| *i)
+        self.mapped(column).map(|(i, _)| i)
+    }
+
+    /// The header of `column` as written in the file, when mapped.
+    pub fn header(&self, column: C) -> Option<&'h str> {
+        self.mapped(column).map(|(_, h)| h)
     }
 
     /// Whether `column` is in the file.
     pub fn has(&self, column: C) -> bool {
-        self.index.contains_key(&column)
+        self.mapped(column).is_some()
+    }
+
+    /// Whether the current row has had an error so far.
+    pub fn failed(&self) -> bool {
+        self.failed
     }
 
     /// Starts a row: clears the error mark.
@@ -347,8 +394,8 @@ impl<'h, C: ColumnSet> RowReader<'h, C> {
     /// The cell of `column` in `row` (empty when the column is not in the file).
     pub fn cell<'r, 'g>(&self, row: &'r GridRow<'g>, column: C) -> &'r Cell<'g> {
         const EMPTY: &Cell<'static> = &Cell::Empty;
-        match self.index.get(&column) {
-            Some((i, _)) => row.get(*i),
+        match self.mapped(column) {
+            Some((i, _)) => row.get(i),
             None => EMPTY,
         }
     }
@@ -358,7 +405,7 @@ impl<'h, C: ColumnSet> RowReader<'h, C> {
         if severity == Severity::Error {
             self.failed = true;
         }
-        let mapped = self.index.get(&column).copied();
+        let mapped = self.mapped(column);
         let cell = mapped.map_or(&Cell::Empty, |(i, _)| row.get(i));
         self.row_problems.push((
             mapped.map_or(usize::MAX, |(i, _)| i),

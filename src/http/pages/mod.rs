@@ -1,0 +1,145 @@
+//! Web pages for reviewers and officers (askama templates under `templates/staff/`):
+//! sign-in with a cookie session, the dashboard, the case list and a case with its
+//! entitlement, history and payments, and the forms to approve, return, fund and pay.
+//!
+//! The session cookie holds a login token (the same tokens as the API, hashed in the
+//! database, expiring after `session_ttl_minutes`): HttpOnly, Secure, SameSite=Strict. Every
+//! form carries a token derived from the session (CSRF); a form without it is refused. The
+//! access rules are the API's: the same services, the same unit scope, the same duties.
+//!
+//! This module holds the session extractor and the page helpers; the pages are
+//! [`login`], [`dashboard`], [`cases`] (the list and bulk approval) and [`case`].
+
+mod case;
+mod cases;
+mod dashboard;
+mod login;
+
+pub use case::{ActionForm, AnswerForm, PayForm, act, answer, case, pay};
+pub use cases::{CaseListQuery, bulk_approve, cases};
+pub use dashboard::dashboard;
+pub use login::{CsrfForm, LoginForm, login, login_form, logout};
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::AppState;
+use crate::auth::Caller;
+use crate::auth::caller::authenticate;
+use crate::db::now;
+use crate::error::AppError;
+use crate::services::Actor;
+use crate::services::self_service::same;
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "staffpay_session";
+
+/// A signed-in page caller: the extractor of every staff page (routes with
+/// [`super::routes::Access::Page`], whose middleware put it in the request), in the shape of
+/// zero2prod's `TypedSession`.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub(crate) caller: Caller,
+    token: String,
+    pub(crate) csrf: String,
+}
+
+impl Session {
+    pub(crate) fn actor(&self, req: &HttpRequest) -> Actor {
+        super::request_id::actor(&self.caller, req)
+    }
+
+    pub(crate) fn check(&self, csrf: &str) -> Result<(), AppError> {
+        if same(self.csrf.as_bytes(), csrf.as_bytes()) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+pub(crate) async fn session(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+) -> Result<Option<Session>, AppError> {
+    let Some(cookie) = req.cookie(SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let token = cookie.value().to_string();
+    let keys = state.keys.clone();
+    let presented = token.clone();
+    let found = state
+        .db
+        .run(move |conn| Ok(authenticate(conn, &keys, &presented, now())?))
+        .await?;
+    Ok(found.ok().map(|caller| Session {
+        csrf: state.keys.sign("page-csrf", &token),
+        caller,
+        token,
+    }))
+}
+
+impl actix_web::FromRequest for Session {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Session, AppError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        use actix_web::HttpMessage as _;
+        std::future::ready(req.extensions().get::<Session>().cloned().ok_or_else(|| {
+            AppError::Internal(anyhow::anyhow!(
+                "a page handler's route is not marked Access::Page"
+            ))
+        }))
+    }
+}
+
+/// An HTML response with the pages' security headers (no caching, a strict content security
+/// policy, no sniffing, no referrer); every page of the service goes through it.
+pub(crate) fn html(status: StatusCode, body: String) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((header::REFERRER_POLICY, "no-referrer"))
+        .body(body)
+}
+
+pub(crate) fn render(t: &impl Template, status: StatusCode) -> Result<HttpResponse, AppError> {
+    let body = t
+        .render()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("page: {e}")))?;
+    Ok(html(status, body))
+}
+
+pub(crate) fn redirect(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, to.to_string()))
+        .finish()
+}
+
+pub(crate) fn to_login(expired: bool) -> HttpResponse {
+    redirect(if expired {
+        "/dang-nhap?het-han=1"
+    } else {
+        "/dang-nhap"
+    })
+}
+
+/// `?lang=en` and page notices.
+#[derive(Debug, Deserialize)]
+pub struct PageQuery {
+    pub lang: Option<String>,
+    #[serde(rename = "het-han")]
+    pub expired: Option<String>,
+    pub ok: Option<String>,
+}
+
+pub(crate) fn is_en(lang: Option<&str>) -> bool {
+    lang == Some("en")
+}

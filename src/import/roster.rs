@@ -3,53 +3,15 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::header::{MappedColumn, UnknownColumn};
-use super::problem::{Problem, Severity};
+use super::columns::Column;
+use super::tabular::ParsedList;
 use crate::domain::money::Vnd;
 use crate::domain::national_id::NationalId;
 use crate::domain::person::{BirthDate, Sex};
 use crate::domain::policy::{Article, Category, Rank, Scheme};
 
 /// A roster file read and checked cell by cell; nothing stored yet.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ParsedRoster {
-    /// The uploaded file's name (as given by the caller).
-    pub file_name: String,
-    /// SHA-256 of the file's bytes, lower-case hex: the same file again is recognised.
-    pub sha256: String,
-    /// The sheet read (`""` for CSV).
-    pub sheet: String,
-    /// First and last row number of the header (equal for a one-row header).
-    pub header_rows: (u32, u32),
-    /// Recognised columns.
-    pub columns: Vec<MappedColumn>,
-    /// Columns with an unknown header (also reported as warnings).
-    pub unknown_columns: Vec<UnknownColumn>,
-    /// Rows without any error, in file order.
-    pub rows: Vec<RosterRow>,
-    /// Number of person rows found (valid or not).
-    pub total_rows: u32,
-    /// Every problem, in row order (header problems first).
-    pub problems: Vec<Problem>,
-}
-
-impl ParsedRoster {
-    /// True when any problem is an error.
-    pub fn has_errors(&self) -> bool {
-        self.problems.iter().any(|p| p.severity == Severity::Error)
-    }
-
-    /// Number of person rows rejected because of errors.
-    pub fn invalid_rows(&self) -> u32 {
-        self.total_rows
-            .saturating_sub(u32::try_from(self.rows.len()).unwrap_or(u32::MAX))
-    }
-
-    /// Problems of one severity.
-    pub fn problems_of(&self, severity: Severity) -> impl Iterator<Item = &Problem> {
-        self.problems.iter().filter(move |p| p.severity == severity)
-    }
-}
+pub type ParsedRoster = ParsedList<Column, RosterRow>;
 
 /// One person's row, every cell already a domain value.
 #[derive(Clone, Debug, PartialEq)]

@@ -24,11 +24,11 @@ use super::cell::Cell;
 use super::convert::{self, Bufs, Converted, Issue};
 use super::error::ReadError;
 use super::grid::GridRow;
-use super::header::{HeaderColumn, MappedColumn, RowKind, UnknownColumn};
+use super::header::{HeaderColumn, RowKind};
 use super::problem::{Problem, Severity};
 use super::reader::ReadOptions;
 use super::tabular::{
-    ColumnSet, ColumnSpec, ReferenceLookup, Required, RowReader, Table, check_required,
+    ColumnSet, ColumnSpec, ParsedList, ReferenceLookup, Required, RowReader, Table, check_required,
     future_date_issue, header_problems, ignored_row_issue, lookup_header, read_table, row_kind,
     row_problem,
 };
@@ -346,34 +346,7 @@ impl StatementRow {
 }
 
 /// A statement read and checked; nothing stored yet.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ParsedStatement {
-    /// The uploaded file's name.
-    pub file_name: String,
-    /// SHA-256 of the bytes, lower-case hex.
-    pub sha256: String,
-    /// The sheet read (`""` for CSV).
-    pub sheet: String,
-    /// First and last header row.
-    pub header_rows: (u32, u32),
-    /// Recognised columns.
-    pub columns: Vec<MappedColumn<StatementColumn>>,
-    /// Columns with an unknown header (also warnings).
-    pub unknown_columns: Vec<UnknownColumn>,
-    /// Lines without errors, in file order.
-    pub rows: Vec<StatementRow>,
-    /// Number of lines found (valid or not).
-    pub total_rows: u32,
-    /// Every problem, header problems first, then by row.
-    pub problems: Vec<Problem>,
-}
-
-impl ParsedStatement {
-    /// True when any problem is an error.
-    pub fn has_errors(&self) -> bool {
-        self.problems.iter().any(|p| p.severity == Severity::Error)
-    }
-}
+pub type ParsedStatement = ParsedList<StatementColumn, StatementRow>;
 
 /// Reads and checks a statement from its bytes.
 pub fn read_statement(
@@ -487,17 +460,14 @@ fn build(
     }
     problems.append(&mut reader.problems);
     problems.sort_by_key(|p| p.row.unwrap_or(0));
-    Ok(ParsedStatement {
-        file_name: file_name.to_owned(),
-        sha256,
-        sheet: grid.sheet.clone(),
-        header_rows: (layout.first_row, layout.last_row),
-        columns: layout.columns.clone(),
-        unknown_columns: layout.unknown.clone(),
+    Ok(ParsedList::new(
+        file_name,
+        (grid, layout, sha256),
         rows,
-        total_rows: u32::try_from(total).unwrap_or(u32::MAX),
+        (),
+        total,
         problems,
-    })
+    ))
 }
 
 /// Balance and turnover rows of Treasury statements (no date): skipped without a warning.

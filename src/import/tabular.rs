@@ -19,7 +19,7 @@ use super::cell::Cell;
 use super::convert::{Bufs, Converted, Issue};
 use super::error::ReadError;
 use super::grid::{Grid, GridRow};
-use super::header::{self, HeaderColumn, HeaderLayout, RowKind};
+use super::header::{self, HeaderColumn, HeaderLayout, MappedColumn, RowKind, UnknownColumn};
 use super::problem::{Problem, Severity, clip_value};
 use super::reader::{self, ReadOptions};
 use crate::domain::ids::CaseId;
@@ -146,6 +146,75 @@ pub struct Table<'g, C> {
     pub layout: HeaderLayout<C>,
     /// SHA-256 of the file's bytes, lower-case hex.
     pub sha256: String,
+}
+
+/// A list read and checked, nothing stored yet: what every reader returns (the roster, the
+/// payment list and the statement), with the rows of its kind `R` and, for a list that
+/// keeps them, the rows refused as repeats of an earlier row (`D`; `()` for the others).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParsedList<C, R, D = ()> {
+    /// The uploaded file's name (as given by the caller).
+    pub file_name: String,
+    /// SHA-256 of the file's bytes, lower-case hex: the same file again is recognised.
+    pub sha256: String,
+    /// The sheet read (`""` for CSV).
+    pub sheet: String,
+    /// First and last row number of the header (equal for a one-row header).
+    pub header_rows: (u32, u32),
+    /// Recognised columns.
+    pub columns: Vec<MappedColumn<C>>,
+    /// Columns with an unknown header (also reported as warnings).
+    pub unknown_columns: Vec<UnknownColumn>,
+    /// Rows without any error, in file order.
+    pub rows: Vec<R>,
+    /// Rows refused as repeats of an earlier row (the payment list's).
+    pub duplicates: D,
+    /// Number of data rows found (valid or not).
+    pub total_rows: u32,
+    /// Every problem, header problems first, then by row.
+    pub problems: Vec<Problem>,
+}
+
+impl<C, R, D> ParsedList<C, R, D> {
+    /// The list read from `table` (its header and hash) with these rows and problems.
+    pub fn new(
+        file_name: &str,
+        table: (&Grid<'_>, HeaderLayout<C>, String),
+        rows: Vec<R>,
+        duplicates: D,
+        total_rows: usize,
+        problems: Vec<Problem>,
+    ) -> Self {
+        let (grid, layout, sha256) = table;
+        ParsedList {
+            file_name: file_name.to_owned(),
+            sha256,
+            sheet: grid.sheet.clone(),
+            header_rows: (layout.first_row, layout.last_row),
+            columns: layout.columns,
+            unknown_columns: layout.unknown,
+            rows,
+            duplicates,
+            total_rows: u32::try_from(total_rows).unwrap_or(u32::MAX),
+            problems,
+        }
+    }
+
+    /// True when any problem is an error.
+    pub fn has_errors(&self) -> bool {
+        self.problems.iter().any(|p| p.severity == Severity::Error)
+    }
+
+    /// Number of data rows rejected because of errors.
+    pub fn invalid_rows(&self) -> u32 {
+        self.total_rows
+            .saturating_sub(u32::try_from(self.rows.len()).unwrap_or(u32::MAX))
+    }
+
+    /// Problems of one severity.
+    pub fn problems_of(&self, severity: Severity) -> impl Iterator<Item = &Problem> {
+        self.problems.iter().filter(move |p| p.severity == severity)
+    }
 }
 
 /// Reads a list of column set `C` from its bytes: size limit, format, hash, header, and a

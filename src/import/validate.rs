@@ -69,18 +69,15 @@ pub fn build(
     mark_duplicates(&mut results, &mut cell_problems, &grid.sheet, id_header);
     problems.append(&mut cell_problems);
     problems.sort_by_key(|p| p.row.unwrap_or(0));
-    let total_rows = u32::try_from(results.len()).unwrap_or(u32::MAX);
-    Ok(ParsedRoster {
-        file_name: file_name.to_owned(),
-        sha256,
-        sheet: grid.sheet.clone(),
-        header_rows: (layout.first_row, layout.last_row),
-        rows: results.into_iter().filter_map(|(_, row, _)| row).collect(),
+    let total_rows = results.len();
+    Ok(ParsedRoster::new(
+        file_name,
+        (grid, layout, sha256),
+        results.into_iter().filter_map(|(_, row, _)| row).collect(),
+        (),
         total_rows,
         problems,
-        columns: layout.columns,
-        unknown_columns: layout.unknown,
-    })
+    ))
 }
 
 /// The same national id on two rows: both rows are rejected, each naming the other.

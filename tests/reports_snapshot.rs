@@ -20,6 +20,7 @@ use staffpay::db::units::UnitScope;
 use staffpay::domain::case_state::CaseState;
 use staffpay::domain::entitlement::ComponentCode;
 use staffpay::domain::flags::FlagKind;
+use staffpay::domain::ids::UnitId;
 use staffpay::reports::data::{CaseLine, ImportInfo, ReportData, Scope, UnitInfo};
 use staffpay::reports::{Generated, reconciliation};
 use staffpay::services::flags::FlagRow;
@@ -28,11 +29,11 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 
-fn unit(id: i64, code: &str, name: &str, path: &str, has_account: bool) -> (i64, UnitInfo) {
+fn unit(id: i64, code: &str, name: &str, path: &str, has_account: bool) -> (UnitId, UnitInfo) {
     (
-        id,
+        UnitId(id),
         UnitInfo {
-            id,
+            id: UnitId(id),
             code: code.into(),
             name: name.into(),
             kind: "x".into(),
@@ -60,7 +61,7 @@ fn case(
     }
     CaseLine {
         id,
-        unit_id,
+        unit_id: UnitId(unit_id),
         full_name: name.into(),
         national_id: format!("0790850{id:05}"),
         bank_account: account.map(str::to_owned),
@@ -102,7 +103,7 @@ fn flag(kind: FlagKind, case_id: Option<i64>, unit: &UnitInfo, age: i64) -> Flag
 }
 
 fn data() -> ReportData {
-    let units: HashMap<i64, UnitInfo> = [
+    let units: HashMap<UnitId, UnitInfo> = [
         unit(1, "VN", "Việt Nam", "/1/", true),
         unit(2, "79", "Thành phố Hồ Chí Minh", "/1/2/", true),
         unit(3, "79-S001", "Sở Nội vụ", "/1/2/3/", false),
@@ -173,13 +174,13 @@ fn data() -> ReportData {
         ),
     ];
     let flags = vec![
-        flag(F::Overdue, Some(2), &units[&3], 40),
-        flag(F::Overdue, Some(3), &units[&4], 12),
-        flag(F::UnitAccountMissing, Some(2), &units[&3], 40),
-        flag(F::PersonAccountMissing, Some(2), &units[&3], 40),
+        flag(F::Overdue, Some(2), &units[&UnitId(3)], 40),
+        flag(F::Overdue, Some(3), &units[&UnitId(4)], 12),
+        flag(F::UnitAccountMissing, Some(2), &units[&UnitId(3)], 40),
+        flag(F::PersonAccountMissing, Some(2), &units[&UnitId(3)], 40),
         FlagRow {
             statement_line_id: Some(9),
-            ..flag(F::UnmatchedStatementLine, None, &units[&4], 3)
+            ..flag(F::UnmatchedStatementLine, None, &units[&UnitId(4)], 3)
         },
     ];
     ReportData {
@@ -190,7 +191,7 @@ fn data() -> ReportData {
         open_lines: vec![StatementLineRow {
             id: 9,
             import_id: 7,
-            unit_id: 4,
+            unit_id: UnitId(4),
             line_date: date(2025, 11, 7),
             amount_vnd: 12_345_000,
             account_no: Some("0071000555555".into()),

@@ -100,16 +100,16 @@ pub fn authenticate(
     let scope = scope_of(conn, role, user.id)?;
     users::touch_token(conn, &token, now)?;
     Ok(Ok(Caller {
-        user_id: UserId(user.id),
+        user_id: user.id,
         username: user.username,
         role,
-        token_id: TokenId(token.id),
+        token_id: token.id,
         scope,
     }))
 }
 
 /// The unit scope of a user: everything for nationwide roles, else the subtrees of their units.
-pub fn scope_of(conn: &mut DbConnection, role: Role, user_id: i64) -> QueryResult<UnitScope> {
+pub fn scope_of(conn: &mut DbConnection, role: Role, user_id: UserId) -> QueryResult<UnitScope> {
     if role.is_nationwide() {
         return Ok(UnitScope::All);
     }

@@ -6,6 +6,7 @@ use serde_json::json;
 use super::{SecretKeys, password, throttle, token};
 use crate::db::audit::{self, AuditEntry};
 use crate::db::{DbConnection, users};
+use crate::domain::ids::{TokenId, UserId};
 use crate::error::AppError;
 
 /// Token kinds.
@@ -16,8 +17,8 @@ pub const KIND_API: &str = "api";
 #[derive(Debug, Clone)]
 pub struct IssuedToken {
     pub token: String,
-    pub token_id: i64,
-    pub user_id: i64,
+    pub token_id: TokenId,
+    pub user_id: UserId,
     pub expires_at: NaiveDateTime,
 }
 
@@ -25,7 +26,7 @@ pub struct IssuedToken {
 pub fn issue_token(
     conn: &mut DbConnection,
     keys: &SecretKeys,
-    user_id: i64,
+    user_id: UserId,
     kind: &str,
     name: &str,
     expires_at: NaiveDateTime,

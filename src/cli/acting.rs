@@ -75,7 +75,7 @@ impl TokenArg {
             );
         }
         Ok(Actor {
-            user_id: Some(caller.user_id.0),
+            user_id: Some(caller.user_id),
             label: caller.username,
             scope: caller.scope,
             request_id: None,

@@ -3,6 +3,8 @@
 //! Only inserts exist here; the database refuses updates and deletes (triggers on both
 //! backends).
 
+use crate::domain::ids::UnitId;
+use crate::domain::ids::UserId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -12,14 +14,14 @@ use super::{DbConnection, now};
 /// One thing that happened.
 #[derive(Debug, Clone, Default)]
 pub struct AuditEntry {
-    pub actor_user_id: Option<i64>,
+    pub actor_user_id: Option<UserId>,
     /// Username, `cli`, `system` or `anonymous` (never a person's name or id number).
     pub actor: String,
     /// e.g. `auth.login`, `auth.login_failed`, `user.create`, `token.revoke`, `unit.treasury_account`.
     pub action: String,
     pub entity_kind: String,
     pub entity_id: Option<String>,
-    pub unit_id: Option<i64>,
+    pub unit_id: Option<UnitId>,
     pub case_id: Option<i64>,
     pub request_id: Option<String>,
     pub before: Option<serde_json::Value>,
@@ -33,12 +35,12 @@ pub struct AuditRow {
     pub id: i64,
     #[serde(serialize_with = "crate::timestamps::utc")]
     pub at: NaiveDateTime,
-    pub actor_user_id: Option<i64>,
+    pub actor_user_id: Option<UserId>,
     pub actor: String,
     pub action: String,
     pub entity_kind: String,
     pub entity_id: Option<String>,
-    pub unit_id: Option<i64>,
+    pub unit_id: Option<UnitId>,
     pub case_id: Option<i64>,
     pub request_id: Option<String>,
     pub before_json: Option<String>,

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use super::schema::case_events;
 use super::{CHUNK, DbConnection};
 use crate::domain::case_state::CaseState;
+use crate::domain::ids::UserId;
 
 /// A history entry.
 #[derive(Debug, Clone, Insertable)]
@@ -15,7 +16,7 @@ use crate::domain::case_state::CaseState;
 pub struct NewCaseEvent {
     pub case_id: i64,
     pub at: Stamp,
-    pub actor_user_id: Option<i64>,
+    pub actor_user_id: Option<UserId>,
     pub actor: String,
     pub action: String,
     pub from_state: Option<CaseState>,
@@ -50,7 +51,7 @@ pub struct CaseEventRow {
     pub case_id: i64,
     #[serde(serialize_with = "crate::timestamps::utc")]
     pub at: NaiveDateTime,
-    pub actor_user_id: Option<i64>,
+    pub actor_user_id: Option<UserId>,
     pub actor: String,
     pub action: String,
     pub from_state: Option<CaseState>,

@@ -5,6 +5,8 @@
 //! modules.
 
 use super::sql_types::Stamp;
+use crate::domain::ids::UnitId;
+use crate::domain::ids::UserId;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -21,8 +23,8 @@ use crate::domain::policy::{Band, Category, Scheme};
 pub struct CaseRow {
     pub id: i64,
     pub person_id: i64,
-    pub unit_id: i64,
-    pub original_unit_id: i64,
+    pub unit_id: UnitId,
+    pub original_unit_id: UnitId,
     pub state: CaseState,
     pub version: i32,
     pub scheme: Scheme,
@@ -39,8 +41,8 @@ pub struct CaseRow {
     pub lookup_code_hash: Option<String>,
     pub import_id: Option<i64>,
     pub source_row: Option<i32>,
-    pub submitted_by: Option<i64>,
-    pub approved_by: Option<i64>,
+    pub submitted_by: Option<UserId>,
+    pub approved_by: Option<UserId>,
     pub approved_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -106,7 +108,7 @@ impl CaseFigures {
 pub struct Provenance {
     pub import_id: Option<i64>,
     pub source_row: Option<i32>,
-    pub submitted_by: Option<i64>,
+    pub submitted_by: Option<UserId>,
 }
 
 /// A new case.
@@ -115,8 +117,8 @@ pub struct Provenance {
 #[diesel(treat_none_as_default_value = false)]
 pub struct NewCase {
     pub person_id: i64,
-    pub unit_id: i64,
-    pub original_unit_id: i64,
+    pub unit_id: UnitId,
+    pub original_unit_id: UnitId,
     pub state: CaseState,
     pub version: i32,
     pub scheme: Scheme,
@@ -132,7 +134,7 @@ pub struct NewCase {
     pub payment_reference: String,
     pub import_id: Option<i64>,
     pub source_row: Option<i32>,
-    pub submitted_by: Option<i64>,
+    pub submitted_by: Option<UserId>,
     pub created_at: Stamp,
     pub updated_at: Stamp,
     pub entitlement_set_at: Option<Stamp>,
@@ -255,7 +257,7 @@ pub fn accept_figures(
     state: CaseState,
     figures: &CaseFigures,
     previous_entitled: i64,
-    accepted_by: Option<i64>,
+    accepted_by: Option<UserId>,
 ) -> QueryResult<bool> {
     let at = now();
     let n = diesel::update(
@@ -350,7 +352,7 @@ pub fn set_state(
     id: i64,
     expected_version: i32,
     state: CaseState,
-    approved_by: Option<Option<i64>>,
+    approved_by: Option<Option<UserId>>,
 ) -> QueryResult<bool> {
     let at = now();
     let target = cases::table
@@ -724,7 +726,7 @@ pub fn by_lookup_hash(conn: &mut DbConnection, hash: &str) -> QueryResult<Option
 }
 
 /// The ids of the cases of a unit.
-pub fn ids_of_unit(conn: &mut DbConnection, unit_id: i64) -> QueryResult<Vec<i64>> {
+pub fn ids_of_unit(conn: &mut DbConnection, unit_id: UnitId) -> QueryResult<Vec<i64>> {
     cases::table
         .filter(cases::unit_id.eq(unit_id))
         .select(cases::id)
@@ -733,7 +735,7 @@ pub fn ids_of_unit(conn: &mut DbConnection, unit_id: i64) -> QueryResult<Vec<i64
 
 /// Moves every case of unit `from` to unit `to` (a unit merge; `original_unit_id` stays);
 /// returns how many moved.
-pub fn move_to_unit(conn: &mut DbConnection, from: i64, to: i64) -> QueryResult<usize> {
+pub fn move_to_unit(conn: &mut DbConnection, from: UnitId, to: UnitId) -> QueryResult<usize> {
     diesel::update(cases::table.filter(cases::unit_id.eq(from)))
         .set((cases::unit_id.eq(to), cases::updated_at.eq(now())))
         .execute(conn)
@@ -770,7 +772,7 @@ pub struct RecomputeRow {
     pub result_json: String,
     pub import_id: Option<i64>,
     pub source_row: Option<i32>,
-    pub submitted_by: Option<i64>,
+    pub submitted_by: Option<UserId>,
     pub unit_code: String,
     /// The entitlement an earlier recomputation proposed, if any.
     pub pending_entitled_vnd: Option<i64>,

@@ -1,5 +1,7 @@
 //! Import records and their problems.
 
+use crate::domain::ids::UnitId;
+use crate::domain::ids::UserId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -15,8 +17,8 @@ pub struct ImportRow {
     pub kind: String,
     pub file_name: String,
     pub sha256: String,
-    pub unit_id: i64,
-    pub submitted_by: Option<i64>,
+    pub unit_id: UnitId,
+    pub submitted_by: Option<UserId>,
     pub submitted_by_label: String,
     pub outcome: String,
     pub rows_total: i32,
@@ -42,8 +44,8 @@ pub struct NewImport {
     pub kind: String,
     pub file_name: String,
     pub sha256: String,
-    pub unit_id: i64,
-    pub submitted_by: Option<i64>,
+    pub unit_id: UnitId,
+    pub submitted_by: Option<UserId>,
     pub submitted_by_label: String,
     pub outcome: String,
     pub rows_total: i32,
@@ -98,7 +100,7 @@ pub fn find_applied(
     conn: &mut DbConnection,
     kind: &str,
     sha256: &str,
-    unit_id: i64,
+    unit_id: UnitId,
 ) -> QueryResult<Option<ImportRow>> {
     imports::table
         .filter(imports::kind.eq(kind))

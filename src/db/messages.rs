@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use super::schema::case_messages;
 use super::{DbConnection, now};
+use crate::domain::ids::UserId;
 
 /// A message as stored.
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize, utoipa::ToSchema)]
@@ -20,7 +21,8 @@ pub struct MessageRow {
     pub answer: Option<String>,
     #[serde(serialize_with = "crate::timestamps::utc_opt")]
     pub answered_at: Option<NaiveDateTime>,
-    pub answered_by: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub answered_by: Option<UserId>,
 }
 
 /// Appends a message; returns its id.
@@ -51,7 +53,7 @@ pub fn answer(
     case_id: i64,
     id: i64,
     text: &str,
-    by: Option<i64>,
+    by: Option<UserId>,
 ) -> QueryResult<bool> {
     let n = diesel::update(
         case_messages::table

@@ -1,6 +1,8 @@
 //! The payment ledger (entries appended, never edited: a reversal is a negative entry that
 //! names the entry it reverses), statement lines, and the matches between them.
 
+use crate::domain::ids::UnitId;
+use crate::domain::ids::UserId;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -21,13 +23,15 @@ pub struct PaymentRow {
     pub amount_vnd: i64,
     pub paid_on: NaiveDate,
     pub method: String,
-    pub payer_unit_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub payer_unit_id: Option<UnitId>,
     pub reference: String,
     /// The entry this one reverses.
     pub reverses_id: Option<i64>,
     pub import_id: Option<i64>,
     pub source_row: Option<i32>,
-    pub recorded_by: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub recorded_by: Option<UserId>,
     pub recorded_by_label: String,
     /// The statement match that confirms it, once reconciled.
     pub match_id: Option<i64>,
@@ -44,12 +48,12 @@ pub struct NewPayment {
     pub amount_vnd: i64,
     pub paid_on: NaiveDate,
     pub method: String,
-    pub payer_unit_id: Option<i64>,
+    pub payer_unit_id: Option<UnitId>,
     pub reference: String,
     pub reverses_id: Option<i64>,
     pub import_id: Option<i64>,
     pub source_row: Option<i32>,
-    pub recorded_by: Option<i64>,
+    pub recorded_by: Option<UserId>,
     pub recorded_by_label: String,
     pub match_id: Option<i64>,
     pub created_at: NaiveDateTime,
@@ -224,7 +228,8 @@ pub fn visible_units(conn: &mut DbConnection, scope: &UnitScope) -> QueryResult<
 pub struct StatementLineRow {
     pub id: i64,
     pub import_id: i64,
-    pub unit_id: i64,
+    #[schema(value_type = i64)]
+    pub unit_id: UnitId,
     pub line_date: NaiveDate,
     /// Paid out positive, money in negative.
     pub amount_vnd: i64,
@@ -251,7 +256,7 @@ pub struct StatementLineRow {
 #[diesel(treat_none_as_default_value = false)]
 pub struct NewStatementLine {
     pub import_id: i64,
-    pub unit_id: i64,
+    pub unit_id: UnitId,
     pub line_date: NaiveDate,
     pub amount_vnd: i64,
     pub account_no: Option<String>,
@@ -407,7 +412,7 @@ pub fn unmatched_counts(conn: &mut DbConnection, case_ids: &[i64]) -> QueryResul
 
 /// Moves every statement line of unit `from` to unit `to` (a unit merge); returns how many
 /// moved.
-pub fn move_lines_to_unit(conn: &mut DbConnection, from: i64, to: i64) -> QueryResult<usize> {
+pub fn move_lines_to_unit(conn: &mut DbConnection, from: UnitId, to: UnitId) -> QueryResult<usize> {
     diesel::update(statement_lines::table.filter(statement_lines::unit_id.eq(from)))
         .set(statement_lines::unit_id.eq(to))
         .execute(conn)

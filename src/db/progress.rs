@@ -5,12 +5,13 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
 use super::DbConnection;
+use crate::domain::ids::UnitId;
 
 /// Case counts and money of one unit in one state.
 #[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
 pub struct UnitStateTotals {
     #[diesel(sql_type = BigInt)]
-    pub unit_id: i64,
+    pub unit_id: UnitId,
     #[diesel(sql_type = Text)]
     pub state: crate::domain::case_state::CaseState,
     #[diesel(sql_type = BigInt)]
@@ -42,7 +43,7 @@ pub fn by_unit_and_state(conn: &mut DbConnection) -> QueryResult<Vec<UnitStateTo
 #[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
 pub struct OwedGroup {
     #[diesel(sql_type = BigInt)]
-    pub unit_id: i64,
+    pub unit_id: UnitId,
     #[diesel(sql_type = BigInt)]
     pub band: i64,
     #[diesel(sql_type = BigInt)]

@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use super::DbConnection;
 use super::schema::{case_events, cases, imports, payments, people, units};
 use crate::domain::case_state::CaseState;
+use crate::domain::ids::UnitId;
 use crate::domain::policy::{Band, Scheme};
 
 /// When the first case (by id: ids grow with time, and the primary key answers without a
@@ -27,14 +28,14 @@ pub enum CaseUnits {
     /// The units whose materialised path starts with this one.
     Below(String),
     /// These units.
-    Ids(Vec<i64>),
+    Ids(Vec<UnitId>),
 }
 
 /// One case as a report reads it, with its person.
 #[derive(Debug, Clone, Queryable)]
 pub struct ReportCaseRow {
     pub id: i64,
-    pub unit_id: i64,
+    pub unit_id: UnitId,
     pub state: CaseState,
     pub scheme: Scheme,
     pub band: Band,
@@ -138,7 +139,7 @@ pub struct ImportInfo {
 pub fn imports_before(
     conn: &mut DbConnection,
     cutoff: NaiveDateTime,
-) -> QueryResult<Vec<(ImportInfo, i64)>> {
+) -> QueryResult<Vec<(ImportInfo, UnitId)>> {
     imports::table
         .inner_join(units::table)
         .filter(imports::started_at.lt(cutoff))

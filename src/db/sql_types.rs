@@ -1,9 +1,12 @@
-//! The domain's closed vocabularies as stored columns (as lemmy's `newtypes.rs`): a case's
-//! state, scheme, category and band, a person's sex. Each is stored as its contract code in a
-//! `TEXT` column and read back into the domain type, on SQLite and PostgreSQL alike, so rows
-//! carry domain types and no caller parses a stored string. A value that is not a code (which
-//! only a hand edit of the database can make) fails the query that reads it, naming the
-//! column's type and the value.
+//! The domain's closed vocabularies and ids as stored columns (as lemmy's `newtypes.rs`): a
+//! case's state, scheme, category and band, a person's sex, a unit's kind. Each is stored as
+//! its contract code in a `TEXT` column and read back into the domain type, on SQLite and
+//! PostgreSQL alike, so rows carry domain types and no caller parses a stored string. A value
+//! that is not a code (which only a hand edit of the database can make) fails the query that
+//! reads it, naming the column's type and the value.
+//!
+//! The id newtypes of [`crate::domain::ids`] are stored as the `BIGINT` they wrap, so a row's
+//! `UnitId` cannot be handed to a query that expects a `UserId`.
 
 use chrono::NaiveDateTime;
 use diesel::backend::Backend;
@@ -11,13 +14,15 @@ use diesel::deserialize::{self, FromSql, Queryable};
 use diesel::expression::AsExpression;
 use diesel::pg::Pg;
 use diesel::serialize::{self, IsNull, Output, ToSql};
-use diesel::sql_types::{Nullable, SingleValue, Text, Timestamp};
+use diesel::sql_types::{BigInt, Nullable, SingleValue, Text, Timestamp};
 use diesel::sqlite::Sqlite;
 
 use crate::domain::case_state::CaseState;
 use crate::domain::dates::push_digits;
 use crate::domain::entitlement::ComponentCode;
+use crate::domain::ids::{CaseId, PaymentId, StatementLineId, TokenId, UnitId, UserId};
 use crate::domain::policy::{Band, Category, Scheme, Sex};
+use crate::domain::unit::UnitKind;
 
 /// Stored as text: the code of each value, and every value.
 pub trait StoredCode: Sized + Copy + 'static {
@@ -118,7 +123,75 @@ stored_as_text! {
     Band => "band", code, *Band::ALL;
     Sex => "sex", as_str, *Sex::ALL;
     ComponentCode => "component", code, ComponentCode::ALL;
+    UnitKind => "unit kind", as_str, UnitKind::ALL;
 }
+
+macro_rules! stored_as_bigint {
+    ($($ty:ident),* $(,)?) => {$(
+        impl<DB> FromSql<BigInt, DB> for $ty
+        where
+            DB: Backend,
+            i64: FromSql<BigInt, DB>,
+        {
+            fn from_sql(bytes: DB::RawValue<'_>) -> deserialize::Result<Self> {
+                i64::from_sql(bytes).map($ty)
+            }
+        }
+
+        impl<DB> ToSql<BigInt, DB> for $ty
+        where
+            DB: Backend,
+            i64: ToSql<BigInt, DB>,
+        {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
+                <i64 as ToSql<BigInt, DB>>::to_sql(&self.0, out)
+            }
+        }
+
+        impl<DB, ST> Queryable<ST, DB> for $ty
+        where
+            DB: Backend,
+            ST: SingleValue,
+            Self: FromSql<ST, DB>,
+        {
+            type Row = Self;
+            fn build(row: Self) -> deserialize::Result<Self> {
+                Ok(row)
+            }
+        }
+
+        // Bound as the `i64` inside.
+        impl AsExpression<BigInt> for $ty {
+            type Expression = <i64 as AsExpression<BigInt>>::Expression;
+            fn as_expression(self) -> Self::Expression {
+                AsExpression::<BigInt>::as_expression(self.0)
+            }
+        }
+
+        impl AsExpression<BigInt> for &$ty {
+            type Expression = <i64 as AsExpression<BigInt>>::Expression;
+            fn as_expression(self) -> Self::Expression {
+                AsExpression::<BigInt>::as_expression(self.0)
+            }
+        }
+
+        impl AsExpression<Nullable<BigInt>> for $ty {
+            type Expression = <i64 as AsExpression<Nullable<BigInt>>>::Expression;
+            fn as_expression(self) -> Self::Expression {
+                AsExpression::<Nullable<BigInt>>::as_expression(self.0)
+            }
+        }
+
+        impl AsExpression<Nullable<BigInt>> for &$ty {
+            type Expression = <i64 as AsExpression<Nullable<BigInt>>>::Expression;
+            fn as_expression(self) -> Self::Expression {
+                AsExpression::<Nullable<BigInt>>::as_expression(self.0)
+            }
+        }
+    )*};
+}
+
+stored_as_bigint!(UnitId, UserId, TokenId, CaseId, PaymentId, StatementLineId);
 
 /// A timestamp as the bulk inserts write it: the same value and the same stored form as a
 /// `NaiveDateTime` (`%F %T%.f` text on SQLite, the binary form on PostgreSQL), written
@@ -221,6 +294,7 @@ mod tests {
         round_trip::<Band>();
         round_trip::<Sex>();
         round_trip::<ComponentCode>();
+        round_trip::<UnitKind>();
     }
 
     #[test]

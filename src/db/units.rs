@@ -15,29 +15,20 @@ use crate::reference::{self, ReferenceUnit};
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = units)]
 pub struct UnitRow {
-    pub id: i64,
+    pub id: UnitId,
     pub code: String,
     pub name_vi: String,
     pub name_en: String,
-    pub kind: String,
-    pub parent_id: Option<i64>,
+    pub kind: UnitKind,
+    pub parent_id: Option<UnitId>,
     pub path: String,
     pub depth: i32,
-    pub merged_into_id: Option<i64>,
+    pub merged_into_id: Option<UnitId>,
     pub merged_on: Option<NaiveDate>,
     pub treasury_account_no: Option<String>,
     pub treasury_account_opened_on: Option<NaiveDate>,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
-}
-
-impl UnitRow {
-    pub fn unit_id(&self) -> UnitId {
-        UnitId(self.id)
-    }
-    pub fn kind(&self) -> Option<UnitKind> {
-        UnitKind::parse(&self.kind)
-    }
 }
 
 /// The units a caller may see: everything, or the subtrees below some units.
@@ -64,7 +55,7 @@ impl UnitScope {
         let query = units::table.into_boxed();
         match self {
             UnitScope::All => query,
-            UnitScope::Subtrees(roots) if roots.is_empty() => query.filter(units::id.eq(-1)),
+            UnitScope::Subtrees(roots) if roots.is_empty() => query.filter(units::id.eq(-1_i64)),
             UnitScope::Subtrees(roots) => {
                 let mut query = query.filter(units::path.like(format!("{}%", roots[0])));
                 for root in &roots[1..] {
@@ -84,7 +75,7 @@ struct NewUnit<'a> {
     name_vi: &'a str,
     name_en: &'a str,
     kind: &'a str,
-    parent_id: Option<i64>,
+    parent_id: Option<UnitId>,
     path: &'a str,
     depth: i32,
     created_at: chrono::NaiveDateTime,
@@ -101,7 +92,7 @@ pub struct UnitToCreate<'a> {
 
 /// Inserts many units below existing units in multi-row statements, then sets their paths in
 /// one `UPDATE` (parent's path + own id); returns their ids in the order given.
-pub fn insert_many(conn: &mut DbConnection, new: &[UnitToCreate<'_>]) -> QueryResult<Vec<i64>> {
+pub fn insert_many(conn: &mut DbConnection, new: &[UnitToCreate<'_>]) -> QueryResult<Vec<UnitId>> {
     if new.is_empty() {
         return Ok(Vec::new());
     }
@@ -129,9 +120,9 @@ pub fn insert_many(conn: &mut DbConnection, new: &[UnitToCreate<'_>]) -> QueryRe
     )
     .execute(conn)?;
     let codes: Vec<&str> = new.iter().map(|u| u.code.as_str()).collect();
-    let mut ids: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+    let mut ids: std::collections::HashMap<String, UnitId> = std::collections::HashMap::new();
     for chunk in codes.chunks(super::CHUNK * 5) {
-        let found: Vec<(String, i64)> = units::table
+        let found: Vec<(String, UnitId)> = units::table
             .filter(units::code.eq_any(chunk))
             .select((units::code, units::id))
             .load(conn)?;
@@ -153,7 +144,7 @@ pub fn insert(
     parent: Option<&UnitRow>,
 ) -> QueryResult<UnitRow> {
     let at = now();
-    let id: i64 = diesel::insert_into(units::table)
+    let id: UnitId = diesel::insert_into(units::table)
         .values(NewUnit {
             code: code.as_str(),
             name_vi,
@@ -219,7 +210,7 @@ pub fn list(
     let build = || {
         let mut query = scope.units_query();
         if let Some(kind) = filter.kind {
-            query = query.filter(units::kind.eq(kind.as_str()));
+            query = query.filter(units::kind.eq(kind));
         }
         if filter.without_treasury_account {
             query = query.filter(units::treasury_account_no.is_null());
@@ -230,7 +221,7 @@ pub fn list(
     let mut count_query = build();
     if let Some(parent) = &filter.parent_code {
         // An unknown parent has no children: -1 matches no unit.
-        let parent_id = find_by_code(conn, parent)?.map(|p| p.id).unwrap_or(-1);
+        let parent_id = find_by_code(conn, parent)?.map_or(UnitId(-1), |p| p.id);
         rows_query = rows_query.filter(units::parent_id.eq(parent_id));
         count_query = count_query.filter(units::parent_id.eq(parent_id));
     }
@@ -247,7 +238,7 @@ pub fn list(
 /// Records (or clears) a unit's State Treasury payment account.
 pub fn set_treasury_account(
     conn: &mut DbConnection,
-    id: i64,
+    id: UnitId,
     account_no: Option<&str>,
     opened_on: Option<NaiveDate>,
 ) -> QueryResult<UnitRow> {
@@ -265,7 +256,7 @@ pub fn set_treasury_account(
 }
 
 /// Loads the paths of units by id (for building a caller's scope).
-pub fn paths_of(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<String>> {
+pub fn paths_of(conn: &mut DbConnection, ids: &[UnitId]) -> QueryResult<Vec<String>> {
     units::table
         .filter(units::id.eq_any(ids))
         .select(units::path)
@@ -314,7 +305,7 @@ pub fn seed_reference(conn: &mut DbConnection) -> anyhow::Result<usize> {
 }
 
 /// A unit by id (no scope: internal use).
-pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<UnitRow>> {
+pub fn find(conn: &mut DbConnection, id: UnitId) -> QueryResult<Option<UnitRow>> {
     units::table
         .find(id)
         .select(UnitRow::as_select())
@@ -325,10 +316,10 @@ pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<UnitRow>> {
 /// The unit fields progress reports need: narrow, no timestamps to parse.
 #[derive(Debug, Clone, Queryable)]
 pub struct UnitBrief {
-    pub id: i64,
+    pub id: UnitId,
     pub code: String,
     pub name_vi: String,
-    pub kind: String,
+    pub kind: UnitKind,
     pub path: String,
     pub treasury_account_no: Option<String>,
 }
@@ -349,7 +340,7 @@ pub fn all_brief(conn: &mut DbConnection) -> QueryResult<Vec<UnitBrief>> {
 
 /// `(id, code)` of the units with these ids (no scope: for showing codes of units already
 /// read within one).
-pub fn codes_by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+pub fn codes_by_ids(conn: &mut DbConnection, ids: &[UnitId]) -> QueryResult<Vec<(UnitId, String)>> {
     units::table
         .filter(units::id.eq_any(ids))
         .select((units::id, units::code))
@@ -368,10 +359,10 @@ pub fn below(conn: &mut DbConnection, unit: &UnitRow) -> QueryResult<Vec<UnitRow
 /// Moves a unit in the tree: its new materialised path, depth and parent.
 pub fn set_place(
     conn: &mut DbConnection,
-    id: i64,
+    id: UnitId,
     path: &str,
     depth: i32,
-    parent_id: Option<i64>,
+    parent_id: Option<UnitId>,
 ) -> QueryResult<()> {
     diesel::update(units::table.find(id))
         .set((
@@ -387,8 +378,8 @@ pub fn set_place(
 /// Marks a unit merged into its successor on `on`.
 pub fn set_merged(
     conn: &mut DbConnection,
-    id: i64,
-    successor_id: i64,
+    id: UnitId,
+    successor_id: UnitId,
     on: NaiveDate,
 ) -> QueryResult<()> {
     diesel::update(units::table.find(id))

@@ -8,12 +8,13 @@ use diesel::prelude::*;
 
 use super::schema::{auth_tokens, throttles, units, user_units, users};
 use super::{DbConnection, now};
+use crate::domain::ids::{TokenId, UnitId, UserId};
 
 /// A user as stored.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = users)]
 pub struct UserRow {
-    pub id: i64,
+    pub id: UserId,
     pub username: String,
     pub role: String,
     pub password_hash: String,
@@ -28,10 +29,10 @@ pub fn insert(
     username: &str,
     role: &str,
     password_hash: &str,
-    unit_ids: &[i64],
+    unit_ids: &[UnitId],
 ) -> QueryResult<UserRow> {
     let at = now();
-    let id: i64 = diesel::insert_into(users::table)
+    let id: UserId = diesel::insert_into(users::table)
         .values((
             users::username.eq(username),
             users::role.eq(role),
@@ -60,7 +61,7 @@ pub fn find_by_username(conn: &mut DbConnection, username: &str) -> QueryResult<
         .optional()
 }
 
-pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<UserRow>> {
+pub fn find(conn: &mut DbConnection, id: UserId) -> QueryResult<Option<UserRow>> {
     users::table
         .find(id)
         .select(UserRow::as_select())
@@ -74,7 +75,7 @@ pub fn list(conn: &mut DbConnection) -> QueryResult<Vec<(UserRow, Vec<String>)>>
         .order(users::username.asc())
         .select(UserRow::as_select())
         .load(conn)?;
-    let links: Vec<(i64, String)> = user_units::table
+    let links: Vec<(UserId, String)> = user_units::table
         .inner_join(units::table)
         .select((user_units::user_id, units::code))
         .order(units::code.asc())
@@ -93,7 +94,7 @@ pub fn list(conn: &mut DbConnection) -> QueryResult<Vec<(UserRow, Vec<String>)>>
 }
 
 /// Ids of the units a user is scoped to.
-pub fn unit_ids(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<i64>> {
+pub fn unit_ids(conn: &mut DbConnection, user_id: UserId) -> QueryResult<Vec<UnitId>> {
     user_units::table
         .filter(user_units::user_id.eq(user_id))
         .select(user_units::unit_id)
@@ -101,7 +102,7 @@ pub fn unit_ids(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<i64>> 
 }
 
 /// Disables (or re-enables) a user; disabling also revokes every token.
-pub fn set_disabled(conn: &mut DbConnection, id: i64, disabled: bool) -> QueryResult<usize> {
+pub fn set_disabled(conn: &mut DbConnection, id: UserId, disabled: bool) -> QueryResult<usize> {
     let at = now();
     let changed = diesel::update(users::table.find(id))
         .set((
@@ -116,7 +117,11 @@ pub fn set_disabled(conn: &mut DbConnection, id: i64, disabled: bool) -> QueryRe
 }
 
 /// Replaces a user's password hash and revokes their tokens.
-pub fn set_password(conn: &mut DbConnection, id: i64, password_hash: &str) -> QueryResult<usize> {
+pub fn set_password(
+    conn: &mut DbConnection,
+    id: UserId,
+    password_hash: &str,
+) -> QueryResult<usize> {
     let changed = diesel::update(users::table.find(id))
         .set((
             users::password_hash.eq(password_hash),
@@ -131,8 +136,8 @@ pub fn set_password(conn: &mut DbConnection, id: i64, password_hash: &str) -> Qu
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = auth_tokens)]
 pub struct TokenRow {
-    pub id: i64,
-    pub user_id: i64,
+    pub id: TokenId,
+    pub user_id: UserId,
     pub kind: String,
     pub name: String,
     pub token_hash: String,
@@ -144,13 +149,13 @@ pub struct TokenRow {
 
 pub fn insert_token(
     conn: &mut DbConnection,
-    user_id: i64,
+    user_id: UserId,
     kind: &str,
     name: &str,
     token_hash: &str,
     expires_at: NaiveDateTime,
 ) -> QueryResult<TokenRow> {
-    let id: i64 = diesel::insert_into(auth_tokens::table)
+    let id: TokenId = diesel::insert_into(auth_tokens::table)
         .values((
             auth_tokens::user_id.eq(user_id),
             auth_tokens::kind.eq(kind),
@@ -181,7 +186,7 @@ pub fn find_token(
 }
 
 /// Tokens of a user, newest first.
-pub fn tokens_of(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<TokenRow>> {
+pub fn tokens_of(conn: &mut DbConnection, user_id: UserId) -> QueryResult<Vec<TokenRow>> {
     auth_tokens::table
         .filter(auth_tokens::user_id.eq(user_id))
         .order(auth_tokens::id.desc())
@@ -190,7 +195,7 @@ pub fn tokens_of(conn: &mut DbConnection, user_id: i64) -> QueryResult<Vec<Token
 }
 
 /// Revokes one token; returns whether it was active.
-pub fn revoke_token(conn: &mut DbConnection, token_id: i64) -> QueryResult<bool> {
+pub fn revoke_token(conn: &mut DbConnection, token_id: TokenId) -> QueryResult<bool> {
     let n = diesel::update(
         auth_tokens::table
             .find(token_id)
@@ -202,7 +207,7 @@ pub fn revoke_token(conn: &mut DbConnection, token_id: i64) -> QueryResult<bool>
 }
 
 /// Revokes a user's named API tokens; returns how many.
-pub fn revoke_named(conn: &mut DbConnection, user_id: i64, name: &str) -> QueryResult<usize> {
+pub fn revoke_named(conn: &mut DbConnection, user_id: UserId, name: &str) -> QueryResult<usize> {
     diesel::update(
         auth_tokens::table
             .filter(auth_tokens::user_id.eq(user_id))
@@ -213,7 +218,7 @@ pub fn revoke_named(conn: &mut DbConnection, user_id: i64, name: &str) -> QueryR
     .execute(conn)
 }
 
-fn revoke_all(conn: &mut DbConnection, user_id: i64) -> QueryResult<usize> {
+fn revoke_all(conn: &mut DbConnection, user_id: UserId) -> QueryResult<usize> {
     diesel::update(
         auth_tokens::table
             .filter(auth_tokens::user_id.eq(user_id))

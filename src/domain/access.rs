@@ -9,6 +9,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use super::ids::UserId;
+
 /// A user's role.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -135,9 +137,9 @@ pub enum Duty {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct CaseActors {
     /// The user who submitted the roster row that created or last changed the case.
-    pub submitted_by: Option<i64>,
+    pub submitted_by: Option<UserId>,
     /// The user who approved the case.
-    pub approved_by: Option<i64>,
+    pub approved_by: Option<UserId>,
 }
 
 /// Why separation of duties refuses an action.
@@ -165,7 +167,7 @@ impl DutyConflict {
 
 /// Separation of duties: the submitter of a roster does not approve its cases; the approver of
 /// a case does not record its payments.
-pub fn check_duty(user_id: i64, duty: Duty, actors: CaseActors) -> Result<(), DutyConflict> {
+pub fn check_duty(user_id: UserId, duty: Duty, actors: CaseActors) -> Result<(), DutyConflict> {
     match duty {
         Duty::Approve if actors.submitted_by == Some(user_id) => {
             Err(DutyConflict::SubmitterApproves)
@@ -205,18 +207,18 @@ mod tests {
     #[test]
     fn separation_of_duties() {
         let actors = CaseActors {
-            submitted_by: Some(1),
-            approved_by: Some(2),
+            submitted_by: Some(UserId(1)),
+            approved_by: Some(UserId(2)),
         };
         assert_eq!(
-            check_duty(1, Duty::Approve, actors),
+            check_duty(UserId(1), Duty::Approve, actors),
             Err(DutyConflict::SubmitterApproves)
         );
         assert_eq!(
-            check_duty(2, Duty::Pay, actors),
+            check_duty(UserId(2), Duty::Pay, actors),
             Err(DutyConflict::ApproverPays)
         );
-        assert!(check_duty(3, Duty::Approve, actors).is_ok());
-        assert!(check_duty(1, Duty::Pay, actors).is_ok());
+        assert!(check_duty(UserId(3), Duty::Approve, actors).is_ok());
+        assert!(check_duty(UserId(1), Duty::Pay, actors).is_ok());
     }
 }

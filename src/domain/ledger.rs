@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 
 use super::access::{CaseActors, Duty, DutyConflict, check_duty};
 use super::case_state::{CaseAction, CaseState, PaymentFacts, Transition, TransitionError, apply};
+use super::ids::UserId;
 use super::money::Vnd;
 
 /// What the payment rules need to know of a case.
@@ -102,7 +103,7 @@ pub fn check_paid_after_decision(
 /// payment can only be had through here.
 pub fn admit_payment(
     case: &PayableCase,
-    paid_by: Option<i64>,
+    paid_by: Option<UserId>,
     paid_on: NaiveDate,
 ) -> Result<Admitted, PaymentRefusal> {
     if let Some(user) = paid_by {
@@ -141,14 +142,14 @@ mod tests {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
     }
 
-    fn payable(approved_by: Option<i64>) -> PayableCase {
+    fn payable(approved_by: Option<UserId>) -> PayableCase {
         PayableCase {
             state: CaseState::Payable,
             entitled: Vnd::new(1_000),
             paid: Vnd::ZERO,
             decision_date: Some(day("2025-06-01")),
             actors: CaseActors {
-                submitted_by: Some(1),
+                submitted_by: Some(UserId(1)),
                 approved_by,
             },
         }
@@ -159,15 +160,16 @@ mod tests {
         let pay = |amount| CaseAction::RecordPayment {
             amount: Vnd::new(amount),
         };
-        let case = payable(Some(7));
+        let case = payable(Some(UserId(7)));
         // The approver, too early, too much: the duty speaks first.
         assert!(matches!(
-            admit_payment(&case, Some(7), day("2025-01-01")).and_then(|a| a.apply(&pay(5_000))),
+            admit_payment(&case, Some(UserId(7)), day("2025-01-01"))
+                .and_then(|a| a.apply(&pay(5_000))),
             Err(PaymentRefusal::Duty(DutyConflict::ApproverPays))
         ));
         // Someone else, too early: the date.
-        let early =
-            admit_payment(&case, Some(8), day("2025-05-31")).and_then(|a| a.apply(&pay(500)));
+        let early = admit_payment(&case, Some(UserId(8)), day("2025-05-31"))
+            .and_then(|a| a.apply(&pay(500)));
         let Err(PaymentRefusal::BeforeDecision(too_early)) = early else {
             panic!("{early:?}");
         };
@@ -175,7 +177,8 @@ mod tests {
         assert!(too_early.messages().0.contains("31/05/2025"));
         // On time, too much: the ceiling.
         assert!(matches!(
-            admit_payment(&case, Some(8), day("2025-06-01")).and_then(|a| a.apply(&pay(1_001))),
+            admit_payment(&case, Some(UserId(8)), day("2025-06-01"))
+                .and_then(|a| a.apply(&pay(1_001))),
             Err(PaymentRefusal::Rule(
                 TransitionError::PaymentExceedsEntitlement { .. }
             ))
@@ -196,7 +199,7 @@ mod tests {
         assert!(r.messages().1.contains("programme's start"));
         assert!(check_paid_after_decision(programme_start(), None).is_ok());
         assert!(
-            admit_payment(&case, Some(3), day("2025-01-01"))
+            admit_payment(&case, Some(UserId(3)), day("2025-01-01"))
                 .and_then(|a| a.apply(&CaseAction::RecordPayment {
                     amount: Vnd::new(1)
                 }))

@@ -89,11 +89,11 @@ pub async fn logout(
     state
         .db
         .run(move |conn| {
-            users::revoke_token(conn, caller.token_id.0)?;
+            users::revoke_token(conn, caller.token_id)?;
             audit::record(
                 conn,
                 AuditEntry {
-                    actor_user_id: Some(caller.user_id.0),
+                    actor_user_id: Some(caller.user_id),
                     actor: caller.username.clone(),
                     action: "auth.logout".into(),
                     entity_kind: "token".into(),
@@ -123,7 +123,7 @@ pub struct Me {
     responses((status = 200, body = Me), (status = 401, body = crate::error::ErrorEnvelope)),
     security(("bearer" = [])))]
 pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<HttpResponse, AppError> {
-    let user_id = caller.user_id.0;
+    let user_id = caller.user_id;
     let units = state
         .db
         .run(move |conn| {

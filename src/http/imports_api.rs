@@ -194,7 +194,7 @@ fn bad_form(err: actix_multipart::MultipartError) -> AppError {
 
 /// The caller's unit when they have exactly one; otherwise `unit` is required.
 pub async fn only_unit(state: &web::Data<AppState>, caller: &Caller) -> Result<String, AppError> {
-    let user_id = caller.user_id.0;
+    let user_id = caller.user_id;
     let codes = state
         .db
         .run(move |conn| {

@@ -11,6 +11,7 @@ use super::AppState;
 use super::request_id;
 use crate::auth::Caller;
 use crate::domain::access::Permission;
+use crate::domain::ids::UnitId;
 use crate::error::AppError;
 use crate::reports::{self, Generated};
 use crate::xlsx::sheet::xlsx;
@@ -51,7 +52,7 @@ fn record_download(
     conn: &mut crate::db::DbConnection,
     actor: &crate::services::Actor,
     action: &str,
-    unit_id: Option<i64>,
+    unit_id: Option<UnitId>,
     case_id: Option<i64>,
     after: serde_json::Value,
 ) -> Result<(), AppError> {

@@ -74,7 +74,7 @@ pub fn actor(
     request: &actix_web::HttpRequest,
 ) -> crate::services::Actor {
     crate::services::Actor {
-        user_id: Some(caller.user_id.0),
+        user_id: Some(caller.user_id),
         label: caller.username.clone(),
         scope: caller.scope.clone(),
         request_id: of(request),

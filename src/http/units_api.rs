@@ -11,6 +11,7 @@ use super::{AppState, request_id};
 use crate::auth::Caller;
 use crate::db::audit::{self, AuditEntry};
 use crate::db::units::{self, UnitFilter, UnitRow};
+use crate::domain::ids::UnitId;
 use crate::domain::unit::UnitCode;
 use crate::domain::unit::UnitKind;
 use crate::error::AppError;
@@ -56,7 +57,7 @@ impl UnitView {
             code: row.code,
             name_vi: row.name_vi,
             name_en: row.name_en,
-            kind: row.kind,
+            kind: row.kind.as_str().to_owned(),
             parent_code,
             depth: row.depth,
             merged_into_code,
@@ -96,14 +97,14 @@ fn codes_of(
     conn: &mut crate::db::DbConnection,
     rows: Vec<UnitRow>,
 ) -> Result<Vec<UnitView>, AppError> {
-    let mut ids: Vec<i64> = rows
+    let mut ids: Vec<UnitId> = rows
         .iter()
         .flat_map(|r| r.parent_id.into_iter().chain(r.merged_into_id))
         .collect();
     ids.sort_unstable();
     ids.dedup();
     let codes = units::codes_by_ids(conn, &ids)?;
-    let code = |id: Option<i64>| {
+    let code = |id: Option<UnitId>| {
         id.and_then(|id| codes.iter().find(|(i, _)| *i == id).map(|(_, c)| c.clone()))
     };
     Ok(rows
@@ -282,7 +283,7 @@ pub async fn set_treasury_account(
                 audit::record(
                     conn,
                     AuditEntry {
-                        actor_user_id: Some(caller.user_id.0),
+                        actor_user_id: Some(caller.user_id),
                         actor: caller.username.clone(),
                         action: "unit.treasury_account".into(),
                         entity_kind: "unit".into(),

@@ -17,6 +17,7 @@ use crate::db::{DbConnection, today_vn};
 use crate::domain::case_state::CaseState;
 use crate::domain::entitlement::ComponentCode;
 use crate::domain::flags::FlagKind;
+use crate::domain::ids::UnitId;
 use crate::domain::policy::{Band, PolicySet, Scheme};
 use crate::domain::unit::NATION_CODE;
 use crate::domain::unit::UnitCode;
@@ -126,7 +127,7 @@ pub fn check_as_of(conn: &mut DbConnection, as_of: NaiveDate) -> Result<(), AppE
 /// A unit as the report shows it.
 #[derive(Debug, Clone)]
 pub struct UnitInfo {
-    pub id: i64,
+    pub id: UnitId,
     pub code: String,
     pub name: String,
     pub kind: String,
@@ -138,7 +139,7 @@ pub struct UnitInfo {
 #[derive(Debug, Clone)]
 pub struct CaseLine {
     pub id: i64,
-    pub unit_id: i64,
+    pub unit_id: UnitId,
     pub full_name: String,
     pub national_id: String,
     pub bank_account: Option<String>,
@@ -186,7 +187,7 @@ pub use crate::db::reports::ImportInfo;
 #[derive(Debug, Clone)]
 pub struct ReportData {
     pub as_of: NaiveDate,
-    pub units: HashMap<i64, UnitInfo>,
+    pub units: HashMap<UnitId, UnitInfo>,
     /// Sorted by unit code, then case id.
     pub cases: Vec<CaseLine>,
     pub flags: Vec<FlagRow>,
@@ -205,7 +206,7 @@ pub fn load(
     as_of: NaiveDate,
 ) -> Result<ReportData, AppError> {
     let units_in_scope = list(conn, &scope.units, &UnitFilter::default(), i64::MAX, 0)?.0;
-    let units: HashMap<i64, UnitInfo> = units_in_scope
+    let units: HashMap<UnitId, UnitInfo> = units_in_scope
         .into_iter()
         .map(|u| {
             (
@@ -214,7 +215,7 @@ pub fn load(
                     id: u.id,
                     code: u.code,
                     name: u.name_vi,
-                    kind: u.kind,
+                    kind: u.kind.as_str().to_owned(),
                     path: u.path,
                     has_account: u.treasury_account_no.is_some(),
                 },
@@ -283,7 +284,7 @@ pub fn load(
             line.flags = kinds;
         }
     }
-    let code_of = |id: i64| units.get(&id).map(|u| u.code.as_str()).unwrap_or("");
+    let code_of = |id: UnitId| units.get(&id).map(|u| u.code.as_str()).unwrap_or("");
     lines.sort_by(|a, b| {
         code_of(a.unit_id)
             .cmp(code_of(b.unit_id))
@@ -316,7 +317,7 @@ fn load_cases(
     conn: &mut DbConnection,
     scope: &Scope,
     cutoff: Option<NaiveDateTime>,
-    units_in_scope: &HashMap<i64, UnitInfo>,
+    units_in_scope: &HashMap<UnitId, UnitInfo>,
 ) -> Result<Vec<CaseLine>, AppError> {
     let units_of = match &scope.units {
         UnitScope::All => CaseUnits::All,
@@ -402,7 +403,7 @@ fn paid_by(conn: &mut DbConnection, as_of: NaiveDate) -> Result<HashMap<i64, i64
 /// Imports of the scope's units started before `cutoff`, oldest first.
 fn imports_in(
     conn: &mut DbConnection,
-    units_in_scope: &HashMap<i64, UnitInfo>,
+    units_in_scope: &HashMap<UnitId, UnitInfo>,
     cutoff: NaiveDateTime,
 ) -> Result<Vec<ImportInfo>, AppError> {
     let rows = reports::imports_before(conn, cutoff)?;

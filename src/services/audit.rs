@@ -12,6 +12,7 @@ use crate::db::DbConnection;
 use crate::db::audit::{AuditFilter, AuditRow, list};
 use crate::db::payments::visible_units;
 use crate::db::units::{UnitFilter, UnitScope};
+use crate::domain::ids::UnitId;
 use crate::domain::unit::UnitCode;
 use crate::error::AppError;
 
@@ -96,7 +97,7 @@ pub fn query(
     }
     let limit = q.limit.unwrap_or(500).clamp(1, MAX_LIMIT);
     let rows = list(conn, &filter, limit)?;
-    let codes: HashMap<i64, String> =
+    let codes: HashMap<UnitId, String> =
         crate::db::units::list(conn, &UnitScope::All, &UnitFilter::default(), i64::MAX, 0)?
             .0
             .into_iter()
@@ -105,7 +106,7 @@ pub fn query(
     Ok(rows.into_iter().map(|r| view(r, &codes)).collect())
 }
 
-fn view(r: AuditRow, codes: &HashMap<i64, String>) -> AuditView {
+fn view(r: AuditRow, codes: &HashMap<UnitId, String>) -> AuditView {
     let parse = |t: Option<String>| {
         t.map(|t| serde_json::from_str(&t).unwrap_or(serde_json::Value::String(t)))
     };

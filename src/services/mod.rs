@@ -15,6 +15,7 @@ pub mod unit_merge;
 
 use crate::db::units::UnitScope;
 use crate::db::{Db, DbConnection};
+use crate::domain::ids::UserId;
 use crate::error::AppError;
 
 impl Db {
@@ -38,7 +39,7 @@ impl Db {
 #[derive(Debug, Clone)]
 pub struct Actor {
     /// The user, or `None` for the command line.
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     /// Username, or `cli`.
     pub label: String,
     /// The units this actor may act on.

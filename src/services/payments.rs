@@ -19,6 +19,7 @@ use crate::db::units::{self, UnitRow};
 use crate::db::{DbConnection, now, transaction};
 use crate::domain::access::{CaseActors, DutyConflict};
 use crate::domain::case_state::{CaseAction, Transition};
+use crate::domain::ids::UnitId;
 use crate::domain::ledger::{PayableCase, PaymentRefusal, admit_payment};
 use crate::domain::money::Vnd;
 use crate::domain::unit::UnitCode;
@@ -129,7 +130,7 @@ fn payer_unit(
     conn: &mut DbConnection,
     code: Option<&str>,
     case_unit: &UnitRow,
-) -> Result<i64, AppError> {
+) -> Result<UnitId, AppError> {
     let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else {
         return Ok(case_unit.id);
     };
@@ -303,7 +304,7 @@ pub fn write_transition(
     conn: &mut DbConnection,
     actor: &Actor,
     case: &CaseRow,
-    unit_id: i64,
+    unit_id: UnitId,
     transition: &Transition,
     payment_id: i64,
     paid_on: NaiveDate,

@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::db::units::{self, UnitBrief, UnitScope};
 use crate::db::{DbConnection, progress};
 use crate::domain::case_state::CaseState;
+use crate::domain::ids::UnitId;
 use crate::domain::policy::PolicySet;
 use crate::domain::vn_time;
 
@@ -153,15 +154,15 @@ pub fn progress(
 ) -> diesel::QueryResult<Progress> {
     // Every unit once, narrow (no timestamps to parse); the scope is applied in memory.
     let all_units = units::all_brief(conn)?;
-    let by_id: HashMap<i64, &UnitBrief> = all_units.iter().map(|u| (u.id, u)).collect();
-    let visible: std::collections::HashSet<i64> = all_units
+    let by_id: HashMap<UnitId, &UnitBrief> = all_units.iter().map(|u| (u.id, u)).collect();
+    let visible: std::collections::HashSet<UnitId> = all_units
         .iter()
         .filter(|u| scope.contains_path(&u.path))
         .map(|u| u.id)
         .collect();
 
     // Per unit.
-    let mut per_unit: HashMap<i64, Figures> = HashMap::new();
+    let mut per_unit: HashMap<UnitId, Figures> = HashMap::new();
     for t in progress::by_unit_and_state(conn)?
         .iter()
         .filter(|t| visible.contains(&t.unit_id))
@@ -213,7 +214,7 @@ pub fn progress(
     }
 
     let mut national = Figures::default();
-    let mut groups: HashMap<i64, Figures> = HashMap::new();
+    let mut groups: HashMap<UnitId, Figures> = HashMap::new();
     for (unit_id, figures) in &per_unit {
         let Some(unit) = by_id.get(unit_id) else {
             continue;
@@ -226,7 +227,7 @@ pub fn progress(
         national.absorb(figures, lacking);
         let group_id = match group_by {
             GroupBy::Unit => Some(unit.id),
-            _ => top_level(&unit.path),
+            _ => top_level(&unit.path).map(UnitId),
         };
         if let Some(id) = group_id {
             groups.entry(id).or_default().absorb(figures, lacking);
@@ -246,7 +247,7 @@ pub fn progress(
             keep.then(|| Group {
                 code: unit.code.clone(),
                 name: unit.name_vi.clone(),
-                kind: unit.kind.clone(),
+                kind: unit.kind.as_str().to_owned(),
                 figures,
             })
         })

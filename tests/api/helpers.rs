@@ -11,6 +11,7 @@ use staffpay::auth::login::{KIND_API, issue_token};
 use staffpay::config::{Overrides, Settings};
 use staffpay::db::{Db, now, units, users};
 use staffpay::domain::access::Role;
+use staffpay::domain::ids::{TokenId, UnitId, UserId};
 use staffpay::http::{AppState, Application};
 
 /// Which backend a test runs on.
@@ -331,9 +332,9 @@ impl TestApp {
     }
 
     /// Creates a user with a password and returns their id.
-    pub fn user(&self, username: &str, role: Role, unit_codes: &[&str], password: &str) -> i64 {
+    pub fn user(&self, username: &str, role: Role, unit_codes: &[&str], password: &str) -> UserId {
         let mut conn = self.db.get().unwrap();
-        let ids: Vec<i64> = unit_codes
+        let ids: Vec<UnitId> = unit_codes
             .iter()
             .map(|c| units::find_by_code(&mut conn, c).unwrap().unwrap().id)
             .collect();
@@ -344,7 +345,7 @@ impl TestApp {
     }
 
     /// Issues a token for a user, valid for `valid_for` (negative: already expired).
-    pub fn token(&self, user_id: i64, valid_for: TimeDelta) -> (String, i64) {
+    pub fn token(&self, user_id: UserId, valid_for: TimeDelta) -> (String, TokenId) {
         let mut conn = self.db.get().unwrap();
         let issued = issue_token(
             &mut conn,

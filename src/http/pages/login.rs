@@ -165,7 +165,7 @@ pub async fn logout(
         return Ok(to_login(req.cookie(SESSION_COOKIE).is_some()));
     };
     s.check(&form.csrf)?;
-    let token_id = s.caller.token_id.0;
+    let token_id = s.caller.token_id;
     state
         .db
         .run(move |conn| Ok(crate::db::users::revoke_token(conn, token_id)?))

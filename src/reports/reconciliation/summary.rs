@@ -1,6 +1,7 @@
 //! Tổng hợp: the summary per ministry and province (national scope) or per unit, its total
 //! row (formulas with their values cached), the legend and the chart of shares paid.
 
+use crate::domain::ids::UnitId;
 use crate::export::SafeText as _;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -86,17 +87,17 @@ pub struct SummaryRow {
 /// The summary: rows per ministry and province (national scope) or per unit with cases
 /// (one unit's subtree), sorted by code, and the total.
 pub fn summarise(data: &ReportData, scope: &Scope) -> (Vec<SummaryRow>, Tally) {
-    let mut per_unit: HashMap<i64, Tally> = HashMap::new();
+    let mut per_unit: HashMap<UnitId, Tally> = HashMap::new();
     for case in &data.cases {
         per_unit.entry(case.unit_id).or_default().add_case(case);
     }
-    let id_by_code: HashMap<&str, i64> = data
+    let id_by_code: HashMap<&str, UnitId> = data
         .units
         .values()
         .map(|u| (u.code.as_str(), u.id))
         .collect();
-    let unit_of_case: HashMap<i64, i64> = data.cases.iter().map(|c| (c.id, c.unit_id)).collect();
-    let mut lacking_units: HashSet<i64> = HashSet::new();
+    let unit_of_case: HashMap<i64, UnitId> = data.cases.iter().map(|c| (c.id, c.unit_id)).collect();
+    let mut lacking_units: HashSet<UnitId> = HashSet::new();
     for f in &data.flags {
         let unit = f
             .case_id
@@ -127,7 +128,7 @@ pub fn summarise(data: &ReportData, scope: &Scope) -> (Vec<SummaryRow>, Tally) {
         total.add(tally);
         let group = if scope.is_national() {
             top_level(&unit.path)
-                .and_then(|id| data.units.get(&id))
+                .and_then(|id| data.units.get(&UnitId(id)))
                 .unwrap_or(unit)
         } else {
             unit

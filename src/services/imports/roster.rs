@@ -21,6 +21,7 @@ use crate::db::units::{self, UnitRow};
 use crate::db::{DbConnection, now, transaction};
 use crate::domain::case_state::CaseState;
 use crate::domain::entitlement::{CalcOutput, calculate};
+use crate::domain::ids::UnitId;
 use crate::domain::payment_reference::PaymentReference;
 use crate::domain::policy::PolicySet;
 use crate::domain::unit::{UnitCode, UnitKind};
@@ -89,7 +90,7 @@ struct Ready<'a> {
 
 #[derive(Clone, Copy)]
 enum UnitTarget {
-    Existing(i64),
+    Existing(UnitId),
     /// Index into the units to create.
     New(usize),
 }
@@ -98,7 +99,7 @@ struct NewUnitPlan {
     code: UnitCode,
     name: String,
     kind: UnitKind,
-    parent_id: i64,
+    parent_id: UnitId,
 }
 
 /// Where an import is, for a progress display: `phase` is `read`, `compute` or `write`; `done`
@@ -199,7 +200,7 @@ pub fn import_roster_with_progress(
         .map(|r| r.row.national_id.as_str().to_string())
         .collect();
     let existing = cases::by_national_ids(conn, &ids)?;
-    let all_units: HashMap<i64, String> = units_by_id(conn)?;
+    let all_units: HashMap<UnitId, String> = units_by_id(conn)?;
     let mut existing_by_id = HashMap::with_capacity(existing.len());
     for (person, case) in existing {
         existing_by_id.insert(person.national_id.clone(), (person, case));
@@ -393,7 +394,7 @@ pub fn import_roster_with_progress(
 }
 
 /// Units by id with their paths (about 3,500 nationally).
-fn units_by_id(conn: &mut DbConnection) -> Result<HashMap<i64, String>, ImportError> {
+fn units_by_id(conn: &mut DbConnection) -> Result<HashMap<UnitId, String>, ImportError> {
     let (rows, _) = units::list(
         conn,
         &units::UnitScope::All,
@@ -650,8 +651,11 @@ fn row_hash(row: &RosterRow, input_json: &str) -> String {
     hex::encode(h.finalize())
 }
 
-fn create_units(conn: &mut DbConnection, plans: &[NewUnitPlan]) -> Result<Vec<i64>, ImportError> {
-    let mut parents: HashMap<i64, UnitRow> = HashMap::new();
+fn create_units(
+    conn: &mut DbConnection,
+    plans: &[NewUnitPlan],
+) -> Result<Vec<UnitId>, ImportError> {
+    let mut parents: HashMap<UnitId, UnitRow> = HashMap::new();
     for plan in plans {
         if let std::collections::hash_map::Entry::Vacant(slot) = parents.entry(plan.parent_id) {
             let p = units::find(conn, plan.parent_id)?.ok_or(diesel::result::Error::NotFound)?;
@@ -700,14 +704,14 @@ fn write_cases(
     actor: &Actor,
     import_id: i64,
     ready: Vec<Ready<'_>>,
-    unit_ids: &[i64],
+    unit_ids: &[UnitId],
     existing: &HashMap<String, (people::PersonRow, Option<cases::CaseRow>)>,
     counts: &mut RowCounts,
 ) -> Result<Vec<Problem>, ImportError> {
     let at = now();
     let unit_of = |t: &UnitTarget| match t {
         UnitTarget::Existing(id) => *id,
-        UnitTarget::New(i) => unit_ids.get(*i).copied().unwrap_or_default(),
+        UnitTarget::New(i) => unit_ids.get(*i).copied().unwrap_or(UnitId(0)),
     };
     let provenance = |row: &RosterRow| Provenance {
         import_id: Some(import_id),

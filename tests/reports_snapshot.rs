@@ -20,7 +20,7 @@ use staffpay::db::units::UnitScope;
 use staffpay::domain::case_state::CaseState;
 use staffpay::domain::entitlement::ComponentCode;
 use staffpay::domain::flags::FlagKind;
-use staffpay::domain::ids::UnitId;
+use staffpay::domain::ids::{CaseId, UnitId};
 use staffpay::reports::data::{CaseLine, ImportInfo, ReportData, Scope, UnitInfo};
 use staffpay::reports::{Generated, reconciliation};
 use staffpay::services::flags::FlagRow;
@@ -87,7 +87,7 @@ fn case(
 fn flag(kind: FlagKind, case_id: Option<i64>, unit: &UnitInfo, age: i64) -> FlagRow {
     FlagRow {
         kind,
-        case_id,
+        case_id: case_id.map(CaseId),
         statement_line_id: None,
         unit_code: unit.code.clone(),
         unit_name: unit.name.clone(),
@@ -208,7 +208,7 @@ fn data() -> ReportData {
         }],
         open_payments: vec![OpenPayment {
             id: 21,
-            case_id: 3,
+            case_id: CaseId(3),
             amount_vnd: 50_000_000,
             paid_on: date(2025, 11, 1),
             payment_reference: "SP00000000000003".into(),

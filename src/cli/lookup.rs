@@ -14,6 +14,7 @@ use clap::Args;
 
 use super::DbArgs;
 use crate::db::cases::{self, CaseHolder};
+use crate::domain::ids::CaseId;
 use crate::domain::unit::UnitCode;
 
 #[derive(Debug, Args)]
@@ -80,7 +81,7 @@ pub fn run(args: LookupCodesArgs, config: Option<PathBuf>) -> anyhow::Result<Exi
 
 /// One case's new code.
 struct Issued {
-    case_id: i64,
+    case_id: CaseId,
     national_id: String,
     full_name: String,
     code: String,

@@ -9,6 +9,7 @@ use clap::{Args, Subcommand};
 
 use super::DbArgs;
 use crate::db::units::UnitScope;
+use crate::domain::ids::CaseId;
 use crate::domain::unit::UnitCode;
 use crate::error::AppError;
 use crate::reports::{self, Generated};
@@ -48,7 +49,7 @@ enum Which {
     Statement {
         /// The case id.
         #[arg(long = "case")]
-        case_id: i64,
+        case_id: CaseId,
         /// Issue a new lookup code (the old one stops working) and print it on the statement.
         #[arg(long)]
         issue_lookup_code: bool,

@@ -3,8 +3,8 @@
 //! Only inserts exist here; the database refuses updates and deletes (triggers on both
 //! backends).
 
-use crate::domain::ids::UnitId;
 use crate::domain::ids::UserId;
+use crate::domain::ids::{CaseId, UnitId};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -22,7 +22,7 @@ pub struct AuditEntry {
     pub entity_kind: String,
     pub entity_id: Option<String>,
     pub unit_id: Option<UnitId>,
-    pub case_id: Option<i64>,
+    pub case_id: Option<CaseId>,
     pub request_id: Option<String>,
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
@@ -41,7 +41,7 @@ pub struct AuditRow {
     pub entity_kind: String,
     pub entity_id: Option<String>,
     pub unit_id: Option<UnitId>,
-    pub case_id: Option<i64>,
+    pub case_id: Option<CaseId>,
     pub request_id: Option<String>,
     pub before_json: Option<String>,
     pub after_json: Option<String>,
@@ -80,8 +80,8 @@ pub fn recent(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<AuditRow>>
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
     /// Only events of these units (a unit and the units below it, resolved by the caller).
-    pub unit_ids: Option<Vec<i64>>,
-    pub case_id: Option<i64>,
+    pub unit_ids: Option<Vec<UnitId>>,
+    pub case_id: Option<CaseId>,
     /// Actions starting with this (`case.`, `payment.record`).
     pub action_prefix: Option<String>,
     pub actor: Option<String>,

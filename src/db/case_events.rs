@@ -7,14 +7,14 @@ use diesel::prelude::*;
 use super::schema::case_events;
 use super::{CHUNK, DbConnection};
 use crate::domain::case_state::CaseState;
-use crate::domain::ids::UserId;
+use crate::domain::ids::{CaseId, UserId};
 
 /// A history entry.
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = case_events)]
 #[diesel(treat_none_as_default_value = false)]
 pub struct NewCaseEvent {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub at: Stamp,
     pub actor_user_id: Option<UserId>,
     pub actor: String,
@@ -35,7 +35,7 @@ pub fn insert_events(conn: &mut DbConnection, rows: &[NewCaseEvent]) -> QueryRes
 }
 
 /// A case's history, oldest first.
-pub fn events(conn: &mut DbConnection, case_id: i64) -> QueryResult<Vec<CaseEventRow>> {
+pub fn events(conn: &mut DbConnection, case_id: CaseId) -> QueryResult<Vec<CaseEventRow>> {
     case_events::table
         .filter(case_events::case_id.eq(case_id))
         .order(case_events::id.asc())
@@ -48,7 +48,7 @@ pub fn events(conn: &mut DbConnection, case_id: i64) -> QueryResult<Vec<CaseEven
 #[diesel(table_name = case_events)]
 pub struct CaseEventRow {
     pub id: i64,
-    pub case_id: i64,
+    pub case_id: CaseId,
     #[serde(serialize_with = "crate::timestamps::utc")]
     pub at: NaiveDateTime,
     pub actor_user_id: Option<UserId>,

@@ -5,8 +5,8 @@
 //! modules.
 
 use super::sql_types::Stamp;
-use crate::domain::ids::UnitId;
 use crate::domain::ids::UserId;
+use crate::domain::ids::{CaseId, UnitId};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -21,7 +21,7 @@ use crate::domain::policy::{Band, Category, Scheme};
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = cases)]
 pub struct CaseRow {
-    pub id: i64,
+    pub id: CaseId,
     pub person_id: i64,
     pub unit_id: UnitId,
     pub original_unit_id: UnitId,
@@ -164,7 +164,7 @@ pub fn insert_cases(
     rows: &[NewCase],
     documents: &[CaseDocuments],
     components: &[super::components::Amounts],
-) -> QueryResult<Vec<(i64, i64)>> {
+) -> QueryResult<Vec<(i64, CaseId)>> {
     if rows.len() != documents.len() || rows.len() != components.len() {
         return Err(diesel::result::Error::QueryBuilderError(
             "insert_cases: one document and one component list per case".into(),
@@ -176,20 +176,20 @@ pub fn insert_cases(
     let person_ids: Vec<i64> = rows.iter().map(|r| r.person_id).collect();
     let mut out = Vec::with_capacity(person_ids.len());
     for chunk in person_ids.chunks(CHUNK * 5) {
-        let found: Vec<(i64, i64)> = cases::table
+        let found: Vec<(i64, CaseId)> = cases::table
             .filter(cases::person_id.eq_any(chunk))
             .select((cases::person_id, cases::id))
             .load(conn)?;
         out.extend(found);
     }
-    let case_of: std::collections::HashMap<i64, i64> = out.iter().copied().collect();
-    let new_documents: Vec<(i64, &CaseDocuments)> = rows
+    let case_of: std::collections::HashMap<i64, CaseId> = out.iter().copied().collect();
+    let new_documents: Vec<(CaseId, &CaseDocuments)> = rows
         .iter()
         .zip(documents)
         .filter_map(|(row, d)| Some((*case_of.get(&row.person_id)?, d)))
         .collect();
     super::documents::insert(conn, &new_documents)?;
-    let new_components: Vec<(i64, &super::components::Amounts)> = rows
+    let new_components: Vec<(CaseId, &super::components::Amounts)> = rows
         .iter()
         .zip(components)
         .filter_map(|(row, amounts)| Some((*case_of.get(&row.person_id)?, amounts)))
@@ -203,7 +203,7 @@ pub fn insert_cases(
 /// returns whether it did.
 pub fn update_figures(
     conn: &mut DbConnection,
-    id: i64,
+    id: CaseId,
     expected_version: i32,
     state: CaseState,
     figures: &CaseFigures,
@@ -252,7 +252,7 @@ pub fn update_figures(
 /// approver-does-not-pay rule covers the difference). Version-checked; false when stale.
 pub fn accept_figures(
     conn: &mut DbConnection,
-    id: i64,
+    id: CaseId,
     expected_version: i32,
     state: CaseState,
     figures: &CaseFigures,
@@ -305,7 +305,7 @@ pub fn count(conn: &mut DbConnection) -> QueryResult<i64> {
 pub fn find_in_scope(
     conn: &mut DbConnection,
     scope: &super::units::UnitScope,
-    id: i64,
+    id: CaseId,
 ) -> QueryResult<Option<(CaseRow, PersonRow, super::units::UnitRow)>> {
     use super::schema::units;
     let found: Option<(CaseRow, PersonRow, super::units::UnitRow)> = cases::table
@@ -327,7 +327,7 @@ pub fn find_in_scope(
 pub fn find_with_documents_in_scope(
     conn: &mut DbConnection,
     scope: &super::units::UnitScope,
-    id: i64,
+    id: CaseId,
 ) -> QueryResult<Option<(CaseRow, PersonRow, super::units::UnitRow, CaseDocuments)>> {
     use super::schema::units;
     let found: Option<(CaseRow, PersonRow, super::units::UnitRow, CaseDocuments)> = cases::table
@@ -349,7 +349,7 @@ pub fn find_with_documents_in_scope(
 /// Moves a case to `state` if its version still matches; returns whether it did.
 pub fn set_state(
     conn: &mut DbConnection,
-    id: i64,
+    id: CaseId,
     expected_version: i32,
     state: CaseState,
     approved_by: Option<Option<UserId>>,
@@ -380,7 +380,7 @@ pub fn set_state(
 }
 
 /// The id of the case with this payment reference.
-pub fn id_by_reference(conn: &mut DbConnection, reference: &str) -> QueryResult<Option<i64>> {
+pub fn id_by_reference(conn: &mut DbConnection, reference: &str) -> QueryResult<Option<CaseId>> {
     cases::table
         .filter(cases::payment_reference.eq(reference))
         .select(cases::id)
@@ -395,8 +395,8 @@ pub fn id_by_reference(conn: &mut DbConnection, reference: &str) -> QueryResult<
 /// lock, no new row version: an `UPDATE` that changes nothing would still write a whole copy of
 /// the row and of its index entries); on SQLite the transaction already holds the database's
 /// write lock, so only the existence is checked.
-pub fn lock(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
-    let found: Option<i64> = match conn {
+pub fn lock(conn: &mut DbConnection, id: CaseId) -> QueryResult<bool> {
+    let found: Option<CaseId> = match conn {
         DbConnection::Postgresql(c) => cases::table
             .find(id)
             .select(cases::id)
@@ -414,7 +414,7 @@ pub fn lock(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
 
 /// Takes the write lock on many case rows (see [`lock`]), in chunks, in id order (two
 /// transactions locking overlapping sets cannot deadlock).
-pub fn lock_many(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<()> {
+pub fn lock_many(conn: &mut DbConnection, ids: &[CaseId]) -> QueryResult<()> {
     if let DbConnection::Postgresql(c) = conn {
         let mut sorted = ids.to_vec();
         sorted.sort_unstable();
@@ -424,14 +424,14 @@ pub fn lock_many(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<()> {
                 .order(cases::id.asc())
                 .select(cases::id)
                 .for_update()
-                .load::<i64>(c)?;
+                .load::<CaseId>(c)?;
         }
     }
     Ok(())
 }
 
 /// Cases by id (no scope: the caller has established it), in chunks.
-pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<CaseRow>> {
+pub fn by_ids(conn: &mut DbConnection, ids: &[CaseId]) -> QueryResult<Vec<CaseRow>> {
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(CHUNK * 5) {
         let rows: Vec<CaseRow> = cases::table
@@ -444,11 +444,11 @@ pub fn by_ids(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<CaseRow>>
 }
 
 /// `(id, state, version, entitled, paid)` of a case.
-pub type MoneyFacts = (i64, CaseState, i32, i64, i64);
+pub type MoneyFacts = (CaseId, CaseState, i32, i64, i64);
 
 /// The money facts of cases by id — narrow rows, for bulk transitions that need nothing else
 /// (no scope: the caller has established it).
-pub fn money_facts(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<MoneyFacts>> {
+pub fn money_facts(conn: &mut DbConnection, ids: &[CaseId]) -> QueryResult<Vec<MoneyFacts>> {
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(CHUNK * 5) {
         let rows: Vec<MoneyFacts> = cases::table
@@ -470,7 +470,7 @@ pub fn money_facts(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Mone
 /// Only when the version still matches; returns whether it did.
 pub fn set_paid(
     conn: &mut DbConnection,
-    id: i64,
+    id: CaseId,
     expected_version: i32,
     state: CaseState,
     paid_vnd: i64,
@@ -495,7 +495,7 @@ pub fn set_paid(
 /// A case's new payment figures, for [`set_paid_many`].
 #[derive(Debug, Clone)]
 pub struct PaidUpdate {
-    pub id: i64,
+    pub id: CaseId,
     pub expected_version: i32,
     pub state: CaseState,
     pub paid_vnd: i64,
@@ -506,12 +506,12 @@ pub struct PaidUpdate {
 /// statement (one round trip per thousand cases instead of one per case). Every value is an
 /// integer, a date or a state name formatted here, never user text. Returns the ids updated
 /// (a case whose version moved on is left out).
-pub fn set_paid_many(conn: &mut DbConnection, updates: &[PaidUpdate]) -> QueryResult<Vec<i64>> {
+pub fn set_paid_many(conn: &mut DbConnection, updates: &[PaidUpdate]) -> QueryResult<Vec<CaseId>> {
     use std::fmt::Write as _;
     #[derive(QueryableByName)]
     struct Updated {
         #[diesel(sql_type = diesel::sql_types::BigInt)]
-        id: i64,
+        id: CaseId,
     }
     // PostgreSQL types a quoted literal in VALUES as text; the date column needs the cast.
     let date_cast = match conn {
@@ -549,7 +549,7 @@ pub fn set_paid_many(conn: &mut DbConnection, updates: &[PaidUpdate]) -> QueryRe
 }
 
 /// Records the funding source of a case.
-pub fn set_funding_source(conn: &mut DbConnection, id: i64, source: &str) -> QueryResult<()> {
+pub fn set_funding_source(conn: &mut DbConnection, id: CaseId, source: &str) -> QueryResult<()> {
     diesel::update(cases::table.find(id))
         .set(cases::funding_source.eq(source))
         .execute(conn)?;
@@ -561,14 +561,14 @@ pub fn set_funding_source(conn: &mut DbConnection, id: i64, source: &str) -> Que
 /// PostgreSQL; ids and versions are integers read from the database). Returns the ids moved.
 pub fn set_state_many(
     conn: &mut DbConnection,
-    cases_and_versions: &[(i64, i32)],
+    cases_and_versions: &[(CaseId, i32)],
     state: CaseState,
-) -> QueryResult<Vec<i64>> {
+) -> QueryResult<Vec<CaseId>> {
     use std::fmt::Write as _;
     #[derive(QueryableByName)]
     struct Moved {
         #[diesel(sql_type = diesel::sql_types::BigInt)]
-        id: i64,
+        id: CaseId,
     }
     let mut moved = Vec::with_capacity(cases_and_versions.len());
     for chunk in cases_and_versions.chunks(CHUNK) {
@@ -597,13 +597,13 @@ pub struct CaseFilter {
     /// A national id, or part of a name or payment reference.
     pub text: Option<String>,
     /// Only these cases (at most a page of ids; larger selections page in the caller).
-    pub ids: Option<Vec<i64>>,
+    pub ids: Option<Vec<CaseId>>,
 }
 
 /// A row of the case list.
 #[derive(Debug, Clone, Queryable, serde::Serialize)]
 pub struct CaseListRow {
-    pub id: i64,
+    pub id: CaseId,
     pub state: CaseState,
     pub version: i32,
     pub scheme: Scheme,
@@ -620,7 +620,7 @@ pub struct CaseListRow {
 macro_rules! filtered {
     ($visible:expr, $filter:expr) => {{
         use super::schema::units;
-        let visible: &Option<Vec<i64>> = $visible;
+        let visible: &Option<Vec<UnitId>> = $visible;
         let filter: &CaseFilter = $filter;
         let mut q = cases::table
             .inner_join(people::table)
@@ -698,7 +698,7 @@ pub fn ids(
     conn: &mut DbConnection,
     scope: &super::units::UnitScope,
     filter: &CaseFilter,
-) -> QueryResult<Vec<i64>> {
+) -> QueryResult<Vec<CaseId>> {
     let visible = super::payments::visible_units(conn, scope)?;
     filtered!(&visible, filter)
         .order(cases::id.asc())
@@ -707,7 +707,7 @@ pub fn ids(
 }
 
 /// Stores the keyed hash of a case's new lookup code (the previous code stops working).
-pub fn set_lookup_code_hash(conn: &mut DbConnection, id: i64, hash: &str) -> QueryResult<()> {
+pub fn set_lookup_code_hash(conn: &mut DbConnection, id: CaseId, hash: &str) -> QueryResult<()> {
     diesel::update(cases::table.find(id))
         .set(cases::lookup_code_hash.eq(hash))
         .execute(conn)?;
@@ -716,7 +716,10 @@ pub fn set_lookup_code_hash(conn: &mut DbConnection, id: i64, hash: &str) -> Que
 
 /// The case whose current lookup code has this keyed hash: `(case id, the person's national
 /// id)`.
-pub fn by_lookup_hash(conn: &mut DbConnection, hash: &str) -> QueryResult<Option<(i64, String)>> {
+pub fn by_lookup_hash(
+    conn: &mut DbConnection,
+    hash: &str,
+) -> QueryResult<Option<(CaseId, String)>> {
     cases::table
         .inner_join(people::table)
         .filter(cases::lookup_code_hash.eq(hash))
@@ -726,7 +729,7 @@ pub fn by_lookup_hash(conn: &mut DbConnection, hash: &str) -> QueryResult<Option
 }
 
 /// The ids of the cases of a unit.
-pub fn ids_of_unit(conn: &mut DbConnection, unit_id: UnitId) -> QueryResult<Vec<i64>> {
+pub fn ids_of_unit(conn: &mut DbConnection, unit_id: UnitId) -> QueryResult<Vec<CaseId>> {
     cases::table
         .filter(cases::unit_id.eq(unit_id))
         .select(cases::id)
@@ -742,7 +745,7 @@ pub fn move_to_unit(conn: &mut DbConnection, from: UnitId, to: UnitId) -> QueryR
 }
 
 /// `(id, state)` of cases by id, in id order (one statement).
-pub fn states_of(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, CaseState)>> {
+pub fn states_of(conn: &mut DbConnection, ids: &[CaseId]) -> QueryResult<Vec<(CaseId, CaseState)>> {
     cases::table
         .filter(cases::id.eq_any(ids))
         .order(cases::id.asc())
@@ -751,7 +754,7 @@ pub fn states_of(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<(i64, 
 }
 
 /// The materialised path of a case's unit (no scope: the caller checks it).
-pub fn unit_path(conn: &mut DbConnection, id: i64) -> QueryResult<Option<String>> {
+pub fn unit_path(conn: &mut DbConnection, id: CaseId) -> QueryResult<Option<String>> {
     use super::schema::units;
     cases::table
         .inner_join(units::table)
@@ -764,7 +767,7 @@ pub fn unit_path(conn: &mut DbConnection, id: i64) -> QueryResult<Option<String>
 /// What a recomputation reads of a case that is not cancelled.
 #[derive(Debug, Clone, Queryable)]
 pub struct RecomputeRow {
-    pub id: i64,
+    pub id: CaseId,
     pub state: CaseState,
     pub version: i32,
     pub entitled_vnd: i64,
@@ -812,7 +815,7 @@ pub struct InputFacts {
 }
 
 /// A case's input hash, leave date and decision date.
-pub fn input_facts(conn: &mut DbConnection, id: i64) -> QueryResult<InputFacts> {
+pub fn input_facts(conn: &mut DbConnection, id: CaseId) -> QueryResult<InputFacts> {
     cases::table
         .find(id)
         .select((cases::input_hash, cases::leave_date, cases::decision_date))
@@ -822,7 +825,7 @@ pub fn input_facts(conn: &mut DbConnection, id: i64) -> QueryResult<InputFacts> 
 /// A case's payment reference with its id and the person's national id.
 #[derive(Debug, Clone, Queryable)]
 pub struct CaseReference {
-    pub id: i64,
+    pub id: CaseId,
     pub payment_reference: String,
     pub national_id: String,
 }
@@ -830,7 +833,7 @@ pub struct CaseReference {
 /// The payment references of the cases of `units` (every case when `None`).
 pub fn references(
     conn: &mut DbConnection,
-    units: Option<Vec<i64>>,
+    units: Option<Vec<UnitId>>,
 ) -> QueryResult<Vec<CaseReference>> {
     let mut q = cases::table.inner_join(people::table).into_boxed();
     if let Some(ids) = units {
@@ -843,7 +846,7 @@ pub fn references(
 /// A case with its person's national id and name.
 #[derive(Debug, Clone, Queryable)]
 pub struct CaseHolder {
-    pub id: i64,
+    pub id: CaseId,
     pub national_id: String,
     pub full_name: String,
 }

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use super::schema::{case_components, case_documents};
 use super::{CHUNK, DbConnection};
 use crate::domain::entitlement::ComponentCode;
+use crate::domain::ids::CaseId;
 
 /// The data step that fills the table for cases stored before migration 9.
 pub const FILLED_KEY: &str = "data_step.case_components_v1";
@@ -23,7 +24,7 @@ pub type Amounts = [i64; ComponentCode::ALL.len()];
 #[diesel(table_name = case_components)]
 #[diesel(treat_none_as_default_value = false)]
 struct ComponentRow {
-    case_id: i64,
+    case_id: CaseId,
     code: ComponentCode,
     amount_vnd: i64,
     original_vnd: Option<i64>,
@@ -58,7 +59,7 @@ fn non_zero(amounts: &Amounts) -> impl Iterator<Item = (ComponentCode, i64)> + '
 }
 
 /// Inserts the components of newly inserted cases (`(case id, parts)`), in chunks.
-pub fn insert(conn: &mut DbConnection, cases: &[(i64, &Amounts)]) -> QueryResult<()> {
+pub fn insert(conn: &mut DbConnection, cases: &[(CaseId, &Amounts)]) -> QueryResult<()> {
     let rows: Vec<ComponentRow> = cases
         .iter()
         .flat_map(|(case_id, amounts)| {
@@ -107,7 +108,7 @@ pub fn insert(conn: &mut DbConnection, cases: &[(i64, &Amounts)]) -> QueryResult
 /// being replaced become the originals (0 for a component the change adds).
 pub fn replace(
     conn: &mut DbConnection,
-    case_id: i64,
+    case_id: CaseId,
     parts: &[(ComponentCode, i64)],
     keep_original: bool,
 ) -> QueryResult<()> {
@@ -157,10 +158,13 @@ pub fn replace(
 }
 
 /// The current component amounts of the given cases (cases without rows are absent).
-pub fn amounts_of(conn: &mut DbConnection, case_ids: &[i64]) -> QueryResult<HashMap<i64, Amounts>> {
-    let mut out: HashMap<i64, Amounts> = HashMap::with_capacity(case_ids.len());
+pub fn amounts_of(
+    conn: &mut DbConnection,
+    case_ids: &[CaseId],
+) -> QueryResult<HashMap<CaseId, Amounts>> {
+    let mut out: HashMap<CaseId, Amounts> = HashMap::with_capacity(case_ids.len());
     for chunk in case_ids.chunks(CHUNK * 5) {
-        let rows: Vec<(i64, ComponentCode, i64)> = case_components::table
+        let rows: Vec<(CaseId, ComponentCode, i64)> = case_components::table
             .filter(case_components::case_id.eq_any(chunk))
             .select((
                 case_components::case_id,
@@ -215,7 +219,8 @@ pub fn fill_from_pinned_results(conn: &mut DbConnection) -> anyhow::Result<usize
                 })?;
                 parts.push((*case_id, amounts));
             }
-            let refs: Vec<(i64, &Amounts)> = parts.iter().map(|(id, a)| (*id, a)).collect();
+            let refs: Vec<(CaseId, &Amounts)> =
+                parts.iter().map(|(id, a)| (CaseId(*id), a)).collect();
             insert(conn, &refs)?;
             filled += parts.len();
         }

@@ -1,6 +1,7 @@
 //! A case's documents (`case_documents`): the roster input, the pinned engine result and the
 //! policy versions, kept apart from the case row.
 
+use crate::domain::ids::CaseId;
 use diesel::prelude::*;
 
 use super::schema::case_documents;
@@ -22,14 +23,17 @@ pub struct CaseDocuments {
 #[diesel(table_name = case_documents)]
 #[diesel(treat_none_as_default_value = false)]
 struct NewCaseDocuments<'a> {
-    case_id: i64,
+    case_id: CaseId,
     input_json: &'a str,
     result_json: &'a str,
     policy_versions: &'a str,
 }
 
 /// Inserts documents in chunks: `(case id, documents)` pairs.
-pub(super) fn insert(conn: &mut DbConnection, rows: &[(i64, &CaseDocuments)]) -> QueryResult<()> {
+pub(super) fn insert(
+    conn: &mut DbConnection,
+    rows: &[(CaseId, &CaseDocuments)],
+) -> QueryResult<()> {
     let new: Vec<NewCaseDocuments<'_>> = rows
         .iter()
         .map(|(case_id, d)| NewCaseDocuments {
@@ -46,7 +50,7 @@ pub(super) fn insert(conn: &mut DbConnection, rows: &[(i64, &CaseDocuments)]) ->
 }
 
 /// Replaces a case's documents (input, pinned result, policy versions).
-pub(super) fn set(conn: &mut DbConnection, id: i64, d: &CaseDocuments) -> QueryResult<()> {
+pub(super) fn set(conn: &mut DbConnection, id: CaseId, d: &CaseDocuments) -> QueryResult<()> {
     diesel::update(case_documents::table.find(id))
         .set((
             case_documents::input_json.eq(&d.input_json),
@@ -58,7 +62,7 @@ pub(super) fn set(conn: &mut DbConnection, id: i64, d: &CaseDocuments) -> QueryR
 }
 
 /// A case's roster input (JSON), from its documents.
-pub fn input_json(conn: &mut DbConnection, id: i64) -> QueryResult<String> {
+pub fn input_json(conn: &mut DbConnection, id: CaseId) -> QueryResult<String> {
     case_documents::table
         .find(id)
         .select(case_documents::input_json)

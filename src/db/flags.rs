@@ -7,20 +7,21 @@ use diesel::prelude::*;
 use super::DbConnection;
 use super::schema::{case_markers, cases, people, statement_lines, units};
 use crate::domain::case_state::CaseState;
+use crate::domain::ids::{CaseId, UnitId};
 
 /// Which rows to read: the units visible (every unit when `None`), the subtree below a
 /// materialised path, one case.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct FlagRows<'a> {
-    pub visible: Option<&'a [i64]>,
+    pub visible: Option<&'a [UnitId]>,
     pub unit_path: Option<&'a str>,
-    pub case_id: Option<i64>,
+    pub case_id: Option<CaseId>,
 }
 
 /// The facts of one case (not cancelled) that its flags depend on.
 #[derive(Debug, Clone, Queryable)]
 pub struct CaseFactsRow {
-    pub id: i64,
+    pub id: CaseId,
     pub state: CaseState,
     pub entitled_vnd: i64,
     pub paid_vnd: i64,
@@ -83,7 +84,7 @@ pub fn case_facts(conn: &mut DbConnection, rows: FlagRows<'_>) -> QueryResult<Ve
 pub struct UnmatchedLineRow {
     pub id: i64,
     /// The case whose reference the line carries, if any.
-    pub case_id: Option<i64>,
+    pub case_id: Option<CaseId>,
     pub line_date: NaiveDate,
     pub unit_code: String,
     pub unit_name: String,

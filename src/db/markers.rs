@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use super::schema::{case_markers, cases, units};
 use super::{CHUNK, DbConnection};
 use crate::domain::case_state::CaseState;
+use crate::domain::ids::CaseId;
 
 /// A stored marker that flags are aged from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,7 +18,7 @@ pub enum Marker {
 }
 
 /// Makes sure every case of `ids` has a markers row.
-fn ensure_markers(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<()> {
+fn ensure_markers(conn: &mut DbConnection, ids: &[CaseId]) -> QueryResult<()> {
     let rows: Vec<_> = ids.iter().map(|id| case_markers::case_id.eq(*id)).collect();
     for chunk in rows.chunks(CHUNK) {
         match conn {
@@ -37,7 +38,7 @@ fn ensure_markers(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<()> {
 /// Sets (`Some(day)`, keeping an earlier day already set) or clears (`None`) a marker on cases.
 pub fn set_marker(
     conn: &mut DbConnection,
-    ids: &[i64],
+    ids: &[CaseId],
     marker: Marker,
     on: Option<NaiveDate>,
 ) -> QueryResult<()> {
@@ -75,7 +76,7 @@ pub fn set_marker(
 /// case, raising (or clearing) its `entitlement_changed` marker.
 pub fn set_pending_entitlement(
     conn: &mut DbConnection,
-    id: i64,
+    id: CaseId,
     pending: Option<i64>,
     on: NaiveDate,
 ) -> QueryResult<()> {
@@ -91,7 +92,7 @@ pub fn set_pending_entitlement(
 }
 
 /// The entitlement a recomputation proposed for a case, if any.
-pub fn pending_entitlement(conn: &mut DbConnection, id: i64) -> QueryResult<Option<i64>> {
+pub fn pending_entitlement(conn: &mut DbConnection, id: CaseId) -> QueryResult<Option<i64>> {
     use super::schema::case_markers as m;
     Ok(m::table
         .find(id)
@@ -104,7 +105,7 @@ pub fn pending_entitlement(conn: &mut DbConnection, id: i64) -> QueryResult<Opti
 /// A case (not cancelled) with a proposed entitlement: its figures, unit and marker.
 #[derive(Debug, Clone, Queryable)]
 pub struct PendingRow {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub version: i32,
     pub unit_code: String,
     pub state: String,

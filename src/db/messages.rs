@@ -5,14 +5,15 @@ use diesel::prelude::*;
 
 use super::schema::case_messages;
 use super::{DbConnection, now};
-use crate::domain::ids::UserId;
+use crate::domain::ids::{CaseId, UserId};
 
 /// A message as stored.
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = case_messages)]
 pub struct MessageRow {
     pub id: i64,
-    pub case_id: i64,
+    #[schema(value_type = i64)]
+    pub case_id: CaseId,
     /// `question` or `dispute`.
     pub kind: String,
     pub body: String,
@@ -26,7 +27,12 @@ pub struct MessageRow {
 }
 
 /// Appends a message; returns its id.
-pub fn insert(conn: &mut DbConnection, case_id: i64, kind: &str, body: &str) -> QueryResult<i64> {
+pub fn insert(
+    conn: &mut DbConnection,
+    case_id: CaseId,
+    kind: &str,
+    body: &str,
+) -> QueryResult<i64> {
     diesel::insert_into(case_messages::table)
         .values((
             case_messages::case_id.eq(case_id),
@@ -39,7 +45,7 @@ pub fn insert(conn: &mut DbConnection, case_id: i64, kind: &str, body: &str) -> 
 }
 
 /// A case's messages, oldest first.
-pub fn for_case(conn: &mut DbConnection, case_id: i64) -> QueryResult<Vec<MessageRow>> {
+pub fn for_case(conn: &mut DbConnection, case_id: CaseId) -> QueryResult<Vec<MessageRow>> {
     case_messages::table
         .filter(case_messages::case_id.eq(case_id))
         .order(case_messages::id.asc())
@@ -50,7 +56,7 @@ pub fn for_case(conn: &mut DbConnection, case_id: i64) -> QueryResult<Vec<Messag
 /// Records the answer to an unanswered message of the case; returns whether it did.
 pub fn answer(
     conn: &mut DbConnection,
-    case_id: i64,
+    case_id: CaseId,
     id: i64,
     text: &str,
     by: Option<UserId>,

@@ -1,8 +1,8 @@
 //! The payment ledger (entries appended, never edited: a reversal is a negative entry that
 //! names the entry it reverses), statement lines, and the matches between them.
 
-use crate::domain::ids::UnitId;
 use crate::domain::ids::UserId;
+use crate::domain::ids::{CaseId, UnitId};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -18,7 +18,8 @@ use super::{DbConnection, values_list};
 #[diesel(table_name = payments)]
 pub struct PaymentRow {
     pub id: i64,
-    pub case_id: i64,
+    #[schema(value_type = i64)]
+    pub case_id: CaseId,
     /// Positive for a payment, negative for a reversal.
     pub amount_vnd: i64,
     pub paid_on: NaiveDate,
@@ -44,7 +45,7 @@ pub struct PaymentRow {
 #[diesel(table_name = payments)]
 #[diesel(treat_none_as_default_value = false)]
 pub struct NewPayment {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub amount_vnd: i64,
     pub paid_on: NaiveDate,
     pub method: String,
@@ -60,7 +61,7 @@ pub struct NewPayment {
 }
 
 /// A case's payment entries, oldest first.
-pub fn for_case(conn: &mut DbConnection, case_id: i64) -> QueryResult<Vec<PaymentRow>> {
+pub fn for_case(conn: &mut DbConnection, case_id: CaseId) -> QueryResult<Vec<PaymentRow>> {
     payments::table
         .filter(payments::case_id.eq(case_id))
         .order(payments::id.asc())
@@ -80,7 +81,7 @@ pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<PaymentRow>>
 /// The entry with the same case, amount, date and reference, if one is recorded.
 pub fn find_same(
     conn: &mut DbConnection,
-    case_id: i64,
+    case_id: CaseId,
     amount_vnd: i64,
     paid_on: NaiveDate,
     reference: &str,
@@ -122,11 +123,11 @@ pub fn insert_many(conn: &mut DbConnection, rows: &[NewPayment]) -> QueryResult<
 /// The keys `(case, amount, date, reference)` of the entries recorded for these cases.
 pub fn keys_for_cases(
     conn: &mut DbConnection,
-    case_ids: &[i64],
-) -> QueryResult<Vec<(i64, i64, NaiveDate, String)>> {
+    case_ids: &[CaseId],
+) -> QueryResult<Vec<(CaseId, i64, NaiveDate, String)>> {
     let mut out = Vec::new();
     for chunk in case_ids.chunks(CHUNK * 5) {
-        let rows: Vec<(i64, i64, NaiveDate, String)> = payments::table
+        let rows: Vec<(CaseId, i64, NaiveDate, String)> = payments::table
             .filter(payments::case_id.eq_any(chunk))
             .select((
                 payments::case_id,
@@ -144,7 +145,7 @@ pub fn keys_for_cases(
 #[derive(Debug, Clone, Queryable)]
 pub struct OpenPayment {
     pub id: i64,
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub amount_vnd: i64,
     pub paid_on: NaiveDate,
     pub payment_reference: String,
@@ -215,7 +216,10 @@ pub fn settled_for_references(
 }
 
 /// The ids of the units in `scope`, or `None` for every unit.
-pub fn visible_units(conn: &mut DbConnection, scope: &UnitScope) -> QueryResult<Option<Vec<i64>>> {
+pub fn visible_units(
+    conn: &mut DbConnection,
+    scope: &UnitScope,
+) -> QueryResult<Option<Vec<UnitId>>> {
     Ok(match scope {
         UnitScope::All => None,
         _ => Some(scope.units_query().select(units::id).load(conn)?),
@@ -242,7 +246,8 @@ pub struct StatementLineRow {
     #[serde(skip)]
     pub fingerprint: String,
     /// The case whose payment reference the description carries, if any.
-    pub case_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub case_id: Option<CaseId>,
     pub match_id: Option<i64>,
     /// Why the matcher left it unmatched (a code), while unmatched.
     pub unmatched_reason: Option<String>,
@@ -266,7 +271,7 @@ pub struct NewStatementLine {
     pub sequence: Option<String>,
     pub source_row: i32,
     pub fingerprint: String,
-    pub case_id: Option<i64>,
+    pub case_id: Option<CaseId>,
     pub match_id: Option<i64>,
     pub unmatched_reason: Option<String>,
     pub created_at: NaiveDateTime,
@@ -396,10 +401,13 @@ pub fn set_unmatched_reasons(
 }
 
 /// How many of each case's entries are still unmatched.
-pub fn unmatched_counts(conn: &mut DbConnection, case_ids: &[i64]) -> QueryResult<Vec<(i64, i64)>> {
+pub fn unmatched_counts(
+    conn: &mut DbConnection,
+    case_ids: &[CaseId],
+) -> QueryResult<Vec<(CaseId, i64)>> {
     let mut out = Vec::new();
     for chunk in case_ids.chunks(CHUNK * 5) {
-        let rows: Vec<(i64, i64)> = payments::table
+        let rows: Vec<(CaseId, i64)> = payments::table
             .filter(payments::case_id.eq_any(chunk))
             .filter(payments::match_id.is_null())
             .group_by(payments::case_id)

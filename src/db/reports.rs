@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use super::DbConnection;
 use super::schema::{case_events, cases, imports, payments, people, units};
 use crate::domain::case_state::CaseState;
-use crate::domain::ids::UnitId;
+use crate::domain::ids::{CaseId, UnitId};
 use crate::domain::policy::{Band, Scheme};
 
 /// When the first case (by id: ids grow with time, and the primary key answers without a
@@ -163,7 +163,7 @@ pub fn imports_before(
 /// A funded case with money still due, as the Treasury payment list shows it.
 #[derive(Debug, Clone, Queryable)]
 pub struct PayableRow {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub full_name: String,
     pub national_id: String,
     pub bank_account: Option<String>,
@@ -179,7 +179,7 @@ pub struct PayableRow {
 /// still due, by unit code and case id.
 pub fn payable(
     conn: &mut DbConnection,
-    units_of: Option<Vec<i64>>,
+    units_of: Option<Vec<UnitId>>,
 ) -> QueryResult<Vec<PayableRow>> {
     let mut q = cases::table
         .inner_join(people::table)

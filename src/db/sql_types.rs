@@ -148,6 +148,17 @@ macro_rules! stored_as_bigint {
             }
         }
 
+        // A list of ids compared with a nullable column (`unit_id IN (…)` on the audit trail).
+        impl<DB> ToSql<Nullable<BigInt>, DB> for $ty
+        where
+            DB: Backend,
+            i64: ToSql<Nullable<BigInt>, DB>,
+        {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, DB>) -> serialize::Result {
+                <i64 as ToSql<Nullable<BigInt>, DB>>::to_sql(&self.0, out)
+            }
+        }
+
         impl<DB, ST> Queryable<ST, DB> for $ty
         where
             DB: Backend,

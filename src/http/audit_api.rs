@@ -8,6 +8,7 @@ use utoipa::IntoParams;
 
 use super::AppState;
 use crate::auth::Caller;
+use crate::domain::ids::CaseId;
 use crate::error::AppError;
 use crate::services::audit::{AuditQuery, AuditView, query};
 use crate::xlsx::sheet::xlsx;
@@ -46,7 +47,7 @@ impl From<AuditParams> for AuditQuery {
     fn from(p: AuditParams) -> Self {
         AuditQuery {
             unit: p.unit,
-            case_id: p.case,
+            case_id: p.case.map(CaseId),
             action: p.action,
             actor: p.actor,
             from: p.from,

@@ -13,6 +13,7 @@ use crate::db::units;
 use crate::domain::access::Role;
 use crate::domain::case_state::{ActionKind, CaseAction, CaseState};
 use crate::domain::entitlement::{ComponentOut, Decree67TopUpOut};
+use crate::domain::ids::CaseId;
 use crate::domain::payment_reference::PaymentReference;
 use crate::domain::unit::UnitCode;
 use crate::error::AppError;
@@ -101,7 +102,8 @@ pub async fn list(
 /// A case as the API shows it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CaseView {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: CaseId,
     #[schema(value_type = String)]
     pub state: CaseState,
     pub version: i32,
@@ -170,7 +172,7 @@ impl CaseView {
 pub async fn get(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<i64>,
+    id: web::Path<CaseId>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let scope = caller.scope.clone();
@@ -211,7 +213,7 @@ pub fn case_view(
     conn: &mut crate::db::DbConnection,
     policy: &crate::domain::policy::PolicySet,
     scope: &units::UnitScope,
-    id: i64,
+    id: CaseId,
 ) -> Result<CaseView, AppError> {
     let (case, person, unit, documents) =
         cases::find_with_documents_in_scope(conn, scope, id)?.ok_or(AppError::NotFound)?;
@@ -270,7 +272,7 @@ pub struct ActionRequest {
 async fn run_action(
     state: web::Data<AppState>,
     caller: Caller,
-    id: i64,
+    id: CaseId,
     body: ActionRequest,
     req: HttpRequest,
     make: fn(&ActionRequest) -> CaseAction,
@@ -304,7 +306,7 @@ macro_rules! action_endpoint {
         pub async fn $name(
             state: web::Data<AppState>,
             caller: Caller,
-            id: web::Path<i64>,
+            id: web::Path<CaseId>,
             body: web::Json<ActionRequest>,
             req: HttpRequest,
         ) -> Result<HttpResponse, AppError> {
@@ -471,7 +473,7 @@ async fn bulk(
         .db
         .run(move |conn| {
             let ids = match (body.ids, body.filter) {
-                (Some(ids), None) => ids,
+                (Some(ids), None) => ids.into_iter().map(CaseId).collect(),
                 (None, Some(f)) => {
                     let unit_path = match &f.unit {
                         Some(code) => Some(
@@ -533,7 +535,7 @@ async fn bulk(
 pub async fn lookup_code(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<i64>,
+    id: web::Path<CaseId>,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let actor = request_id::actor(&caller, &req);

@@ -9,6 +9,7 @@ use validator::Validate;
 use super::{AppState, request_id};
 use crate::auth::Caller;
 use crate::db::today_vn;
+use crate::domain::ids::CaseId;
 use crate::error::AppError;
 use crate::services::accept_change::{self, Acceptance};
 
@@ -61,7 +62,7 @@ pub struct AcceptRequest {
 pub async fn accept_one(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<i64>,
+    id: web::Path<CaseId>,
     body: web::Json<AcceptRequest>,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
@@ -124,7 +125,11 @@ pub async fn accept_bulk(
 ) -> Result<HttpResponse, AppError> {
     let body = body.into_inner();
     body.validate()?;
-    let selection = body.cases.iter().map(|c| (c.id, Some(c.version))).collect();
+    let selection = body
+        .cases
+        .iter()
+        .map(|c| (CaseId(c.id), Some(c.version)))
+        .collect();
     run(
         state,
         caller,
@@ -142,7 +147,7 @@ async fn run(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
-    selection: Vec<(i64, Option<i32>)>,
+    selection: Vec<(CaseId, Option<i32>)>,
     acceptance: Acceptance,
 ) -> Result<HttpResponse, AppError> {
     let actor = request_id::actor(&caller, &req);

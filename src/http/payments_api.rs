@@ -8,6 +8,7 @@ use validator::Validate;
 
 use super::{AppState, request_id};
 use crate::auth::Caller;
+use crate::domain::ids::CaseId;
 use crate::domain::money::{
     AmountFormat, AmountTextError, Vnd, amount_from_json_number, parse_amount,
 };
@@ -188,7 +189,7 @@ fn method_refusal(t: &str) -> AppError {
 pub async fn record(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<i64>,
+    id: web::Path<CaseId>,
     body: web::Json<PaymentBody>,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {

@@ -11,7 +11,7 @@ use super::AppState;
 use super::request_id;
 use crate::auth::Caller;
 use crate::domain::access::Permission;
-use crate::domain::ids::UnitId;
+use crate::domain::ids::{CaseId, UnitId};
 use crate::error::AppError;
 use crate::reports::{self, Generated};
 use crate::xlsx::sheet::xlsx;
@@ -53,7 +53,7 @@ fn record_download(
     actor: &crate::services::Actor,
     action: &str,
     unit_id: Option<UnitId>,
-    case_id: Option<i64>,
+    case_id: Option<CaseId>,
     after: serde_json::Value,
 ) -> Result<(), AppError> {
     crate::db::audit::record(
@@ -178,7 +178,7 @@ pub async fn payment_list(
 pub async fn statement(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<i64>,
+    id: web::Path<CaseId>,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     statement_response(state, caller, id.into_inner(), req, false).await
@@ -195,7 +195,7 @@ pub async fn statement(
 pub async fn statement_with_code(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<i64>,
+    id: web::Path<CaseId>,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     if !caller.role.can(Permission::IssueLookupCodes) {
@@ -207,7 +207,7 @@ pub async fn statement_with_code(
 async fn statement_response(
     state: web::Data<AppState>,
     caller: Caller,
-    id: i64,
+    id: CaseId,
     req: HttpRequest,
     issue_code: bool,
 ) -> Result<HttpResponse, AppError> {

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use super::AppState;
 use super::request_id;
 use crate::auth::Caller;
+use crate::domain::ids::CaseId;
 use crate::error::AppError;
 use crate::reports::{Generated, statement};
 use crate::services::self_service::{
@@ -71,10 +72,10 @@ fn render(
     Ok(crate::http::pages::html(status, html))
 }
 
-fn session_of(state: &AppState, req: &HttpRequest) -> Option<(String, i64)> {
+fn session_of(state: &AppState, req: &HttpRequest) -> Option<(String, CaseId)> {
     let cookie = req.cookie(COOKIE)?;
     let token = cookie.value().to_string();
-    let case = session_case(&state.keys, &token)?;
+    let case = CaseId(session_case(&state.keys, &token)?);
     Some((token, case))
 }
 
@@ -91,7 +92,7 @@ fn session_cookie(token: String) -> Cookie<'static> {
 async fn show(
     state: &web::Data<AppState>,
     token: String,
-    case: i64,
+    case: CaseId,
     en: bool,
     notice: Option<&str>,
 ) -> Result<HttpResponse, AppError> {
@@ -177,7 +178,7 @@ pub async fn lookup(
     };
     match found {
         Lookup::Found(case) => {
-            let token = session_token(&state.keys, case);
+            let token = session_token(&state.keys, case.0);
             let csrf = csrf_token(&state.keys, &token);
             let mut response = render(
                 &StatusPage {
@@ -303,7 +304,7 @@ pub struct AnswerBody {
 pub async fn messages(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<i64>,
+    id: web::Path<CaseId>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let scope = caller.scope.clone();
@@ -328,7 +329,7 @@ pub async fn messages(
 pub async fn answer(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<(i64, i64)>,
+    path: web::Path<(CaseId, i64)>,
     body: web::Json<AnswerBody>,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
@@ -350,7 +351,7 @@ pub async fn answer(
 pub async fn lift_lockout(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<i64>,
+    id: web::Path<CaseId>,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();

@@ -64,7 +64,7 @@ pub fn build(events: &[AuditView], scope_label: &str) -> Result<Workbook, XlsxEr
             }
         }
         if let Some(id) = e.case_id {
-            sheet.write_number_with_format(row, 7, vnd(id)?, int)?;
+            sheet.write_number_with_format(row, 7, vnd(id.0)?, int)?;
         }
         for (col, value) in [(9u16, &e.before), (10, &e.after)] {
             if let Some(v) = value {

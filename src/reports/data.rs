@@ -17,7 +17,7 @@ use crate::db::{DbConnection, today_vn};
 use crate::domain::case_state::CaseState;
 use crate::domain::entitlement::ComponentCode;
 use crate::domain::flags::FlagKind;
-use crate::domain::ids::UnitId;
+use crate::domain::ids::{CaseId, UnitId};
 use crate::domain::policy::{Band, PolicySet, Scheme};
 use crate::domain::unit::NATION_CODE;
 use crate::domain::unit::UnitCode;
@@ -276,7 +276,7 @@ pub fn load(
     let mut by_case: HashMap<i64, Vec<FlagKind>> = HashMap::new();
     for f in &flags {
         if let Some(id) = f.case_id {
-            by_case.entry(id).or_default().push(f.kind);
+            by_case.entry(id.0).or_default().push(f.kind);
         }
     }
     for line in &mut lines {
@@ -333,7 +333,7 @@ fn load_cases(
         };
         after = last.id;
         let full = i64::try_from(page.len()).unwrap_or(i64::MAX) == PAGE;
-        let ids: Vec<i64> = page.iter().map(|c| c.id).collect();
+        let ids: Vec<CaseId> = page.iter().map(|c| CaseId(c.id)).collect();
         let mut amounts = crate::db::components::amounts_of(conn, &ids)?;
         for ReportCaseRow {
             id,
@@ -364,7 +364,7 @@ fn load_cases(
                 band,
                 window,
                 salary_exact,
-                components: amounts.remove(&id).unwrap_or_default(),
+                components: amounts.remove(&CaseId(id)).unwrap_or_default(),
                 entitled_vnd,
                 paid_vnd,
                 state,

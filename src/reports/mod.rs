@@ -18,6 +18,7 @@ use rust_xlsxwriter::Workbook;
 use crate::auth::keys::SecretKeys;
 use crate::db::DbConnection;
 use crate::db::units::UnitScope;
+use crate::domain::ids::CaseId;
 use crate::domain::policy::PolicySet;
 use crate::error::AppError;
 use crate::services::Actor;
@@ -37,7 +38,7 @@ pub fn default_payment_list_path(dir: &Path, unit_code: &str, on: NaiveDate) -> 
 }
 
 /// The default file of a statement: `reports/bang-tinh-tro-cap-<case>.xlsx`.
-pub fn default_statement_path(dir: &Path, case_id: i64) -> PathBuf {
+pub fn default_statement_path(dir: &Path, case_id: CaseId) -> PathBuf {
     dir.join(format!("bang-tinh-tro-cap-{case_id}.xlsx"))
 }
 
@@ -113,7 +114,7 @@ pub fn statement(
     conn: &mut DbConnection,
     keys: &SecretKeys,
     actor: &Actor,
-    case_id: i64,
+    case_id: CaseId,
     issue_code: bool,
     generated: &Generated,
 ) -> Result<Workbook, AppError> {

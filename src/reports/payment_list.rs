@@ -3,6 +3,7 @@
 //! what an agency sends to the State Treasury or its bank. Cases without a bank account go on
 //! a separate sheet, never silently dropped.
 
+use crate::domain::ids::CaseId;
 use crate::export::SafeText as _;
 use chrono::NaiveDate;
 use rust_xlsxwriter::{Formula, RowNum, Workbook, Worksheet, XlsxError};
@@ -22,7 +23,7 @@ pub const WITHOUT_ACCOUNT: &str = "Chưa có tài khoản";
 /// One line of the list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PayLine {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub full_name: String,
     pub national_id: String,
     pub bank_account: Option<String>,
@@ -153,7 +154,7 @@ fn list_sheet(
         }
         sheet.write_number_with_format(row, 5, vnd(l.due_vnd)?, money)?;
         sheet.write_text_with_format(row, 6, &l.payment_reference, text)?;
-        sheet.write_number_with_format(row, 7, vnd(l.case_id)?, int)?;
+        sheet.write_number_with_format(row, 7, vnd(l.case_id.0)?, int)?;
         sheet.write_text_with_format(row, 8, &l.unit_code, text)?;
         if let Some((original, new_total)) = l.supplement {
             sheet.write_number_with_format(row, 9, vnd(original)?, money)?;

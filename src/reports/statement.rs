@@ -2,6 +2,7 @@
 //! its formula and legal basis, the total, the payment reference, the lookup code when one is
 //! handed over with it, and the payments so far.
 
+use crate::domain::ids::CaseId;
 use crate::export::SafeText as _;
 use rust_xlsxwriter::{Formula, RowNum, Workbook, Worksheet, XlsxError};
 
@@ -46,7 +47,7 @@ pub enum LookupCode {
 pub fn load(
     conn: &mut DbConnection,
     scope: &UnitScope,
-    id: i64,
+    id: CaseId,
 ) -> Result<StatementData, AppError> {
     let (case, person, unit, documents) =
         find_with_documents_in_scope(conn, scope, id)?.ok_or(AppError::NotFound)?;

@@ -23,6 +23,7 @@ use crate::db::{documents, markers};
 use crate::domain::access::{CaseActors, Duty, check_duty};
 use crate::domain::case_state::{CaseState, after_accepted_change};
 use crate::domain::entitlement::{CalcInput, CalcOutput, calculate};
+use crate::domain::ids::CaseId;
 use crate::domain::money::Vnd;
 use crate::domain::policy::PolicySet;
 use crate::error::AppError;
@@ -42,7 +43,8 @@ pub struct Acceptance {
 /// One case's result.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AcceptedItem {
-    pub case_id: i64,
+    #[schema(value_type = i64)]
+    pub case_id: CaseId,
     /// Whether this case accepts the change.
     pub ok: bool,
     #[schema(value_type = Option<String>)]
@@ -76,7 +78,8 @@ pub struct AcceptOutcome {
 /// A case with a proposed figure waiting for a reviewer.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PendingChange {
-    pub case_id: i64,
+    #[schema(value_type = i64)]
+    pub case_id: CaseId,
     pub version: i32,
     pub unit_code: String,
     pub state: String,
@@ -111,7 +114,7 @@ pub fn pending(conn: &mut DbConnection, actor: &Actor) -> Result<Vec<PendingChan
         .collect())
 }
 
-fn refused(case_id: i64, err: &AppError) -> AcceptedItem {
+fn refused(case_id: CaseId, err: &AppError) -> AcceptedItem {
     let body = err.body();
     AcceptedItem {
         case_id,
@@ -156,7 +159,7 @@ pub fn accept(
     conn: &mut DbConnection,
     policy: &PolicySet,
     actor: &Actor,
-    selection: &[(i64, Option<i32>)],
+    selection: &[(CaseId, Option<i32>)],
     acceptance: &Acceptance,
     today: NaiveDate,
 ) -> Result<AcceptOutcome, AppError> {
@@ -236,7 +239,7 @@ fn accept_one(
     conn: &mut DbConnection,
     policy: &PolicySet,
     actor: &Actor,
-    id: i64,
+    id: CaseId,
     expected_version: Option<i32>,
     reason: &str,
     basis: &str,

@@ -12,7 +12,7 @@ use crate::db::DbConnection;
 use crate::db::audit::{AuditFilter, AuditRow, list};
 use crate::db::payments::visible_units;
 use crate::db::units::{UnitFilter, UnitScope};
-use crate::domain::ids::UnitId;
+use crate::domain::ids::{CaseId, UnitId};
 use crate::domain::unit::UnitCode;
 use crate::error::AppError;
 
@@ -23,7 +23,7 @@ pub const MAX_LIMIT: i64 = 5_000;
 #[derive(Debug, Clone, Default)]
 pub struct AuditQuery {
     pub unit: Option<String>,
-    pub case_id: Option<i64>,
+    pub case_id: Option<CaseId>,
     pub action: Option<String>,
     pub actor: Option<String>,
     /// Vietnam calendar days, inclusive.
@@ -45,7 +45,8 @@ pub struct AuditView {
     pub entity_kind: String,
     pub entity_id: Option<String>,
     pub unit_code: Option<String>,
-    pub case_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub case_id: Option<CaseId>,
     pub request_id: Option<String>,
     /// What the entity was before (any JSON value, or null).
     #[schema(schema_with = any_json)]

@@ -11,6 +11,7 @@ use crate::db::cases::{self, CaseRow};
 use crate::db::{DbConnection, now, transaction};
 use crate::domain::access::{CaseActors, Duty, check_duty};
 use crate::domain::case_state::{CaseAction, CaseState, PaymentFacts, TransitionError, apply};
+use crate::domain::ids::CaseId;
 use crate::domain::money::Vnd;
 use crate::error::AppError;
 
@@ -18,11 +19,11 @@ use crate::error::AppError;
 ///
 /// `expected_version` is the version the reviewer read; a different current version is
 /// refused as stale (409), so nobody approves something they have not seen.
-#[tracing::instrument(skip_all, fields(case_id = case_id, action = action.kind().as_str()))]
+#[tracing::instrument(skip_all, fields(case_id = case_id.0, action = action.kind().as_str()))]
 pub fn act(
     conn: &mut DbConnection,
     actor: &Actor,
-    case_id: i64,
+    case_id: CaseId,
     expected_version: Option<i32>,
     action: CaseAction,
 ) -> Result<CaseRow, AppError> {
@@ -35,7 +36,7 @@ pub fn act(
 fn act_within(
     conn: &mut DbConnection,
     actor: &Actor,
-    case_id: i64,
+    case_id: CaseId,
     expected_version: Option<i32>,
     action: &CaseAction,
 ) -> Result<CaseRow, AppError> {
@@ -137,7 +138,8 @@ fn act_within(
 /// One case's result in a bulk action.
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 pub struct BulkItem {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: CaseId,
     /// Whether this case accepts the action.
     pub ok: bool,
     /// The state after (when applied) or the current state.
@@ -167,7 +169,7 @@ pub const BULK_LIMIT: usize = 10_000;
 pub fn act_bulk(
     conn: &mut DbConnection,
     actor: &Actor,
-    ids: &[i64],
+    ids: &[CaseId],
     action: &CaseAction,
 ) -> Result<BulkOutcome, AppError> {
     if ids.len() > BULK_LIMIT {
@@ -254,12 +256,12 @@ fn refusal(error: TransitionError) -> AppError {
 /// Issues a new lookup code for a case's status page: returns the code (shown once, on the
 /// printed statement); only its keyed hash is stored, the previous code stops working, and the
 /// history records that a code was issued (never the code).
-#[tracing::instrument(skip_all, fields(case_id = case_id))]
+#[tracing::instrument(skip_all, fields(case_id = case_id.0))]
 pub fn issue_lookup_code(
     conn: &mut DbConnection,
     keys: &crate::auth::keys::SecretKeys,
     actor: &Actor,
-    case_id: i64,
+    case_id: CaseId,
 ) -> Result<String, AppError> {
     transaction(conn, |conn| {
         let (case, _, unit) =
@@ -311,7 +313,7 @@ pub fn find_by_lookup(
     keys: &crate::auth::keys::SecretKeys,
     national_id: &str,
     typed_code: &str,
-) -> Result<Option<i64>, AppError> {
+) -> Result<Option<CaseId>, AppError> {
     let Some(code) = crate::auth::lookup::normalize(typed_code) else {
         return Ok(None);
     };

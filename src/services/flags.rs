@@ -14,6 +14,7 @@ use crate::db::payments::visible_units;
 use crate::db::units::UnitScope;
 use crate::db::{DbConnection, cases};
 use crate::domain::flags::{CaseFacts, Flag, FlagKind, FlagParams, Markers, UnitFacts, case_flags};
+use crate::domain::ids::CaseId;
 use crate::domain::money::Vnd;
 use crate::domain::policy::PolicySet;
 use crate::domain::unit::UnitKind;
@@ -25,7 +26,8 @@ pub struct FlagRow {
     #[schema(value_type = String)]
     pub kind: FlagKind,
     /// The case, when the flag is about one.
-    pub case_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub case_id: Option<CaseId>,
     /// The statement line, for `unmatched_statement_line`.
     pub statement_line_id: Option<i64>,
     /// The responsible unit.
@@ -50,7 +52,7 @@ pub struct FlagFilter {
     /// Only this unit and the units below it (a materialised path).
     pub unit_path: Option<String>,
     /// Only this case.
-    pub case_id: Option<i64>,
+    pub case_id: Option<CaseId>,
 }
 
 /// Every open flag within `scope` that passes `filter`, oldest first within each kind.
@@ -195,7 +197,7 @@ pub fn list(
 
 fn row_of(
     flag: Flag,
-    case_id: Option<i64>,
+    case_id: Option<CaseId>,
     statement_line_id: Option<i64>,
     unit_code: &str,
     unit_name: &str,

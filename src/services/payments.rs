@@ -19,7 +19,7 @@ use crate::db::units::{self, UnitRow};
 use crate::db::{DbConnection, now, transaction};
 use crate::domain::access::{CaseActors, DutyConflict};
 use crate::domain::case_state::{CaseAction, Transition};
-use crate::domain::ids::UnitId;
+use crate::domain::ids::{CaseId, UnitId};
 use crate::domain::ledger::{PayableCase, PaymentRefusal, admit_payment};
 use crate::domain::money::Vnd;
 use crate::domain::unit::UnitCode;
@@ -147,11 +147,11 @@ fn payer_unit(
 }
 
 /// Records a payment or a reversal on one case within the actor's scope.
-#[tracing::instrument(skip_all, fields(case_id = case_id))]
+#[tracing::instrument(skip_all, fields(case_id = case_id.0))]
 pub fn record(
     conn: &mut DbConnection,
     actor: &Actor,
-    case_id: i64,
+    case_id: CaseId,
     request: &PaymentRequest,
     today: NaiveDate,
 ) -> Result<Recorded, AppError> {

@@ -20,13 +20,14 @@ use crate::db::markers;
 use crate::db::{DbConnection, now, transaction};
 use crate::domain::case_state::CaseState;
 use crate::domain::entitlement::{CalcInput, CalcOutput, calculate};
+use crate::domain::ids::CaseId;
 use crate::domain::policy::PolicySet;
 use crate::error::AppError;
 
 /// One case whose entitlement would change.
 #[derive(Debug, Clone, Serialize)]
 pub struct Change {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub unit_code: String,
     pub state: CaseState,
     pub before_vnd: i64,
@@ -233,7 +234,7 @@ pub fn recompute(
 #[allow(clippy::too_many_arguments)]
 fn update_open(
     conn: &mut DbConnection,
-    id: i64,
+    id: CaseId,
     version: i32,
     state: CaseState,
     output: &CalcOutput,

@@ -84,7 +84,7 @@ pub fn reconcile_open(
     let candidate = |p: &payments::OpenPayment| {
         Some(CandidatePayment {
             id: PaymentId(p.id),
-            case_id: CaseId(p.case_id),
+            case_id: p.case_id,
             amount: Vnd::new(p.amount_vnd),
             date: p.paid_on,
             payment_reference: PaymentReference::parse(&p.payment_reference).ok()?,
@@ -150,7 +150,7 @@ pub fn reconcile_open(
             result.matches.len()
         )));
     }
-    let mut touched: HashSet<i64> = HashSet::new();
+    let mut touched: HashSet<CaseId> = HashSet::new();
     let mut payment_matches: Vec<(i64, i64)> = Vec::new();
     let mut line_matches: Vec<(i64, i64)> = Vec::new();
     for (m, &match_id) in result.matches.iter().zip(&ids) {
@@ -163,7 +163,7 @@ pub fn reconcile_open(
         summary.lines_matched += m.line_ids.len();
         summary.payments_matched += m.payment_ids.len();
         payment_matches.extend(m.payment_ids.iter().map(|p| (p.0, match_id)));
-        touched.extend(m.case_ids.iter().map(|c| c.0));
+        touched.extend(m.case_ids.iter().copied());
     }
     let previous: HashMap<i64, Option<&str>> = open_lines
         .iter()
@@ -185,19 +185,19 @@ pub fn reconcile_open(
     payments::set_payment_matches(conn, &payment_matches)?;
     payments::insert_lines(conn, &new_lines)?;
     // Paid cases whose every payment is now matched are reconciled.
-    let mut touched: Vec<i64> = touched.into_iter().collect();
+    let mut touched: Vec<CaseId> = touched.into_iter().collect();
     touched.sort_unstable();
-    let still_open: HashMap<i64, i64> = payments::unmatched_counts(conn, &touched)?
+    let still_open: HashMap<CaseId, i64> = payments::unmatched_counts(conn, &touched)?
         .into_iter()
         .collect();
     let mut events = Vec::new();
-    let done: Vec<i64> = touched
+    let done: Vec<CaseId> = touched
         .into_iter()
         .filter(|id| !still_open.contains_key(id))
         .collect();
     // Every such case goes paid → reconciled (the state machine decides each), in batches.
-    let mut ready: Vec<(i64, i32)> = Vec::new();
-    let mut from: HashMap<i64, CaseState> = HashMap::new();
+    let mut ready: Vec<(CaseId, i32)> = Vec::new();
+    let mut from: HashMap<CaseId, CaseState> = HashMap::new();
     for (id, state, version, entitled, paid) in cases::money_facts(conn, &done)? {
         let facts = PaymentFacts {
             entitled: Vnd::new(entitled),

@@ -20,6 +20,7 @@ use crate::db::units::UnitScope;
 use crate::db::{DbConnection, now, today_vn, transaction};
 use crate::domain::case_state::CaseState;
 use crate::domain::entitlement::CalcOutput;
+use crate::domain::ids::CaseId;
 use crate::domain::money::Vnd;
 use crate::error::AppError;
 use crate::services::Actor;
@@ -56,7 +57,7 @@ fn address_key(address: &str) -> String {
 /// What a lookup found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Lookup {
-    Found(i64),
+    Found(CaseId),
     /// The same for an unknown id and a wrong code.
     NotFound,
     /// Too many failures from this address or for this id.
@@ -111,12 +112,12 @@ pub fn lookup(
 
 /// Lifts the lock on the national id of a case's person (the agency, on the person's
 /// request).
-#[tracing::instrument(skip_all, fields(case_id = case_id))]
+#[tracing::instrument(skip_all, fields(case_id = case_id.0))]
 pub fn lift_lockout(
     conn: &mut DbConnection,
     keys: &SecretKeys,
     actor: &Actor,
-    case_id: i64,
+    case_id: CaseId,
 ) -> Result<(), AppError> {
     let (case, person, unit) =
         crate::db::cases::find_in_scope(conn, &actor.scope, case_id)?.ok_or(AppError::NotFound)?;
@@ -169,7 +170,7 @@ pub struct Missing {
 /// Everything the status page shows.
 #[derive(Debug, Clone, Serialize)]
 pub struct StatusView {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub full_name: String,
     pub unit_name: String,
     pub state_vi: &'static str,
@@ -193,7 +194,7 @@ fn day(at: chrono::NaiveDateTime) -> String {
 }
 
 /// The status of one case (already found by [`lookup`]).
-pub fn status(conn: &mut DbConnection, case_id: i64) -> Result<StatusView, AppError> {
+pub fn status(conn: &mut DbConnection, case_id: CaseId) -> Result<StatusView, AppError> {
     let (case, person, unit, documents) =
         crate::db::cases::find_with_documents_in_scope(conn, &UnitScope::All, case_id)?
             .ok_or(AppError::NotFound)?;
@@ -342,10 +343,10 @@ impl MessageKind {
 
 /// Stores a question or dispute (stored as typed; shown escaped); a dispute raises the
 /// case's `disputed` flag for a reviewer.
-#[tracing::instrument(skip_all, fields(case_id = case_id))]
+#[tracing::instrument(skip_all, fields(case_id = case_id.0))]
 pub fn send(
     conn: &mut DbConnection,
-    case_id: i64,
+    case_id: CaseId,
     kind: MessageKind,
     body: &str,
 ) -> Result<i64, AppError> {
@@ -379,11 +380,11 @@ pub fn send(
 }
 
 /// A reviewer answers a message; answering a dispute clears the `disputed` flag.
-#[tracing::instrument(skip_all, fields(case_id = case_id, message_id = message_id))]
+#[tracing::instrument(skip_all, fields(case_id = case_id.0, message_id = message_id))]
 pub fn answer(
     conn: &mut DbConnection,
     actor: &Actor,
-    case_id: i64,
+    case_id: CaseId,
     message_id: i64,
     text: &str,
 ) -> Result<(), AppError> {

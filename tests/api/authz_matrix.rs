@@ -4,6 +4,7 @@
 
 use chrono::TimeDelta;
 use staffpay::domain::access::Role;
+use staffpay::domain::ids::CaseId;
 use staffpay::http::routes::{Access, RouteSpec, table};
 
 use crate::both_backends;
@@ -89,7 +90,7 @@ fn fixture_case(app: &TestApp, unit: &str, national_id: &str) -> i64 {
         0,
     )
     .unwrap();
-    rows[0].id
+    rows[0].id.0
 }
 
 fn fixture_import(app: &TestApp, unit: &str) -> i64 {
@@ -132,11 +133,15 @@ async fn authorisation_matrix(backend: Backend) {
     let other_case = fixture_case(&app, OTHER, "001066002222");
     let reference_of = |id: i64| {
         let mut conn = app.db.get().unwrap();
-        staffpay::db::cases::find_in_scope(&mut conn, &staffpay::db::units::UnitScope::All, id)
-            .unwrap()
-            .unwrap()
-            .0
-            .payment_reference
+        staffpay::db::cases::find_in_scope(
+            &mut conn,
+            &staffpay::db::units::UnitScope::All,
+            CaseId(id),
+        )
+        .unwrap()
+        .unwrap()
+        .0
+        .payment_reference
     };
     let fixture = Fixture {
         own_import: fixture_import(&app, OWN),

@@ -3,6 +3,7 @@
 
 use chrono::TimeDelta;
 use staffpay::domain::access::Role;
+use staffpay::domain::ids::CaseId;
 
 use crate::both_backends;
 use crate::helpers::{Backend, TestApp, action_body};
@@ -244,7 +245,7 @@ async fn the_approver_cannot_record_payments(backend: Backend) {
     let err = staffpay::services::case_review::act(
         &mut conn,
         &actor,
-        id,
+        CaseId(id),
         None,
         CaseAction::RecordPayment {
             amount: Vnd::new(1_000),
@@ -265,7 +266,7 @@ async fn lookup_codes_are_shown_once_and_replaced(backend: Backend) {
     let (token, _) = app.token(officer, TimeDelta::hours(1));
     app.upload_roster(&token, "79", CSV).await;
     let list = app.get("/api/v1/cases?unit=79", Some(&token)).await;
-    let id = list.body["items"][0]["id"].as_i64().unwrap();
+    let id = CaseId(list.body["items"][0]["id"].as_i64().unwrap());
     let national_id = app
         .get(&format!("/api/v1/cases/{id}"), Some(&token))
         .await

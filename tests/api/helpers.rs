@@ -11,7 +11,7 @@ use staffpay::auth::login::{KIND_API, issue_token};
 use staffpay::config::{Overrides, Settings};
 use staffpay::db::{Db, now, units, users};
 use staffpay::domain::access::Role;
-use staffpay::domain::ids::{TokenId, UnitId, UserId};
+use staffpay::domain::ids::{CaseId, TokenId, UnitId, UserId};
 use staffpay::http::{AppState, Application};
 
 /// Which backend a test runs on.
@@ -475,7 +475,7 @@ pub fn lookup_code(app: &TestApp, case: i64) -> String {
         &mut conn,
         &app.keys,
         &staffpay::services::Actor::cli(),
-        case,
+        CaseId(case),
     )
     .unwrap()
 }

@@ -7,6 +7,7 @@ use chrono::TimeDelta;
 use diesel::prelude::*;
 use staffpay::db::schema::{auth_tokens, cases, people, units};
 use staffpay::domain::access::Role;
+use staffpay::domain::ids::CaseId;
 
 use crate::both_backends;
 use crate::helpers::{
@@ -512,7 +513,7 @@ async fn bulk_approval_and_answers_on_the_pages(backend: Backend) {
         let mut conn = app.db.get().unwrap();
         staffpay::services::self_service::send(
             &mut conn,
-            case,
+            CaseId(case),
             staffpay::services::self_service::MessageKind::Dispute,
             "Số năm đóng BHXH chưa đúng",
         )

@@ -74,7 +74,11 @@ async fn recompute_updates_open_cases_and_flags_approved_ones(backend: Backend) 
     let updated = app
         .get(&format!("/api/v1/cases/{other_id}"), Some(&rev))
         .await;
-    let change = real.changes.iter().find(|c| c.case_id == other_id).unwrap();
+    let change = real
+        .changes
+        .iter()
+        .find(|c| c.case_id.0 == other_id)
+        .unwrap();
     assert_eq!(updated.body["entitled_vnd"], change.after_vnd);
     assert!(change.after_vnd > other_before);
     assert_eq!(

@@ -4,6 +4,7 @@
 
 #![allow(clippy::cast_possible_truncation, clippy::type_complexity)] // spreadsheet cells are f64 and u32
 
+use staffpay::domain::ids::CaseId;
 use std::collections::HashMap;
 use std::io::Cursor;
 
@@ -571,7 +572,7 @@ async fn payment_list_and_statement(backend: Backend) {
     assert_eq!(listed_total, expected.iter().map(|e| e.1).sum::<i64>());
 
     // The statement of one of them: components, total and payments as stored.
-    let case_id = expected[0].0;
+    let case_id = CaseId(expected[0].0);
     let d = download(
         &app,
         "GET",
@@ -586,7 +587,7 @@ async fn payment_list_and_statement(backend: Backend) {
         .rows()
         .flat_map(|r| r.iter().map(|c| c.to_string()))
         .collect();
-    let f = &facts(&app, None)[&case_id];
+    let f = &facts(&app, None)[&case_id.0];
     assert!(all.contains(&f.6), "payment reference printed");
     assert!(
         all.iter().any(|c| c.contains("Chưa cấp")),

@@ -1,5 +1,6 @@
 //! `src/db/schema.rs` matches what the migrations create, on both backends.
 
+use staffpay::domain::ids::CaseId;
 use std::collections::BTreeMap;
 
 use diesel::sql_types::{BigInt, Integer, Text};
@@ -302,7 +303,7 @@ async fn accepted_changes_keep_the_original_components(backend: Backend) {
         .unwrap();
     // First accepted change: `code` rises, `added` appears, the others are dropped.
     let first = vec![(code, amount + 1_000), (added, 500)];
-    components::replace(&mut conn, case_id, &first, true).unwrap();
+    components::replace(&mut conn, CaseId(case_id), &first, true).unwrap();
     let after = read(&mut conn);
     for (c, amount_now, original) in &after {
         let was = old.iter().find(|r| r.0 == *c).map_or(0, |r| r.1);
@@ -312,7 +313,7 @@ async fn accepted_changes_keep_the_original_components(backend: Backend) {
     }
     assert_eq!(after.len(), old.len() + 1);
     // A second change keeps the first originals.
-    components::replace(&mut conn, case_id, &[(code, amount)], true).unwrap();
+    components::replace(&mut conn, CaseId(case_id), &[(code, amount)], true).unwrap();
     let again = read(&mut conn);
     for (c, _, original) in &again {
         let was = old.iter().find(|r| r.0 == *c).map_or(0, |r| r.1);

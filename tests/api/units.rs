@@ -1,5 +1,6 @@
 use chrono::TimeDelta;
 use staffpay::domain::access::Role;
+use staffpay::domain::ids::CaseId;
 
 use crate::both_backends;
 use crate::helpers::{Backend, TestApp};
@@ -187,10 +188,13 @@ async fn a_unit_merges_into_its_successor_with_its_cases(backend: Backend) {
     assert_eq!(last["action"], "unit_merge");
     assert_eq!(last["to_state"], "submitted");
     let mut conn = app.db.get().unwrap();
-    let (row, _, _) =
-        staffpay::db::cases::find_in_scope(&mut conn, &staffpay::db::units::UnitScope::All, id)
-            .unwrap()
-            .unwrap();
+    let (row, _, _) = staffpay::db::cases::find_in_scope(
+        &mut conn,
+        &staffpay::db::units::UnitScope::All,
+        CaseId(id),
+    )
+    .unwrap()
+    .unwrap();
     let original = staffpay::db::units::find(&mut conn, row.original_unit_id)
         .unwrap()
         .unwrap();

@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use crate::domain::access::Permission;
 use crate::domain::case_state::{ActionKind, CaseAction};
+use crate::domain::ids::CaseId;
 use crate::domain::money::Vnd;
 use crate::error::AppError;
 use crate::http::AppState;
@@ -15,7 +16,7 @@ use crate::http::AppState;
 use super::{PageQuery, Session, is_en, redirect, render};
 
 struct CaseHead {
-    id: i64,
+    id: CaseId,
     name: String,
     national_id: String,
     unit: String,
@@ -55,7 +56,7 @@ struct CasePage<'a> {
 async fn case_page(
     state: &web::Data<AppState>,
     s: &Session,
-    id: i64,
+    id: CaseId,
     en: bool,
     error: Option<&str>,
     notice: Option<&str>,
@@ -164,7 +165,7 @@ async fn case_page(
 pub async fn case(
     state: web::Data<AppState>,
     s: Session,
-    id: web::Path<i64>,
+    id: web::Path<CaseId>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     let en = is_en(query.lang.as_deref());
@@ -196,7 +197,7 @@ pub async fn act(
     state: web::Data<AppState>,
     s: Session,
     req: HttpRequest,
-    id: web::Path<i64>,
+    id: web::Path<CaseId>,
     form: web::Form<ActionForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
@@ -248,7 +249,7 @@ pub async fn pay(
     state: web::Data<AppState>,
     s: Session,
     req: HttpRequest,
-    id: web::Path<i64>,
+    id: web::Path<CaseId>,
     form: web::Form<PayForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
@@ -303,7 +304,7 @@ pub async fn answer(
     state: web::Data<AppState>,
     s: Session,
     req: HttpRequest,
-    id: web::Path<i64>,
+    id: web::Path<CaseId>,
     form: web::Form<AnswerForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use crate::db::cases::CaseFilter;
 use crate::domain::access::Permission;
 use crate::domain::case_state::{CaseAction, CaseState};
+use crate::domain::ids::CaseId;
 use crate::domain::money::Vnd;
 use crate::domain::unit::UnitCode;
 use crate::error::AppError;
@@ -26,7 +27,7 @@ pub struct CaseListQuery {
 }
 
 struct CaseLine {
-    id: i64,
+    id: CaseId,
     submitted: bool,
     name: String,
     unit: String,
@@ -145,7 +146,7 @@ pub async fn bulk_approve(
         .find(|(k, _)| k == "csrf")
         .map_or("", |(_, v)| v.as_str());
     s.check(csrf)?;
-    let ids: Vec<i64> = pairs
+    let ids: Vec<CaseId> = pairs
         .iter()
         .filter(|(k, _)| k == "id")
         .filter_map(|(_, v)| v.parse().ok())

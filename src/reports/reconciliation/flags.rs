@@ -23,7 +23,7 @@ const FLAG_COLUMNS: &[FlagColumn] = &[
     }),
     FlagColumn::new("Đơn vị", "Unit", 20, |f, _| Cell::text(&f.unit_name)).fit(Fit::Text),
     FlagColumn::new("Mã hồ sơ", "Case", 8, |f, _| {
-        f.case_id.map_or(Cell::Blank, Cell::Int)
+        f.case_id.map_or(Cell::Blank, |id| Cell::Int(id.0))
     }),
     FlagColumn::new("Dòng sao kê", "Statement line", 8, |f, _| {
         f.statement_line_id.map_or(Cell::Blank, Cell::Int)

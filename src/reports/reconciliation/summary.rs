@@ -101,7 +101,7 @@ pub fn summarise(data: &ReportData, scope: &Scope) -> (Vec<SummaryRow>, Tally) {
     for f in &data.flags {
         let unit = f
             .case_id
-            .and_then(|id| unit_of_case.get(&id).copied())
+            .and_then(|id| unit_of_case.get(&id.0).copied())
             .or_else(|| id_by_code.get(f.unit_code.as_str()).copied());
         let Some(unit) = unit else { continue };
         match f.kind {

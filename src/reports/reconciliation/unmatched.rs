@@ -56,7 +56,7 @@ const LINE_COLUMNS: &[LineColumn] = &[
 const PAYMENT_COLUMNS: &[PaymentColumn] = &[
     PaymentColumn::new("Số khoản chi", "Payment id", 8, |p, _| Cell::Int(p.id))
         .total(Total::Label("Tổng cộng / Total")),
-    PaymentColumn::new("Mã hồ sơ", "Case", 8, |p, _| Cell::Int(p.case_id)),
+    PaymentColumn::new("Mã hồ sơ", "Case", 8, |p, _| Cell::Int(p.case_id.0)),
     PaymentColumn::new("Mã thanh toán", "Payment reference", 16, |p, _| {
         Cell::text(&p.payment_reference)
     }),

@@ -12,7 +12,6 @@ use crate::db::DbConnection;
 use crate::db::cases;
 use crate::db::payments::visible_units;
 use crate::db::units::{self, UnitRow};
-use crate::domain::ids::CaseId;
 use crate::domain::matching::MatchSettings;
 use crate::domain::national_id::NationalId;
 use crate::domain::payment_reference::PaymentReference;
@@ -66,7 +65,7 @@ pub(super) fn known_references(
             Some((
                 reference,
                 KnownCase {
-                    case_id: CaseId(row.id),
+                    case_id: row.id,
                     national_id: NationalId::parse(&row.national_id, None).ok().map(|p| p.id),
                 },
             ))

@@ -24,6 +24,7 @@ use crate::db::payments::{self, NewPayment};
 use crate::db::{DbConnection, now, transaction};
 use crate::domain::access::CaseActors;
 use crate::domain::case_state::{CaseAction, CaseState, TransitionError};
+use crate::domain::ids::CaseId;
 use crate::domain::ledger::{PayableCase, PaymentRefusal, admit_payment};
 use crate::domain::money::Vnd;
 use crate::import::payments::{PaymentCheck, read_payment_list};
@@ -100,9 +101,9 @@ pub fn import_payments(
     }
     let mut problems = list.problems.clone();
     let sheet = list.sheet.clone();
-    let case_ids: Vec<i64> = {
-        let set: HashSet<i64> = list.rows.iter().map(|r| r.case_id.0).collect();
-        let mut v: Vec<i64> = set.into_iter().collect();
+    let case_ids: Vec<CaseId> = {
+        let set: HashSet<CaseId> = list.rows.iter().map(|r| r.case_id).collect();
+        let mut v: Vec<CaseId> = set.into_iter().collect();
         v.sort_unstable();
         v
     };
@@ -114,7 +115,7 @@ pub fn import_payments(
             // Every referenced case is within the actor's units (the references were loaded
             // from them): lock them all, then read them in a few queries.
             cases::lock_many(conn, &case_ids)?;
-            let mut running: HashMap<i64, Running> = cases::by_ids(conn, &case_ids)?
+            let mut running: HashMap<CaseId, Running> = cases::by_ids(conn, &case_ids)?
                 .into_iter()
                 .map(|case| {
                     let state = case.state;
@@ -128,7 +129,7 @@ pub fn import_payments(
                     (run.case.id, run)
                 })
                 .collect();
-            let stored: HashSet<(i64, i64, NaiveDate, String)> =
+            let stored: HashSet<(CaseId, i64, NaiveDate, String)> =
                 payments::keys_for_cases(conn, &case_ids)?
                     .into_iter()
                     .collect();
@@ -142,18 +143,18 @@ pub fn import_payments(
             let mut recorded = 0u32;
             let mut repeated = 0u32;
             for row in &list.rows {
-                let Some(run) = running.get_mut(&row.case_id.0) else {
+                let Some(run) = running.get_mut(&row.case_id) else {
                     continue;
                 };
                 let key = (
-                    row.case_id.0,
+                    row.case_id,
                     row.amount.dong(),
                     row.date,
                     row.reference.as_str().to_owned(),
                 );
                 if stored.contains(&key) {
                     repeated += 1;
-                    duplicate_cases.push(row.case_id.0);
+                    duplicate_cases.push(row.case_id);
                     problems.push(crate::import::tabular::row_problem(
                     &sheet,
                     row.row_number,
@@ -196,7 +197,7 @@ pub fn import_payments(
                         run.last_paid = run.last_paid.max(Some(row.date));
                         recorded += 1;
                         new_payments.push(NewPayment {
-                            case_id: row.case_id.0,
+                            case_id: row.case_id,
                             amount_vnd: row.amount.dong(),
                             paid_on: row.date,
                             method: row

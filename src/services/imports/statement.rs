@@ -180,7 +180,7 @@ pub fn import_statement(
                     .payment_references
                     .iter()
                     .find_map(|p| known.get(p))
-                    .map(|k| k.case_id.0),
+                    .map(|k| k.case_id),
                 match_id: None,
                 unmatched_reason: None,
                 created_at: at,

@@ -2,6 +2,7 @@
 //! that a spreadsheet would run as a formula come out of every workbook and CSV defused, even
 //! after LibreOffice re-saves the workbook as CSV, and national ids keep their leading zeros.
 
+use staffpay::domain::ids::CaseId;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -125,7 +126,7 @@ async fn every_export_defuses_formulas_and_keeps_ids(backend: Backend) {
                 entity_kind: "case".into(),
                 entity_id: Some(HOSTILE[1].into()),
                 unit_id: None,
-                case_id: Some(case),
+                case_id: Some(CaseId(case)),
                 request_id: Some(HOSTILE[0].into()),
                 before: None,
                 after: None,

@@ -20,7 +20,7 @@ use staffpay::db::units::UnitScope;
 use staffpay::domain::case_state::CaseState;
 use staffpay::domain::entitlement::ComponentCode;
 use staffpay::domain::flags::FlagKind;
-use staffpay::domain::ids::{CaseId, UnitId};
+use staffpay::domain::ids::{CaseId, PaymentId, StatementLineId, UnitId};
 use staffpay::reports::data::{CaseLine, ImportInfo, ReportData, Scope, UnitInfo};
 use staffpay::reports::{Generated, reconciliation};
 use staffpay::services::flags::FlagRow;
@@ -179,7 +179,7 @@ fn data() -> ReportData {
         flag(F::UnitAccountMissing, Some(2), &units[&UnitId(3)], 40),
         flag(F::PersonAccountMissing, Some(2), &units[&UnitId(3)], 40),
         FlagRow {
-            statement_line_id: Some(9),
+            statement_line_id: Some(StatementLineId(9)),
             ..flag(F::UnmatchedStatementLine, None, &units[&UnitId(4)], 3)
         },
     ];
@@ -189,7 +189,7 @@ fn data() -> ReportData {
         cases,
         flags,
         open_lines: vec![StatementLineRow {
-            id: 9,
+            id: StatementLineId(9),
             import_id: 7,
             unit_id: UnitId(4),
             line_date: date(2025, 11, 7),
@@ -207,7 +207,7 @@ fn data() -> ReportData {
             created_at: date(2025, 11, 8).and_hms_opt(1, 0, 0).unwrap(),
         }],
         open_payments: vec![OpenPayment {
-            id: 21,
+            id: PaymentId(21),
             case_id: CaseId(3),
             amount_vnd: 50_000_000,
             paid_on: date(2025, 11, 1),

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use super::DbConnection;
 use super::schema::{case_markers, cases, people, statement_lines, units};
 use crate::domain::case_state::CaseState;
-use crate::domain::ids::{CaseId, UnitId};
+use crate::domain::ids::{CaseId, StatementLineId, UnitId};
 
 /// Which rows to read: the units visible (every unit when `None`), the subtree below a
 /// materialised path, one case.
@@ -82,7 +82,7 @@ pub fn case_facts(conn: &mut DbConnection, rows: FlagRows<'_>) -> QueryResult<Ve
 /// A statement line not matched, with the unit whose statement it is.
 #[derive(Debug, Clone, Queryable)]
 pub struct UnmatchedLineRow {
-    pub id: i64,
+    pub id: StatementLineId,
     /// The case whose reference the line carries, if any.
     pub case_id: Option<CaseId>,
     pub line_date: NaiveDate,

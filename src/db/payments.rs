@@ -1,8 +1,8 @@
 //! The payment ledger (entries appended, never edited: a reversal is a negative entry that
 //! names the entry it reverses), statement lines, and the matches between them.
 
-use crate::domain::ids::UserId;
 use crate::domain::ids::{CaseId, UnitId};
+use crate::domain::ids::{PaymentId, StatementLineId, UserId};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -17,7 +17,8 @@ use super::{DbConnection, values_list};
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = payments)]
 pub struct PaymentRow {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: PaymentId,
     #[schema(value_type = i64)]
     pub case_id: CaseId,
     /// Positive for a payment, negative for a reversal.
@@ -28,7 +29,8 @@ pub struct PaymentRow {
     pub payer_unit_id: Option<UnitId>,
     pub reference: String,
     /// The entry this one reverses.
-    pub reverses_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub reverses_id: Option<PaymentId>,
     pub import_id: Option<i64>,
     pub source_row: Option<i32>,
     #[schema(value_type = Option<i64>)]
@@ -51,7 +53,7 @@ pub struct NewPayment {
     pub method: String,
     pub payer_unit_id: Option<UnitId>,
     pub reference: String,
-    pub reverses_id: Option<i64>,
+    pub reverses_id: Option<PaymentId>,
     pub import_id: Option<i64>,
     pub source_row: Option<i32>,
     pub recorded_by: Option<UserId>,
@@ -70,7 +72,7 @@ pub fn for_case(conn: &mut DbConnection, case_id: CaseId) -> QueryResult<Vec<Pay
 }
 
 /// One entry.
-pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<PaymentRow>> {
+pub fn find(conn: &mut DbConnection, id: PaymentId) -> QueryResult<Option<PaymentRow>> {
     payments::table
         .find(id)
         .select(PaymentRow::as_select())
@@ -97,7 +99,7 @@ pub fn find_same(
 }
 
 /// Whether an entry already reverses `id`.
-pub fn is_reversed(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
+pub fn is_reversed(conn: &mut DbConnection, id: PaymentId) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         payments::table.filter(payments::reverses_id.eq(id)),
     ))
@@ -105,7 +107,7 @@ pub fn is_reversed(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
 }
 
 /// Appends one entry; returns its id.
-pub fn insert(conn: &mut DbConnection, row: &NewPayment) -> QueryResult<i64> {
+pub fn insert(conn: &mut DbConnection, row: &NewPayment) -> QueryResult<PaymentId> {
     diesel::insert_into(payments::table)
         .values(row)
         .returning(payments::id)
@@ -144,7 +146,7 @@ pub fn keys_for_cases(
 /// An unmatched payment with what the matcher compares.
 #[derive(Debug, Clone, Queryable)]
 pub struct OpenPayment {
-    pub id: i64,
+    pub id: PaymentId,
     pub case_id: CaseId,
     pub amount_vnd: i64,
     pub paid_on: NaiveDate,
@@ -230,7 +232,8 @@ pub fn visible_units(
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = statement_lines)]
 pub struct StatementLineRow {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: StatementLineId,
     pub import_id: i64,
     #[schema(value_type = i64)]
     pub unit_id: UnitId,

@@ -8,7 +8,7 @@ use validator::Validate;
 
 use super::{AppState, request_id};
 use crate::auth::Caller;
-use crate::domain::ids::CaseId;
+use crate::domain::ids::{CaseId, PaymentId};
 use crate::domain::money::{
     AmountFormat, AmountTextError, Vnd, amount_from_json_number, parse_amount,
 };
@@ -201,7 +201,7 @@ pub async fn record(
         method: parse_method(body.method.as_deref())?,
         payer_unit: body.payer_unit,
         reference: body.reference,
-        reverses: body.reverses,
+        reverses: body.reverses.map(PaymentId),
         version: Some(body.version),
     };
     let actor = request_id::actor(&caller, &req);

@@ -14,7 +14,7 @@ use crate::db::payments::visible_units;
 use crate::db::units::UnitScope;
 use crate::db::{DbConnection, cases};
 use crate::domain::flags::{CaseFacts, Flag, FlagKind, FlagParams, Markers, UnitFacts, case_flags};
-use crate::domain::ids::CaseId;
+use crate::domain::ids::{CaseId, StatementLineId};
 use crate::domain::money::Vnd;
 use crate::domain::policy::PolicySet;
 use crate::domain::unit::UnitKind;
@@ -29,7 +29,8 @@ pub struct FlagRow {
     #[schema(value_type = Option<i64>)]
     pub case_id: Option<CaseId>,
     /// The statement line, for `unmatched_statement_line`.
-    pub statement_line_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub statement_line_id: Option<StatementLineId>,
     /// The responsible unit.
     pub unit_code: String,
     pub unit_name: String,
@@ -198,7 +199,7 @@ pub fn list(
 fn row_of(
     flag: Flag,
     case_id: Option<CaseId>,
-    statement_line_id: Option<i64>,
+    statement_line_id: Option<StatementLineId>,
     unit_code: &str,
     unit_name: &str,
     amounts: Option<(i64, i64)>,

@@ -19,7 +19,7 @@ use crate::db::units::{self, UnitRow};
 use crate::db::{DbConnection, now, transaction};
 use crate::domain::access::{CaseActors, DutyConflict};
 use crate::domain::case_state::{CaseAction, Transition};
-use crate::domain::ids::{CaseId, UnitId};
+use crate::domain::ids::{CaseId, PaymentId, UnitId};
 use crate::domain::ledger::{PayableCase, PaymentRefusal, admit_payment};
 use crate::domain::money::Vnd;
 use crate::domain::unit::UnitCode;
@@ -39,7 +39,7 @@ pub struct PaymentRequest {
     /// The transfer's reference; the case's payment reference when not given.
     pub reference: Option<String>,
     /// For a reversal: the entry it reverses.
-    pub reverses: Option<i64>,
+    pub reverses: Option<PaymentId>,
     /// The version of the case the person recording it read (API and page forms); `None`
     /// only for the service's own seeding (demo data).
     pub version: Option<i32>,
@@ -306,7 +306,7 @@ pub fn write_transition(
     case: &CaseRow,
     unit_id: UnitId,
     transition: &Transition,
-    payment_id: i64,
+    payment_id: PaymentId,
     paid_on: NaiveDate,
     import_id: Option<i64>,
 ) -> Result<(), AppError> {

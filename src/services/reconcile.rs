@@ -15,7 +15,7 @@ use crate::db::cases;
 use crate::db::payments::{self, NewMatch, NewStatementLine};
 use crate::db::{DbConnection, now};
 use crate::domain::case_state::{CaseAction, CaseState, PaymentFacts, apply};
-use crate::domain::ids::{CaseId, PaymentId, StatementLineId};
+use crate::domain::ids::{CaseId, StatementLineId};
 use crate::domain::matching::{CandidatePayment, MatchSettings, reconcile_with_settled};
 use crate::domain::money::Vnd;
 use crate::domain::payment_reference::PaymentReference;
@@ -59,7 +59,7 @@ pub fn reconcile_open(
         open_lines
             .iter()
             .map(|l| crate::domain::matching::StatementLine {
-                id: StatementLineId(l.id),
+                id: l.id,
                 date: l.line_date,
                 amount: Vnd::new(l.amount_vnd),
                 account_no: l.account_no.clone(),
@@ -83,7 +83,7 @@ pub fn reconcile_open(
             .collect();
     let candidate = |p: &payments::OpenPayment| {
         Some(CandidatePayment {
-            id: PaymentId(p.id),
+            id: p.id,
             case_id: p.case_id,
             amount: Vnd::new(p.amount_vnd),
             date: p.paid_on,
@@ -165,7 +165,7 @@ pub fn reconcile_open(
         payment_matches.extend(m.payment_ids.iter().map(|p| (p.0, match_id)));
         touched.extend(m.case_ids.iter().copied());
     }
-    let previous: HashMap<i64, Option<&str>> = open_lines
+    let previous: HashMap<StatementLineId, Option<&str>> = open_lines
         .iter()
         .map(|l| (l.id, l.unmatched_reason.as_deref()))
         .collect();
@@ -176,7 +176,7 @@ pub fn reconcile_open(
             if let Some(new) = new_index(u.line_id.0).and_then(|i| new_lines.get_mut(i)) {
                 new.unmatched_reason = Some(code.to_owned());
             }
-        } else if previous.get(&u.line_id.0).copied().flatten() != Some(code) {
+        } else if previous.get(&u.line_id).copied().flatten() != Some(code) {
             reasons.push((u.line_id.0, code));
         }
     }

@@ -26,7 +26,8 @@ const FLAG_COLUMNS: &[FlagColumn] = &[
         f.case_id.map_or(Cell::Blank, |id| Cell::Int(id.0))
     }),
     FlagColumn::new("Dòng sao kê", "Statement line", 8, |f, _| {
-        f.statement_line_id.map_or(Cell::Blank, Cell::Int)
+        f.statement_line_id
+            .map_or(Cell::Blank, |id| Cell::Int(id.0))
     }),
     FlagColumn::new("Từ ngày", "Since", 11, |f, _| Cell::Date(f.since)),
     FlagColumn::new("Số ngày", "Age (days)", 8, |f, _| Cell::Int(f.age_days)),

@@ -19,7 +19,7 @@ type PaymentColumn = TableColumn<OpenPayment>;
 
 /// The statement lines' columns, left to right.
 const LINE_COLUMNS: &[LineColumn] = &[
-    LineColumn::new("Số dòng", "Line id", 8, |l, _| Cell::Int(l.id))
+    LineColumn::new("Số dòng", "Line id", 8, |l, _| Cell::Int(l.id.0))
         .total(Total::Label("Tổng cộng / Total")),
     LineColumn::new("Mã đơn vị", "Unit code", 9, |l, d| {
         Cell::text(d.units.get(&l.unit_id).map_or("", |u| u.code.as_str()))
@@ -54,8 +54,10 @@ const LINE_COLUMNS: &[LineColumn] = &[
 
 /// The payments' columns, left to right (the block shares the lines' column widths).
 const PAYMENT_COLUMNS: &[PaymentColumn] = &[
-    PaymentColumn::new("Số khoản chi", "Payment id", 8, |p, _| Cell::Int(p.id))
-        .total(Total::Label("Tổng cộng / Total")),
+    PaymentColumn::new("Số khoản chi", "Payment id", 8, |p, _| {
+        Cell::Int(p.id.0)
+    })
+    .total(Total::Label("Tổng cộng / Total")),
     PaymentColumn::new("Mã hồ sơ", "Case", 8, |p, _| Cell::Int(p.case_id.0)),
     PaymentColumn::new("Mã thanh toán", "Payment reference", 16, |p, _| {
         Cell::text(&p.payment_reference)

@@ -232,7 +232,7 @@ pub struct Settings {
     pub matching: crate::domain::matching::MatchSettings,
     /// The load balancers / reverse proxies whose `Forwarded`, `X-Forwarded-For` and
     /// `X-Forwarded-Proto` are believed (default: none; see `http::client`).
-    pub trusted_proxies: crate::http::client::TrustedProxies,
+    pub trusted_proxies: crate::net::TrustedProxies,
 }
 
 impl Settings {
@@ -309,7 +309,7 @@ impl Settings {
             ));
         }
 
-        let trusted_proxies = crate::http::client::TrustedProxies::parse(
+        let trusted_proxies = crate::net::TrustedProxies::parse(
             overrides
                 .trusted_proxies
                 .or(file.trusted_proxies)

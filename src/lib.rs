@@ -19,7 +19,7 @@
 //! - [`http`]: the actix-web service — the route table with every endpoint's access rule, the
 //!   access middleware, the JSON API, the staff pages and the public status page.
 //! - [`cli`]: the command line; `main.rs` only calls [`cli::run`].
-//! - Plumbing: [`config`] (settings), [`startup`] (database, policy tables, app state),
+//! - Plumbing: [`config`] (settings; [`net`] holds the address ranges it parses), [`startup`] (database, policy tables, app state),
 //!   [`policy_files`] (the embedded or configured policy tables), [`telemetry`] (logs),
 //!   [`error`] (the one error type and its HTTP answers), [`export`] (formula-safe cells) and
 //!   [`files`] (whole-or-nothing file writes), [`timestamps`] (RFC 3339 in answers),
@@ -37,6 +37,7 @@ pub mod export;
 pub mod files;
 pub mod http;
 pub mod import;
+pub mod net;
 pub mod policy_files;
 pub mod reference;
 pub mod reports;

@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use super::header::HeaderColumn;
 use super::tabular::{ColumnSet, ColumnSpec, lookup_header};
 
 /// What kind of value a column holds; decides how its cells are converted.
@@ -227,6 +228,15 @@ impl Column {
     /// The column whose header is `text`, if any.
     pub fn from_header(text: &str) -> Option<Column> {
         lookup_header(text)
+    }
+}
+
+impl HeaderColumn for Column {
+    fn from_header(text: &str) -> Option<Self> {
+        Column::from_header(text)
+    }
+    fn is_anchor(self) -> bool {
+        matches!(self, Column::FullName | Column::NationalId)
     }
 }
 

@@ -3,7 +3,6 @@
 //! Problems of single cells or rows are [`Problem`](super::Problem)s instead: the file is
 //! read to the end and every one of them reported.
 
-use super::limits::Limit;
 use rust_xlsxwriter::XlsxError;
 
 /// A file-level failure: nothing in the file is used.
@@ -25,7 +24,7 @@ pub enum ReadError {
     #[error("{}", over_limit_en(*limit, *found, *allowed, part))]
     OverLimit {
         /// Which bound.
-        limit: super::limits::Limit,
+        limit: Limit,
         /// What was found (bytes), as far as it was read.
         found: u64,
         /// The bound (bytes).
@@ -164,6 +163,31 @@ impl ReadError {
                 "Trang tính có hơn {limit} dòng dữ liệu; hãy chia danh sách thành nhiều tệp"
             ),
             ReadError::Io(detail) => format!("Không đọc được tệp: {detail}"),
+        }
+    }
+}
+
+/// Which bound a file went past.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Limit {
+    /// `max_unpacked_bytes`.
+    Unpacked,
+    /// `max_part_bytes`.
+    Part,
+    /// `max_cell_bytes`.
+    Cell,
+    /// A part inflates past the size its zip directory declares (a forged directory).
+    Declared,
+}
+
+impl Limit {
+    /// The setting that bounds it.
+    pub const fn setting(self) -> &'static str {
+        match self {
+            Limit::Unpacked => "max_unpacked_bytes",
+            Limit::Part => "max_part_bytes",
+            Limit::Declared => "declared size",
+            Limit::Cell => "max_cell_bytes",
         }
     }
 }

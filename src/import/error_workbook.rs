@@ -20,15 +20,16 @@ use rust_xlsxwriter::{
 use sha2::{Digest, Sha256};
 
 use super::cell::Cell;
+use super::columns::Column;
 use super::error::WriteError;
 use super::grid::Grid;
+use super::header::detect_as;
 use super::problem::{Problem, Severity};
 use super::reader::{self, ReadOptions};
 use super::roster::ParsedRoster;
 use crate::xlsx::write::{DATE_FORMAT, excel_date, fixed_properties};
 
-/// Header of the added column.
-pub const ERRORS_HEADER: &str = "Lỗi / Errors";
+pub use super::tabular::ERRORS_HEADER;
 /// Name of the summary sheet (the first sheet).
 pub const SUMMARY_SHEET: &str = "Tóm tắt - Summary";
 /// Sheet name used when the upload had none (CSV).
@@ -58,7 +59,7 @@ pub fn error_workbook_from_upload(
         ..options.clone()
     };
     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        reader::with_sheet(format, bytes, &options, |grid, _| {
+        reader::with_sheet_as(format, bytes, &options, detect_as::<Column>, |grid, _| {
             Ok(error_workbook_bytes(grid, roster, problems))
         })
     }));

@@ -14,6 +14,7 @@
 
 use std::io::{Cursor, Read};
 
+pub use super::error::Limit;
 use super::error::ReadError;
 
 /// The bounds of one read; each is a setting (see `config.rs`).
@@ -42,31 +43,6 @@ impl Default for ReadLimits {
             max_unpacked_bytes: DEFAULT_MAX_UNPACKED_BYTES,
             max_part_bytes: DEFAULT_MAX_PART_BYTES,
             max_cell_bytes: DEFAULT_MAX_CELL_BYTES,
-        }
-    }
-}
-
-/// Which bound a file went past.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Limit {
-    /// `max_unpacked_bytes`.
-    Unpacked,
-    /// `max_part_bytes`.
-    Part,
-    /// `max_cell_bytes`.
-    Cell,
-    /// A part inflates past the size its zip directory declares (a forged directory).
-    Declared,
-}
-
-impl Limit {
-    /// The setting that bounds it.
-    pub const fn setting(self) -> &'static str {
-        match self {
-            Limit::Unpacked => "max_unpacked_bytes",
-            Limit::Part => "max_part_bytes",
-            Limit::Declared => "declared size",
-            Limit::Cell => "max_cell_bytes",
         }
     }
 }

@@ -19,7 +19,7 @@ use super::cell::Cell;
 use super::csv;
 use super::error::ReadError;
 use super::grid::{Grid, GridRow};
-use super::header::{self, HEADER_SCAN_ROWS, HeaderLayout};
+use super::header::HEADER_SCAN_ROWS;
 use super::limits::ReadLimits;
 use crate::domain::person::parse_date;
 use crate::domain::text::fold_key;
@@ -115,18 +115,8 @@ pub fn sniff(file_name: &str, bytes: &[u8]) -> Result<Format, ReadError> {
     Ok(Format::Csv)
 }
 
-/// Reads the chosen sheet of `bytes` and hands its grid and roster header to `finish`.
-pub fn with_sheet<T>(
-    format: Format,
-    bytes: &[u8],
-    options: &ReadOptions,
-    finish: impl FnOnce(&Grid<'_>, HeaderLayout) -> Result<T, ReadError>,
-) -> Result<T, ReadError> {
-    with_sheet_as(format, bytes, options, header::detect, finish)
-}
-
 /// Reads the chosen sheet of `bytes`, finding the header with `detect` (e.g.
-/// [`header::detect_as`] for another column set), and hands grid and header to `finish`.
+/// [`header::detect_as`] over a list's column set), and hands grid and header to `finish`.
 /// Without a named sheet, the first visible sheet where `detect` finds a header is read.
 /// Every read is bounded by `options.limits` before the parser spends memory: a zip
 /// container is inflated under budget first, an `.xls` container's streams are checked

@@ -27,6 +27,9 @@ use crate::domain::national_id::NationalId;
 use crate::domain::payment_reference::PaymentReference;
 use crate::domain::text::{fold_key, strip_brackets};
 
+/// Header of the column an error workbook adds (expected in a corrected re-upload).
+pub const ERRORS_HEADER: &str = "Lỗi / Errors";
+
 /// One canonical column of a list: template headers and accepted aliases.
 #[derive(Clone, Copy, Debug)]
 pub struct ColumnSpec<C: 'static> {
@@ -324,7 +327,7 @@ pub fn column_warnings<C: HeaderColumn>(
         message_en: issue.en,
         severity: Severity::Warning,
     };
-    let errors_column = fold_key(super::error_workbook::ERRORS_HEADER);
+    let errors_column = fold_key(ERRORS_HEADER);
     let mut out = Vec::new();
     for u in layout
         .unknown

@@ -21,7 +21,7 @@ type Reader<'h> = RowReader<'h, Column>;
 /// Checks the header's columns, then converts every data row.
 pub fn build(
     grid: &Grid<'_>,
-    layout: HeaderLayout,
+    layout: HeaderLayout<Column>,
     max_rows: u32,
     file_name: &str,
     sha256: String,

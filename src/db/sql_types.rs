@@ -37,6 +37,23 @@ pub trait StoredCode: Sized + Copy + 'static {
     }
 }
 
+// As `#[derive(FromSqlRow)]` makes it: a single column read through `FromSql`.
+macro_rules! single_column {
+    ($ty:ty) => {
+        impl<DB, ST> Queryable<ST, DB> for $ty
+        where
+            DB: Backend,
+            ST: SingleValue,
+            Self: FromSql<ST, DB>,
+        {
+            type Row = Self;
+            fn build(row: Self) -> deserialize::Result<Self> {
+                Ok(row)
+            }
+        }
+    };
+}
+
 macro_rules! stored_as_text {
     ($($ty:ty => $what:literal, $code:ident, $all:expr;)*) => {$(
         impl StoredCode for $ty {
@@ -72,18 +89,7 @@ macro_rules! stored_as_text {
             }
         }
 
-        // As `#[derive(FromSqlRow)]` makes it: a single column read through `FromSql`.
-        impl<DB, ST> Queryable<ST, DB> for $ty
-        where
-            DB: Backend,
-            ST: SingleValue,
-            Self: FromSql<ST, DB>,
-        {
-            type Row = Self;
-            fn build(row: Self) -> deserialize::Result<Self> {
-                Ok(row)
-            }
-        }
+        single_column!($ty);
 
         // Written as the code's `&'static str`: the bind is the text itself.
         impl AsExpression<Text> for $ty {
@@ -159,17 +165,7 @@ macro_rules! stored_as_bigint {
             }
         }
 
-        impl<DB, ST> Queryable<ST, DB> for $ty
-        where
-            DB: Backend,
-            ST: SingleValue,
-            Self: FromSql<ST, DB>,
-        {
-            type Row = Self;
-            fn build(row: Self) -> deserialize::Result<Self> {
-                Ok(row)
-            }
-        }
+        single_column!($ty);
 
         // Bound as the `i64` inside.
         impl AsExpression<BigInt> for $ty {

@@ -13,6 +13,7 @@ use staffpay::domain::money::Vnd;
 use staffpay::domain::person::{BirthDate, Sex};
 use staffpay::domain::policy::{Category, Scheme};
 use staffpay::import::columns::Column;
+use staffpay::import::error::ListKind;
 use staffpay::import::{
     ParsedRoster, ReadError, ReadOptions, Severity, read_roster, read_roster_file,
 };
@@ -438,7 +439,9 @@ fn a_named_sheet_is_read_and_a_missing_one_is_named() {
     };
     assert_eq!(
         read_roster("ds.xlsx", &bytes, &opts).unwrap_err(),
-        ReadError::NoHeader
+        ReadError::NoHeader {
+            list: ListKind::Roster
+        }
     );
 }
 
@@ -568,13 +571,20 @@ fn bad_files_are_refused_with_a_clear_error() {
             },
         ),
         ("empty-sheets.xlsx", empty_sheets, ReadError::NoData),
-        ("no-header.xlsx", no_header, ReadError::NoHeader),
+        (
+            "no-header.xlsx",
+            no_header,
+            ReadError::NoHeader {
+                list: ListKind::Roster,
+            },
+        ),
         (
             "missing.xlsx",
             missing,
             ReadError::MissingColumns {
                 missing_vi: vec!["Ngày sinh", "Ngày nghỉ"],
                 missing_en: vec!["Date of birth", "Leave date"],
+                list: ListKind::Roster,
             },
         ),
         ("broken.xlsx", truncated, ReadError::Corrupt),

@@ -18,14 +18,14 @@ use staffpay::domain::matching::{
 use staffpay::domain::money::Vnd;
 use staffpay::domain::national_id::NationalId;
 use staffpay::domain::payment_reference::PaymentReference;
-use staffpay::import::error::ReadError;
+use staffpay::import::error::{ListKind, ReadError};
 use staffpay::import::payments::{
     ParsedPaymentList, PaymentCheck, PaymentMethod, read_payment_list,
 };
 use staffpay::import::problem::Severity;
 use staffpay::import::reader::ReadOptions;
 use staffpay::import::statement::{
-    AmountSign, Direction, ParsedStatement, StatementCheck, read_statement,
+    AmountSign, Direction, ParsedStatement, StatementCheck, StatementColumn, read_statement,
 };
 use staffpay::import::tabular::KnownCase;
 
@@ -267,15 +267,14 @@ fn reads_a_treasury_statement_with_debit_and_credit_columns() {
     assert_eq!(st.sheet, "Sao ke");
     assert_eq!(st.header_rows, (4, 5));
     assert_eq!(st.total_rows, 3);
-    assert_eq!(
-        problems(&st.problems),
-        [(
-            Some(5),
-            Some("Số dư".to_owned()),
-            "COLUMN_UNKNOWN",
-            Severity::Warning
-        )]
+    // The running balance is a known column, read past without a warning (issue 18).
+    assert_eq!(problems(&st.problems), []);
+    assert!(
+        st.columns
+            .iter()
+            .any(|m| m.column == StatementColumn::Balance && m.header == "Số dư")
     );
+    assert!(st.unknown_columns.is_empty());
     let r = &st.rows;
     assert_eq!(r.len(), 3);
     assert_eq!(
@@ -470,7 +469,9 @@ fn files_that_cannot_be_statements() {
         Err(ReadError::MissingColumns {
             missing_en,
             missing_vi,
+            list,
         }) => {
+            assert_eq!(list, ListKind::Statement);
             assert_eq!(missing_en, ["Description"]);
             assert_eq!(missing_vi, ["Nội dung"]);
         }
@@ -480,7 +481,9 @@ fn files_that_cannot_be_statements() {
     let roster = "Họ và tên;Số CCCD;Ngày sinh\nNguyễn A;001070012345;01/02/1970\n";
     assert_eq!(
         statement("r.csv", roster.as_bytes(), AmountSign::default()),
-        Err(ReadError::NoHeader)
+        Err(ReadError::NoHeader {
+            list: ListKind::Statement
+        })
     );
     assert_eq!(
         statement("a.csv", b"", AmountSign::default()),

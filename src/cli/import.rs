@@ -68,6 +68,11 @@ pub struct ImportArgs {
     /// Store the valid rows and report the others (default: any error stores nothing).
     #[arg(long)]
     accept_valid: bool,
+    /// Map a column by hand when its header is not recognised: FIELD=HEADER (e.g.
+    /// `--map 'account=STK hưởng'`; FIELD is a field key, a template header, or `ignore` to
+    /// read past a column). Repeatable.
+    #[arg(long = "map", value_name = "FIELD=HEADER", value_parser = crate::import::recognize::ColumnMap::parse)]
+    map: Vec<crate::import::recognize::ColumnMap>,
     /// Write the upload with its problems marked (an added "Lỗi / Errors" column, bad cells
     /// highlighted) to this .xlsx file when there are errors.
     #[arg(long)]
@@ -104,6 +109,7 @@ pub fn run(args: ImportArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode
             max_rows: u32::try_from(settings.max_rows).unwrap_or(u32::MAX),
             max_bytes: settings.max_upload_bytes,
             limits: settings.read_limits,
+            mapping: args.map,
         },
     };
     if size > settings.max_upload_bytes {

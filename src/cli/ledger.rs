@@ -30,6 +30,11 @@ pub struct LedgerFileArgs {
     /// Store the valid rows and report the others (default: any error stores nothing).
     #[arg(long)]
     accept_valid: bool,
+    /// Map a column by hand when its header is not recognised: FIELD=HEADER (e.g.
+    /// `--map 'account=STK hưởng'`; FIELD is a field key, a template header, or `ignore` to
+    /// read past a column). Repeatable.
+    #[arg(long = "map", value_name = "FIELD=HEADER", value_parser = crate::import::recognize::ColumnMap::parse)]
+    map: Vec<crate::import::recognize::ColumnMap>,
     /// Statements with one signed amount column whose positive amounts are payments out.
     #[arg(long)]
     positive_is_debit: bool,
@@ -98,6 +103,7 @@ pub fn run(
             max_rows: u32::try_from(settings.max_rows).unwrap_or(u32::MAX),
             max_bytes: settings.max_upload_bytes,
             limits: settings.read_limits,
+            mapping: args.map,
         },
         today: crate::db::today_vn(),
         sign: if args.positive_is_debit {

@@ -256,11 +256,13 @@ pub async fn upload(
         .get("unit")
         .map(|u| UnitCode::normalize(u))
         .unwrap_or_default();
+    let mapping = super::imports_api::parse_mapping(upload.fields.get("map").map(String::as_str))?;
     let options = ReadOptions {
         sheet: None,
         max_rows: u32::try_from(state.settings.max_rows).unwrap_or(u32::MAX),
         max_bytes: max,
         limits: state.settings.read_limits,
+        mapping,
     };
     let actor = s.actor(&req);
     let policy = state.policy.clone();

@@ -14,6 +14,7 @@ use crate::db::imports::{self, ImportRow};
 use crate::db::units;
 use crate::error::AppError;
 use crate::import::ReadOptions;
+use crate::import::recognize::ColumnMap;
 use crate::services::imports::{ImportError, ImportRequest, import_roster};
 
 /// Options of an upload, as query parameters.
@@ -28,6 +29,29 @@ pub struct UploadQuery {
     pub dry_run: Option<bool>,
     /// Store the valid rows and report the others.
     pub accept_valid: Option<bool>,
+    /// Columns mapped by hand: `FIELD=HEADER` pairs separated by `;` or new lines (e.g.
+    /// `national_id=Số CC;full_name=Tên`), as `--map` on the command line.
+    pub map: Option<String>,
+}
+
+/// The `map` parameter of an upload: `FIELD=HEADER` pairs separated by `;` or new lines.
+pub fn parse_mapping(raw: Option<&str>) -> Result<Vec<ColumnMap>, AppError> {
+    raw.unwrap_or_default()
+        .split([';', '\n'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            ColumnMap::parse(p).map_err(|e| {
+                AppError::bad_request(
+                    "mapping_invalid",
+                    format!(
+                        "Tham số map không hợp lệ: cần các cặp TRƯỜNG=TIÊU_ĐỀ cách nhau bởi dấu ; ({e})"
+                    ),
+                    format!("Invalid map parameter: FIELD=HEADER pairs separated by ; ({e})"),
+                )
+            })
+        })
+        .collect()
 }
 
 /// A file name reduced to its last component, without control characters, at most 200
@@ -63,6 +87,7 @@ pub async fn upload(
     let max = state.settings.max_upload_bytes;
     let (file_name, bytes) = read_upload(form, max).await?;
     let query = query.into_inner();
+    let mapping = parse_mapping(query.map.as_deref())?;
     let unit_code = match query.unit {
         Some(unit) => unit,
         None => only_unit(&state, &caller).await?,
@@ -78,6 +103,7 @@ pub async fn upload(
             max_rows: u32::try_from(state.settings.max_rows).unwrap_or(u32::MAX),
             max_bytes: max,
             limits: state.settings.read_limits,
+            mapping,
         },
     };
     let actor = request_id::actor(&caller, &req);

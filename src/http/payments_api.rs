@@ -233,6 +233,9 @@ pub struct LedgerQuery {
     /// exports print them) or `positive_is_debit`.
     #[param(schema_with = sign_schema)]
     pub sign: Option<String>,
+    /// Columns mapped by hand: `FIELD=HEADER` pairs separated by `;` or new lines (e.g.
+    /// `account=STK hưởng;description=Nội dung CK`), as `--map` on the command line.
+    pub map: Option<String>,
 }
 
 async fn ledger_upload(
@@ -249,6 +252,7 @@ async fn ledger_upload(
     ) -> Result<crate::services::imports::ImportReport, ImportError>,
 ) -> Result<HttpResponse, AppError> {
     let max = state.settings.max_upload_bytes;
+    let mapping = super::imports_api::parse_mapping(query.map.as_deref())?;
     let (file_name, bytes) = super::imports_api::read_upload(form, max).await?;
     let unit_code = match query.unit {
         Some(unit) => unit,
@@ -278,6 +282,7 @@ async fn ledger_upload(
             max_rows: u32::try_from(state.settings.max_rows).unwrap_or(u32::MAX),
             max_bytes: max,
             limits: state.settings.read_limits,
+            mapping,
         },
         today: crate::db::today_vn(),
         sign,

@@ -6,11 +6,11 @@
 //! spacing, punctuation and diacritics do not matter, nor does a bracketed unit such as `(%)`
 //! or `(đồng)`.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use super::error::ListKind;
 use super::header::HeaderColumn;
-use super::tabular::{ColumnSet, ColumnSpec, lookup_header};
+use super::recognize::{ColumnSet, ColumnSpec, HeaderIndex, lookup_header};
 
 /// What kind of value a column holds; decides how its cells are converted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,12 +96,17 @@ macro_rules! columns {
 
         impl ColumnSet for Column {
             const SPECS: &'static [ColumnSpec<Column>] = &[$(
-                ColumnSpec { column: Column::$variant, vi: $vi, en: $en, aliases: &[$($alias),*] },
+                ColumnSpec {
+                    column: Column::$variant, key: $field, vi: $vi, en: $en,
+                    aliases: &[$($alias),*],
+                },
             )*];
 
-            fn table() -> &'static OnceLock<HashMap<String, Column>> {
-                static TABLE: OnceLock<HashMap<String, Column>> = OnceLock::new();
-                &TABLE
+            const LIST: ListKind = ListKind::Roster;
+
+            fn index() -> &'static OnceLock<HeaderIndex<Column>> {
+                static INDEX: OnceLock<HeaderIndex<Column>> = OnceLock::new();
+                &INDEX
             }
 
             fn header_vi(self) -> &'static str {
@@ -232,9 +237,6 @@ impl Column {
 }
 
 impl HeaderColumn for Column {
-    fn from_header(text: &str) -> Option<Self> {
-        Column::from_header(text)
-    }
     fn is_anchor(self) -> bool {
         matches!(self, Column::FullName | Column::NationalId)
     }
@@ -244,6 +246,7 @@ impl HeaderColumn for Column {
 mod tests {
     use super::*;
     use crate::domain::text::{fold_key, strip_brackets};
+    use std::collections::HashMap;
 
     #[test]
     fn specs_list_the_columns_in_declaration_order() {

@@ -59,8 +59,11 @@ pub enum ReadError {
         available: Vec<String>,
     },
     /// No row within the first 30 of any sheet (or of the named sheet) looks like a header.
-    #[error("no header row found within the first 30 rows")]
-    NoHeader,
+    #[error("no header row of a {} found within the first 30 rows", list.name_en())]
+    NoHeader {
+        /// The kind of list looked for.
+        list: ListKind,
+    },
     /// Required columns are not in the header.
     #[error("required columns are missing: {}", missing_en.join(", "))]
     MissingColumns {
@@ -68,6 +71,42 @@ pub enum ReadError {
         missing_vi: Vec<&'static str>,
         /// English names of the missing columns.
         missing_en: Vec<&'static str>,
+        /// The kind of list read.
+        list: ListKind,
+    },
+    /// A column mapping names a field the list does not have.
+    #[error("the mapping names an unknown field {field:?}; the fields of a {} are: {}", list.name_en(), fields.join(", "))]
+    UnknownField {
+        /// The field as written.
+        field: String,
+        /// The kind of list read.
+        list: ListKind,
+        /// Its field keys.
+        fields: Vec<&'static str>,
+    },
+    /// A column mapping names headers that are not in the file's header row.
+    #[error(
+        "the mapped column {} is not in the file (its columns: {})",
+        quoted(missing),
+        quoted(found)
+    )]
+    MappedColumnNotFound {
+        /// The mapped headers not found.
+        missing: Vec<String>,
+        /// The headers the file has.
+        found: Vec<String>,
+    },
+    /// Two columns name one field equally surely: which one holds it is the caller's to say.
+    #[error("the columns {} both look like \"{field_en}\"", quoted(headers))]
+    ConflictingColumns {
+        /// The field key (for `--map KEY=HEADER`).
+        key: &'static str,
+        /// The field's Vietnamese name.
+        field_vi: &'static str,
+        /// The field's English name.
+        field_en: &'static str,
+        /// The headers as written, with their column letters.
+        headers: Vec<String>,
     },
     /// More data rows than the configured limit.
     #[error("the sheet has more than {limit} data rows")]
@@ -92,8 +131,11 @@ impl ReadError {
             ReadError::NotUtf8 => "FILE_NOT_UTF8",
             ReadError::NoData => "FILE_NO_DATA",
             ReadError::SheetNotFound { .. } => "SHEET_NOT_FOUND",
-            ReadError::NoHeader => "HEADER_NOT_FOUND",
+            ReadError::NoHeader { .. } => "HEADER_NOT_FOUND",
             ReadError::MissingColumns { .. } => "COLUMNS_MISSING",
+            ReadError::UnknownField { .. } => "MAPPING_UNKNOWN_FIELD",
+            ReadError::MappedColumnNotFound { .. } => "MAPPING_COLUMN_NOT_FOUND",
+            ReadError::ConflictingColumns { .. } => "COLUMNS_CONFLICTING",
             ReadError::TooManyRows { .. } => "TOO_MANY_ROWS",
             ReadError::Io(_) => "FILE_UNREADABLE",
         }
@@ -101,6 +143,7 @@ impl ReadError {
 
     /// The message in English, with what to do.
     pub fn message_en(&self) -> String {
+        let template_hint;
         let fix = match self {
             ReadError::Empty | ReadError::Corrupt => "; export the list again and re-upload it",
             ReadError::TooLarge { .. }
@@ -109,8 +152,17 @@ impl ReadError {
             ReadError::NotASpreadsheet { .. } => "; upload the .xlsx, .xls, .ods or .csv file",
             ReadError::PasswordProtected => "; remove the password and save again",
             ReadError::NotUtf8 => "; save it as \"CSV UTF-8\"",
-            ReadError::NoHeader | ReadError::MissingColumns { .. } => {
-                "; use the template from `staffpay template roster`"
+            ReadError::NoHeader { list } | ReadError::MissingColumns { list, .. } => {
+                template_hint = format!(
+                    "; use the template from `staffpay template {}` or map the columns \
+                     (--map FIELD=HEADER)",
+                    list.template()
+                );
+                &template_hint
+            }
+            ReadError::ConflictingColumns { key, .. } => {
+                template_hint = format!("; say which one with --map '{key}=HEADER'");
+                &template_hint
             }
             _ => "",
         };
@@ -150,14 +202,43 @@ impl ReadError {
                 "Không có trang tính tên \"{name}\"; các trang tính trong tệp: {}",
                 available.join(", ")
             ),
-            ReadError::NoHeader => {
-                "Không tìm thấy dòng tiêu đề cột trong 30 dòng đầu; hãy dùng mẫu \
-                của `staffpay template roster`"
-                    .into()
-            }
-            ReadError::MissingColumns { missing_vi, .. } => format!(
-                "Thiếu cột bắt buộc: {}; hãy dùng mẫu của `staffpay template roster`",
-                missing_vi.join(", ")
+            ReadError::NoHeader { list } => format!(
+                "Không tìm thấy dòng tiêu đề cột của {} trong 30 dòng đầu; hãy dùng mẫu của \
+                 `staffpay template {}` hoặc ghép cột (--map TRƯỜNG=TIÊU_ĐỀ)",
+                list.name_vi(),
+                list.template()
+            ),
+            ReadError::MissingColumns {
+                missing_vi, list, ..
+            } => format!(
+                "Thiếu cột bắt buộc: {}; hãy dùng mẫu của `staffpay template {}` hoặc ghép cột \
+                 (--map TRƯỜNG=TIÊU_ĐỀ)",
+                missing_vi.join(", "),
+                list.template()
+            ),
+            ReadError::UnknownField {
+                field,
+                list,
+                fields,
+            } => format!(
+                "Phép ghép cột nêu trường không có \"{field}\"; các trường của {}: {}",
+                list.name_vi(),
+                fields.join(", ")
+            ),
+            ReadError::MappedColumnNotFound { missing, found } => format!(
+                "Cột được ghép {} không có trong tệp (các cột của tệp: {})",
+                quoted(missing),
+                quoted(found)
+            ),
+            ReadError::ConflictingColumns {
+                key,
+                field_vi,
+                headers,
+                ..
+            } => format!(
+                "Các cột {} đều giống cột \"{field_vi}\"; hãy chỉ rõ cột nào bằng --map \
+                 '{key}=TIÊU_ĐỀ' hoặc ở bước ghép cột",
+                quoted(headers)
             ),
             ReadError::TooManyRows { limit } => format!(
                 "Trang tính có hơn {limit} dòng dữ liệu; hãy chia danh sách thành nhiều tệp"
@@ -165,6 +246,55 @@ impl ReadError {
             ReadError::Io(detail) => format!("Không đọc được tệp: {detail}"),
         }
     }
+}
+
+/// The kinds of list staffpay reads; each has its template.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ListKind {
+    /// A personnel roster.
+    Roster,
+    /// A payment list (payments made).
+    PaymentList,
+    /// A Treasury or bank account statement.
+    Statement,
+}
+
+impl ListKind {
+    /// The `staffpay template` argument of its template.
+    pub const fn template(self) -> &'static str {
+        match self {
+            ListKind::Roster => "roster",
+            ListKind::PaymentList => "payment-list",
+            ListKind::Statement => "statement",
+        }
+    }
+
+    /// Its name in a Vietnamese sentence.
+    pub const fn name_vi(self) -> &'static str {
+        match self {
+            ListKind::Roster => "danh sách nhân sự",
+            ListKind::PaymentList => "danh sách chi trả",
+            ListKind::Statement => "sao kê tài khoản",
+        }
+    }
+
+    /// Its name in an English sentence.
+    pub const fn name_en(self) -> &'static str {
+        match self {
+            ListKind::Roster => "roster",
+            ListKind::PaymentList => "payment list",
+            ListKind::Statement => "account statement",
+        }
+    }
+}
+
+fn quoted(items: &[String]) -> String {
+    items
+        .iter()
+        .map(|h| format!("\"{h}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Which bound a file went past.
@@ -292,10 +422,28 @@ mod tests {
                 name: "X".into(),
                 available: vec!["A".into()],
             },
-            ReadError::NoHeader,
+            ReadError::NoHeader {
+                list: ListKind::Statement,
+            },
             ReadError::MissingColumns {
                 missing_vi: vec!["Ngày sinh"],
                 missing_en: vec!["Date of birth"],
+                list: ListKind::Roster,
+            },
+            ReadError::UnknownField {
+                field: "acount".into(),
+                list: ListKind::Statement,
+                fields: vec!["account"],
+            },
+            ReadError::MappedColumnNotFound {
+                missing: vec!["STK".into()],
+                found: vec!["Số tiền".into()],
+            },
+            ReadError::ConflictingColumns {
+                key: "account",
+                field_vi: "Số tài khoản",
+                field_en: "Account number",
+                headers: vec!["C: STK hưởng".into(), "E: TK nhận".into()],
             },
             ReadError::TooManyRows { limit: 5 },
             ReadError::OverLimit {
@@ -319,8 +467,26 @@ mod tests {
         let e = ReadError::MissingColumns {
             missing_vi: vec!["Ngày sinh"],
             missing_en: vec!["Date of birth"],
+            list: ListKind::Roster,
         };
         assert!(e.message_vi().contains("Ngày sinh"));
         assert!(e.message_en().contains("Date of birth"));
+        assert!(e.message_vi().contains("staffpay template roster"));
+    }
+
+    #[test]
+    fn refusals_name_the_template_of_the_list_read() {
+        let e = ReadError::MissingColumns {
+            missing_vi: vec!["Nội dung"],
+            missing_en: vec!["Description"],
+            list: ListKind::Statement,
+        };
+        assert!(e.message_vi().contains("staffpay template statement"));
+        assert!(!e.message_vi().contains("roster"));
+        let e = ReadError::NoHeader {
+            list: ListKind::PaymentList,
+        };
+        assert!(e.message_en().contains("staffpay template payment-list"));
+        assert!(e.message_vi().contains("danh sách chi trả"));
     }
 }

@@ -21,11 +21,11 @@ use sha2::{Digest, Sha256};
 
 use super::cell::Cell;
 use super::columns::Column;
-use super::error::WriteError;
+use super::error::{ListKind, WriteError};
 use super::grid::Grid;
-use super::header::detect_as;
 use super::problem::{Problem, Severity};
 use super::reader::{self, ReadOptions};
+use super::recognize::detect_as;
 use super::roster::ParsedRoster;
 use crate::xlsx::write::{DATE_FORMAT, excel_date, fixed_properties};
 
@@ -59,9 +59,14 @@ pub fn error_workbook_from_upload(
         ..options.clone()
     };
     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        reader::with_sheet_as(format, bytes, &options, detect_as::<Column>, |grid, _| {
-            Ok(error_workbook_bytes(grid, roster, problems))
-        })
+        reader::with_sheet_as(
+            format,
+            bytes,
+            &options,
+            ListKind::Roster,
+            detect_as::<Column>,
+            |grid, _| Ok(error_workbook_bytes(grid, roster, problems)),
+        )
     }));
     read.unwrap_or(Err(super::ReadError::Corrupt))?
 }

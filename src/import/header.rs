@@ -19,12 +19,56 @@ pub const MIN_HEADER_COLUMNS: usize = 3;
 
 /// A set of canonical columns that header detection can look for: the roster's
 /// [`super::columns::Column`], or another list's own set (statements, payment lists).
+/// Recognising a header's text is the caller's ([`super::recognize`]).
 pub trait HeaderColumn: Copy + Ord {
-    /// The column whose header is `text`, if any.
-    fn from_header(text: &str) -> Option<Self>;
     /// Whether naming this column makes a row a header candidate; a header row names at
     /// least one such column and [`MIN_HEADER_COLUMNS`] columns in all.
     fn is_anchor(self) -> bool;
+}
+
+/// How surely a header names its column; the stronger claim to a column wins.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Strength {
+    /// Every word of an alias of this many words is in the header (extra words allowed).
+    Meaning(usize),
+    /// The header is a template header or alias (folded, abbreviations spelled out, word
+    /// order ignored).
+    Exact,
+    /// The caller mapped it (`--map`, the mapping step, a saved profile).
+    Mapped,
+}
+
+impl Strength {
+    /// How it was recognised, as reported (`mapped`, `exact`, `meaning`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Strength::Meaning(_) => "meaning",
+            Strength::Exact => "exact",
+            Strength::Mapped => "mapped",
+        }
+    }
+}
+
+/// What one header text names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Recognition<C> {
+    /// This column, this surely.
+    Column(C, Strength),
+    /// Mapped to nothing on purpose: read past without a warning.
+    Ignored,
+    /// Two or more columns equally: reported, not guessed.
+    Ambiguous(Vec<C>),
+    /// Nothing known.
+    Unknown,
+}
+
+impl<C: Copy> Recognition<C> {
+    fn column(&self) -> Option<C> {
+        match self {
+            Recognition::Column(c, _) => Some(*c),
+            _ => None,
+        }
+    }
 }
 
 /// A file column recognised as a canonical column.
@@ -36,15 +80,51 @@ pub struct MappedColumn<C> {
     pub index: usize,
     /// The header as written (`"group / sub"` under a merged group heading).
     pub header: String,
+    /// How it was recognised.
+    pub strength: Strength,
 }
 
-/// A file column with a header that matches no canonical column.
+/// A file column that is not read: its header matches no canonical column, or several, or
+/// the caller mapped it to nothing.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UnknownColumn {
     /// 0-based column index.
     pub index: usize,
     /// The header as written.
     pub header: String,
+    /// The first value under it, masked when it looks like an id or an account number
+    /// ([`super::recognize::mask_sample`]); filled in once the data rows are known.
+    pub sample: Option<String>,
+    /// What the sample looks like, when it looks like something the list could use.
+    pub looks_like: Option<LooksLike>,
+}
+
+/// What the values of a column that is not read look like.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LooksLike {
+    /// An account number (or a national id): 8 to 19 digits.
+    Account,
+    /// A payment reference.
+    Reference,
+}
+
+/// A header that names two or more columns equally.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AmbiguousColumn<C> {
+    /// The file column with its header.
+    pub column: UnknownColumn,
+    /// The columns it could be.
+    pub candidates: Vec<C>,
+}
+
+/// Two file columns claiming one canonical column equally surely (by meaning, with
+/// different texts): the file is refused until the caller maps one of them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Conflict<C> {
+    /// The canonical column.
+    pub column: C,
+    /// The file columns (index, header), left to right.
+    pub headers: Vec<(usize, String)>,
 }
 
 /// Where the header is and what its columns mean.
@@ -56,12 +136,18 @@ pub struct HeaderLayout<C> {
     pub last_row: u32,
     /// Index into `Grid::rows` of the first row after the header.
     pub data_start: usize,
-    /// Recognised columns, left to right (first occurrence of each canonical column).
+    /// Recognised columns, left to right (the strongest claim to each canonical column).
     pub columns: Vec<MappedColumn<C>>,
     /// Columns with an unknown header.
     pub unknown: Vec<UnknownColumn>,
-    /// Later columns whose header repeats an already mapped column (ignored).
+    /// Later or weaker columns whose header names an already mapped column (not read).
     pub duplicates: Vec<MappedColumn<C>>,
+    /// Columns whose header names several canonical columns equally (not read).
+    pub ambiguous: Vec<AmbiguousColumn<C>>,
+    /// Columns mapped to nothing on purpose.
+    pub ignored: Vec<UnknownColumn>,
+    /// Canonical columns claimed equally by two file columns.
+    pub conflicts: Vec<Conflict<C>>,
 }
 
 impl<C: HeaderColumn> HeaderLayout<C> {
@@ -69,69 +155,122 @@ impl<C: HeaderColumn> HeaderLayout<C> {
     pub fn find(&self, column: C) -> Option<&MappedColumn<C>> {
         self.columns.iter().find(|m| m.column == column)
     }
+
+    /// Every column that is not read (unknown, ambiguous, ignored), left to right.
+    pub fn unread_mut(&mut self) -> impl Iterator<Item = &mut UnknownColumn> {
+        self.unknown
+            .iter_mut()
+            .chain(self.ambiguous.iter_mut().map(|a| &mut a.column))
+            .chain(self.ignored.iter_mut())
+    }
+
+    fn place(&mut self, label: Label<C>) {
+        let unread = UnknownColumn {
+            index: label.index,
+            header: label.header.clone(),
+            sample: None,
+            looks_like: None,
+        };
+        let (column, strength) = match label.recognition {
+            Recognition::Column(c, s) => (c, s),
+            Recognition::Ignored => return self.ignored.push(unread),
+            Recognition::Unknown => return self.unknown.push(unread),
+            Recognition::Ambiguous(candidates) => {
+                return self.ambiguous.push(AmbiguousColumn {
+                    column: unread,
+                    candidates,
+                });
+            }
+        };
+        let new = MappedColumn {
+            column,
+            index: label.index,
+            header: label.header,
+            strength,
+        };
+        let Some(slot) = self.columns.iter().position(|m| m.column == column) else {
+            return self.columns.push(new);
+        };
+        let old = &self.columns[slot];
+        if strength > old.strength {
+            let old = std::mem::replace(&mut self.columns[slot], new);
+            self.duplicates.push(old);
+        } else if strength < old.strength
+            || matches!(strength, Strength::Exact | Strength::Mapped)
+            || fold_key(&old.header) == fold_key(&new.header)
+        {
+            self.duplicates.push(new);
+        } else {
+            match self.conflicts.iter_mut().find(|c| c.column == column) {
+                Some(c) => c.headers.push((new.index, new.header)),
+                None => self.conflicts.push(Conflict {
+                    column,
+                    headers: vec![(old.index, old.header.clone()), (new.index, new.header)],
+                }),
+            }
+        }
+    }
 }
 
 /// A header label candidate for one column.
 struct Label<C> {
     index: usize,
     header: String,
-    column: Option<C>,
+    recognition: Recognition<C>,
 }
 
-/// Label candidates of one (or two) rows, as `consider` keeps the best.
-type Best<C> = Option<(usize, usize, bool, Vec<Label<C>>)>; // (score, row index, two rows, labels)
+/// Label candidates of one to three rows, as `consider` keeps the best.
+type Best<C> = Option<(usize, usize, usize, Vec<Label<C>>)>; // (score, row index, rows, labels)
 
-/// Finds a header of the column set `C` in the first rows of `grid`; `None` when no row
-/// qualifies.
-pub fn detect_as<C: HeaderColumn>(grid: &Grid<'_>) -> Option<HeaderLayout<C>> {
+/// How many stacked rows a header may span (merged group headings over sub-headings).
+pub const MAX_HEADER_ROWS: usize = 3;
+
+/// Finds a header in the first rows of `grid`, `recognize` saying what each header text
+/// names; `None` when no row qualifies. Headers of one, two or three stacked rows are
+/// tried; more rows win only with more columns found.
+pub fn detect_with<C: HeaderColumn>(
+    grid: &Grid<'_>,
+    recognize: &dyn Fn(&str) -> Recognition<C>,
+) -> Option<HeaderLayout<C>> {
     let mut best: Best<C> = None;
     let scan = grid.rows.len().min(HEADER_SCAN_ROWS);
     for i in 0..scan {
-        let Some(row) = grid.rows.get(i) else { break };
-        let single = single_labels(row);
-        consider(&mut best, i, false, single);
-        if let Some(next) = grid.rows.get(i + 1)
-            && next.number == row.number.saturating_add(1)
-        {
-            consider(&mut best, i, true, double_labels(row, next));
+        let mut stack: Vec<&GridRow<'_>> = Vec::with_capacity(MAX_HEADER_ROWS);
+        for row in grid.rows.iter().skip(i).take(MAX_HEADER_ROWS) {
+            if let Some(last) = stack.last()
+                && row.number != last.number.saturating_add(1)
+            {
+                break;
+            }
+            stack.push(row);
+            consider(&mut best, i, stack.len(), stacked_labels(&stack, recognize));
         }
     }
-    let (_, i, two, labels) = best?;
+    let (_, i, rows, labels) = best?;
     let first = grid.rows.get(i)?;
-    let last = if two { grid.rows.get(i + 1)? } else { first };
+    let last = grid.rows.get(i + rows - 1)?;
     let mut layout = HeaderLayout {
         first_row: first.number,
         last_row: last.number,
-        data_start: i + if two { 2 } else { 1 },
+        data_start: i + rows,
         columns: Vec::new(),
         unknown: Vec::new(),
         duplicates: Vec::new(),
+        ambiguous: Vec::new(),
+        ignored: Vec::new(),
+        conflicts: Vec::new(),
     };
     for label in labels {
-        match label.column {
-            Some(column) if layout.find(column).is_some() => {
-                layout.duplicates.push(MappedColumn {
-                    column,
-                    index: label.index,
-                    header: label.header,
-                });
-            }
-            Some(column) => layout.columns.push(MappedColumn {
-                column,
-                index: label.index,
-                header: label.header,
-            }),
-            None => layout.unknown.push(UnknownColumn {
-                index: label.index,
-                header: label.header,
-            }),
-        }
+        layout.place(label);
     }
     Some(layout)
 }
 
-fn consider<C: HeaderColumn>(best: &mut Best<C>, i: usize, two: bool, labels: Vec<Label<C>>) {
-    let mut found: Vec<C> = labels.iter().filter_map(|l| l.column).collect();
+fn consider<C: HeaderColumn>(best: &mut Best<C>, i: usize, rows: usize, labels: Vec<Label<C>>) {
+    let mut found: Vec<C> = labels
+        .iter()
+        .filter_map(|l| l.recognition.column())
+        .collect();
     found.sort();
     found.dedup();
     let anchored = found.iter().any(|c| c.is_anchor());
@@ -140,7 +279,7 @@ fn consider<C: HeaderColumn>(best: &mut Best<C>, i: usize, two: bool, labels: Ve
         return;
     }
     if best.as_ref().is_none_or(|(s, ..)| score > *s) {
-        *best = Some((score, i, two, labels));
+        *best = Some((score, i, rows, labels));
     }
 }
 
@@ -153,59 +292,82 @@ fn header_text(cell: &Cell<'_>) -> Option<String> {
     .filter(|t| !t.is_empty())
 }
 
-fn single_labels<C: HeaderColumn>(row: &GridRow<'_>) -> Vec<Label<C>> {
-    row.cells
-        .iter()
-        .enumerate()
-        .filter_map(|(index, cell)| {
-            let header = header_text(cell)?;
-            Some(Label {
-                index,
-                column: C::from_header(&header),
-                header,
-            })
-        })
-        .collect()
-}
-
-/// Labels of a two-row header: the lower row's text under the nearest group heading to its
-/// left in the upper row (the first cell of a merged range holds its text), or the upper
-/// row's text where the lower cell is empty (a header merged down both rows).
-fn double_labels<C: HeaderColumn>(top: &GridRow<'_>, sub: &GridRow<'_>) -> Vec<Label<C>> {
-    let width = top.cells.len().max(sub.cells.len());
+/// Labels of a header over `rows` (one to three stacked rows). A column's own text is its
+/// lowest non-empty cell (a header merged down several rows keeps its text in the top cell);
+/// above it stand the group headings of the upper rows, each the nearest text to its left in
+/// that row (the first cell of a merged range holds its text) until a new heading starts in
+/// a row above. The label is tried with its group headings (`"Tài khoản ngân hàng Số tài
+/// khoản"`), then with the nearest one, then alone; it shows as `"group / sub"`.
+fn stacked_labels<C>(
+    rows: &[&GridRow<'_>],
+    recognize: &dyn Fn(&str) -> Recognition<C>,
+) -> Vec<Label<C>> {
+    let width = rows.iter().map(|r| r.cells.len()).max().unwrap_or(0);
+    let levels = rows.len();
+    let mut carry: Vec<Option<String>> = vec![None; levels];
     let mut labels = Vec::new();
-    let mut group: Option<String> = None;
     for index in 0..width {
-        let upper = header_text(top.get(index));
-        if upper.is_some() {
-            group.clone_from(&upper);
-        }
-        match header_text(sub.get(index)) {
-            None => {
-                if let Some(header) = upper {
-                    labels.push(Label {
-                        index,
-                        column: C::from_header(&header),
-                        header,
-                    });
+        let own: Vec<Option<String>> = rows.iter().map(|r| header_text(r.get(index))).collect();
+        for level in 0..levels {
+            if own[level].is_some() {
+                carry[level].clone_from(&own[level]);
+                for deeper in carry.iter_mut().skip(level + 1) {
+                    *deeper = None;
                 }
             }
-            Some(lower) => {
-                let (column, header) = match &group {
-                    Some(g) => {
-                        let column = C::from_header(&format!("{g} {lower}"))
-                            .or_else(|| C::from_header(&lower));
-                        (column, format!("{g} / {lower}"))
-                    }
-                    None => (C::from_header(&lower), lower),
-                };
-                labels.push(Label {
-                    index,
-                    column,
-                    header,
-                });
+        }
+        let Some(leaf_level) = own.iter().rposition(Option::is_some) else {
+            continue;
+        };
+        let Some(leaf) = own[leaf_level].clone() else {
+            continue;
+        };
+        let groups: Vec<&String> = carry
+            .iter()
+            .take(leaf_level)
+            .filter_map(Option::as_ref)
+            .collect();
+        if groups.is_empty() {
+            labels.push(Label {
+                index,
+                recognition: recognize(&leaf),
+                header: leaf,
+            });
+            continue;
+        }
+        let joined = |parts: &[&String], sep: &str| {
+            let mut out = String::new();
+            for part in parts {
+                out.push_str(part);
+                out.push_str(sep);
+            }
+            out.push_str(&leaf);
+            out
+        };
+        let mut tries: Vec<String> = vec![joined(&groups, " ")];
+        if groups.len() > 1 {
+            tries.push(joined(&groups[groups.len() - 1..], " "));
+        }
+        tries.push(leaf.clone());
+        let mut recognition = Recognition::Unknown;
+        for t in &tries {
+            let r = recognize(t);
+            match r {
+                Recognition::Column(..) | Recognition::Ignored => {
+                    recognition = r;
+                    break;
+                }
+                Recognition::Ambiguous(_) if matches!(recognition, Recognition::Unknown) => {
+                    recognition = r;
+                }
+                _ => {}
             }
         }
+        labels.push(Label {
+            index,
+            recognition,
+            header: joined(&groups, " / "),
+        });
     }
     labels
 }

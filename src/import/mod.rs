@@ -3,8 +3,8 @@
 //!
 //! Pipeline: [`read_roster`] reads on the path every list shares ([`tabular::read_table`]):
 //! it checks the size, hashes the bytes, recognises the format ([`reader::sniff`]), reads the
-//! chosen sheet into a [`grid::Grid`], finds the header ([`header::detect_as`]) over the
-//! roster's column set ([`columns::Column`]), and [`validate`] converts every data cell once
+//! chosen sheet into a [`grid::Grid`], finds the header ([`header::detect_with`], its texts recognised by
+//! meaning by [`recognize`]) over the roster's column set ([`columns::Column`]), and [`validate`] converts every data cell once
 //! with the shared row reader ([`tabular::RowReader`]). A file that cannot be used at all is a [`ReadError`] (exit status 1);
 //! everything else is a [`Problem`] in [`ParsedRoster::problems`].
 //!
@@ -28,6 +28,7 @@ pub mod payments;
 pub mod problem;
 pub mod province;
 pub mod reader;
+pub mod recognize;
 pub mod roster;
 pub mod statement;
 pub mod tabular;

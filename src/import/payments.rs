@@ -21,11 +21,12 @@ use serde::Serialize;
 
 use super::cell::Cell;
 use super::convert::{self, Bufs, Converted, Issue};
-use super::error::ReadError;
+use super::error::{ListKind, ReadError};
 use super::grid::GridRow;
 use super::header::{HeaderColumn, RowKind};
 use super::problem::Severity;
 use super::reader::ReadOptions;
+use super::recognize::HeaderIndex;
 use super::tabular::{
     ColumnSet, ColumnSpec, KnownCase, ParsedList, ReferenceLookup, Required, RowReader, Table,
     check_required, future_date_issue, header_problems, ignored_row_issue, lookup_header,
@@ -63,12 +64,14 @@ impl ColumnSet for PaymentColumn {
     const SPECS: &'static [ColumnSpec<Self>] = &[
         ColumnSpec {
             column: PaymentColumn::Seq,
+            key: "seq",
             vi: "STT",
             en: "No",
             aliases: &["Số thứ tự", "TT", "No."],
         },
         ColumnSpec {
             column: PaymentColumn::Reference,
+            key: "reference",
             vi: "Mã tham chiếu thanh toán",
             en: "Payment reference",
             aliases: &[
@@ -83,12 +86,14 @@ impl ColumnSet for PaymentColumn {
         },
         ColumnSpec {
             column: PaymentColumn::FullName,
+            key: "full_name",
             vi: "Họ và tên",
             en: "Full name",
             aliases: &["Họ tên", "Name", "Người nhận", "Người hưởng"],
         },
         ColumnSpec {
             column: PaymentColumn::NationalId,
+            key: "national_id",
             vi: "Số định danh",
             en: "National ID",
             aliases: &[
@@ -104,6 +109,7 @@ impl ColumnSet for PaymentColumn {
         },
         ColumnSpec {
             column: PaymentColumn::Amount,
+            key: "amount",
             vi: "Số tiền",
             en: "Amount",
             aliases: &[
@@ -115,12 +121,14 @@ impl ColumnSet for PaymentColumn {
         },
         ColumnSpec {
             column: PaymentColumn::Date,
+            key: "date",
             vi: "Ngày chi",
             en: "Payment date",
             aliases: &["Ngày chi trả", "Ngày thanh toán", "Ngày", "Date", "Paid on"],
         },
         ColumnSpec {
             column: PaymentColumn::Method,
+            key: "method",
             vi: "Hình thức",
             en: "Method",
             aliases: &[
@@ -132,6 +140,7 @@ impl ColumnSet for PaymentColumn {
         },
         ColumnSpec {
             column: PaymentColumn::PayerUnit,
+            key: "payer_unit",
             vi: "Đơn vị chi",
             en: "Payer unit",
             aliases: &[
@@ -144,9 +153,11 @@ impl ColumnSet for PaymentColumn {
         },
     ];
 
-    fn table() -> &'static OnceLock<HashMap<String, Self>> {
-        static TABLE: OnceLock<HashMap<String, PaymentColumn>> = OnceLock::new();
-        &TABLE
+    const LIST: ListKind = ListKind::PaymentList;
+
+    fn index() -> &'static OnceLock<HeaderIndex<Self>> {
+        static INDEX: OnceLock<HeaderIndex<PaymentColumn>> = OnceLock::new();
+        &INDEX
     }
 
     fn position(self) -> usize {
@@ -154,10 +165,14 @@ impl ColumnSet for PaymentColumn {
     }
 }
 
-impl HeaderColumn for PaymentColumn {
-    fn from_header(text: &str) -> Option<Self> {
+impl PaymentColumn {
+    /// The column whose header is `text` (exactly or by meaning), if exactly one.
+    pub fn from_header(text: &str) -> Option<Self> {
         lookup_header(text)
     }
+}
+
+impl HeaderColumn for PaymentColumn {
     fn is_anchor(self) -> bool {
         matches!(self, PaymentColumn::Reference | PaymentColumn::NationalId)
     }

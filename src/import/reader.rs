@@ -17,10 +17,11 @@ use calamine::{
 
 use super::cell::Cell;
 use super::csv;
-use super::error::ReadError;
+use super::error::{ListKind, ReadError};
 use super::grid::{Grid, GridRow};
 use super::header::HEADER_SCAN_ROWS;
 use super::limits::ReadLimits;
+use super::recognize::ColumnMap;
 use crate::domain::person::parse_date;
 use crate::domain::text::fold_key;
 
@@ -35,6 +36,8 @@ pub struct ReadOptions {
     pub max_bytes: u64,
     /// Bounds on unpacked size and cell length (see [`ReadLimits`]).
     pub limits: ReadLimits,
+    /// The caller's column mapping (`--map FIELD=HEADER`), strongest of all recognition.
+    pub mapping: Vec<ColumnMap>,
 }
 
 impl Default for ReadOptions {
@@ -44,6 +47,7 @@ impl Default for ReadOptions {
             max_rows: 500_000,
             max_bytes: 32 * 1024 * 1024,
             limits: ReadLimits::default(),
+            mapping: Vec::new(),
         }
     }
 }
@@ -125,6 +129,7 @@ pub fn with_sheet_as<T, L>(
     format: Format,
     bytes: &[u8],
     options: &ReadOptions,
+    list: ListKind,
     detect: impl Fn(&Grid<'_>) -> Option<L>,
     finish: impl FnOnce(&Grid<'_>, L) -> Result<T, ReadError>,
 ) -> Result<T, ReadError> {
@@ -149,7 +154,7 @@ pub fn with_sheet_as<T, L>(
             if grid.rows.is_empty() {
                 return Err(ReadError::NoData);
             }
-            let layout = detect(&grid).ok_or(ReadError::NoHeader)?;
+            let layout = detect(&grid).ok_or(ReadError::NoHeader { list })?;
             finish(&grid, layout)
         }
         Format::Xlsx => {
@@ -164,11 +169,11 @@ pub fn with_sheet_as<T, L>(
                     continue;
                 }
                 let grid = xlsx_grid(&mut wb, &name, cap).map_err(too_many)?;
-                let layout = detect(&grid).ok_or(ReadError::NoHeader)?;
+                let layout = detect(&grid).ok_or(ReadError::NoHeader { list })?;
                 return finish(&grid, layout);
             }
             Err(if any_data {
-                ReadError::NoHeader
+                ReadError::NoHeader { list }
             } else {
                 ReadError::NoData
             })
@@ -183,7 +188,7 @@ pub fn with_sheet_as<T, L>(
                 XlsError::Password => ReadError::PasswordProtected,
                 _ => ReadError::Corrupt,
             })?;
-            from_ranges(wb, options, cap, detect, finish)
+            from_ranges(wb, options, list, cap, detect, finish)
         }
         Format::Ods => {
             limits.check_zip(bytes)?;
@@ -191,7 +196,7 @@ pub fn with_sheet_as<T, L>(
                 OdsError::Password => ReadError::PasswordProtected,
                 _ => ReadError::Corrupt,
             })?;
-            from_ranges(wb, options, cap, detect, finish)
+            from_ranges(wb, options, list, cap, detect, finish)
         }
     }
 }
@@ -212,6 +217,7 @@ fn check_cells(grid: &Grid<'_>, limits: &ReadLimits) -> Result<(), ReadError> {
 fn from_ranges<'b, T, L, R: Reader<Cursor<&'b [u8]>>>(
     mut wb: R,
     options: &ReadOptions,
+    list: ListKind,
     cap: usize,
     detect: impl Fn(&Grid<'_>) -> Option<L>,
     finish: impl FnOnce(&Grid<'_>, L) -> Result<T, ReadError>,
@@ -230,7 +236,7 @@ fn from_ranges<'b, T, L, R: Reader<Cursor<&'b [u8]>>>(
         return finish(&grid, layout);
     }
     Err(if any_data {
-        ReadError::NoHeader
+        ReadError::NoHeader { list }
     } else {
         ReadError::NoData
     })

@@ -22,11 +22,12 @@ use serde::Serialize;
 
 use super::cell::Cell;
 use super::convert::{self, Bufs, Converted, Issue};
-use super::error::ReadError;
+use super::error::{ListKind, ReadError};
 use super::grid::GridRow;
 use super::header::{HeaderColumn, RowKind};
 use super::problem::{Problem, Severity};
 use super::reader::ReadOptions;
+use super::recognize::HeaderIndex;
 use super::tabular::{
     ColumnSet, ColumnSpec, ParsedList, ReferenceLookup, Required, RowReader, Table, check_required,
     future_date_issue, header_problems, ignored_row_issue, lookup_header, read_table, row_kind,
@@ -60,12 +61,15 @@ pub enum StatementColumn {
     Reference,
     /// Số thứ tự / Sequence.
     Sequence,
+    /// Số dư / Running balance: recognised so that it is not reported as unknown, never read.
+    Balance,
 }
 
 impl ColumnSet for StatementColumn {
     const SPECS: &'static [ColumnSpec<Self>] = &[
         ColumnSpec {
             column: StatementColumn::Date,
+            key: "date",
             vi: "Ngày giao dịch",
             en: "Date",
             aliases: &[
@@ -74,6 +78,8 @@ impl ColumnSet for StatementColumn {
                 "Ngày hạch toán",
                 "Ngày chứng từ",
                 "Ngày hiệu lực",
+                "Thời gian giao dịch",
+                "Ngày giờ giao dịch",
                 "Transaction date",
                 "Posting date",
                 "Value date",
@@ -84,12 +90,14 @@ impl ColumnSet for StatementColumn {
         },
         ColumnSpec {
             column: StatementColumn::Amount,
+            key: "amount",
             vi: "Số tiền",
             en: "Amount",
             aliases: &["Số tiền giao dịch", "Giá trị", "Transaction amount"],
         },
         ColumnSpec {
             column: StatementColumn::Debit,
+            key: "debit",
             vi: "Ghi nợ",
             en: "Debit",
             aliases: &[
@@ -108,6 +116,7 @@ impl ColumnSet for StatementColumn {
         },
         ColumnSpec {
             column: StatementColumn::Credit,
+            key: "credit",
             vi: "Ghi có",
             en: "Credit",
             aliases: &[
@@ -126,6 +135,7 @@ impl ColumnSet for StatementColumn {
         },
         ColumnSpec {
             column: StatementColumn::AccountNo,
+            key: "account",
             vi: "Số tài khoản",
             en: "Account number",
             aliases: &[
@@ -148,6 +158,7 @@ impl ColumnSet for StatementColumn {
         },
         ColumnSpec {
             column: StatementColumn::Beneficiary,
+            key: "beneficiary",
             vi: "Tên người nhận",
             en: "Beneficiary name",
             aliases: &[
@@ -157,6 +168,7 @@ impl ColumnSet for StatementColumn {
                 "Người thụ hưởng",
                 "Tên người thụ hưởng",
                 "Đơn vị thụ hưởng",
+                "Đơn vị hưởng",
                 "Tên tài khoản đối ứng",
                 "Tên đối ứng",
                 "Tên tài khoản",
@@ -169,6 +181,7 @@ impl ColumnSet for StatementColumn {
         },
         ColumnSpec {
             column: StatementColumn::Description,
+            key: "description",
             vi: "Nội dung",
             en: "Description",
             aliases: &[
@@ -177,6 +190,8 @@ impl ColumnSet for StatementColumn {
                 "Nội dung chuyển khoản",
                 "Nội dung thanh toán",
                 "Chi tiết",
+                "Mô tả",
+                "Mô tả giao dịch",
                 "Narrative",
                 "Details",
                 "Transaction details",
@@ -186,6 +201,7 @@ impl ColumnSet for StatementColumn {
         },
         ColumnSpec {
             column: StatementColumn::Reference,
+            key: "reference",
             vi: "Số tham chiếu",
             en: "Reference",
             aliases: &[
@@ -205,15 +221,33 @@ impl ColumnSet for StatementColumn {
         },
         ColumnSpec {
             column: StatementColumn::Sequence,
+            key: "sequence",
             vi: "Số thứ tự",
             en: "Sequence",
             aliases: &["STT", "TT", "Số TT", "Seq", "Sequence number", "Line"],
         },
+        ColumnSpec {
+            column: StatementColumn::Balance,
+            key: "balance",
+            vi: "Số dư",
+            en: "Balance",
+            aliases: &[
+                "Số dư sau giao dịch",
+                "Số dư cuối",
+                "Số dư tài khoản",
+                "Số dư lũy kế",
+                "Running balance",
+                "Balance after",
+                "Available balance",
+            ],
+        },
     ];
 
-    fn table() -> &'static OnceLock<HashMap<String, Self>> {
-        static TABLE: OnceLock<HashMap<String, StatementColumn>> = OnceLock::new();
-        &TABLE
+    const LIST: ListKind = ListKind::Statement;
+
+    fn index() -> &'static OnceLock<HeaderIndex<Self>> {
+        static INDEX: OnceLock<HeaderIndex<StatementColumn>> = OnceLock::new();
+        &INDEX
     }
 
     fn position(self) -> usize {
@@ -221,10 +255,14 @@ impl ColumnSet for StatementColumn {
     }
 }
 
-impl HeaderColumn for StatementColumn {
-    fn from_header(text: &str) -> Option<Self> {
+impl StatementColumn {
+    /// The column whose header is `text` (exactly or by meaning), if exactly one.
+    pub fn from_header(text: &str) -> Option<Self> {
         lookup_header(text)
     }
+}
+
+impl HeaderColumn for StatementColumn {
     fn is_anchor(self) -> bool {
         matches!(
             self,
@@ -812,7 +850,56 @@ mod tests {
         for (h, c) in cases {
             assert_eq!(StatementColumn::from_header(h), Some(c), "{h}");
         }
-        assert_eq!(StatementColumn::from_header("Số dư"), None);
+        assert_eq!(
+            StatementColumn::from_header("Số dư"),
+            Some(StatementColumn::Balance)
+        );
+    }
+
+    #[test]
+    fn headers_as_banks_and_the_treasury_write_them() {
+        use StatementColumn as S;
+        let cases = [
+            ("STK hưởng", S::AccountNo),
+            ("Số tài khoản hưởng", S::AccountNo),
+            ("STK người hưởng", S::AccountNo),
+            ("TK nhận", S::AccountNo),
+            ("Số TK đối ứng", S::AccountNo),
+            ("Nội dung CK", S::Description),
+            ("ND chuyển khoản", S::Description),
+            ("Diễn giải giao dịch", S::Description),
+            ("Ngày GD", S::Date),
+            ("Ngày giờ GD", S::Date),
+            ("Số tiền ghi nợ (VND)", S::Debit),
+            ("PS Nợ", S::Debit),
+            ("Số tiền ghi có (VND)", S::Credit),
+            ("Tên người hưởng", S::Beneficiary),
+            ("Tên đơn vị thụ hưởng", S::Beneficiary),
+            ("Mã GD", S::Reference),
+            ("Số dư sau GD", S::Balance),
+            ("giao dich ngay", S::Date),
+        ];
+        for (h, c) in cases {
+            assert_eq!(StatementColumn::from_header(h), Some(c), "{h}");
+        }
+        for h in ["Ghi chú", "SĐT", "Mã ĐVQHNS", ""] {
+            assert_eq!(StatementColumn::from_header(h), None, "{h}");
+        }
+    }
+
+    #[test]
+    fn a_header_naming_two_fields_is_ambiguous() {
+        use crate::import::header::Recognition;
+        use crate::import::recognize::HeaderIndex;
+        // "tài khoản" (an account) and "người nhận" (a beneficiary): two words each.
+        let r = HeaderIndex::<StatementColumn>::of().recognize("Tài khoản người nhận tiền");
+        assert_eq!(
+            r,
+            Recognition::Ambiguous(vec![
+                StatementColumn::AccountNo,
+                StatementColumn::Beneficiary
+            ])
+        );
     }
 
     #[test]

@@ -5,13 +5,11 @@
 //! Vietnamese and English message).
 //!
 //! A list declares its columns as a [`ColumnSet`]: a table of [`ColumnSpec`]s with the
-//! template headers and aliases, matched on folded keys. The roster's set is
-//! [`super::columns::Column`]; the payment list's and the statement's live beside their
-//! readers.
+//! template headers and aliases, recognised by meaning ([`super::recognize`]). The roster's
+//! set is [`super::columns::Column`]; the payment list's and the statement's live beside
+//! their readers.
 
 use std::collections::HashMap;
-use std::hash::Hash;
-use std::sync::OnceLock;
 
 use sha2::{Digest, Sha256};
 
@@ -19,97 +17,22 @@ use super::cell::Cell;
 use super::convert::{Bufs, Converted, Issue};
 use super::error::ReadError;
 use super::grid::{Grid, GridRow};
-use super::header::{self, HeaderColumn, HeaderLayout, MappedColumn, RowKind, UnknownColumn};
+use super::header::{
+    self, AmbiguousColumn, HeaderColumn, HeaderLayout, LooksLike, MappedColumn, RowKind,
+    UnknownColumn,
+};
 use super::problem::{Problem, Severity, clip_value};
 use super::reader::{self, ReadOptions};
+pub use super::recognize::{ColumnSet, ColumnSpec, lookup_header, specs_in_order};
+use super::recognize::{Recognizer, looks_like_account, mask_sample};
 use crate::domain::ids::CaseId;
+use crate::domain::matching::references_in;
 use crate::domain::national_id::NationalId;
 use crate::domain::payment_reference::PaymentReference;
-use crate::domain::text::{fold_key, strip_brackets};
+use crate::domain::text::fold_key;
 
 /// Header of the column an error workbook adds (expected in a corrected re-upload).
 pub const ERRORS_HEADER: &str = "Lỗi / Errors";
-
-/// One canonical column of a list: template headers and accepted aliases.
-#[derive(Clone, Copy, Debug)]
-pub struct ColumnSpec<C: 'static> {
-    /// The column.
-    pub column: C,
-    /// Template header in Vietnamese.
-    pub vi: &'static str,
-    /// Template header in English.
-    pub en: &'static str,
-    /// Further accepted headers.
-    pub aliases: &'static [&'static str],
-}
-
-/// The columns of one kind of list.
-pub trait ColumnSet: HeaderColumn + Hash + Eq + 'static {
-    /// Every column with its headers, in template order.
-    const SPECS: &'static [ColumnSpec<Self>];
-
-    /// The folded-header lookup table, built once (`OnceLock` static of the implementor).
-    fn table() -> &'static OnceLock<HashMap<String, Self>>;
-
-    /// The column's Vietnamese template header.
-    fn header_vi(self) -> &'static str {
-        Self::SPECS
-            .iter()
-            .find(|s| s.column == self)
-            .map_or("", |s| s.vi)
-    }
-
-    /// The column's English template header.
-    fn header_en(self) -> &'static str {
-        Self::SPECS
-            .iter()
-            .find(|s| s.column == self)
-            .map_or("", |s| s.en)
-    }
-
-    /// Position in [`ColumnSet::SPECS`] (template order): the enum's discriminant, since
-    /// every set lists its variants in declaration order (checked by each set's tests with
-    /// [`specs_in_order`]). Row readers index their columns by it.
-    fn position(self) -> usize;
-}
-
-/// Whether every column of `C` sits in [`ColumnSet::SPECS`] at its own
-/// [`ColumnSet::position`] (what the array-indexed row reader relies on).
-pub fn specs_in_order<C: ColumnSet>() -> bool {
-    C::SPECS
-        .iter()
-        .enumerate()
-        .all(|(i, spec)| spec.column.position() == i)
-}
-
-/// The column of set `C` whose header is `text` (case, spacing, diacritics and a bracketed
-/// unit ignored), as [`HeaderColumn::from_header`] implementations call it.
-pub fn lookup_header<C: ColumnSet>(text: &str) -> Option<C> {
-    let table = C::table().get_or_init(|| {
-        let mut map = HashMap::new();
-        for spec in C::SPECS {
-            let names = [spec.vi, spec.en]
-                .into_iter()
-                .chain(spec.aliases.iter().copied());
-            for name in names {
-                for key in [fold_key(name), fold_key(&strip_brackets(name))] {
-                    if !key.is_empty() {
-                        map.entry(key).or_insert(spec.column);
-                    }
-                }
-            }
-        }
-        map
-    });
-    let key = fold_key(text);
-    if key.is_empty() {
-        return None;
-    }
-    table
-        .get(&key)
-        .or_else(|| table.get(&fold_key(&strip_brackets(text))))
-        .copied()
-}
 
 /// What a reader may ask about a payment reference.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -166,8 +89,15 @@ pub struct ParsedList<C, R, D = ()> {
     pub header_rows: (u32, u32),
     /// Recognised columns.
     pub columns: Vec<MappedColumn<C>>,
-    /// Columns with an unknown header (also reported as warnings).
+    /// Columns that are not read, left to right: an unknown header, or one naming several
+    /// fields (each with its sample value; also reported as warnings).
     pub unknown_columns: Vec<UnknownColumn>,
+    /// The columns of `unknown_columns` that name several fields, with the fields.
+    pub ambiguous_columns: Vec<AmbiguousColumn<C>>,
+    /// Columns the caller's mapping told to read past.
+    pub ignored_columns: Vec<UnknownColumn>,
+    /// Columns of the list's set that the file does not have, in template order.
+    pub missing_columns: Vec<C>,
     /// Rows without any error, in file order.
     pub rows: Vec<R>,
     /// Rows refused as repeats of an earlier row (the payment list's).
@@ -178,7 +108,7 @@ pub struct ParsedList<C, R, D = ()> {
     pub problems: Vec<Problem>,
 }
 
-impl<C, R, D> ParsedList<C, R, D> {
+impl<C: ColumnSet, R, D> ParsedList<C, R, D> {
     /// The list read from `table` (its header and hash) with these rows and problems.
     pub fn new(
         file_name: &str,
@@ -189,13 +119,28 @@ impl<C, R, D> ParsedList<C, R, D> {
         problems: Vec<Problem>,
     ) -> Self {
         let (grid, layout, sha256) = table;
+        let missing_columns = C::SPECS
+            .iter()
+            .map(|s| s.column)
+            .filter(|&c| layout.find(c).is_none())
+            .collect();
+        let mut unknown_columns: Vec<UnknownColumn> = layout
+            .unknown
+            .iter()
+            .chain(layout.ambiguous.iter().map(|a| &a.column))
+            .cloned()
+            .collect();
+        unknown_columns.sort_by_key(|u| u.index);
         ParsedList {
             file_name: file_name.to_owned(),
             sha256,
             sheet: grid.sheet.clone(),
             header_rows: (layout.first_row, layout.last_row),
             columns: layout.columns,
-            unknown_columns: layout.unknown,
+            unknown_columns,
+            ambiguous_columns: layout.ambiguous,
+            ignored_columns: layout.ignored,
+            missing_columns,
             rows,
             duplicates,
             total_rows: u32::try_from(total_rows).unwrap_or(u32::MAX),
@@ -220,8 +165,11 @@ impl<C, R, D> ParsedList<C, R, D> {
     }
 }
 
-/// Reads a list of column set `C` from its bytes: size limit, format, hash, header, and a
-/// malformed workbook reported as damaged rather than taking the server down.
+/// Reads a list of column set `C` from its bytes: size limit, format, hash, header (with the
+/// caller's column mapping, [`ReadOptions::mapping`]), and a malformed workbook reported as
+/// damaged rather than taking the server down. Before `finish` sees the table, two columns
+/// claiming one field equally are refused, a mapping naming headers the file does not have
+/// is refused, and every column not read gets its sample value.
 pub fn read_table<C: ColumnSet, T>(
     file_name: &str,
     bytes: &[u8],
@@ -236,14 +184,25 @@ pub fn read_table<C: ColumnSet, T>(
         });
     }
     let format = reader::sniff(file_name, bytes)?;
+    let recognizer = Recognizer::<C>::with_mapping(&options.mapping)?;
     let sha256 = hex::encode(Sha256::digest(bytes));
     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         reader::with_sheet_as(
             format,
             bytes,
             options,
-            header::detect_as::<C>,
-            |grid, layout| {
+            C::LIST,
+            |grid| recognizer.detect(grid),
+            |grid, mut layout| {
+                refuse_conflicts(&layout)?;
+                let unused = recognizer.unused(&options.mapping, &layout);
+                if !unused.is_empty() {
+                    return Err(ReadError::MappedColumnNotFound {
+                        missing: unused.into_iter().map(str::to_owned).collect(),
+                        found: layout_headers(&layout),
+                    });
+                }
+                fill_samples(grid, &mut layout);
                 finish(Table {
                     grid,
                     layout,
@@ -253,6 +212,74 @@ pub fn read_table<C: ColumnSet, T>(
         )
     }));
     read.unwrap_or(Err(ReadError::Corrupt))
+}
+
+/// Every header of the layout as written, left to right.
+fn layout_headers<C: HeaderColumn>(layout: &HeaderLayout<C>) -> Vec<String> {
+    let mut all: Vec<(usize, &str)> = layout
+        .columns
+        .iter()
+        .chain(&layout.duplicates)
+        .map(|m| (m.index, m.header.as_str()))
+        .chain(
+            layout
+                .unknown
+                .iter()
+                .chain(layout.ignored.iter())
+                .chain(layout.ambiguous.iter().map(|a| &a.column))
+                .map(|u| (u.index, u.header.as_str())),
+        )
+        .collect();
+    all.sort_unstable();
+    all.into_iter().map(|(_, h)| h.to_owned()).collect()
+}
+
+fn refuse_conflicts<C: ColumnSet>(layout: &HeaderLayout<C>) -> Result<(), ReadError> {
+    let Some(conflict) = layout.conflicts.first() else {
+        return Ok(());
+    };
+    Err(ReadError::ConflictingColumns {
+        key: conflict.column.key(),
+        field_vi: conflict.column.header_vi(),
+        field_en: conflict.column.header_en(),
+        headers: conflict
+            .headers
+            .iter()
+            .map(|(i, h)| format!("{} ({})", h, column_letter(*i)))
+            .collect(),
+    })
+}
+
+/// How many data rows are searched for a sample of a column not read.
+const SAMPLE_ROWS: usize = 50;
+
+fn fill_samples<C: HeaderColumn>(grid: &Grid<'_>, layout: &mut HeaderLayout<C>) {
+    let start = layout.data_start;
+    for column in layout.unread_mut() {
+        column.sample = grid
+            .rows
+            .iter()
+            .skip(start)
+            .take(SAMPLE_ROWS)
+            .map(|r| r.get(column.index))
+            .find(|c| !c.is_empty())
+            .map(|c| {
+                let raw = c.display();
+                column.looks_like = if looks_like_account(&raw) {
+                    Some(LooksLike::Account)
+                } else if !references_in(&raw).is_empty() {
+                    Some(LooksLike::Reference)
+                } else {
+                    None
+                };
+                mask_sample(&raw)
+            });
+    }
+}
+
+/// The spreadsheet letters of a 0-based column index (`0` → `A`, `27` → `AB`).
+pub fn column_letter(index: usize) -> String {
+    crate::xlsx::sheet::col_name(u16::try_from(index).unwrap_or(u16::MAX))
 }
 
 /// A required column, or a group of columns of which one is enough (e.g. a signed amount or
@@ -281,6 +308,7 @@ pub fn check_required<C: ColumnSet>(
     Err(ReadError::MissingColumns {
         missing_vi: missing.iter().map(|r| r.vi).collect(),
         missing_en: missing.iter().map(|r| r.en).collect(),
+        list: C::LIST,
     })
 }
 
@@ -301,56 +329,131 @@ pub fn check_required_columns<C: ColumnSet>(
     Err(ReadError::MissingColumns {
         missing_vi: missing.iter().map(|c| c.header_vi()).collect(),
         missing_en: missing.iter().map(|c| c.header_en()).collect(),
+        list: C::LIST,
     })
 }
 
-/// Warnings about unknown and repeated columns.
+/// Warnings about the columns that are not read: unknown (with a sample value, masked when
+/// it looks like an id or an account), looking like an account or a reference yet not
+/// mapped, naming several fields, or repeating a mapped column. The "Lỗi / Errors" column
+/// that an error workbook adds is expected in a corrected re-upload and draws no warning.
 pub fn header_problems<C: ColumnSet>(sheet: &str, layout: &HeaderLayout<C>) -> Vec<Problem> {
-    column_warnings(sheet, layout, |c| (c.header_vi(), c.header_en()))
-}
-
-/// Warnings about unknown and repeated columns of any column set, `names` giving a column's
-/// Vietnamese and English headers. The "Lỗi / Errors" column that an error workbook adds is
-/// expected in a corrected re-upload and draws no warning.
-pub fn column_warnings<C: HeaderColumn>(
-    sheet: &str,
-    layout: &HeaderLayout<C>,
-    names: impl Fn(C) -> (&'static str, &'static str),
-) -> Vec<Problem> {
-    let located = |header: &str, issue: Issue| Problem {
+    let located = |header: &str, value: Option<&str>, issue: Issue| Problem {
         sheet: sheet.to_owned(),
         row: Some(layout.last_row),
         column: Some(header.to_owned()),
-        value: Some(clip_value(header)),
+        value: Some(clip_value(value.unwrap_or(header))),
         code: issue.code,
         message_vi: issue.vi,
         message_en: issue.en,
         severity: Severity::Warning,
     };
     let errors_column = fold_key(ERRORS_HEADER);
+    let map_hint = |header: &str| {
+        format!(
+            "--map 'TRƯỜNG={}'",
+            header.rsplit(" / ").next().unwrap_or(header)
+        )
+    };
     let mut out = Vec::new();
     for u in layout
         .unknown
         .iter()
         .filter(|u| fold_key(&u.header) != errors_column)
     {
-        out.push(located(
-            &u.header,
-            Issue::new(
+        let sample_vi = u
+            .sample
+            .as_deref()
+            .map(|s| format!(" (ví dụ: {s})"))
+            .unwrap_or_default();
+        let sample_en = u
+            .sample
+            .as_deref()
+            .map(|s| format!(" (e.g. {s})"))
+            .unwrap_or_default();
+        let issue = match u.looks_like {
+            Some(LooksLike::Account) => Issue::new(
+                "COLUMN_UNMAPPED_ACCOUNT",
+                format!(
+                    "Cột có vẻ chứa số tài khoản{sample_vi} nhưng không khớp trường nào nên bị \
+                     bỏ qua; nếu cần, hãy ghép cột: {}",
+                    map_hint(&u.header)
+                ),
+                format!(
+                    "The column looks like account numbers{sample_en} but matches no field: \
+                     ignored; map it if needed ({})",
+                    map_hint(&u.header).replace("TRƯỜNG", "FIELD")
+                ),
+            ),
+            Some(LooksLike::Reference) => Issue::new(
+                "COLUMN_UNMAPPED_REFERENCE",
+                format!(
+                    "Cột có vẻ chứa mã tham chiếu thanh toán{sample_vi} nhưng không khớp trường \
+                     nào nên bị bỏ qua; nếu cần, hãy ghép cột: {}",
+                    map_hint(&u.header)
+                ),
+                format!(
+                    "The column looks like payment references{sample_en} but matches no \
+                     field: ignored; map it if needed ({})",
+                    map_hint(&u.header).replace("TRƯỜNG", "FIELD")
+                ),
+            ),
+            None => Issue::new(
                 "COLUMN_UNKNOWN",
-                "Cột không thuộc mẫu nên bị bỏ qua",
-                "Column not in the template: ignored",
+                format!("Cột không thuộc mẫu nên bị bỏ qua{sample_vi}"),
+                format!("Column not in the template: ignored{sample_en}"),
+            ),
+        };
+        out.push(located(&u.header, None, issue));
+    }
+    for a in &layout.ambiguous {
+        let vi: Vec<String> = a
+            .candidates
+            .iter()
+            .map(|c| format!("\"{}\" ({})", c.header_vi(), c.key()))
+            .collect();
+        let en: Vec<String> = a
+            .candidates
+            .iter()
+            .map(|c| format!("\"{}\" ({})", c.header_en(), c.key()))
+            .collect();
+        out.push(located(
+            &a.column.header,
+            None,
+            Issue::new(
+                "COLUMN_AMBIGUOUS",
+                format!(
+                    "Tiêu đề cột khớp với nhiều trường: {}; cột không được đọc — hãy ghép cột \
+                     nếu cần: {}",
+                    vi.join(", "),
+                    map_hint(&a.column.header)
+                ),
+                format!(
+                    "The header matches several fields: {}; the column is not read — map it \
+                     if needed ({})",
+                    en.join(", "),
+                    map_hint(&a.column.header).replace("TRƯỜNG", "FIELD")
+                ),
             ),
         ));
     }
     for d in &layout.duplicates {
-        let (vi, en) = names(d.column);
+        let used = layout.find(d.column).map_or("", |m| m.header.as_str());
         out.push(located(
             &d.header,
+            None,
             Issue::new(
                 "COLUMN_DUPLICATE",
-                format!("Cột trùng với cột \"{vi}\" đã có; chỉ dùng cột đầu tiên"),
-                format!("Duplicates the column \"{en}\"; only the first one is used"),
+                format!(
+                    "Cột cũng khớp với trường \"{}\" nhưng cột \"{used}\" được dùng; cột này \
+                     bị bỏ qua",
+                    d.column.header_vi()
+                ),
+                format!(
+                    "Also matches \"{}\", but the column \"{used}\" is used; this one is \
+                     ignored",
+                    d.column.header_en()
+                ),
             ),
         ));
     }

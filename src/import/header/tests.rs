@@ -39,7 +39,9 @@ fn finds_a_one_row_header_under_title_rows() {
         h.unknown,
         vec![UnknownColumn {
             index: 4,
-            header: "Ghi chú".into()
+            header: "Ghi chú".into(),
+            sample: None,
+            looks_like: None,
         }]
     );
 }
@@ -167,5 +169,5 @@ fn totals_and_signatures_end_the_data() {
 }
 
 fn detect(grid: &Grid<'_>) -> Option<HeaderLayout<Column>> {
-    detect_as::<Column>(grid)
+    crate::import::recognize::detect_as::<Column>(grid)
 }

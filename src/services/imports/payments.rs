@@ -11,8 +11,8 @@ use chrono::NaiveDate;
 use serde_json::json;
 
 use super::record::{
-    ImportError, ImportReport, Outcome, RowCounts, already_imported, outcome_of, record_only,
-    record_rejected, store_problems, to_new_import_counts, unreadable,
+    ColumnsOut, ImportError, ImportReport, Outcome, RowCounts, already_imported, outcome_of,
+    record_only, record_rejected, store_problems, to_new_import_counts, unreadable,
 };
 use super::{LedgerRequest, known_references, submitting_unit};
 use crate::db::audit::{self, AuditEntry};
@@ -228,6 +228,7 @@ pub fn import_payments(
             let invalid = u32::try_from(invalid_rows.len()).unwrap_or(u32::MAX);
             let mut r =
                 ImportReport::new(&request.file_name, list.sha256.clone(), Outcome::Imported);
+            r.columns = Some(ColumnsOut::of(&list));
             r.rows = RowCounts {
                 total: list.total_rows,
                 valid: list.total_rows.saturating_sub(invalid),

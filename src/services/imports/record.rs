@@ -8,6 +8,9 @@ use sha2::{Digest, Sha256};
 use crate::db::imports::{self, NewImport, ProblemRow};
 use crate::db::units::UnitRow;
 use crate::db::{DbConnection, now, transaction};
+use crate::import::error::ListKind;
+use crate::import::header::UnknownColumn;
+use crate::import::tabular::{ColumnSet, ParsedList, column_letter};
 use crate::import::{Problem, ReadError, Severity};
 use crate::services::Actor;
 
@@ -106,6 +109,119 @@ pub struct ImportReport {
     /// For statements: what the matcher did.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reconciliation: Option<serde_json::Value>,
+    /// How the file's columns were read (absent when the file could not be read).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub columns: Option<ColumnsOut>,
+}
+
+/// How a file's columns were read: what each recognised column holds and how it was
+/// recognised, every column not read with a sample value (masked when it looks like an id or
+/// an account), the columns mapped to nothing, and the list's columns the file lacks.
+#[derive(Debug, Clone, Serialize)]
+pub struct ColumnsOut {
+    /// The kind of list read.
+    pub list: ListKind,
+    /// The `staffpay template` of this kind of list.
+    pub template: &'static str,
+    /// Recognised columns, left to right.
+    pub recognised: Vec<RecognisedOut>,
+    /// Columns not read (unknown header, or one naming several fields), left to right.
+    pub unread: Vec<UnreadOut>,
+    /// Columns the mapping told to read past.
+    pub ignored: Vec<UnreadOut>,
+    /// The list's columns the file does not have, in template order.
+    pub missing: Vec<FieldOut>,
+}
+
+/// A recognised column.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecognisedOut {
+    /// The field key (`account`, `amount`, `national_id`, ...).
+    pub field: &'static str,
+    /// The header as written.
+    pub header: String,
+    /// The spreadsheet column (`A`, `B`, ...).
+    pub column: String,
+    /// `mapped`, `exact` or `meaning`.
+    pub how: &'static str,
+}
+
+/// A column that is not read.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnreadOut {
+    /// The header as written.
+    pub header: String,
+    /// The spreadsheet column.
+    pub column: String,
+    /// Its first value, masked when it looks like an id or an account number.
+    pub sample: Option<String>,
+    /// The fields the header could name, when it names several.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<&'static str>,
+}
+
+/// A field of the list.
+#[derive(Debug, Clone, Serialize)]
+pub struct FieldOut {
+    /// The field key.
+    pub field: &'static str,
+    /// Its template header in Vietnamese.
+    pub header_vi: &'static str,
+    /// Its template header in English.
+    pub header_en: &'static str,
+}
+
+impl ColumnsOut {
+    /// The columns of a list as read.
+    pub fn of<C: ColumnSet, R, D>(list: &ParsedList<C, R, D>) -> Self {
+        let unread = |u: &UnknownColumn, candidates: Vec<&'static str>| UnreadOut {
+            header: u.header.clone(),
+            column: column_letter(u.index),
+            sample: u.sample.clone(),
+            candidates,
+        };
+        ColumnsOut {
+            list: C::LIST,
+            template: C::LIST.template(),
+            recognised: list
+                .columns
+                .iter()
+                .map(|m| RecognisedOut {
+                    field: m.column.key(),
+                    header: m.header.clone(),
+                    column: column_letter(m.index),
+                    how: m.strength.as_str(),
+                })
+                .collect(),
+            unread: list
+                .unknown_columns
+                .iter()
+                .map(|u| {
+                    let candidates = list
+                        .ambiguous_columns
+                        .iter()
+                        .find(|a| a.column.index == u.index)
+                        .map(|a| a.candidates.iter().map(|c| c.key()).collect())
+                        .unwrap_or_default();
+                    unread(u, candidates)
+                })
+                .collect(),
+            ignored: list
+                .ignored_columns
+                .iter()
+                .map(|u| unread(u, Vec::new()))
+                .collect(),
+            missing: list
+                .missing_columns
+                .iter()
+                .map(|c| FieldOut {
+                    field: c.key(),
+                    header_vi: c.header_vi(),
+                    header_en: c.header_en(),
+                })
+                .collect(),
+        }
+    }
 }
 
 impl ImportReport {
@@ -245,6 +361,7 @@ impl ImportReport {
             timings_ms: Timings::default(),
             error_workbook: None,
             reconciliation: None,
+            columns: None,
         }
     }
 

@@ -8,8 +8,9 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use super::record::{
-    FileRequest, ImportError, ImportReport, Outcome, RowCounts, Timings, already_imported, ms,
-    record_only, record_rejected, store_problems, to_new_import_counts, unreadable,
+    ColumnsOut, FileRequest, ImportError, ImportReport, Outcome, RowCounts, Timings,
+    already_imported, ms, record_only, record_rejected, store_problems, to_new_import_counts,
+    unreadable,
 };
 use super::submitting_unit;
 use crate::db::audit::{self, AuditEntry};
@@ -259,6 +260,7 @@ pub fn import_roster_with_progress(
 
     let make_report = |outcome, counts, import_id, problems: &[Problem]| {
         let mut report = ImportReport::new(&request.file_name, roster.sha256.clone(), outcome);
+        report.columns = Some(ColumnsOut::of(&roster));
         report.import_id = import_id;
         report.rows = counts;
         report.add_problems(problems);

@@ -8,8 +8,8 @@ use std::collections::HashSet;
 use serde_json::json;
 
 use super::record::{
-    ImportError, ImportReport, Outcome, RowCounts, Timings, already_imported, ms, outcome_of,
-    record_only, record_rejected, store_problems, unreadable,
+    ColumnsOut, ImportError, ImportReport, Outcome, RowCounts, Timings, already_imported, ms,
+    outcome_of, record_only, record_rejected, store_problems, unreadable,
 };
 use super::{LedgerRequest, known_references, submitting_unit};
 use crate::db::audit::{self, AuditEntry};
@@ -128,6 +128,7 @@ pub fn import_statement(
         statement.sha256.clone(),
         Outcome::Imported,
     );
+    r.columns = Some(ColumnsOut::of(&statement));
     r.rows = RowCounts {
         total: statement.total_rows,
         valid: statement.total_rows.saturating_sub(invalid),

@@ -186,7 +186,7 @@ fn two_columns_claiming_one_field_are_refused_until_mapped() {
 
 #[test]
 fn a_header_naming_two_fields_is_reported_not_guessed() {
-    let csv = "Ngày giao dịch;Số tiền;Nội dung;Tài khoản người nhận\n\
+    let csv = "Ngày giao dịch;Số tiền;Nội dung;Thông tin tài khoản người nhận\n\
                04/12/2026;-5000000;Chi tro cap;0011004123456\n";
     let st = read("a.csv", csv.as_bytes(), &[]).unwrap();
     assert_eq!(st.rows[0].account_no, None);
@@ -301,4 +301,193 @@ fn roster_and_payment_headers_by_meaning() {
         PaymentColumn::from_header("Mã tham chiếu TT"),
         Some(PaymentColumn::Reference)
     );
+}
+
+/// The constructed fixtures of `tests/fixtures/` (see its README): every line read with the
+/// right date, direction, amount, account, name and references; no errors.
+mod fixtures {
+    use std::path::PathBuf;
+
+    use staffpay::domain::ids::CaseId;
+    use staffpay::import::payments::PaymentMethod;
+    use staffpay::import::problem::Severity;
+    use staffpay::import::statement::Direction;
+    use staffpay::import::tabular::LookupFn;
+
+    use super::*;
+
+    fn dir(kind: &str) -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(kind)
+    }
+
+    fn index(kind: &str) -> Vec<serde_json::Value> {
+        let text = std::fs::read_to_string(dir(kind).join("expected.json")).unwrap();
+        serde_json::from_str(&text).unwrap()
+    }
+
+    fn any_case(r: &PaymentReference) -> Option<KnownCase> {
+        // A distinct case per reference: the reference's last twelve digits.
+        let text = r.to_string();
+        let digits = &text[text.len().saturating_sub(12)..];
+        Some(KnownCase {
+            case_id: CaseId(digits.parse().unwrap_or(0)),
+            national_id: None,
+        })
+    }
+
+    /// The fixtures' lines are dated 2–6 December 2026.
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()
+    }
+
+    fn date(v: &serde_json::Value) -> NaiveDate {
+        NaiveDate::parse_from_str(v.as_str().unwrap(), "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn every_statement_fixture_is_read_line_by_line() {
+        let fixtures = index("statements");
+        assert!(
+            fixtures.len() >= 12,
+            "{} statement fixtures",
+            fixtures.len()
+        );
+        let lookup = LookupFn(any_case);
+        for f in &fixtures {
+            let file = f["file"].as_str().unwrap();
+            let bytes = std::fs::read(dir("statements").join(file)).unwrap();
+            let check = StatementCheck {
+                today: today(),
+                references: &lookup,
+                sign: AmountSign::NegativeIsDebit,
+            };
+            let st = read_statement(file, &bytes, &ReadOptions::default(), &check)
+                .unwrap_or_else(|e| panic!("{file}: {e:?}"));
+            let errors: Vec<_> = st
+                .problems
+                .iter()
+                .filter(|p| p.severity == Severity::Error)
+                .collect();
+            assert!(errors.is_empty(), "{file}: {errors:#?}");
+            let lines = f["lines"].as_array().unwrap();
+            assert_eq!(st.rows.len(), lines.len(), "{file}: {:#?}", st.rows);
+            for (row, want) in st.rows.iter().zip(lines) {
+                let at = format!("{file} row {}", row.row_number);
+                assert_eq!(row.date, date(&want["date"]), "{at}");
+                let direction = match row.direction {
+                    Direction::Debit => "debit",
+                    Direction::Credit => "credit",
+                };
+                assert_eq!(direction, want["direction"], "{at}");
+                assert_eq!(row.amount.dong(), want["amount"].as_i64().unwrap(), "{at}");
+                assert_eq!(row.account_no.as_deref(), want["account"].as_str(), "{at}");
+                assert_eq!(
+                    row.beneficiary.as_deref(),
+                    want["beneficiary"].as_str(),
+                    "{at}"
+                );
+                assert_eq!(
+                    row.bank_reference.as_deref(),
+                    want["bank_reference"].as_str(),
+                    "{at}"
+                );
+                let refs: Vec<String> = row
+                    .payment_references
+                    .iter()
+                    .map(|r| r.to_string())
+                    .collect();
+                assert_eq!(refs, [want["payment_reference"].as_str().unwrap()], "{at}");
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_columns_of_the_fixtures_are_reported_with_masked_samples() {
+        let lookup = LookupFn(any_case);
+        let check = StatementCheck {
+            today: today(),
+            references: &lookup,
+            sign: AmountSign::NegativeIsDebit,
+        };
+        let read = |file: &str| {
+            let bytes = std::fs::read(dir("statements").join(file)).unwrap();
+            read_statement(file, &bytes, &ReadOptions::default(), &check).unwrap()
+        };
+        let st = read("agribank.xlsx");
+        let unknown: Vec<(&str, Option<&str>)> = st
+            .unknown_columns
+            .iter()
+            .map(|u| (u.header.as_str(), u.sample.as_deref()))
+            .collect();
+        assert_eq!(unknown, [("SĐT liên hệ", Some("•••••••670"))]);
+        assert!(
+            st.problems
+                .iter()
+                .any(|p| p.code == "COLUMN_UNMAPPED_ACCOUNT"
+                    && p.column.as_deref() == Some("SĐT liên hệ"))
+        );
+        let st = read("kbnn-bang-ke-3-dong.xlsx");
+        let unknown: Vec<(&str, Option<&str>)> = st
+            .unknown_columns
+            .iter()
+            .map(|u| (u.header.as_str(), u.sample.as_deref()))
+            .collect();
+        assert_eq!(
+            unknown,
+            [("Thông tin người hưởng / Ngân hàng", Some("Vietcombank"))]
+        );
+        let st = read("bidv.xlsx");
+        assert!(
+            st.problems
+                .iter()
+                .any(|p| p.code == "COLUMN_DUPLICATE"
+                    && p.column.as_deref() == Some("Ngày giao dịch"))
+        );
+    }
+
+    #[test]
+    fn every_payment_list_fixture_is_read_line_by_line() {
+        let fixtures = index("payment-lists");
+        assert!(
+            fixtures.len() >= 6,
+            "{} payment-list fixtures",
+            fixtures.len()
+        );
+        let lookup = LookupFn(any_case);
+        for f in &fixtures {
+            let file = f["file"].as_str().unwrap();
+            let bytes = std::fs::read(dir("payment-lists").join(file)).unwrap();
+            let check = PaymentCheck {
+                today: today(),
+                references: &lookup,
+            };
+            let list = read_payment_list(file, &bytes, &ReadOptions::default(), &check)
+                .unwrap_or_else(|e| panic!("{file}: {e:?}"));
+            let errors: Vec<_> = list
+                .problems
+                .iter()
+                .filter(|p| p.severity == Severity::Error)
+                .collect();
+            assert!(errors.is_empty(), "{file}: {errors:#?}");
+            let lines = f["lines"].as_array().unwrap();
+            assert_eq!(list.rows.len(), lines.len(), "{file}: {:#?}", list.rows);
+            for (row, want) in list.rows.iter().zip(lines) {
+                let at = format!("{file} row {}", row.row_number);
+                assert_eq!(
+                    row.reference.to_string(),
+                    want["payment_reference"].as_str().unwrap(),
+                    "{at}"
+                );
+                assert_eq!(row.amount.dong(), want["amount"].as_i64().unwrap(), "{at}");
+                assert_eq!(row.date, date(&want["date"]), "{at}");
+                let method = match row.method.unwrap_or(PaymentMethod::Transfer) {
+                    PaymentMethod::Transfer => "transfer",
+                    PaymentMethod::Cash => "cash",
+                };
+                assert_eq!(method, want["method"], "{at}");
+            }
+        }
+    }
 }

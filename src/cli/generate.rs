@@ -6,7 +6,9 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 
 use crate::demo::roster::{DemoRosterOptions, demo_roster_bytes};
+use crate::import::list_template::list_template_bytes;
 use crate::import::template::template_bytes;
+use crate::import::{payments, statement};
 
 #[derive(Debug, Args)]
 pub struct TemplateArgs {
@@ -22,16 +24,29 @@ enum TemplateKind {
         #[arg(long)]
         out: PathBuf,
     },
+    /// A blank payment list (payments made, one row per payment) with the headers every
+    /// reader recognises and an instructions sheet naming each field for --map.
+    PaymentList {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// A blank account statement (Treasury or bank lines) with the headers every reader
+    /// recognises and an instructions sheet naming each field for --map.
+    Statement {
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 pub fn template(args: TemplateArgs) -> anyhow::Result<ExitCode> {
-    match args.kind {
-        TemplateKind::Roster { out } => {
-            let bytes = template_bytes().map_err(|e| anyhow::anyhow!("{e}"))?;
-            crate::files::write_atomically(&out, &bytes)?;
-            println!("{}", out.display());
-        }
-    }
+    let (bytes, out) = match args.kind {
+        TemplateKind::Roster { out } => (template_bytes(), out),
+        TemplateKind::PaymentList { out } => (list_template_bytes(&payments::TEMPLATE), out),
+        TemplateKind::Statement { out } => (list_template_bytes(&statement::TEMPLATE), out),
+    };
+    let bytes = bytes.map_err(|e| anyhow::anyhow!("{e}"))?;
+    crate::files::write_atomically(&out, &bytes)?;
+    println!("{}", out.display());
     Ok(ExitCode::SUCCESS)
 }
 

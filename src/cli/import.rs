@@ -167,6 +167,49 @@ pub(crate) fn print_summary(r: &ImportReport) {
         "rows: {} total, {} valid, {} invalid; {} created, {} updated, {} unchanged, {} locked",
         c.total, c.valid, c.invalid, c.created, c.updated, c.unchanged, c.locked
     );
+    if let Some(cols) = &r.columns {
+        let read: Vec<String> = cols
+            .recognised
+            .iter()
+            .filter(|m| m.how != "exact")
+            .map(|m| format!("{} \"{}\" → {} ({})", m.column, m.header, m.field, m.how))
+            .collect();
+        if !read.is_empty() {
+            println!(
+                "columns recognised by meaning or mapped / cột nhận theo nghĩa hoặc ghép tay: {}",
+                read.join("; ")
+            );
+        }
+        for u in &cols.unread {
+            println!(
+                "  column not read / cột không được đọc: {} \"{}\"{}{}",
+                u.column,
+                u.header,
+                u.sample
+                    .as_deref()
+                    .map(|s| format!(", e.g. / ví dụ: {s}"))
+                    .unwrap_or_default(),
+                if u.candidates.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (could be / có thể là: {})", u.candidates.join(", "))
+                }
+            );
+        }
+        if !cols.missing.is_empty() {
+            let names: Vec<String> = cols
+                .missing
+                .iter()
+                .map(|f| format!("{} ({})", f.header_vi, f.field))
+                .collect();
+            println!(
+                "columns of the template not in the file / cột của mẫu không có trong tệp \
+                 (`staffpay template {}`): {}",
+                cols.template,
+                names.join(", ")
+            );
+        }
+    }
     for (label, list) in [("error", &r.errors), ("warning", &r.warnings)] {
         for p in list.iter().take(50) {
             let at = match (p.row, &p.column) {

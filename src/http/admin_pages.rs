@@ -197,9 +197,17 @@ struct UploadResult {
     created: u32,
     updated: u32,
     unchanged: u32,
-    warnings: usize,
+    warnings: Vec<(String, String, String)>,
     errors: Vec<(String, String, String)>,
     error_workbook: Option<i64>,
+    /// Recognised columns: (letter, header as written, field, how).
+    recognised: Vec<(String, String, &'static str, &'static str)>,
+    /// Columns not read: (letter, header, sample).
+    unread: Vec<(String, String, String)>,
+    /// The list's columns the file lacks (Vietnamese header).
+    missing: Vec<&'static str>,
+    /// The template of this kind of list.
+    template: &'static str,
 }
 
 #[derive(Template)]
@@ -226,6 +234,58 @@ pub async fn upload_form(s: Session, q: web::Query<Lang>) -> Result<HttpResponse
     )
 }
 
+/// Problems as the page lists them (row, column, message), at most 500.
+fn problem_lines(
+    problems: &[crate::services::imports::ProblemOut],
+    en: bool,
+) -> Vec<(String, String, String)> {
+    problems
+        .iter()
+        .take(500)
+        .map(|e| {
+            let message = if en { &e.message_en } else { &e.message_vi };
+            let message = match &e.value {
+                Some(v) if e.column.as_deref() != Some(v.as_str()) => {
+                    if en {
+                        format!("{message} (found: {v})")
+                    } else {
+                        format!("{message} (giá trị: {v})")
+                    }
+                }
+                _ => message.clone(),
+            };
+            (
+                e.row.map(|r| r.to_string()).unwrap_or_default(),
+                e.column.clone().unwrap_or_default(),
+                message,
+            )
+        })
+        .collect()
+}
+
+/// `GET /mau/{roster,payment-list,statement}.xlsx`: the blank templates, for any signed-in
+/// officer (they hold nothing personal).
+pub async fn template_file(_s: Session, req: HttpRequest) -> Result<HttpResponse, AppError> {
+    use crate::import::list_template::list_template_bytes;
+    use crate::import::{payments, statement, template};
+    let (bytes, name) = match req.path() {
+        "/mau/payment-list.xlsx" => (
+            list_template_bytes(&payments::TEMPLATE),
+            "mau-danh-sach-chi-tra.xlsx",
+        ),
+        "/mau/statement.xlsx" => (list_template_bytes(&statement::TEMPLATE), "mau-sao-ke.xlsx"),
+        _ => (template::template_bytes(), "mau-danh-sach-nghi-viec.xlsx"),
+    };
+    let bytes = bytes.map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .body(bytes))
+}
+
 /// `POST /nhap` (multipart: `csrf`, `kind`, `unit`, `file`): the same imports as the API,
 /// within the caller's units, never half-written; the result and the error workbook link.
 pub async fn upload(
@@ -238,6 +298,11 @@ pub async fn upload(
     let upload = super::imports_api::read_form(form, max).await?;
     s.check(upload.fields.get("csrf").map_or("", String::as_str))?;
     let kind = upload.fields.get("kind").cloned().unwrap_or_default();
+    let template = match kind.as_str() {
+        "payments" => "payment-list",
+        "statement" => "statement",
+        _ => "roster",
+    };
     let permission = match kind.as_str() {
         "roster" => Permission::SubmitRoster,
         "payments" => Permission::RecordPayments,
@@ -317,24 +382,34 @@ pub async fn upload(
         created: report.rows.created,
         updated: report.rows.updated,
         unchanged: report.rows.unchanged,
-        warnings: report.warnings.len(),
+        warnings: problem_lines(&report.warnings, en),
         error_workbook: report.import_id.filter(|_| !report.errors.is_empty()),
-        errors: report
-            .errors
+        errors: problem_lines(&report.errors, en),
+        recognised: report
+            .columns
             .iter()
-            .take(200)
-            .map(|e| {
+            .flat_map(|c| &c.recognised)
+            .map(|m| (m.column.clone(), m.header.clone(), m.field, m.how))
+            .collect(),
+        unread: report
+            .columns
+            .iter()
+            .flat_map(|c| &c.unread)
+            .map(|u| {
                 (
-                    e.row.map(|r| r.to_string()).unwrap_or_default(),
-                    e.column.clone().unwrap_or_default(),
-                    if en {
-                        e.message_en.clone()
-                    } else {
-                        e.message_vi.clone()
-                    },
+                    u.column.clone(),
+                    u.header.clone(),
+                    u.sample.clone().unwrap_or_default(),
                 )
             })
             .collect(),
+        missing: report
+            .columns
+            .iter()
+            .flat_map(|c| &c.missing)
+            .map(|f| f.header_vi)
+            .collect(),
+        template,
     };
     render(
         &UploadPage {

@@ -237,6 +237,27 @@ pub fn table() -> Vec<RouteSpec> {
             Probe::ok(),
         ),
         spec(
+            Method::GET,
+            "/mau/roster.xlsx",
+            Page(None),
+            || web::get().to(admin_pages::template_file),
+            Probe::ok(),
+        ),
+        spec(
+            Method::GET,
+            "/mau/payment-list.xlsx",
+            Page(None),
+            || web::get().to(admin_pages::template_file),
+            Probe::ok(),
+        ),
+        spec(
+            Method::GET,
+            "/mau/statement.xlsx",
+            Page(None),
+            || web::get().to(admin_pages::template_file),
+            Probe::ok(),
+        ),
+        spec(
             Method::POST,
             "/nhap",
             Page(None),

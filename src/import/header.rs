@@ -242,6 +242,11 @@ pub fn detect_with<C: HeaderColumn>(
             {
                 break;
             }
+            // A row with one cell is a title, not a header row: its text would stand as a
+            // group heading over every column.
+            if row.filled() < 2 {
+                break;
+            }
             stack.push(row);
             consider(&mut best, i, stack.len(), stacked_labels(&stack, recognize));
         }
@@ -298,7 +303,7 @@ fn header_text(cell: &Cell<'_>) -> Option<String> {
 /// that row (the first cell of a merged range holds its text) until a new heading starts in
 /// a row above. The label is tried with its group headings (`"Tài khoản ngân hàng Số tài
 /// khoản"`), then with the nearest one, then alone; it shows as `"group / sub"`.
-fn stacked_labels<C>(
+fn stacked_labels<C: PartialEq>(
     rows: &[&GridRow<'_>],
     recognize: &dyn Fn(&str) -> Recognition<C>,
 ) -> Vec<Label<C>> {
@@ -344,14 +349,30 @@ fn stacked_labels<C>(
             out.push_str(&leaf);
             out
         };
-        let mut tries: Vec<String> = vec![joined(&groups, " ")];
+        // Each try: the group headings it includes, with the leaf.
+        let mut tries: Vec<&[&String]> = vec![&groups[..]];
         if groups.len() > 1 {
-            tries.push(joined(&groups[groups.len() - 1..], " "));
+            tries.push(&groups[groups.len() - 1..]);
         }
-        tries.push(leaf.clone());
+        tries.push(&[]);
         let mut recognition = Recognition::Unknown;
-        for t in &tries {
-            let r = recognize(t);
+        for parts in tries {
+            let r = recognize(&joined(parts, " "));
+            if let (Recognition::Column(c, strength), false) = (&r, parts.is_empty()) {
+                // The headings alone naming the same column as surely: the leaf added
+                // nothing ("Thông tin người hưởng / Ngân hàng" is not the beneficiary).
+                let heading = parts
+                    .iter()
+                    .map(|p| p.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                if let Recognition::Column(hc, hs) = recognize(&heading)
+                    && hc == *c
+                    && hs >= *strength
+                {
+                    continue;
+                }
+            }
             match r {
                 Recognition::Column(..) | Recognition::Ignored => {
                     recognition = r;

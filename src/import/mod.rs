@@ -24,6 +24,7 @@ pub mod error_workbook;
 pub mod grid;
 pub mod header;
 pub mod limits;
+pub mod list_template;
 pub mod payments;
 pub mod problem;
 pub mod province;

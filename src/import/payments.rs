@@ -24,6 +24,7 @@ use super::convert::{self, Bufs, Converted, Issue};
 use super::error::{ListKind, ReadError};
 use super::grid::GridRow;
 use super::header::{HeaderColumn, RowKind};
+use super::list_template::{CellKind, ListTemplate, TemplateColumn};
 use super::problem::Severity;
 use super::reader::ReadOptions;
 use super::recognize::HeaderIndex;
@@ -124,7 +125,14 @@ impl ColumnSet for PaymentColumn {
             key: "date",
             vi: "Ngày chi",
             en: "Payment date",
-            aliases: &["Ngày chi trả", "Ngày thanh toán", "Ngày", "Date", "Paid on"],
+            aliases: &[
+                "Ngày chi trả",
+                "Ngày thanh toán",
+                "Ngày TT",
+                "Ngày",
+                "Date",
+                "Paid on",
+            ],
         },
         ColumnSpec {
             column: PaymentColumn::Method,
@@ -195,6 +203,81 @@ const REQUIRED: &[Required<PaymentColumn>] = &[
         en: "Payment date",
     },
 ];
+
+/// The blank payment list (`staffpay template payment-list`).
+pub const TEMPLATE: ListTemplate<PaymentColumn> = ListTemplate {
+    title_vi: "Mẫu danh sách chi trả theo Nghị định 178/2024/NĐ-CP",
+    title_en: "Payment list template (Decree 178/2024/ND-CP)",
+    sheet: "Danh sách chi trả",
+    columns: &[
+        TemplateColumn {
+            column: PaymentColumn::Seq,
+            required: false,
+            cell: CellKind::Text,
+            note_vi: "Số thứ tự (không đọc)",
+            note_en: "Row number (not read)",
+        },
+        TemplateColumn {
+            column: PaymentColumn::Reference,
+            required: true,
+            cell: CellKind::Text,
+            note_vi: "Mã tham chiếu thanh toán của hồ sơ (SP…), như trên danh sách đề nghị chi",
+            note_en: "The case's payment reference (SP…), as on the list of payments due",
+        },
+        TemplateColumn {
+            column: PaymentColumn::FullName,
+            required: false,
+            cell: CellKind::Text,
+            note_vi: "Họ và tên người nhận (để đối chiếu)",
+            note_en: "The recipient's full name (for checking)",
+        },
+        TemplateColumn {
+            column: PaymentColumn::NationalId,
+            required: false,
+            cell: CellKind::Text,
+            note_vi: "Số định danh cá nhân 12 chữ số; nếu có, phải khớp với hồ sơ",
+            note_en: "12-digit personal id; when given, must match the case",
+        },
+        TemplateColumn {
+            column: PaymentColumn::Amount,
+            required: true,
+            cell: CellKind::Money,
+            note_vi: "Số tiền đã chi, đồng (số nguyên dương)",
+            note_en: "Amount paid, whole đồng (positive)",
+        },
+        TemplateColumn {
+            column: PaymentColumn::Date,
+            required: true,
+            cell: CellKind::Date,
+            note_vi: "Ngày chi, dd/mm/yyyy (không sau ngày hôm nay)",
+            note_en: "Payment date, dd/mm/yyyy (not after today)",
+        },
+        TemplateColumn {
+            column: PaymentColumn::Method,
+            required: false,
+            cell: CellKind::Text,
+            note_vi: "Chuyển khoản hoặc Tiền mặt (mặc định: Chuyển khoản)",
+            note_en: "Transfer or Cash (default: transfer)",
+        },
+        TemplateColumn {
+            column: PaymentColumn::PayerUnit,
+            required: false,
+            cell: CellKind::Text,
+            note_vi: "Mã đơn vị chi (mặc định: đơn vị nhập tệp)",
+            note_en: "Paying unit's code (default: the unit importing)",
+        },
+    ],
+    notes: &[
+        (
+            "Mỗi dòng là một lần chi cho một hồ sơ; một hồ sơ chi nhiều lần thì nhiều dòng.",
+            "One row per payment of a case; a case paid in several parts has several rows.",
+        ),
+        (
+            "Tên cột có thể viết tắt hoặc thêm chữ (\"Số tiền chi trả (đồng)\"); cột không nhận ra được liệt kê trong kết quả, và có thể ghép bằng --map TRƯỜNG=TIÊU_ĐỀ.",
+            "Headers may be abbreviated or carry extra words; columns not recognised are listed in the result and can be mapped with --map FIELD=HEADER.",
+        ),
+    ],
+};
 
 /// How a payment was made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]

@@ -153,8 +153,9 @@ pub struct HeaderIndex<C> {
     exact: HashMap<String, C>,
     /// Sorted words of each name → column (word order ignored).
     bags: HashMap<Vec<String>, C>,
-    /// Each name of two words or more: its distinct words and its column.
-    phrases: Vec<(Vec<String>, C)>,
+    /// Each name of two words or more: its distinct words (sorted), its words in order, and
+    /// its column.
+    phrases: Vec<(Vec<String>, Vec<String>, C)>,
 }
 
 impl<C: ColumnSet> HeaderIndex<C> {
@@ -177,10 +178,10 @@ impl<C: ColumnSet> HeaderIndex<C> {
                     continue;
                 }
                 bags.entry(sorted(words.clone())).or_insert(spec.column);
-                let mut distinct = sorted(words);
+                let mut distinct = sorted(words.clone());
                 distinct.dedup();
                 if distinct.len() >= 2 {
-                    phrases.push((distinct, spec.column));
+                    phrases.push((distinct, words, spec.column));
                 }
             }
         }
@@ -220,8 +221,9 @@ impl<C: ColumnSet> HeaderIndex<C> {
             return Recognition::Unknown;
         }
         let mut best = 0usize;
-        let mut found: Vec<C> = Vec::new();
-        for (phrase, column) in &self.phrases {
+        // (column, whether its phrase opens the header)
+        let mut found: Vec<(C, bool)> = Vec::new();
+        for (phrase, in_order, column) in &self.phrases {
             if phrase.len() < best || !phrase.iter().all(|w| words.contains(w)) {
                 continue;
             }
@@ -229,16 +231,23 @@ impl<C: ColumnSet> HeaderIndex<C> {
                 best = phrase.len();
                 found.clear();
             }
-            if !found.contains(column) {
-                found.push(*column);
+            let opens = words.starts_with(in_order);
+            match found.iter_mut().find(|(c, _)| c == column) {
+                Some((_, o)) => *o |= opens,
+                None => found.push((*column, opens)),
             }
         }
-        match found.as_slice() {
-            [] => Recognition::Unknown,
-            [one] => Recognition::Column(*one, Strength::Meaning(best)),
+        // A tie goes to the one phrase that opens the header: Vietnamese noun phrases put
+        // their head first ("Ngày chi cho người hưởng" is a date, "Tài khoản người nhận" an
+        // account).
+        let openers: Vec<C> = found.iter().filter(|(_, o)| *o).map(|(c, _)| *c).collect();
+        match (found.as_slice(), openers.as_slice()) {
+            ([], _) => Recognition::Unknown,
+            ([(one, _)], _) | (_, [one]) => Recognition::Column(*one, Strength::Meaning(best)),
             _ => {
-                found.sort();
-                Recognition::Ambiguous(found)
+                let mut all: Vec<C> = found.into_iter().map(|(c, _)| c).collect();
+                all.sort();
+                Recognition::Ambiguous(all)
             }
         }
     }

@@ -25,6 +25,7 @@ use super::convert::{self, Bufs, Converted, Issue};
 use super::error::{ListKind, ReadError};
 use super::grid::GridRow;
 use super::header::{HeaderColumn, RowKind};
+use super::list_template::{CellKind, ListTemplate, TemplateColumn};
 use super::problem::{Problem, Severity};
 use super::reader::ReadOptions;
 use super::recognize::HeaderIndex;
@@ -293,6 +294,89 @@ const REQUIRED: &[Required<StatementColumn>] = &[
     },
 ];
 
+/// The blank statement (`staffpay template statement`): debit and credit in two columns, as
+/// the Treasury prints them (a single signed amount column is read too).
+pub const TEMPLATE: ListTemplate<StatementColumn> = ListTemplate {
+    title_vi: "Mẫu sao kê tài khoản (Kho bạc / ngân hàng) để đối chiếu chi trả",
+    title_en: "Account statement template (Treasury / bank) for reconciliation",
+    sheet: "Sao kê",
+    columns: &[
+        TemplateColumn {
+            column: StatementColumn::Sequence,
+            required: false,
+            cell: CellKind::Text,
+            note_vi: "Số thứ tự dòng trên sao kê",
+            note_en: "Line number on the statement",
+        },
+        TemplateColumn {
+            column: StatementColumn::Date,
+            required: true,
+            cell: CellKind::Date,
+            note_vi: "Ngày giao dịch, dd/mm/yyyy (giờ, nếu có, được bỏ qua)",
+            note_en: "Transaction date, dd/mm/yyyy (a time, if any, is ignored)",
+        },
+        TemplateColumn {
+            column: StatementColumn::Reference,
+            required: false,
+            cell: CellKind::Text,
+            note_vi: "Số tham chiếu / số chứng từ của ngân hàng hoặc Kho bạc",
+            note_en: "The bank's or Treasury's reference",
+        },
+        TemplateColumn {
+            column: StatementColumn::AccountNo,
+            required: false,
+            cell: CellKind::Text,
+            note_vi: "Số tài khoản người hưởng (để đối chiếu theo tài khoản và tên)",
+            note_en: "Beneficiary account (to match by account and name)",
+        },
+        TemplateColumn {
+            column: StatementColumn::Beneficiary,
+            required: false,
+            cell: CellKind::Text,
+            note_vi: "Tên người hưởng",
+            note_en: "Beneficiary name",
+        },
+        TemplateColumn {
+            column: StatementColumn::Description,
+            required: true,
+            cell: CellKind::Text,
+            note_vi: "Nội dung chuyển khoản; ghi mã tham chiếu thanh toán (SP…) để đối chiếu chắc chắn",
+            note_en: "Transfer description; carry the payment reference (SP…) for a sure match",
+        },
+        TemplateColumn {
+            column: StatementColumn::Debit,
+            required: false,
+            cell: CellKind::Money,
+            note_vi: "Số tiền ghi nợ (tiền ra), đồng; cần cột này, cột Ghi có hoặc một cột Số tiền có dấu",
+            note_en: "Debit (money out), đồng; this, Credit or one signed Amount column is required",
+        },
+        TemplateColumn {
+            column: StatementColumn::Credit,
+            required: false,
+            cell: CellKind::Money,
+            note_vi: "Số tiền ghi có (tiền vào, ví dụ tiền bị trả lại), đồng",
+            note_en: "Credit (money in, e.g. a returned transfer), đồng",
+        },
+        TemplateColumn {
+            column: StatementColumn::Balance,
+            required: false,
+            cell: CellKind::SignedMoney,
+            note_vi: "Số dư sau giao dịch (không đọc)",
+            note_en: "Running balance (not read)",
+        },
+    ],
+    notes: &[
+        (
+            "Tiêu đề, khối thông tin tài khoản phía trên bảng, dòng số dư đầu/cuối kỳ và dòng cộng phát sinh được bỏ qua.",
+            "Titles, the account block above the table, opening/closing balance and turnover rows are skipped.",
+        ),
+        (
+            "Tên cột có thể viết tắt (STK, TK, ND, CK, GD) hoặc thêm chữ; cột không nhận ra được liệt kê trong kết quả, và có thể ghép bằng --map TRƯỜNG=TIÊU_ĐỀ.",
+            "Headers may be abbreviated (STK, TK, ND, CK, GD) or carry extra words; columns not recognised are listed in the result and can be mapped with --map FIELD=HEADER.",
+        ),
+    ],
+};
+
 /// Which way money moved on a line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -434,7 +518,12 @@ fn build(
     let mut last_data = 0;
     let mut key = String::new();
     for row in grid.rows.iter().skip(layout.data_start) {
-        let dated = date_col.is_some_and(|i| !row.get(i).is_empty());
+        // A label in the date column ("Tổng số tiền ghi nợ", "Số dư cuối kỳ") is not a date.
+        let dated = date_col.is_some_and(|i| match row.get(i) {
+            Cell::Empty => false,
+            Cell::Text(t) => !t.trim_start().starts_with(char::is_alphabetic),
+            _ => true,
+        });
         if !dated && is_summary(row, &mut key) {
             continue;
         }
@@ -443,7 +532,7 @@ fn build(
             .copied()
             .find(|&i| !row.get(i).is_empty());
         let strong: Vec<usize> = date_col.into_iter().chain(with_amount).collect();
-        let strong = if strong.len() == 2 {
+        let strong = if strong.len() == 2 && dated {
             strong
         } else {
             Vec::new()
@@ -523,12 +612,41 @@ fn is_summary(row: &GridRow<'_>, key: &mut String) -> bool {
         "ending balance",
         "total debit",
         "total credit",
+        "tong so tien",
+        "tong so giao dich",
+        "tong ghi no",
+        "tong ghi co",
+        "tong no",
+        "tong co",
     ];
     row.cells.iter().take(8).any(|cell| {
         let Cell::Text(t) = cell else { return false };
         fold_into(t, key);
         STARTS.iter().any(|s| key.starts_with(s))
     })
+}
+
+/// A statement date: a date, or a date and time as bank exports print them
+/// (`04/12/2026 14:35:02`, `2026-12-04T14:35:02`, `04/12/2026 02:35 PM`): the time is dropped.
+fn line_date(cell: &Cell<'_>, bufs: &mut Bufs) -> Converted<NaiveDate> {
+    if let Cell::Text(t) = cell
+        && let Some(date) = without_time(t)
+    {
+        return convert::date(&Cell::Text(Cow::Borrowed(date)), bufs);
+    }
+    convert::date(cell, bufs)
+}
+
+/// The date part of `text` when the rest is a time of day.
+fn without_time(text: &str) -> Option<&str> {
+    let t = text.trim();
+    let cut = t.find([' ', 'T'])?;
+    let (date, time) = (t[..cut].trim(), t[cut + 1..].trim());
+    let is_time = time.contains(':')
+        && time.chars().all(|c| {
+            c.is_ascii_digit() || ":. ".contains(c) || "APMSCHapmsch".contains(c) || c == 'Z'
+        });
+    (is_time && !date.is_empty()).then_some(date)
 }
 
 fn read_line(
@@ -539,7 +657,7 @@ fn read_line(
 ) -> Option<StatementRow> {
     use StatementColumn as C;
     reader.begin();
-    let date = reader.get(row, C::Date, true, convert::date);
+    let date = reader.get(row, C::Date, true, line_date);
     if let Some(d) = date
         && d > check.today
     {
@@ -892,7 +1010,7 @@ mod tests {
         use crate::import::header::Recognition;
         use crate::import::recognize::HeaderIndex;
         // "tài khoản" (an account) and "người nhận" (a beneficiary): two words each.
-        let r = HeaderIndex::<StatementColumn>::of().recognize("Tài khoản người nhận tiền");
+        let r = HeaderIndex::<StatementColumn>::of().recognize("Thông tin tài khoản người nhận");
         assert_eq!(
             r,
             Recognition::Ambiguous(vec![
@@ -900,6 +1018,26 @@ mod tests {
                 StatementColumn::Beneficiary
             ])
         );
+    }
+
+    #[test]
+    fn dates_with_times() {
+        let b = &mut Bufs::default();
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap_or_default();
+        for text in [
+            "04/12/2026 14:35:02",
+            "04/12/2026  14:35",
+            "2026-12-04T14:35:02",
+            "04/12/2026 02:35 PM",
+            "04/12/2026",
+        ] {
+            assert_eq!(
+                line_date(&t(text), b).map(|(v, _)| v),
+                Ok(d(2026, 12, 4)),
+                "{text}"
+            );
+        }
+        assert!(line_date(&t("04/12/2026 lúc chiều"), b).is_err());
     }
 
     #[test]

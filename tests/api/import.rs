@@ -441,6 +441,18 @@ fn template_and_demo_data_commands_write_files_that_import() {
             .status
             .success()
     );
+    // The payment list's and the statement's templates read back as what they are.
+    for (kind, file) in [("payment-list", "chi.xlsx"), ("statement", "sao-ke.xlsx")] {
+        let path = dir.path().join(file);
+        assert!(
+            run(&["template", kind, "--out", path.to_str().unwrap()])
+                .status
+                .success(),
+            "{kind}"
+        );
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(bytes.starts_with(b"PK"), "{kind}: not an xlsx");
+    }
     assert!(
         run(&[
             "demo-data",

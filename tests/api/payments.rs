@@ -621,6 +621,125 @@ async fn an_early_statement_line_is_matched_later(backend: Backend) {
 }
 both_backends!(an_early_statement_line_is_matched_later);
 
+/// Issue 18: a statement headed as the Treasury writes it ("STK hưởng", "Nội dung CK",
+/// "Ngày GD") is read and reconciled; the report lists how each column was read, the columns
+/// not read with masked samples, and a mapping given as `map=` reads a column by hand.
+async fn statements_headed_as_the_treasury_writes_them(backend: Backend) {
+    let s = setup(backend).await;
+    approve_and_fund(&s).await;
+    let (other, r2) = s.other.clone();
+    let entitled = case_of(&s, other).await.body["entitled_vnd"]
+        .as_i64()
+        .unwrap();
+    let reply = pay(
+        &s,
+        &s.officer,
+        other,
+        &format!(r#"{{"amount_vnd":{entitled},"paid_on":"2025-08-02","method":"transfer"}}"#),
+    )
+    .await;
+    assert_eq!(reply.status, 201, "{:?}", reply.body);
+    let csv = format!(
+        "Ngày GD,STK hưởng,Nội dung CK,Số tiền ghi nợ (VND),Ma KH,Ghi chú\n\
+         02/08/2025,0011004123456,Chi tro cap {r2},{entitled},0011004999888,x\n"
+    );
+    let reply = s
+        .app
+        .upload(
+            &s.officer,
+            "/api/v1/statements/imports?unit=79",
+            "kbnn.csv",
+            &csv,
+        )
+        .await;
+    assert_eq!(reply.body["outcome"], "imported", "{:?}", reply.body);
+    assert_eq!(
+        reply.body["reconciliation"]["matches"], 1,
+        "{:?}",
+        reply.body
+    );
+    let columns = &reply.body["columns"];
+    assert_eq!(columns["template"], "statement");
+    let fields: Vec<(&str, &str)> = columns["recognised"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| (m["field"].as_str().unwrap(), m["header"].as_str().unwrap()))
+        .collect();
+    assert!(fields.contains(&("account", "STK hưởng")), "{fields:?}");
+    assert!(
+        fields.contains(&("description", "Nội dung CK")),
+        "{fields:?}"
+    );
+    let unread = columns["unread"].as_array().unwrap();
+    assert_eq!(unread.len(), 2, "{columns}");
+    assert_eq!(unread[0]["header"], "Ma KH");
+    assert_eq!(unread[0]["sample"], "••••••••••888");
+    assert!(!reply.body.to_string().contains("0011004999888"));
+    let warned: Vec<&str> = reply.body["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|w| w["code"].as_str())
+        .collect();
+    assert!(warned.contains(&"COLUMN_UNMAPPED_ACCOUNT"), "{warned:?}");
+
+    // Mapped by hand, "Ma KH" is the account and the abbreviated one is a duplicate.
+    let csv2 = csv.replace("02/08/2025", "03/08/2025");
+    let reply = s
+        .app
+        .upload(
+            &s.officer,
+            "/api/v1/statements/imports?unit=79&dry_run=true&map=account%3DMa%20KH",
+            "kbnn-2.csv",
+            &csv2,
+        )
+        .await;
+    assert_eq!(reply.body["outcome"], "dry_run", "{:?}", reply.body);
+    let mapped: Vec<(&str, &str, &str)> = reply.body["columns"]["recognised"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["field"].as_str().unwrap(),
+                m["header"].as_str().unwrap(),
+                m["how"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        mapped.contains(&("account", "Ma KH", "mapped")),
+        "{mapped:?}"
+    );
+
+    // A statement without a description is refused naming the statement's template.
+    let reply = s
+        .app
+        .upload(
+            &s.officer,
+            "/api/v1/statements/imports?unit=79",
+            "x.csv",
+            "Ngày GD,Số tiền\n02/08/2025,-5\n",
+        )
+        .await;
+    assert_eq!(reply.body["outcome"], "failed", "{:?}", reply.body);
+    let message = reply.body["errors"][0]["message_vi"].as_str().unwrap();
+    assert!(message.contains("staffpay template statement"), "{message}");
+    // A malformed map is a request error.
+    let reply = s
+        .app
+        .upload(
+            &s.officer,
+            "/api/v1/statements/imports?unit=79&map=account",
+            "x.csv",
+            "Ngày GD,Số tiền\n02/08/2025,-5\n",
+        )
+        .await;
+    assert_eq!(reply.status, 400, "{:?}", reply.body);
+}
+both_backends!(statements_headed_as_the_treasury_writes_them);
+
 async fn flags_follow_the_data(backend: Backend) {
     let s = setup(backend).await;
     approve_and_fund(&s).await;

@@ -73,6 +73,10 @@ pub struct ImportArgs {
     /// read past a column). Repeatable.
     #[arg(long = "map", value_name = "FIELD=HEADER", value_parser = crate::import::recognize::ColumnMap::parse)]
     map: Vec<crate::import::recognize::ColumnMap>,
+    /// Save the --map mapping for the unit under this name ("Sao kê KBNN"): the next file of
+    /// the same header shape uses it without --map.
+    #[arg(long, value_name = "NAME", requires = "map")]
+    save_profile: Option<String>,
     /// Write the upload with its problems marked (an added "Lỗi / Errors" column, bad cells
     /// highlighted) to this .xlsx file when there are errors.
     #[arg(long)]
@@ -110,6 +114,8 @@ pub fn run(args: ImportArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode
             max_bytes: settings.max_upload_bytes,
             limits: settings.read_limits,
             mapping: args.map,
+            profiles: Vec::new(),
+            save_profile: args.save_profile,
         },
     };
     if size > settings.max_upload_bytes {

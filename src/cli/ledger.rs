@@ -35,6 +35,10 @@ pub struct LedgerFileArgs {
     /// read past a column). Repeatable.
     #[arg(long = "map", value_name = "FIELD=HEADER", value_parser = crate::import::recognize::ColumnMap::parse)]
     map: Vec<crate::import::recognize::ColumnMap>,
+    /// Save the --map mapping for the unit under this name ("Sao kê KBNN"): the next file of
+    /// the same header shape uses it without --map.
+    #[arg(long, value_name = "NAME", requires = "map")]
+    save_profile: Option<String>,
     /// Statements with one signed amount column whose positive amounts are payments out.
     #[arg(long)]
     positive_is_debit: bool,
@@ -104,6 +108,8 @@ pub fn run(
             max_bytes: settings.max_upload_bytes,
             limits: settings.read_limits,
             mapping: args.map,
+            profiles: Vec::new(),
+            save_profile: args.save_profile,
         },
         today: crate::db::today_vn(),
         sign: if args.positive_is_debit {

@@ -12,6 +12,7 @@ pub mod components;
 pub mod documents;
 pub mod flags;
 pub mod imports;
+pub mod mapping_profiles;
 pub mod markers;
 pub mod messages;
 pub mod migrate;

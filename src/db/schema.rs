@@ -179,6 +179,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    mapping_profiles (unit_id, list_kind, name) {
+        unit_id -> BigInt,
+        list_kind -> Text,
+        name -> Text,
+        shape -> Text,
+        mapping -> Text,
+        saved_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     case_components (case_id, code) {
         case_id -> BigInt,
         code -> Text,
@@ -325,6 +337,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     cases,
     case_documents,
     case_components,
+    mapping_profiles,
     case_markers,
     case_events,
     case_messages,

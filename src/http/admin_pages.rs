@@ -208,6 +208,8 @@ struct UploadResult {
     missing: Vec<&'static str>,
     /// The template of this kind of list.
     template: &'static str,
+    /// The saved mapping profile applied.
+    profile: Option<String>,
 }
 
 #[derive(Template)]
@@ -328,6 +330,12 @@ pub async fn upload(
         max_bytes: max,
         limits: state.settings.read_limits,
         mapping,
+        profiles: Vec::new(),
+        save_profile: upload
+            .fields
+            .get("profile")
+            .map(|p| p.trim().to_owned())
+            .filter(|p| !p.is_empty()),
     };
     let actor = s.actor(&req);
     let policy = state.policy.clone();
@@ -410,6 +418,7 @@ pub async fn upload(
             .map(|f| f.header_vi)
             .collect(),
         template,
+        profile: report.columns.as_ref().and_then(|c| c.profile.clone()),
     };
     render(
         &UploadPage {

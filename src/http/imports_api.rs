@@ -31,7 +31,21 @@ pub struct UploadQuery {
     pub accept_valid: Option<bool>,
     /// Columns mapped by hand: `FIELD=HEADER` pairs separated by `;` or new lines (e.g.
     /// `national_id=Số CC;full_name=Tên`), as `--map` on the command line.
+    #[param(schema_with = map_schema)]
     pub map: Option<String>,
+    /// Save `map` for the unit under this name: the next file of the same header shape uses
+    /// it without `map`.
+    pub profile: Option<String>,
+}
+
+/// The schema of the `map` parameter: `FIELD=HEADER` pairs separated by `;` or new lines,
+/// each side with something besides spaces.
+pub fn map_schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    const PAIR: &str = r"[^=;\n]*[^=;\n\s][^=;\n]*=[^;\n]*[^;\n\s][^;\n]*";
+    crate::http::schema::json_schema(serde_json::json!({
+        "type": "string", "maxLength": 4000,
+        "pattern": format!("^{PAIR}([;\\n]{PAIR})*$")
+    }))
 }
 
 /// The `map` parameter of an upload: `FIELD=HEADER` pairs separated by `;` or new lines.
@@ -104,6 +118,8 @@ pub async fn upload(
             max_bytes: max,
             limits: state.settings.read_limits,
             mapping,
+            profiles: Vec::new(),
+            save_profile: query.profile.clone().filter(|p| !p.trim().is_empty()),
         },
     };
     let actor = request_id::actor(&caller, &req);

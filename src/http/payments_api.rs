@@ -235,7 +235,11 @@ pub struct LedgerQuery {
     pub sign: Option<String>,
     /// Columns mapped by hand: `FIELD=HEADER` pairs separated by `;` or new lines (e.g.
     /// `account=STK hưởng;description=Nội dung CK`), as `--map` on the command line.
+    #[param(schema_with = super::imports_api::map_schema)]
     pub map: Option<String>,
+    /// Save `map` for the unit under this name: the next file of the same header shape uses
+    /// it without `map`.
+    pub profile: Option<String>,
 }
 
 async fn ledger_upload(
@@ -283,6 +287,8 @@ async fn ledger_upload(
             max_bytes: max,
             limits: state.settings.read_limits,
             mapping,
+            profiles: Vec::new(),
+            save_profile: query.profile.clone().filter(|p| !p.trim().is_empty()),
         },
         today: crate::db::today_vn(),
         sign,

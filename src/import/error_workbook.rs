@@ -20,12 +20,10 @@ use rust_xlsxwriter::{
 use sha2::{Digest, Sha256};
 
 use super::cell::Cell;
-use super::columns::Column;
 use super::error::{ListKind, WriteError};
 use super::grid::Grid;
 use super::problem::{Problem, Severity};
 use super::reader::{self, ReadOptions};
-use super::recognize::detect_as;
 use super::roster::ParsedRoster;
 use crate::xlsx::write::{DATE_FORMAT, excel_date, fixed_properties};
 
@@ -64,8 +62,10 @@ pub fn error_workbook_from_upload(
             bytes,
             &options,
             ListKind::Roster,
-            detect_as::<Column>,
-            |grid, _| Ok(error_workbook_bytes(grid, roster, problems)),
+            // The sheet is the one the roster was read from (named above, or the CSV's one):
+            // its header was found then, with the caller's mapping or a saved profile.
+            |_grid| Some(()),
+            |grid, ()| Ok(error_workbook_bytes(grid, roster, problems)),
         )
     }));
     read.unwrap_or(Err(super::ReadError::Corrupt))?

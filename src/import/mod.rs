@@ -53,6 +53,7 @@ pub fn read_roster(
     options: &ReadOptions,
 ) -> Result<ParsedRoster, ReadError> {
     tabular::read_table::<columns::Column, _>(file_name, bytes, options, |table| {
+        let profile = table.profile;
         validate::build(
             table.grid,
             table.layout,
@@ -60,6 +61,10 @@ pub fn read_roster(
             file_name,
             table.sha256,
         )
+        .map(|mut roster| {
+            roster.profile = profile;
+            roster
+        })
     })
 }
 

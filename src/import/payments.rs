@@ -407,6 +407,7 @@ fn build(
         grid,
         layout,
         sha256,
+        profile,
     } = table;
     check_required(&layout, REQUIRED)?;
     let mut problems = header_problems(&grid.sheet, &layout);
@@ -478,14 +479,16 @@ fn build(
     }
     problems.append(&mut reader.problems);
     problems.sort_by_key(|p| p.row.unwrap_or(0));
-    Ok(ParsedList::new(
+    let mut list = ParsedList::new(
         file_name,
         (grid, layout, sha256),
         rows,
         duplicates,
         total,
         problems,
-    ))
+    );
+    list.profile = profile;
+    Ok(list)
 }
 
 fn read_payment(

@@ -21,7 +21,7 @@ use super::error::{ListKind, ReadError};
 use super::grid::{Grid, GridRow};
 use super::header::HEADER_SCAN_ROWS;
 use super::limits::ReadLimits;
-use super::recognize::ColumnMap;
+use super::recognize::{ColumnMap, Profile};
 use crate::domain::person::parse_date;
 use crate::domain::text::fold_key;
 
@@ -38,6 +38,12 @@ pub struct ReadOptions {
     pub limits: ReadLimits,
     /// The caller's column mapping (`--map FIELD=HEADER`), strongest of all recognition.
     pub mapping: Vec<ColumnMap>,
+    /// Saved mappings of the unit: without `mapping`, the first whose shape is the file's
+    /// header's applies.
+    pub profiles: Vec<Profile>,
+    /// Save `mapping` under this name for the submitting unit (read by the import services
+    /// once the file was read; the reader itself ignores it).
+    pub save_profile: Option<String>,
 }
 
 impl Default for ReadOptions {
@@ -48,6 +54,8 @@ impl Default for ReadOptions {
             max_bytes: 32 * 1024 * 1024,
             limits: ReadLimits::default(),
             mapping: Vec::new(),
+            profiles: Vec::new(),
+            save_profile: None,
         }
     }
 }

@@ -296,6 +296,30 @@ impl ColumnMap {
     }
 }
 
+/// A named mapping saved for a unit: applied to an upload whose header has the same
+/// [`shape`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Profile {
+    /// Its name ("Sao kê KBNN", "Vietcombank xlsx").
+    pub name: String,
+    /// The folded header texts of the file it was saved from, sorted.
+    pub shape: Vec<String>,
+    /// The mapping.
+    pub mapping: Vec<ColumnMap>,
+}
+
+/// The shape of a header: its texts folded, sorted, without repeats.
+pub fn shape<'h>(headers: impl IntoIterator<Item = &'h str>) -> Vec<String> {
+    let mut out: Vec<String> = headers
+        .into_iter()
+        .map(fold_key)
+        .filter(|h| !h.is_empty())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Field names that mean "read past this column".
 const IGNORE_WORDS: &[&str] = &["ignore", "-", "bo qua", "none", "skip"];
 

@@ -492,6 +492,7 @@ fn build(
         grid,
         layout,
         sha256,
+        profile,
     } = table;
     check_required(&layout, REQUIRED)?;
     let mut problems = header_problems(&grid.sheet, &layout);
@@ -587,14 +588,9 @@ fn build(
     }
     problems.append(&mut reader.problems);
     problems.sort_by_key(|p| p.row.unwrap_or(0));
-    Ok(ParsedList::new(
-        file_name,
-        (grid, layout, sha256),
-        rows,
-        (),
-        total,
-        problems,
-    ))
+    let mut list = ParsedList::new(file_name, (grid, layout, sha256), rows, (), total, problems);
+    list.profile = profile;
+    Ok(list)
 }
 
 /// Balance and turnover rows of Treasury statements (no date): skipped without a warning.

@@ -24,7 +24,7 @@ use super::header::{
 use super::problem::{Problem, Severity, clip_value};
 use super::reader::{self, ReadOptions};
 pub use super::recognize::{ColumnSet, ColumnSpec, lookup_header, specs_in_order};
-use super::recognize::{Recognizer, looks_like_account, mask_sample};
+use super::recognize::{Profile, Recognizer, looks_like_account, mask_sample, shape};
 use crate::domain::ids::CaseId;
 use crate::domain::matching::references_in;
 use crate::domain::national_id::NationalId;
@@ -72,6 +72,8 @@ pub struct Table<'g, C> {
     pub layout: HeaderLayout<C>,
     /// SHA-256 of the file's bytes, lower-case hex.
     pub sha256: String,
+    /// The saved mapping profile applied, if any.
+    pub profile: Option<String>,
 }
 
 /// A list read and checked, nothing stored yet: what every reader returns (the roster, the
@@ -98,6 +100,11 @@ pub struct ParsedList<C, R, D = ()> {
     pub ignored_columns: Vec<UnknownColumn>,
     /// Columns of the list's set that the file does not have, in template order.
     pub missing_columns: Vec<C>,
+    /// Every header of the file as written, left to right (its folded, sorted set is the
+    /// shape a saved mapping profile is recognised by).
+    pub headers: Vec<String>,
+    /// The saved mapping profile applied, if any.
+    pub profile: Option<String>,
     /// Rows without any error, in file order.
     pub rows: Vec<R>,
     /// Rows refused as repeats of an earlier row (the payment list's).
@@ -119,6 +126,7 @@ impl<C: ColumnSet, R, D> ParsedList<C, R, D> {
         problems: Vec<Problem>,
     ) -> Self {
         let (grid, layout, sha256) = table;
+        let headers = layout_headers(&layout);
         let missing_columns = C::SPECS
             .iter()
             .map(|s| s.column)
@@ -141,6 +149,8 @@ impl<C: ColumnSet, R, D> ParsedList<C, R, D> {
             ambiguous_columns: layout.ambiguous,
             ignored_columns: layout.ignored,
             missing_columns,
+            headers,
+            profile: None,
             rows,
             duplicates,
             total_rows: u32::try_from(total_rows).unwrap_or(u32::MAX),
@@ -185,6 +195,17 @@ pub fn read_table<C: ColumnSet, T>(
     }
     let format = reader::sniff(file_name, bytes)?;
     let recognizer = Recognizer::<C>::with_mapping(&options.mapping)?;
+    // Saved profiles apply only when the caller gave no mapping; one naming a field the list
+    // does not have (an older version's) is passed over.
+    let profiles: Vec<(&Profile, Recognizer<C>)> = if options.mapping.is_empty() {
+        options
+            .profiles
+            .iter()
+            .filter_map(|p| Some((p, Recognizer::<C>::with_mapping(&p.mapping).ok()?)))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let sha256 = hex::encode(Sha256::digest(bytes));
     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         reader::with_sheet_as(
@@ -192,10 +213,21 @@ pub fn read_table<C: ColumnSet, T>(
             bytes,
             options,
             C::LIST,
-            |grid| recognizer.detect(grid),
-            |grid, mut layout| {
+            |grid| {
+                for (profile, r) in &profiles {
+                    if let Some(layout) = r.detect(grid)
+                        && shape(layout_headers(&layout).iter().map(String::as_str))
+                            == profile.shape
+                    {
+                        return Some((layout, Some(*profile)));
+                    }
+                }
+                recognizer.detect(grid).map(|l| (l, None))
+            },
+            |grid, (mut layout, profile)| {
                 refuse_conflicts(&layout)?;
-                let unused = recognizer.unused(&options.mapping, &layout);
+                let mapping = profile.map_or(&options.mapping[..], |p| &p.mapping[..]);
+                let unused = recognizer.unused(mapping, &layout);
                 if !unused.is_empty() {
                     return Err(ReadError::MappedColumnNotFound {
                         missing: unused.into_iter().map(str::to_owned).collect(),
@@ -207,6 +239,7 @@ pub fn read_table<C: ColumnSet, T>(
                     grid,
                     layout,
                     sha256,
+                    profile: profile.map(|p| p.name.clone()),
                 })
             },
         )
@@ -215,7 +248,7 @@ pub fn read_table<C: ColumnSet, T>(
 }
 
 /// Every header of the layout as written, left to right.
-fn layout_headers<C: HeaderColumn>(layout: &HeaderLayout<C>) -> Vec<String> {
+pub fn layout_headers<C: HeaderColumn>(layout: &HeaderLayout<C>) -> Vec<String> {
     let mut all: Vec<(usize, &str)> = layout
         .columns
         .iter()

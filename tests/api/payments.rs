@@ -713,6 +713,73 @@ async fn statements_headed_as_the_treasury_writes_them(backend: Backend) {
         "{mapped:?}"
     );
 
+    // Saved as a profile, the mapping applies to the next file of the same header shape.
+    let reply = s
+        .app
+        .upload(
+            &s.officer,
+            "/api/v1/statements/imports?unit=79&dry_run=true&map=account%3DMa%20KH&profile=Sao%20k%C3%AA%20KBNN",
+            "kbnn-2.csv",
+            &csv2,
+        )
+        .await;
+    assert_eq!(
+        reply.body["columns"]["profile_saved"], "Sao kê KBNN",
+        "{:?}",
+        reply.body
+    );
+    let csv3 = csv.replace("02/08/2025", "04/08/2025");
+    let reply = s
+        .app
+        .upload(
+            &s.officer,
+            "/api/v1/statements/imports?unit=79&dry_run=true",
+            "kbnn-3.csv",
+            &csv3,
+        )
+        .await;
+    assert_eq!(
+        reply.body["columns"]["profile"], "Sao kê KBNN",
+        "{:?}",
+        reply.body
+    );
+    let account = reply.body["columns"]["recognised"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["field"] == "account")
+        .map(|m| (m["header"].clone(), m["how"].clone()));
+    assert_eq!(account, Some(("Ma KH".into(), "mapped".into())));
+    // A file of another shape is read without it.
+    let other_shape = "Ngày GD,STK hưởng,Nội dung CK,Số tiền ghi nợ (VND)\n05/08/2025,001,x,5\n";
+    let reply = s
+        .app
+        .upload(
+            &s.officer,
+            "/api/v1/statements/imports?unit=79&dry_run=true",
+            "kbnn-4.csv",
+            other_shape,
+        )
+        .await;
+    assert!(
+        reply.body["columns"]["profile"].is_null(),
+        "{:?}",
+        reply.body
+    );
+    // Saving is audited.
+    let admin = s.app.user("boss", Role::Admin, &[], PW);
+    let (admin, _) = s.app.token(admin, TimeDelta::hours(1));
+    let audit = s
+        .app
+        .get("/api/v1/audit?action=mapping_profile.save", Some(&admin))
+        .await;
+    assert_eq!(audit.status, 200, "{:?}", audit.body);
+    assert!(
+        audit.body.to_string().contains("Sao kê KBNN"),
+        "{:?}",
+        audit.body
+    );
+
     // A statement without a description is refused naming the statement's template.
     let reply = s
         .app

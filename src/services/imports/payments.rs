@@ -27,6 +27,7 @@ use crate::domain::case_state::{CaseAction, CaseState, TransitionError};
 use crate::domain::ids::CaseId;
 use crate::domain::ledger::{PayableCase, PaymentRefusal, admit_payment};
 use crate::domain::money::Vnd;
+use crate::import::error::ListKind;
 use crate::import::payments::{PaymentCheck, read_payment_list};
 use crate::import::{Problem, Severity};
 use crate::services::Actor;
@@ -80,6 +81,7 @@ pub fn import_payments(
     let known = known_references(conn, actor)?;
     let mut options = request.options.clone();
     options.sheet = request.sheet.clone();
+    options.profiles = super::profiles_of(conn, &unit, ListKind::PaymentList)?;
     let check = PaymentCheck {
         today: request.today,
         references: &known,
@@ -88,6 +90,14 @@ pub fn import_payments(
         Ok(list) => list,
         Err(e) => return unreadable(conn, actor, PAYMENTS, request, &unit, bytes, &e, started_at),
     };
+    let saved = super::save_profile(
+        conn,
+        actor,
+        &unit,
+        ListKind::PaymentList,
+        &options,
+        &list.headers,
+    )?;
     if let Some(r) = already_imported(
         conn,
         PAYMENTS,
@@ -228,7 +238,7 @@ pub fn import_payments(
             let invalid = u32::try_from(invalid_rows.len()).unwrap_or(u32::MAX);
             let mut r =
                 ImportReport::new(&request.file_name, list.sha256.clone(), Outcome::Imported);
-            r.columns = Some(ColumnsOut::of(&list));
+            r.columns = Some(ColumnsOut::of(&list).saved_as(saved.clone()));
             r.rows = RowCounts {
                 total: list.total_rows,
                 valid: list.total_rows.saturating_sub(invalid),

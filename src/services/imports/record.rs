@@ -131,6 +131,11 @@ pub struct ColumnsOut {
     pub ignored: Vec<UnreadOut>,
     /// The list's columns the file does not have, in template order.
     pub missing: Vec<FieldOut>,
+    /// The saved mapping profile applied (same header shape), if any.
+    pub profile: Option<String>,
+    /// The name the request's mapping was saved under, if it asked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile_saved: Option<String>,
 }
 
 /// A recognised column.
@@ -220,7 +225,15 @@ impl ColumnsOut {
                     header_en: c.header_en(),
                 })
                 .collect(),
+            profile: list.profile.clone(),
+            profile_saved: None,
         }
+    }
+
+    /// The same, saying under which name the mapping was saved.
+    pub fn saved_as(mut self, name: Option<String>) -> Self {
+        self.profile_saved = name;
+        self
     }
 }
 

@@ -26,6 +26,7 @@ use crate::domain::ids::UnitId;
 use crate::domain::payment_reference::PaymentReference;
 use crate::domain::policy::PolicySet;
 use crate::domain::unit::{UnitCode, UnitKind};
+use crate::import::error::ListKind;
 use crate::import::error_workbook::error_workbook_from_upload;
 use crate::import::problem::{Problem, Severity};
 use crate::import::roster::RosterRow;
@@ -143,6 +144,7 @@ pub fn import_roster_with_progress(
     let submitting = submitting_unit(conn, actor, &request.unit_code)?;
     let mut options = request.options.clone();
     options.sheet = request.sheet.clone();
+    options.profiles = super::profiles_of(conn, &submitting, ListKind::Roster)?;
 
     let mut timings = Timings::default();
     let phase = std::time::Instant::now();
@@ -161,6 +163,14 @@ pub fn import_roster_with_progress(
             );
         }
     };
+    let saved = super::save_profile(
+        conn,
+        actor,
+        &submitting,
+        ListKind::Roster,
+        &options,
+        &roster.headers,
+    )?;
     if let Some(report) = already_imported(
         conn,
         KIND,
@@ -260,7 +270,7 @@ pub fn import_roster_with_progress(
 
     let make_report = |outcome, counts, import_id, problems: &[Problem]| {
         let mut report = ImportReport::new(&request.file_name, roster.sha256.clone(), outcome);
-        report.columns = Some(ColumnsOut::of(&roster));
+        report.columns = Some(ColumnsOut::of(&roster).saved_as(saved.clone()));
         report.import_id = import_id;
         report.rows = counts;
         report.add_problems(problems);

@@ -18,6 +18,7 @@ use crate::db::{DbConnection, now, transaction};
 use crate::domain::ids::StatementLineId;
 use crate::domain::matching::{LineKey, find_duplicates};
 use crate::import::Severity;
+use crate::import::error::ListKind;
 use crate::import::statement::{StatementCheck, read_statement};
 use crate::services::Actor;
 use crate::services::reconcile::{MatchSummary, reconcile_open};
@@ -41,6 +42,7 @@ pub fn import_statement(
     timings.lookup = ms(clock);
     let mut options = request.options.clone();
     options.sheet = request.sheet.clone();
+    options.profiles = super::profiles_of(conn, &unit, ListKind::Statement)?;
     let check = StatementCheck {
         today: request.today,
         references: &known,
@@ -55,6 +57,14 @@ pub fn import_statement(
         }
     };
     timings.read = ms(clock) - timings.lookup;
+    let saved = super::save_profile(
+        conn,
+        actor,
+        &unit,
+        ListKind::Statement,
+        &options,
+        &statement.headers,
+    )?;
     if let Some(r) = already_imported(
         conn,
         STATEMENT,
@@ -128,7 +138,7 @@ pub fn import_statement(
         statement.sha256.clone(),
         Outcome::Imported,
     );
-    r.columns = Some(ColumnsOut::of(&statement));
+    r.columns = Some(ColumnsOut::of(&statement).saved_as(saved.clone()));
     r.rows = RowCounts {
         total: statement.total_rows,
         valid: statement.total_rows.saturating_sub(invalid),

@@ -323,7 +323,8 @@ pub async fn upload(
         .get("unit")
         .map(|u| UnitCode::normalize(u))
         .unwrap_or_default();
-    let mapping = super::imports_api::parse_mapping(upload.fields.get("map").map(String::as_str))?;
+    let mapping =
+        super::imports_api::parse_mapping_lenient(upload.fields.get("map").map(String::as_str))?;
     let options = ReadOptions {
         sheet: None,
         max_rows: u32::try_from(state.settings.max_rows).unwrap_or(u32::MAX),

@@ -48,24 +48,64 @@ pub fn map_schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
     }))
 }
 
-/// The `map` parameter of an upload: `FIELD=HEADER` pairs separated by `;` or new lines.
+/// Longest `map` parameter (characters), as its schema says.
+const MAP_CHARS: usize = 4000;
+
+/// The `map` parameter of an API upload: `FIELD=HEADER` pairs separated by `;` or new lines
+/// (one trailing new line allowed), each side with something besides blanks — exactly what
+/// [`map_schema`] admits, so a request is refused if and only if its schema refuses it.
 pub fn parse_mapping(raw: Option<&str>) -> Result<Vec<ColumnMap>, AppError> {
+    let Some(raw) = raw else {
+        return Ok(Vec::new());
+    };
+    if raw.chars().count() > MAP_CHARS {
+        return Err(mapping_invalid(&format!(
+            "longer than {MAP_CHARS} characters"
+        )));
+    }
+    raw.strip_suffix('\n')
+        .unwrap_or(raw)
+        .split([';', '\n'])
+        .map(parse_pair)
+        .collect()
+}
+
+/// The mapping box of the upload page: the same pairs, blank lines and spaces forgiven.
+pub fn parse_mapping_lenient(raw: Option<&str>) -> Result<Vec<ColumnMap>, AppError> {
     raw.unwrap_or_default()
         .split([';', '\n'])
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            ColumnMap::parse(p).map_err(|e| {
-                AppError::bad_request(
-                    "mapping_invalid",
-                    format!(
-                        "Tham số map không hợp lệ: cần các cặp TRƯỜNG=TIÊU_ĐỀ cách nhau bởi dấu ; ({e})"
-                    ),
-                    format!("Invalid map parameter: FIELD=HEADER pairs separated by ; ({e})"),
-                )
-            })
-        })
+        .filter(|p| !is_blank(p))
+        .map(parse_pair)
         .collect()
+}
+
+/// Blank as the contract's pattern reads `\s` (Unicode white space and the separators
+/// U+001C–U+001F).
+fn is_blank(text: &str) -> bool {
+    text.chars()
+        .all(|c| c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c))
+}
+
+fn parse_pair(pair: &str) -> Result<ColumnMap, AppError> {
+    match pair.split_once('=') {
+        Some((field, header)) if !is_blank(field) && !is_blank(header) => Ok(ColumnMap {
+            field: field.trim().to_owned(),
+            header: header.trim().to_owned(),
+        }),
+        _ => Err(mapping_invalid(&format!(
+            "expected FIELD=HEADER (e.g. 'account=STK hưởng'), got {pair:?}"
+        ))),
+    }
+}
+
+fn mapping_invalid(detail: &str) -> AppError {
+    AppError::bad_request(
+        "mapping_invalid",
+        format!(
+            "Tham số map không hợp lệ: cần các cặp TRƯỜNG=TIÊU_ĐỀ cách nhau bởi dấu ; ({detail})"
+        ),
+        format!("Invalid map parameter: FIELD=HEADER pairs separated by ; ({detail})"),
+    )
 }
 
 /// A file name reduced to its last component, without control characters, at most 200

@@ -342,22 +342,29 @@ mod fixtures {
         NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()
     }
 
+    /// Each fixture of `kind` (at least `min`): its file name, bytes and expected lines.
+    fn fixtures(kind: &str, min: usize) -> Vec<(String, Vec<u8>, Vec<serde_json::Value>)> {
+        let all: Vec<_> = index(kind)
+            .into_iter()
+            .map(|f| {
+                let file = f["file"].as_str().unwrap().to_owned();
+                let bytes = std::fs::read(dir(kind).join(&file)).unwrap();
+                (file, bytes, f["lines"].as_array().unwrap().clone())
+            })
+            .collect();
+        assert!(all.len() >= min, "{} {kind} fixtures", all.len());
+        all
+    }
+
     fn date(v: &serde_json::Value) -> NaiveDate {
         NaiveDate::parse_from_str(v.as_str().unwrap(), "%Y-%m-%d").unwrap()
     }
 
     #[test]
     fn every_statement_fixture_is_read_line_by_line() {
-        let fixtures = index("statements");
-        assert!(
-            fixtures.len() >= 12,
-            "{} statement fixtures",
-            fixtures.len()
-        );
         let lookup = LookupFn(any_case);
-        for f in &fixtures {
-            let file = f["file"].as_str().unwrap();
-            let bytes = std::fs::read(dir("statements").join(file)).unwrap();
+        for (file, bytes, lines) in fixtures("statements", 12) {
+            let file = file.as_str();
             let check = StatementCheck {
                 today: today(),
                 references: &lookup,
@@ -371,9 +378,8 @@ mod fixtures {
                 .filter(|p| p.severity == Severity::Error)
                 .collect();
             assert!(errors.is_empty(), "{file}: {errors:#?}");
-            let lines = f["lines"].as_array().unwrap();
             assert_eq!(st.rows.len(), lines.len(), "{file}: {:#?}", st.rows);
-            for (row, want) in st.rows.iter().zip(lines) {
+            for (row, want) in st.rows.iter().zip(&lines) {
                 let at = format!("{file} row {}", row.row_number);
                 assert_eq!(row.date, date(&want["date"]), "{at}");
                 let direction = match row.direction {
@@ -449,16 +455,9 @@ mod fixtures {
 
     #[test]
     fn every_payment_list_fixture_is_read_line_by_line() {
-        let fixtures = index("payment-lists");
-        assert!(
-            fixtures.len() >= 6,
-            "{} payment-list fixtures",
-            fixtures.len()
-        );
         let lookup = LookupFn(any_case);
-        for f in &fixtures {
-            let file = f["file"].as_str().unwrap();
-            let bytes = std::fs::read(dir("payment-lists").join(file)).unwrap();
+        for (file, bytes, lines) in fixtures("payment-lists", 6) {
+            let file = file.as_str();
             let check = PaymentCheck {
                 today: today(),
                 references: &lookup,
@@ -471,9 +470,8 @@ mod fixtures {
                 .filter(|p| p.severity == Severity::Error)
                 .collect();
             assert!(errors.is_empty(), "{file}: {errors:#?}");
-            let lines = f["lines"].as_array().unwrap();
             assert_eq!(list.rows.len(), lines.len(), "{file}: {:#?}", list.rows);
-            for (row, want) in list.rows.iter().zip(lines) {
+            for (row, want) in list.rows.iter().zip(&lines) {
                 let at = format!("{file} row {}", row.row_number);
                 assert_eq!(
                     row.reference.to_string(),

@@ -90,22 +90,11 @@ pub fn list_template_bytes<C: ColumnSet>(t: &ListTemplate<C>) -> Result<Vec<u8>,
     ws.set_freeze_panes(1, 0)?;
 
     let ws = workbook.add_worksheet();
-    ws.set_name(super::template::INSTRUCTIONS_SHEET)?;
-    let title = Format::new().set_bold().set_font_size(14);
-    let bold = Format::new().set_bold();
+    let mut row = super::template::instructions_intro(ws, t.title_vi, t.title_en, t.notes)?;
     let wrap = Format::new()
         .set_text_wrap()
         .set_align(FormatAlign::Top)
         .set_border(FormatBorder::Thin);
-    ws.write_text_with_format(0, 0, t.title_vi, &title)?;
-    ws.write_text_with_format(1, 0, t.title_en, &bold)?;
-    let mut row = 3u32;
-    for (vi, en) in t.notes {
-        ws.write_text(row, 0, format!("• {vi}"))?;
-        ws.write_text(row + 1, 0, format!("  {en}"))?;
-        row += 2;
-    }
-    row += 1;
     let headings = [
         "Tên cột\nHeader (VI)",
         "Header (EN)",

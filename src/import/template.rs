@@ -473,10 +473,36 @@ const GENERAL_NOTES: &[(&str, &str)] = &[
     ),
 ];
 
-fn instructions_sheet(ws: &mut Worksheet) -> Result<(), XlsxError> {
+/// The top of an instructions sheet (named [`INSTRUCTIONS_SHEET`]): the title in Vietnamese
+/// and English, then one bullet per general note in both languages; the first free row
+/// after a blank one. Shared with the payment-list and statement templates.
+pub(super) fn instructions_intro(
+    ws: &mut Worksheet,
+    title_vi: &str,
+    title_en: &str,
+    notes: &[(&str, &str)],
+) -> Result<u32, XlsxError> {
     ws.set_name(INSTRUCTIONS_SHEET)?;
     let title = Format::new().set_bold().set_font_size(14);
     let bold = Format::new().set_bold();
+    ws.write_text_with_format(0, 0, title_vi, &title)?;
+    ws.write_text_with_format(1, 0, title_en, &bold)?;
+    let mut row = 3u32;
+    for (vi, en) in notes {
+        ws.write_text(row, 0, format!("• {vi}"))?;
+        ws.write_text(row + 1, 0, format!("  {en}"))?;
+        row += 2;
+    }
+    Ok(row + 1)
+}
+
+fn instructions_sheet(ws: &mut Worksheet) -> Result<(), XlsxError> {
+    let mut row = instructions_intro(
+        ws,
+        "HƯỚNG DẪN ĐIỀN DANH SÁCH NGHỈ VIỆC THEO NGHỊ ĐỊNH 178/2024/NĐ-CP",
+        "How to fill in the roster of leavers under Decree 178/2024/ND-CP",
+        GENERAL_NOTES,
+    )?;
     let wrap = Format::new()
         .set_text_wrap()
         .set_align(FormatAlign::Top)
@@ -485,25 +511,6 @@ fn instructions_sheet(ws: &mut Worksheet) -> Result<(), XlsxError> {
         .clone()
         .set_bold()
         .set_background_color(Color::RGB(0xDDEBF7));
-    ws.write_text_with_format(
-        0,
-        0,
-        "HƯỚNG DẪN ĐIỀN DANH SÁCH NGHỈ VIỆC THEO NGHỊ ĐỊNH 178/2024/NĐ-CP",
-        &title,
-    )?;
-    ws.write_text_with_format(
-        1,
-        0,
-        "How to fill in the roster of leavers under Decree 178/2024/ND-CP",
-        &bold,
-    )?;
-    let mut row = 3u32;
-    for (vi, en) in GENERAL_NOTES {
-        ws.write_text(row, 0, format!("• {vi}"))?;
-        ws.write_text(row + 1, 0, format!("  {en}"))?;
-        row += 2;
-    }
-    row += 1;
     let headings = [
         "Cột\nColumn",
         "Tên cột\nHeader (VI)",

@@ -86,6 +86,14 @@ pub enum AppError {
     UnsupportedMediaType,
     #[error("service unavailable")]
     Unavailable,
+    /// A 503 with the reason: this installation lacks what the request needs (LibreOffice for
+    /// a PDF).
+    #[error("not available here: {message_en}")]
+    NotAvailableHere {
+        code: &'static str,
+        message_vi: String,
+        message_en: String,
+    },
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -136,6 +144,11 @@ impl AppError {
                     message_en,
                 }
                 | AppError::Conflict {
+                    code,
+                    message_vi,
+                    message_en,
+                }
+                | AppError::NotAvailableHere {
                     code,
                     message_vi,
                     message_en,
@@ -212,7 +225,9 @@ impl ResponseError for AppError {
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable | AppError::NotAvailableHere { .. } => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -1,5 +1,5 @@
-//! `staffpay report reconciliation | payment-list | statement`: Excel workbooks written to
-//! `reports/` (or `--out`), never left half-written.
+//! `staffpay report reconciliation | payment-list | statement | mau09 | moha`: Excel workbooks
+//! (and PDFs) written to `reports/` (or `--out`), never left half-written.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -59,6 +59,48 @@ enum Which {
         #[command(flatten)]
         out: OutArgs,
     },
+    /// The Treasury's form of a payment batch ("Bảng thanh toán cho đối tượng thụ hưởng", Mẫu
+    /// số 09, Decree 11/2020): with --new, first puts the unit's funded cases with money due
+    /// into a new batch (needs the token of a payment officer); else prints batch --number
+    /// (default the unit's latest). Default file reports/mau-09-<unit>-so-<number>.xlsx (.pdf
+    /// with --pdf).
+    Mau09 {
+        /// The paying unit's code.
+        #[arg(long)]
+        unit: String,
+        /// The batch's number within the unit (default: the latest).
+        #[arg(long, conflicts_with = "new")]
+        number: Option<i32>,
+        /// Make a new batch of the unit's funded cases not yet in one, then print it.
+        #[arg(long)]
+        new: bool,
+        /// With --new: the batch's date (YYYY-MM-DD, default today).
+        #[arg(long, requires = "new")]
+        date: Option<NaiveDate>,
+        /// With --new: the number of the withdrawal or payment order (`12/GRDT`).
+        #[arg(long, requires = "new")]
+        order_ref: Option<String>,
+        #[command(flatten)]
+        token: super::acting::TokenArg,
+        /// Write a PDF (LibreOffice headless) instead of the workbook.
+        #[arg(long)]
+        pdf: bool,
+        #[command(flatten)]
+        out: OutArgs,
+    },
+    /// MoHA's progress report by ministry and province (decided, submitted for funding, funded,
+    /// paid; money; share paid) as an official document. Default file
+    /// reports/tien-do-bnv-<scope>-<as-of>.xlsx.
+    Moha {
+        /// A ministry, province or unit code (default: the whole country).
+        #[arg(long)]
+        unit: Option<String>,
+        /// The date the figures are as of (YYYY-MM-DD, default today in Vietnam).
+        #[arg(long)]
+        as_of: Option<NaiveDate>,
+        #[command(flatten)]
+        out: OutArgs,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -115,7 +157,9 @@ pub fn run(args: ReportArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode
     let db_args = match &args.which {
         Which::Reconciliation { out, .. }
         | Which::PaymentList { out, .. }
-        | Which::Statement { out, .. } => out.db.clone(),
+        | Which::Statement { out, .. }
+        | Which::Mau09 { out, .. }
+        | Which::Moha { out, .. } => out.db.clone(),
     };
     let settings = super::settings(db_args.overrides(config))?;
     let db = crate::startup::prepare_database(&settings)?;
@@ -200,6 +244,106 @@ pub fn run(args: ReportArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode
             };
             save_atomically(&mut workbook, &path).map_err(|e| explain(e, ""))?;
             done(&path, 1, "case", None);
+        }
+        Which::Mau09 {
+            unit,
+            number,
+            new,
+            date,
+            order_ref,
+            token,
+            pdf,
+            out,
+        } => {
+            let unit = UnitCode::normalize(&unit);
+            let id = if new {
+                let actor = token.actor(
+                    &mut conn,
+                    &settings,
+                    super::acting::Needs::Permission(
+                        crate::domain::access::Permission::RecordPayments,
+                    ),
+                    "report mau09 --new",
+                )?;
+                let request = crate::services::batches::NewBatchRequest {
+                    unit: unit.clone(),
+                    batch_date: date,
+                    order_ref,
+                    case_ids: None,
+                };
+                crate::services::batches::create(&mut conn, &actor, &request, crate::db::today_vn())
+                    .map_err(|e| explain(e, &unknown_unit(Some(&unit))))?
+                    .summary
+                    .id
+            } else {
+                let batches =
+                    crate::services::batches::list(&mut conn, &UnitScope::All, Some(&unit))
+                        .map_err(|e| explain(e, &unknown_unit(Some(&unit))))?;
+                batches
+                    .iter()
+                    .filter(|b| b.unit_code == unit)
+                    .find(|b| number.is_none_or(|n| n == b.number))
+                    .map(|b| b.id)
+                    .ok_or_else(|| {
+                        anyhow::anyhow!(
+                            "Đơn vị {unit} không có bảng thanh toán {} / Unit {unit} has no batch {}",
+                            number.map_or("nào".into(), |n| format!("số {n}")),
+                            number.map_or("yet".into(), |n| format!("number {n}"))
+                        )
+                    })?
+            };
+            let batch = crate::services::batches::load(&mut conn, &UnitScope::All, id)
+                .map_err(|e| explain(e, ""))?;
+            let issuer = reports::official::issuer_of_unit(&mut conn, &batch.unit)
+                .map_err(|e| explain(e, ""))?;
+            let mut workbook = reports::mau09::build(&batch, &issuer)
+                .map_err(|e| explain(crate::xlsx::sheet::xlsx(e), ""))?;
+            let ext = if pdf { "pdf" } else { "xlsx" };
+            let path = match out.out {
+                Some(p) => p,
+                None => reports_dir(&settings)?.join(reports::mau09::file_name(
+                    &batch.unit.code,
+                    batch.batch.number,
+                    ext,
+                )),
+            };
+            if pdf {
+                let bytes = workbook
+                    .save_to_buffer()
+                    .map_err(|e| explain(crate::xlsx::sheet::xlsx(e), ""))?;
+                let pdf = reports::pdf::from_xlsx(&bytes).map_err(|e| explain(e, ""))?;
+                crate::files::write_atomically(&path, &pdf)?;
+            } else {
+                save_atomically(&mut workbook, &path).map_err(|e| explain(e, ""))?;
+            }
+            println!(
+                "Bảng thanh toán số {} / batch {}",
+                batch.batch.number, batch.batch.id
+            );
+            done(&path, batch.lines.len(), "lines", None);
+        }
+        Which::Moha { unit, as_of, out } => {
+            let policy = crate::startup::load_policy(&settings)?;
+            let unit = unit.map(|u| UnitCode::normalize(&u));
+            let mut built = reports::moha_progress(
+                &mut conn,
+                &policy,
+                &UnitScope::All,
+                None,
+                unit.as_deref(),
+                as_of,
+            )
+            .map_err(|e| explain(e, &unknown_unit(unit.as_deref())))?;
+            let path = match out.out {
+                Some(p) => p,
+                None => reports_dir(&settings)?.join(format!(
+                    "tien-do-bnv-{}-{}.xlsx",
+                    built.scope.slug(),
+                    built.as_of
+                )),
+            };
+            save_atomically(&mut built.workbook, &path).map_err(|e| explain(e, ""))?;
+            done(&path, built.rows, "cases", None);
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -6,6 +6,7 @@
 //! through [`Db::run`], which moves the work to the blocking pool and keeps the tracing span.
 
 pub mod audit;
+pub mod batches;
 pub mod case_events;
 pub mod cases;
 pub mod components;

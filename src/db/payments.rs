@@ -40,6 +40,8 @@ pub struct PaymentRow {
     pub match_id: Option<i64>,
     #[serde(serialize_with = "crate::timestamps::utc")]
     pub created_at: NaiveDateTime,
+    /// The payment batch (Mẫu số 09 list) it was paid under, if the case was in an open one.
+    pub batch_id: Option<i64>,
 }
 
 /// A new payment entry.
@@ -60,6 +62,7 @@ pub struct NewPayment {
     pub recorded_by_label: String,
     pub match_id: Option<i64>,
     pub created_at: NaiveDateTime,
+    pub batch_id: Option<i64>,
 }
 
 /// A case's payment entries, oldest first.

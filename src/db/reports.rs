@@ -173,6 +173,7 @@ pub struct PayableRow {
     pub paid_vnd: i64,
     pub payment_reference: String,
     pub original_entitled_vnd: Option<i64>,
+    pub category: crate::domain::policy::Category,
 }
 
 /// Funded cases (payable or partially paid) of `units` (every unit when `None`) with money
@@ -205,6 +206,7 @@ pub fn payable(
             cases::paid_vnd,
             cases::payment_reference,
             cases::original_entitled_vnd,
+            cases::category,
         ))
         .load(conn)
 }

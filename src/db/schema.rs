@@ -284,6 +284,34 @@ diesel::table! {
         recorded_by_label -> Text,
         match_id -> Nullable<BigInt>,
         created_at -> Timestamp,
+        batch_id -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    payment_batches (id) {
+        id -> BigInt,
+        unit_id -> BigInt,
+        number -> Integer,
+        batch_date -> Date,
+        order_ref -> Nullable<Text>,
+        created_by -> Nullable<BigInt>,
+        created_by_label -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    payment_batch_lines (batch_id, case_id) {
+        batch_id -> BigInt,
+        case_id -> BigInt,
+        line_no -> Integer,
+        worker_group -> Integer,
+        full_name -> Text,
+        bank_account -> Nullable<Text>,
+        bank_name -> Nullable<Text>,
+        amount_vnd -> BigInt,
+        supplement -> Bool,
     }
 }
 
@@ -309,6 +337,9 @@ diesel::table! {
 }
 
 diesel::joinable!(payments -> cases (case_id));
+diesel::joinable!(payment_batches -> units (unit_id));
+diesel::joinable!(payment_batch_lines -> payment_batches (batch_id));
+diesel::joinable!(payment_batch_lines -> cases (case_id));
 diesel::joinable!(case_markers -> cases (case_id));
 diesel::joinable!(case_documents -> cases (case_id));
 diesel::joinable!(case_components -> cases (case_id));
@@ -343,5 +374,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_messages,
     reconciliation_matches,
     payments,
+    payment_batches,
+    payment_batch_lines,
     statement_lines,
 );

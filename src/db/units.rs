@@ -177,6 +177,15 @@ pub fn find_by_code(conn: &mut DbConnection, code: &str) -> QueryResult<Option<U
         .optional()
 }
 
+/// Finds a unit by its materialised path (the root of a caller's subtree).
+pub fn find_by_path(conn: &mut DbConnection, path: &str) -> QueryResult<Option<UnitRow>> {
+    units::table
+        .filter(units::path.eq(path))
+        .select(UnitRow::as_select())
+        .first(conn)
+        .optional()
+}
+
 /// Finds a unit by code within a scope; another scope's unit is simply not found.
 pub fn find_in_scope(
     conn: &mut DbConnection,

@@ -258,6 +258,65 @@ impl Sum for Vnd {
     }
 }
 
+/// An amount in Vietnamese words, as official forms print it under the total ("Tổng số
+/// tiền bằng chữ"): `1_234_567` → "Một triệu hai trăm ba mươi bốn nghìn năm trăm sáu mươi bảy
+/// đồng". Zero is "Không đồng"; a negative amount starts with "Âm".
+pub fn in_words_vi(dong: i64) -> String {
+    const DIGITS: [&str; 10] = [
+        "không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín",
+    ];
+    const SCALES: [&str; 7] = ["", "nghìn", "triệu", "tỷ", "nghìn tỷ", "triệu tỷ", "tỷ tỷ"];
+    let mut n = dong.unsigned_abs();
+    let mut groups = Vec::new();
+    while n > 0 {
+        groups.push(usize::try_from(n % 1000).unwrap_or(0));
+        n /= 1000;
+    }
+    let mut parts: Vec<String> = Vec::new();
+    let top = groups.len();
+    for (i, &g) in groups.iter().enumerate().rev() {
+        if g == 0 {
+            continue;
+        }
+        let (h, t, u) = (g / 100, g / 10 % 10, g % 10);
+        let leading = i + 1 == top;
+        let mut w: Vec<&str> = Vec::new();
+        if h > 0 || !leading {
+            w.extend([DIGITS[h], "trăm"]);
+        }
+        match t {
+            0 if u > 0 && (h > 0 || !leading) => w.push("linh"),
+            0 => {}
+            1 => w.push("mười"),
+            _ => w.extend([DIGITS[t], "mươi"]),
+        }
+        match u {
+            0 => {}
+            1 if t >= 2 => w.push("mốt"),
+            5 if t >= 1 => w.push("lăm"),
+            _ => w.push(DIGITS[u]),
+        }
+        if !SCALES[i].is_empty() {
+            w.push(SCALES[i]);
+        }
+        parts.push(w.join(" "));
+    }
+    let mut text = if parts.is_empty() {
+        "không".to_owned()
+    } else {
+        parts.join(" ")
+    };
+    if dong < 0 {
+        text = format!("âm {text}");
+    }
+    let mut chars = text.chars();
+    let first: String = chars
+        .next()
+        .map(|c| c.to_uppercase().collect())
+        .unwrap_or_default();
+    format!("{first}{} đồng", chars.as_str())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -347,5 +406,24 @@ mod tests {
         assert_eq!(Vnd(744_778_125).to_string(), "744,778,125");
         assert_eq!(Vnd(-1_000).grouped('.'), "-1.000");
         assert_eq!(Vnd(999).to_string(), "999");
+    }
+
+    #[test]
+    fn amounts_in_words() {
+        assert_eq!(in_words_vi(0), "Không đồng");
+        assert_eq!(
+            in_words_vi(1_234_567),
+            "Một triệu hai trăm ba mươi bốn nghìn năm trăm sáu mươi bảy đồng"
+        );
+        assert_eq!(in_words_vi(105), "Một trăm linh năm đồng");
+        assert_eq!(in_words_vi(15), "Mười lăm đồng");
+        assert_eq!(in_words_vi(21), "Hai mươi mốt đồng");
+        assert_eq!(
+            in_words_vi(2_005_000),
+            "Hai triệu không trăm linh năm nghìn đồng"
+        );
+        assert_eq!(in_words_vi(1_000_000_000), "Một tỷ đồng");
+        assert_eq!(in_words_vi(3_000_000_000_000), "Ba nghìn tỷ đồng");
+        assert_eq!(in_words_vi(-50_000), "Âm năm mươi nghìn đồng");
     }
 }

@@ -6,6 +6,7 @@ pub mod api_headers;
 pub mod audit_api;
 pub mod auth_api;
 pub mod authorize;
+pub mod batches_api;
 pub mod cases_api;
 pub mod changes_api;
 pub mod client;

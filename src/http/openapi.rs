@@ -6,8 +6,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    audit_api, auth_api, cases_api, changes_api, entitlements_api, flags_api, health, imports_api,
-    payments_api, progress_api, reports_api, status_page, units_api,
+    audit_api, auth_api, batches_api, cases_api, changes_api, entitlements_api, flags_api, health,
+    imports_api, payments_api, progress_api, reports_api, status_page, units_api,
 };
 
 #[derive(OpenApi)]
@@ -56,6 +56,13 @@ use super::{
         reports_api::payment_list,
         reports_api::statement,
         reports_api::statement_with_code,
+        reports_api::statement_pdf,
+        reports_api::moha_progress,
+        batches_api::create,
+        batches_api::list,
+        batches_api::show,
+        batches_api::form_xlsx,
+        batches_api::form_pdf,
         payments_api::record,
         payments_api::import_payment_list,
         payments_api::import_statement_file,

@@ -28,6 +28,16 @@ pub struct ReconciliationQuery {
     pub as_of: Option<NaiveDate>,
 }
 
+/// Query of MoHA's progress report.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct MohaQuery {
+    /// A ministry, province or unit code (default: everything the caller may see).
+    pub unit: Option<String>,
+    /// `YYYY-MM-DD` (default: today in Vietnam); not in the future nor before any data.
+    pub as_of: Option<NaiveDate>,
+}
+
 /// Query of the payment list.
 #[derive(Debug, Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -47,8 +57,20 @@ pub(crate) fn download(bytes: Vec<u8>, file_name: &str) -> HttpResponse {
         .body(bytes)
 }
 
+/// A PDF to download.
+pub(crate) fn download_pdf(bytes: Vec<u8>, file_name: &str) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/pdf")
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{file_name}\""),
+        ))
+        .body(bytes)
+}
+
 /// Who downloaded which report (reports carry personal data).
-fn record_download(
+pub(crate) fn record_download(
     conn: &mut crate::db::DbConnection,
     actor: &crate::services::Actor,
     action: &str,
@@ -222,4 +244,86 @@ async fn statement_response(
         })
         .await?;
     Ok(download(bytes, &format!("bang-tinh-tro-cap-{id}.xlsx")))
+}
+
+/// A case's entitlement statement as a PDF (A4 portrait), for printing and signing; 503
+/// where LibreOffice is not installed.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/statement.pdf", tag = "reports",
+    params(("id" = i64, Path, description = "Case id")),
+    responses((status = 200, content_type = "application/pdf"),
+              (status = 404, body = crate::error::ErrorEnvelope),
+              (status = 503, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn statement_pdf(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<CaseId>,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    if !reports::pdf::available() {
+        return Err(reports::pdf::unavailable());
+    }
+    let id = id.into_inner();
+    let actor = request_id::actor(&caller, &req);
+    let generated = stamp(&caller);
+    let keys = state.keys.clone();
+    let bytes = state
+        .db
+        .run(move |conn| {
+            let mut workbook = reports::statement(conn, &keys, &actor, id, false, &generated)?;
+            workbook.save_to_buffer().map_err(xlsx)
+        })
+        .await?;
+    let pdf = web::block(move || reports::pdf::from_xlsx(&bytes))
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))??;
+    Ok(download_pdf(pdf, &format!("bang-tinh-tro-cap-{id}.pdf")))
+}
+
+/// MoHA's progress report: by ministry and by province, people with a leave decision,
+/// submitted for funding, funded and paid, with the money and the share paid, as of a date,
+/// as an official document (docs/REPORTS.md).
+#[utoipa::path(get, path = "/api/v1/reports/moha-progress.xlsx", tag = "reports",
+    params(MohaQuery),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+              (status = 404, body = crate::error::ErrorEnvelope),
+              (status = 409, body = crate::error::ErrorEnvelope)),
+    security(("bearer" = [])))]
+pub async fn moha_progress(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<MohaQuery>,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let query = query.into_inner();
+    let actor = request_id::actor(&caller, &req);
+    let policy = state.policy.clone();
+    let scope = caller.scope.clone();
+    let role = caller.role;
+    let (bytes, name) = state
+        .db
+        .run(move |conn| {
+            let built = reports::moha_progress(
+                conn,
+                &policy,
+                &scope,
+                Some(role),
+                query.unit.as_deref(),
+                query.as_of,
+            )?;
+            let name = format!("tien-do-bnv-{}-{}.xlsx", built.scope.slug(), built.as_of);
+            let mut workbook = built.workbook;
+            let bytes = workbook.save_to_buffer().map_err(xlsx)?;
+            record_download(
+                conn,
+                &actor,
+                "report.moha_progress",
+                built.scope.root.as_ref().map(|u| u.id),
+                None,
+                serde_json::json!({ "as_of": built.as_of, "cases": built.rows }),
+            )?;
+            Ok((bytes, name))
+        })
+        .await?;
+    Ok(download(bytes, &name))
 }

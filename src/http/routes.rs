@@ -11,8 +11,9 @@ use actix_web::{Route, web};
 pub use super::authorize::Access;
 use super::authorize::{ResourceAccess, authorize};
 use super::{
-    admin_pages, audit_api, auth_api, cases_api, changes_api, entitlements_api, flags_api, health,
-    imports_api, openapi, pages, payments_api, progress_api, reports_api, status_page, units_api,
+    admin_pages, audit_api, auth_api, batches_api, cases_api, changes_api, entitlements_api,
+    flags_api, health, imports_api, openapi, pages, payments_api, progress_api, reports_api,
+    status_page, units_api,
 };
 use crate::domain::access::Permission;
 use crate::domain::case_state::ActionKind;
@@ -26,6 +27,9 @@ pub struct Probe {
     pub import_param: bool,
     /// `{id}` in the path names a case: the test uses one of its own unit and one of another.
     pub case_param: bool,
+    /// `{id}` in the path names a payment batch: the test uses one of its own unit and one of
+    /// another.
+    pub batch_param: bool,
     /// A query string (may contain `{code}`).
     pub query: Option<&'static str>,
     /// A valid request body, if the endpoint takes one.
@@ -43,6 +47,7 @@ impl Probe {
             unit_param: false,
             import_param: false,
             case_param: false,
+            batch_param: false,
             query: None,
             body: None,
             content_type: "application/json",
@@ -685,6 +690,84 @@ pub fn table() -> Vec<RouteSpec> {
             Probe {
                 unit_param: true,
                 query: Some("unit={code}"),
+                ..Probe::ok()
+            },
+        ),
+        spec(
+            Method::GET,
+            "/api/v1/cases/{id}/statement.pdf",
+            Requires(Permission::ReadCases),
+            || web::get().to(reports_api::statement_pdf),
+            Probe {
+                case_param: true,
+                // 200, or 503 where LibreOffice is not installed.
+                success: 0,
+                ..Probe::ok()
+            },
+        ),
+        spec(
+            Method::GET,
+            "/api/v1/reports/moha-progress.xlsx",
+            Requires(Permission::ReadReports),
+            || web::get().to(reports_api::moha_progress),
+            Probe {
+                unit_param: true,
+                query: Some("unit={code}"),
+                ..Probe::ok()
+            },
+        ),
+        spec(
+            Method::POST,
+            "/api/v1/payment-batches",
+            Requires(Permission::RecordPayments),
+            || web::post().to(batches_api::create),
+            Probe {
+                // The probe unit has no funded case: 409 nothing_to_batch.
+                body: Some(r#"{"unit":"79"}"#),
+                success: 0,
+                ..Probe::ok()
+            },
+        ),
+        spec(
+            Method::GET,
+            "/api/v1/payment-batches",
+            Requires(Permission::ReadReports),
+            || web::get().to(batches_api::list),
+            Probe {
+                unit_param: true,
+                query: Some("unit={code}"),
+                ..Probe::ok()
+            },
+        ),
+        spec(
+            Method::GET,
+            "/api/v1/payment-batches/{id}",
+            Requires(Permission::ReadReports),
+            || web::get().to(batches_api::show),
+            Probe {
+                batch_param: true,
+                ..Probe::ok()
+            },
+        ),
+        spec(
+            Method::GET,
+            "/api/v1/payment-batches/{id}/mau-09.xlsx",
+            Requires(Permission::ReadReports),
+            || web::get().to(batches_api::form_xlsx),
+            Probe {
+                batch_param: true,
+                ..Probe::ok()
+            },
+        ),
+        spec(
+            Method::GET,
+            "/api/v1/payment-batches/{id}/mau-09.pdf",
+            Requires(Permission::ReadReports),
+            || web::get().to(batches_api::form_pdf),
+            Probe {
+                batch_param: true,
+                // 200, or 503 where LibreOffice is not installed.
+                success: 0,
                 ..Probe::ok()
             },
         ),

@@ -238,7 +238,8 @@ pub async fn statement_download(
                 by: "tra-cuu".into(),
             };
             let code = statement::LookupCode::NotShown { issued: true };
-            statement::build(&data, &code, &generated)
+            let issuer = crate::reports::official::issuer_of_unit(conn, &data.unit)?;
+            statement::build(&data, &issuer, &code, &generated)
                 .and_then(|mut w| w.save_to_buffer())
                 .map_err(xlsx)
         })

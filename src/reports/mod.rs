@@ -6,7 +6,11 @@
 
 pub mod audit;
 pub mod data;
+pub mod mau09;
+pub mod moha;
+pub mod official;
 pub mod payment_list;
+pub mod pdf;
 pub mod reconciliation;
 pub mod statement;
 
@@ -108,6 +112,37 @@ pub fn payment_list(
     })
 }
 
+/// MoHA's progress report of `unit` (or all the caller sees) as of a date (default today),
+/// issued in the name of the caller's unit (`role` names the ministry of a nationwide
+/// caller).
+pub fn moha_progress(
+    conn: &mut DbConnection,
+    policy: &PolicySet,
+    caller: &UnitScope,
+    role: Option<crate::domain::access::Role>,
+    unit: Option<&str>,
+    as_of: Option<NaiveDate>,
+) -> Result<Built, AppError> {
+    let started = std::time::Instant::now();
+    let scope = resolve_scope(conn, caller, unit)?;
+    let as_of = as_of.unwrap_or_else(crate::db::today_vn);
+    check_as_of(conn, as_of)?;
+    let data = load(conn, None, policy, &scope, as_of)?;
+    let issuer = official::issuer_of_caller(conn, caller, role)?;
+    let load_ms = started.elapsed().as_millis();
+    let started = std::time::Instant::now();
+    let report = moha::summarise(&data);
+    let workbook = moha::build(&report, &issuer, as_of, crate::db::today_vn()).map_err(xlsx)?;
+    Ok(Built {
+        workbook,
+        rows: data.cases.len(),
+        scope,
+        as_of,
+        load_ms,
+        build_ms: started.elapsed().as_millis(),
+    })
+}
+
 /// A case's entitlement statement. With `issue_code`, a new lookup code is issued (the old
 /// one stops working; the actor needs the right to issue codes) and printed on it.
 pub fn statement(
@@ -132,5 +167,6 @@ pub fn statement(
         },
         shown => shown,
     };
-    statement::build(&data, &code, generated).map_err(xlsx)
+    let issuer = official::issuer_of_unit(conn, &data.unit)?;
+    statement::build(&data, &issuer, &code, generated).map_err(xlsx)
 }

@@ -3,6 +3,7 @@
 
 pub mod accept_change;
 pub mod audit;
+pub mod batches;
 pub mod case_review;
 pub mod flags;
 pub mod imports;

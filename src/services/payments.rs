@@ -177,7 +177,7 @@ pub fn record(
             request.paid_on,
         )
         .map_err(payment_refusal)?;
-        let (action, reference, reverses) = match request.reverses {
+        let (action, reference, reverses, batch_id) = match request.reverses {
             None => (
                 CaseAction::RecordPayment {
                     amount: request.amount,
@@ -190,6 +190,9 @@ pub fn record(
                     .unwrap_or(&case.payment_reference)
                     .to_owned(),
                 None,
+                crate::db::batches::open_for_cases(conn, &[case.id])?
+                    .get(&case.id)
+                    .copied(),
             ),
             Some(original_id) => {
                 let original = payments::find(conn, original_id)?
@@ -228,6 +231,7 @@ pub fn record(
                     },
                     original.reference,
                     Some(original_id),
+                    original.batch_id,
                 )
             }
         };
@@ -269,6 +273,7 @@ pub fn record(
                 recorded_by_label: actor.label.clone(),
                 match_id: None,
                 created_at: now(),
+                batch_id,
             },
         )?;
         write_transition(

@@ -21,14 +21,18 @@ struct Fixture {
     other_case: i64,
     own_reference: String,
     other_reference: String,
+    own_batch: i64,
+    other_batch: i64,
 }
 
 fn path_for(spec: &RouteSpec, unit: &str, fixture: &Fixture) -> String {
-    let id = match (spec.probe.case_param, unit == OWN) {
-        (true, true) => fixture.own_case,
-        (true, false) => fixture.other_case,
-        (false, true) => fixture.own_import,
-        (false, false) => fixture.other_import,
+    let id = match (spec.probe.case_param, spec.probe.batch_param, unit == OWN) {
+        (_, true, true) => fixture.own_batch,
+        (_, true, false) => fixture.other_batch,
+        (true, _, true) => fixture.own_case,
+        (true, _, false) => fixture.other_case,
+        (false, _, true) => fixture.own_import,
+        (false, _, false) => fixture.other_import,
     };
     let reference = if unit == OWN {
         &fixture.own_reference
@@ -93,6 +97,40 @@ fn fixture_case(app: &TestApp, unit: &str, national_id: &str) -> i64 {
     rows[0].id.0
 }
 
+/// A payment batch of `unit` holding `case`, stored directly (the probe needs one whatever
+/// the case's state; the rules of making one are tested in tests/api/batches.rs).
+fn fixture_batch(app: &TestApp, unit: &str, case: i64) -> i64 {
+    use staffpay::db::batches::{BatchLine, NewBatch, insert};
+    let mut conn = app.db.get().unwrap();
+    let unit = staffpay::db::units::find_by_code(&mut conn, unit)
+        .unwrap()
+        .unwrap();
+    insert(
+        &mut conn,
+        &NewBatch {
+            unit_id: unit.id,
+            number: 1,
+            batch_date: chrono::NaiveDate::from_ymd_opt(2025, 8, 1).unwrap(),
+            order_ref: None,
+            created_by: None,
+            created_by_label: "cli".into(),
+            created_at: staffpay::db::now(),
+        },
+        &mut [BatchLine {
+            batch_id: 0,
+            case_id: CaseId(case),
+            line_no: 1,
+            worker_group: 1,
+            full_name: "A".into(),
+            bank_account: Some("0011000000001".into()),
+            bank_name: Some("Vietcombank".into()),
+            amount_vnd: 1_000_000,
+            supplement: false,
+        }],
+    )
+    .unwrap()
+}
+
 fn fixture_import(app: &TestApp, unit: &str) -> i64 {
     let policy = staffpay::startup::load_policy(&app.test_db.settings()).unwrap();
     let mut conn = app.db.get().unwrap();
@@ -148,6 +186,8 @@ async fn authorisation_matrix(backend: Backend) {
         other_import: fixture_import(&app, OTHER),
         own_reference: reference_of(own_case),
         other_reference: reference_of(other_case),
+        own_batch: fixture_batch(&app, OWN, own_case),
+        other_batch: fixture_batch(&app, OTHER, other_case),
         own_case,
         other_case,
     };
@@ -212,12 +252,15 @@ async fn authorisation_matrix(backend: Backend) {
         }
 
         for (role, user) in &users {
-            let units: &[&str] =
-                if spec.probe.unit_param || spec.probe.import_param || spec.probe.case_param {
-                    &[OWN, OTHER]
-                } else {
-                    &[OWN]
-                };
+            let units: &[&str] = if spec.probe.unit_param
+                || spec.probe.import_param
+                || spec.probe.case_param
+                || spec.probe.batch_param
+            {
+                &[OWN, OTHER]
+            } else {
+                &[OWN]
+            };
             for unit in units {
                 let allowed = match spec.access {
                     Access::Requires(p) => role.can(p),

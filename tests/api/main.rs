@@ -8,6 +8,7 @@ mod helpers;
 mod audit;
 mod auth;
 mod authz_matrix;
+mod batches;
 mod browser;
 mod calc;
 mod cases;

@@ -143,6 +143,7 @@ pub fn import_payments(
                 payments::keys_for_cases(conn, &case_ids)?
                     .into_iter()
                     .collect();
+            let open_batches = crate::db::batches::open_for_cases(conn, &case_ids)?;
             let mut new_payments = Vec::new();
             let mut duplicate_cases = Vec::new();
             let mut invalid_rows: HashSet<u32> = problems
@@ -224,6 +225,7 @@ pub fn import_payments(
                             recorded_by_label: actor.label.clone(),
                             match_id: None,
                             created_at: now(),
+                            batch_id: open_batches.get(&row.case_id).copied(),
                         });
                     }
                     Err(refusal) => {

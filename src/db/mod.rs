@@ -11,6 +11,7 @@ pub mod case_events;
 pub mod cases;
 pub mod components;
 pub mod documents;
+pub mod drafts;
 pub mod flags;
 pub mod imports;
 pub mod mapping_profiles;

@@ -289,6 +289,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    upload_drafts (token) {
+        token -> Text,
+        user_id -> BigInt,
+        kind -> Text,
+        unit_code -> Text,
+        file_name -> Text,
+        content_base64 -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     payment_batches (id) {
         id -> BigInt,
         unit_id -> BigInt,
@@ -377,4 +389,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     payment_batches,
     payment_batch_lines,
     statement_lines,
+    upload_drafts,
 );

@@ -98,6 +98,18 @@ pub async fn units(
     )
 }
 
+/// A payment batch as the reports page lists it.
+struct BatchLine {
+    id: i64,
+    unit: String,
+    number: i32,
+    date: String,
+    order_ref: String,
+    lines: i64,
+    total: String,
+    by: String,
+}
+
 #[derive(Template)]
 #[template(path = "staff/reports.html")]
 struct ReportsPage {
@@ -105,19 +117,123 @@ struct ReportsPage {
     user: String,
     csrf: String,
     today: String,
+    /// The caller may put cases into a payment batch.
+    can_batch: bool,
+    batches: Vec<BatchLine>,
+    message: Option<String>,
+    error: Option<String>,
 }
 
-/// `GET /bao-cao`: the report forms (they download from the API with the session).
-pub async fn reports(s: Session, q: web::Query<Lang>) -> Result<HttpResponse, AppError> {
+/// `GET /bao-cao`: the report forms (they download from the API with the session) and the
+/// latest payment batches with their Mẫu số 09 forms.
+pub async fn reports(
+    state: web::Data<AppState>,
+    s: Session,
+    q: web::Query<Lang>,
+) -> Result<HttpResponse, AppError> {
+    reports_page(&state, &s, is_en(q.lang.as_deref()), None, None).await
+}
+
+async fn reports_page(
+    state: &web::Data<AppState>,
+    s: &Session,
+    en: bool,
+    message: Option<String>,
+    error: Option<String>,
+) -> Result<HttpResponse, AppError> {
+    let scope = s.caller.scope.clone();
+    let batches = state
+        .db
+        .run(move |conn| crate::services::batches::list(conn, &scope, None))
+        .await?;
+    let batches = batches
+        .into_iter()
+        .take(50)
+        .map(|b| BatchLine {
+            id: b.id,
+            unit: b.unit_code,
+            number: b.number,
+            date: b.batch_date.format("%d/%m/%Y").to_string(),
+            order_ref: b.order_ref.unwrap_or_default(),
+            lines: b.people,
+            total: format!("{} đ", Vnd::new(b.total_vnd).grouped('.')),
+            by: b.created_by,
+        })
+        .collect();
     render(
         &ReportsPage {
-            en: is_en(q.lang.as_deref()),
+            en,
             user: s.caller.username.clone(),
             csrf: s.csrf.clone(),
             today: crate::db::today_vn().to_string(),
+            can_batch: s.caller.role.can(Permission::RecordPayments),
+            batches,
+            message,
+            error,
         },
         StatusCode::OK,
     )
+}
+
+/// The batch form of the reports page.
+#[derive(Debug, Deserialize)]
+pub struct BatchForm {
+    pub csrf: String,
+    pub unit: String,
+    pub order_ref: Option<String>,
+    pub batch_date: Option<String>,
+}
+
+/// `POST /bao-cao/bang-thanh-toan`: a payment officer puts a unit's funded cases into a new
+/// batch (the same rules as the API); the page then lists it with its forms.
+pub async fn create_batch(
+    state: web::Data<AppState>,
+    s: Session,
+    req: HttpRequest,
+    form: web::Form<BatchForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    s.check(&form.csrf)?;
+    let batch_date = match form.batch_date.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(d) => match chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                let error = format!("Ngày không hợp lệ: {d}");
+                return reports_page(&state, &s, false, None, Some(error)).await;
+            }
+        },
+    };
+    let request = crate::services::batches::NewBatchRequest {
+        unit: form.unit,
+        batch_date,
+        order_ref: form.order_ref,
+        case_ids: None,
+    };
+    let actor = s.actor(&req);
+    let done = state
+        .db
+        .run(move |conn| {
+            crate::services::batches::create(conn, &actor, &request, crate::db::today_vn())
+        })
+        .await;
+    match done {
+        Ok(b) => {
+            let message = format!(
+                "Đã lập bảng thanh toán số {} của đơn vị {}: {} người, {} đ.",
+                b.summary.number,
+                b.summary.unit_code,
+                b.summary.people,
+                Vnd::new(b.summary.total_vnd).grouped('.')
+            );
+            reports_page(&state, &s, false, Some(message), None).await
+        }
+        Err(AppError::NotFound) => {
+            let error = "Không có đơn vị mã này trong phạm vi của bạn.".to_owned();
+            reports_page(&state, &s, false, None, Some(error)).await
+        }
+        Err(e) => reports_page(&state, &s, false, None, Some(e.body().message_vi)).await,
+    }
 }
 
 /// Filters of the audit page.
@@ -212,6 +328,27 @@ struct UploadResult {
     profile: Option<String>,
 }
 
+/// The mapping step: the held file's first rows with a drop-down per column.
+struct PreviewView {
+    token: String,
+    kind: String,
+    unit: String,
+    file: String,
+    sheet: String,
+    columns: Vec<PreviewColumnView>,
+    rows: Vec<Vec<String>>,
+}
+
+struct PreviewColumnView {
+    index: usize,
+    letter: String,
+    header: String,
+    /// Why it would not be read as it is.
+    note: &'static str,
+    /// (value, label, selected).
+    options: Vec<(String, String, bool)>,
+}
+
 #[derive(Template)]
 #[template(path = "staff/upload.html")]
 struct UploadPage<'a> {
@@ -220,6 +357,7 @@ struct UploadPage<'a> {
     csrf: String,
     error: Option<&'a str>,
     result: Option<UploadResult>,
+    preview: Option<PreviewView>,
 }
 
 /// `GET /nhap`: the upload form.
@@ -231,6 +369,7 @@ pub async fn upload_form(s: Session, q: web::Query<Lang>) -> Result<HttpResponse
             csrf: s.csrf.clone(),
             error: None,
             result: None,
+            preview: None,
         },
         StatusCode::OK,
     )
@@ -288,8 +427,43 @@ pub async fn template_file(_s: Session, req: HttpRequest) -> Result<HttpResponse
         .body(bytes))
 }
 
-/// `POST /nhap` (multipart: `csrf`, `kind`, `unit`, `file`): the same imports as the API,
-/// within the caller's units, never half-written; the result and the error workbook link.
+/// The kinds of file the upload page takes: the permission each needs and its template.
+fn upload_kind(kind: &str) -> Result<(Permission, &'static str), AppError> {
+    match kind {
+        "roster" => Ok((Permission::SubmitRoster, "roster")),
+        "payments" => Ok((Permission::RecordPayments, "payment-list")),
+        "statement" => Ok((Permission::ImportStatements, "statement")),
+        _ => Err(AppError::bad_request(
+            "kind_invalid",
+            "Loại tệp không hợp lệ.",
+            "Unknown kind of file.",
+        )),
+    }
+}
+
+/// The read options of a page upload.
+fn page_read_options(
+    state: &AppState,
+    mapping: Vec<crate::import::recognize::ColumnMap>,
+    save_profile: Option<String>,
+) -> ReadOptions {
+    ReadOptions {
+        sheet: None,
+        max_rows: u32::try_from(state.settings.max_rows).unwrap_or(u32::MAX),
+        max_bytes: state.settings.max_upload_bytes,
+        limits: state.settings.read_limits,
+        mapping,
+        profiles: Vec::new(),
+        save_profile: save_profile
+            .map(|p| p.trim().to_owned())
+            .filter(|p| !p.is_empty()),
+    }
+}
+
+/// `POST /nhap` (multipart: `csrf`, `kind`, `unit`, `file`, optional `map` and `profile`):
+/// the same imports as the API, within the caller's units, never half-written; the result and
+/// the error workbook link. With `step=preview`, nothing is imported: the file is held and the
+/// page shows its first rows with a drop-down per column (the mapping step).
 pub async fn upload(
     state: web::Data<AppState>,
     s: Session,
@@ -300,23 +474,7 @@ pub async fn upload(
     let upload = super::imports_api::read_form(form, max).await?;
     s.check(upload.fields.get("csrf").map_or("", String::as_str))?;
     let kind = upload.fields.get("kind").cloned().unwrap_or_default();
-    let template = match kind.as_str() {
-        "payments" => "payment-list",
-        "statement" => "statement",
-        _ => "roster",
-    };
-    let permission = match kind.as_str() {
-        "roster" => Permission::SubmitRoster,
-        "payments" => Permission::RecordPayments,
-        "statement" => Permission::ImportStatements,
-        _ => {
-            return Err(AppError::bad_request(
-                "kind_invalid",
-                "Loại tệp không hợp lệ.",
-                "Unknown kind of file.",
-            ));
-        }
-    };
+    let (permission, _) = upload_kind(&kind)?;
     s.caller.require(permission)?;
     let unit_code = upload
         .fields
@@ -325,24 +483,199 @@ pub async fn upload(
         .unwrap_or_default();
     let mapping =
         super::imports_api::parse_mapping_lenient(upload.fields.get("map").map(String::as_str))?;
-    let options = ReadOptions {
-        sheet: None,
-        max_rows: u32::try_from(state.settings.max_rows).unwrap_or(u32::MAX),
-        max_bytes: max,
-        limits: state.settings.read_limits,
-        mapping,
-        profiles: Vec::new(),
-        save_profile: upload
-            .fields
-            .get("profile")
-            .map(|p| p.trim().to_owned())
-            .filter(|p| !p.is_empty()),
+    let draft = crate::db::drafts::Draft {
+        kind,
+        unit_code,
+        file_name: upload.file_name,
+        bytes: upload.bytes,
     };
-    let actor = s.actor(&req);
+    if upload.fields.get("step").map(String::as_str) == Some("preview") {
+        return preview_step(&state, &s, draft, mapping, None).await;
+    }
+    let options = page_read_options(&state, mapping, upload.fields.get("profile").cloned());
+    run_upload(&state, &s, &req, draft, options, None).await
+}
+
+/// The mapping step's form: the held file's token, and `col_<index>` = a field key or
+/// `ignore` for every column.
+pub async fn confirm_mapping(
+    state: web::Data<AppState>,
+    s: Session,
+    req: HttpRequest,
+    form: web::Form<std::collections::HashMap<String, String>>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    s.check(form.get("csrf").map_or("", String::as_str))?;
+    let token = form.get("draft").cloned().unwrap_or_default();
+    let user = s.caller.user_id;
+    let lookup = token.clone();
+    let draft = state
+        .db
+        .run(move |conn| Ok(crate::db::drafts::find(conn, user, &lookup)?))
+        .await?;
+    let Some(draft) = draft else {
+        return upload_page(
+            &s,
+            Some(
+                "Tệp chờ ghép cột không còn (quá 2 giờ hoặc đã nhập); hãy chọn lại tệp. / The file waiting for its mapping is gone (over 2 hours, or imported); choose it again.",
+            ),
+            None,
+            None,
+        );
+    };
+    let (permission, _) = upload_kind(&draft.kind)?;
+    s.caller.require(permission)?;
+    // The headers by column, as the file has them; the officer's choice for each.
+    let plain = page_read_options(&state, Vec::new(), None);
+    let preview = read_preview(&draft, &plain)?;
+    let mut mapping = Vec::new();
+    for column in &preview.columns {
+        let Some(choice) = form.get(&format!("col_{}", column.index)) else {
+            continue;
+        };
+        let field = match choice.as_str() {
+            "ignore" => "ignore",
+            key => match preview.fields.iter().find(|f| f.0 == key) {
+                Some(f) => f.0,
+                None => continue,
+            },
+        };
+        mapping.push(crate::import::recognize::ColumnMap {
+            field: field.to_owned(),
+            header: column.header.clone(),
+        });
+    }
+    let options = page_read_options(&state, mapping.clone(), form.get("profile").cloned());
+    run_upload(&state, &s, &req, draft, options, Some((token, mapping))).await
+}
+
+/// The preview of a held or uploaded file as its kind of list.
+fn read_preview(
+    draft: &crate::db::drafts::Draft,
+    options: &ReadOptions,
+) -> Result<crate::import::preview::Preview, AppError> {
+    use crate::import::preview::preview;
+    const ROWS: usize = 5;
+    let (name, bytes) = (draft.file_name.as_str(), draft.bytes.as_slice());
+    let read = match draft.kind.as_str() {
+        "payments" => preview::<crate::import::payments::PaymentColumn>(name, bytes, options, ROWS),
+        "statement" => {
+            preview::<crate::import::statement::StatementColumn>(name, bytes, options, ROWS)
+        }
+        _ => preview::<crate::import::columns::Column>(name, bytes, options, ROWS),
+    };
+    read.map_err(|e| {
+        let (vi, en) = (e.message_vi(), e.message_en());
+        AppError::bad_request("file_unreadable", vi, en)
+    })
+}
+
+/// Holds the file and shows its first rows with a drop-down per column.
+async fn preview_step(
+    state: &web::Data<AppState>,
+    s: &Session,
+    draft: crate::db::drafts::Draft,
+    mapping: Vec<crate::import::recognize::ColumnMap>,
+    error: Option<&str>,
+) -> Result<HttpResponse, AppError> {
+    let options = page_read_options(state, mapping, None);
+    let preview = match read_preview(&draft, &options) {
+        Ok(p) => p,
+        Err(e) => return upload_page(s, Some(&e.body().message_vi), None, None),
+    };
+    let user = s.caller.user_id;
+    let (kind, unit, file) = (
+        draft.kind.clone(),
+        draft.unit_code.clone(),
+        draft.file_name.clone(),
+    );
+    let token = state
+        .db
+        .run(move |conn| Ok(crate::db::drafts::hold(conn, user, &draft)?))
+        .await?;
+    let why = |w: Option<&str>| match w {
+        Some("unknown") => "không nhận ra / not recognised",
+        Some("ambiguous") => "nhiều nghĩa / ambiguous",
+        Some("duplicate") => "trùng cột khác / repeats another column",
+        Some("conflict") => "hai cột cùng một trường / two columns for one field",
+        Some("ignored") => "bỏ qua / ignored",
+        _ => "",
+    };
+    let view = PreviewView {
+        token,
+        kind,
+        unit,
+        file,
+        sheet: preview.sheet.clone(),
+        columns: preview
+            .columns
+            .iter()
+            .map(|c| PreviewColumnView {
+                index: c.index,
+                letter: c.letter.clone(),
+                header: c.header.clone(),
+                note: why(c.why_not),
+                options: std::iter::once((
+                    "ignore".to_owned(),
+                    "— không đọc / do not read —".to_owned(),
+                    c.field.is_none(),
+                ))
+                .chain(preview.fields.iter().map(|(key, vi, en)| {
+                    (
+                        (*key).to_owned(),
+                        format!("{vi} / {en}"),
+                        c.field == Some(*key),
+                    )
+                }))
+                .collect(),
+            })
+            .collect(),
+        rows: preview.rows,
+    };
+    upload_page(s, error, None, Some(view))
+}
+
+/// The upload page with an error, a result or a preview.
+fn upload_page(
+    s: &Session,
+    error: Option<&str>,
+    result: Option<UploadResult>,
+    preview: Option<PreviewView>,
+) -> Result<HttpResponse, AppError> {
+    render(
+        &UploadPage {
+            en: false,
+            user: s.caller.username.clone(),
+            csrf: s.csrf.clone(),
+            error,
+            result,
+            preview,
+        },
+        StatusCode::OK,
+    )
+}
+
+/// Imports a file (uploaded, or held by the mapping step: `held` is its token and the mapping
+/// chosen, dropped once the import has run) and shows the result.
+async fn run_upload(
+    state: &web::Data<AppState>,
+    s: &Session,
+    req: &HttpRequest,
+    draft: crate::db::drafts::Draft,
+    options: ReadOptions,
+    held: Option<(String, Vec<crate::import::recognize::ColumnMap>)>,
+) -> Result<HttpResponse, AppError> {
+    let (_, template) = upload_kind(&draft.kind)?;
+    let crate::db::drafts::Draft {
+        kind,
+        unit_code,
+        file_name,
+        bytes,
+    } = draft;
+    let actor = s.actor(req);
     let policy = state.policy.clone();
     let matching = state.settings.matching;
-    let file_name = upload.file_name.clone();
-    let bytes = upload.bytes;
+    let token = held.as_ref().map(|(t, _)| t.clone());
     let report = state
         .db
         .run(move |conn| {
@@ -380,7 +713,11 @@ pub async fn upload(
                     }
                 }
             };
-            report.map_err(super::imports_api::import_error)
+            let report = report.map_err(super::imports_api::import_error)?;
+            if let Some(token) = &token {
+                crate::db::drafts::drop(conn, token)?;
+            }
+            Ok(report)
         })
         .await?;
     let en = false;
@@ -421,14 +758,5 @@ pub async fn upload(
         template,
         profile: report.columns.as_ref().and_then(|c| c.profile.clone()),
     };
-    render(
-        &UploadPage {
-            en,
-            user: s.caller.username.clone(),
-            csrf: s.csrf.clone(),
-            error: None,
-            result: Some(result),
-        },
-        StatusCode::OK,
-    )
+    upload_page(s, None, Some(result), None)
 }

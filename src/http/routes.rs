@@ -228,6 +228,18 @@ pub fn table() -> Vec<RouteSpec> {
             Probe::ok(),
         ),
         spec(
+            Method::POST,
+            "/bao-cao/bang-thanh-toan",
+            Page(Some(Permission::RecordPayments)),
+            || web::post().to(admin_pages::create_batch),
+            Probe {
+                // The probe unit has no funded case: the page says so.
+                body: Some("csrf=x&unit=79"),
+                content_type: "application/x-www-form-urlencoded",
+                ..Probe::ok()
+            },
+        ),
+        spec(
             Method::GET,
             "/nhat-ky",
             Page(Some(Permission::ReadAudit)),
@@ -261,6 +273,18 @@ pub fn table() -> Vec<RouteSpec> {
             Page(None),
             || web::get().to(admin_pages::template_file),
             Probe::ok(),
+        ),
+        spec(
+            Method::POST,
+            "/nhap/ghep-cot",
+            Page(None),
+            || web::post().to(admin_pages::confirm_mapping),
+            Probe {
+                // No such held file: the page says to choose the file again.
+                body: Some("csrf=x&draft=none"),
+                content_type: "application/x-www-form-urlencoded",
+                ..Probe::ok()
+            },
         ),
         spec(
             Method::POST,

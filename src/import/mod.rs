@@ -26,6 +26,7 @@ pub mod header;
 pub mod limits;
 pub mod list_template;
 pub mod payments;
+pub mod preview;
 pub mod problem;
 pub mod province;
 pub mod reader;

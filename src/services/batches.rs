@@ -40,7 +40,8 @@ pub struct BatchSummary {
     pub number: i32,
     pub batch_date: NaiveDate,
     pub order_ref: Option<String>,
-    pub lines: i64,
+    /// How many people (lines) it holds.
+    pub people: i64,
     pub total_vnd: i64,
     pub created_by: String,
 }
@@ -283,14 +284,14 @@ pub fn view(conn: &mut DbConnection, scope: &UnitScope, id: i64) -> Result<Batch
     })
 }
 
-fn summary(b: &BatchRow, unit_code: String, lines: i64, total_vnd: i64) -> BatchSummary {
+fn summary(b: &BatchRow, unit_code: String, people: i64, total_vnd: i64) -> BatchSummary {
     BatchSummary {
         id: b.id,
         unit_code,
         number: b.number,
         batch_date: b.batch_date,
         order_ref: b.order_ref.clone(),
-        lines,
+        people,
         total_vnd,
         created_by: b.created_by_label.clone(),
     }

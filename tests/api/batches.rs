@@ -99,6 +99,7 @@ async fn a_batch_takes_funded_cases_once_and_prints_as_mau_09(backend: Backend) 
     assert_eq!(batch["number"], 1);
     assert_eq!(batch["unit_code"], unit.as_str());
     assert_eq!(batch["lines"].as_array().unwrap().len(), owed.len());
+    assert_eq!(batch["people"], owed.len());
     let total: i64 = owed.iter().map(|o| o.1).sum();
     assert_eq!(batch["total_vnd"], total);
     for line in batch["lines"].as_array().unwrap() {
@@ -126,6 +127,7 @@ async fn a_batch_takes_funded_cases_once_and_prints_as_mau_09(backend: Backend) 
     assert_eq!(r.status, 200);
     assert_eq!(r.body.as_array().unwrap().len(), 1);
     assert_eq!(r.body[0]["total_vnd"], total);
+    assert_eq!(r.body[0]["people"], owed.len());
 
     // A payment on a batched case carries the batch.
     let (paid_case, due) = owed[1];

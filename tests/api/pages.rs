@@ -451,6 +451,159 @@ async fn units_reports_audit_and_upload_pages(backend: Backend) {
 }
 both_backends!(units_reports_audit_and_upload_pages);
 
+/// The value of `name="…" value="…"` in a page.
+fn field_value(body: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = body
+        .find(&marker)
+        .unwrap_or_else(|| panic!("{name} in {body}"))
+        + marker.len();
+    body[start..].split('"').next().unwrap().to_owned()
+}
+
+/// The mapping step (issue 18, item 3): a statement whose account column has a header nobody
+/// could recognise is previewed with a drop-down per column, nothing imported; the officer's
+/// choice imports it with the account read, saves the mapping as a profile, and takes the
+/// held file once; another user cannot use it.
+async fn the_mapping_step_previews_then_imports_as_chosen(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    with_demo(&app, 10, false);
+    app.user("mof", Role::MofOfficer, &["79"], PW);
+    app.user("mof2", Role::MofOfficer, &["79"], PW);
+    let mof = sign_in(&app, "mof").await;
+    let form = send(&app, "GET", "/nhap", Some(&mof), None).await;
+    let csrf = csrf_of(&form.body);
+    let statement =
+        "Ngày GD,Cột lạ,Số tiền,Nội dung CK\r\n04/12/2026,0011000123456,-1000000,chi tro cap\r\n";
+    let lines = || {
+        let mut conn = app.db.get().unwrap();
+        staffpay::db::schema::statement_lines::table
+            .select(staffpay::db::schema::statement_lines::account_no)
+            .load::<Option<String>>(&mut conn)
+            .unwrap()
+    };
+    let preview = upload(
+        &app,
+        &mof,
+        multipart(
+            &[
+                ("csrf", &csrf),
+                ("kind", "statement"),
+                ("unit", "79"),
+                ("step", "preview"),
+            ],
+            "sao-ke.csv",
+            statement,
+        ),
+    )
+    .await;
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    assert!(preview.body.contains("A: Ngày GD"), "{}", preview.body);
+    assert!(preview.body.contains("B: Cột lạ"));
+    assert!(preview.body.contains("name=\"col_1\""));
+    assert!(
+        preview.body.contains("<option value=\"date\" selected>"),
+        "the date column is recognised: {}",
+        preview.body
+    );
+    assert!(
+        !preview.body.contains("0011000123456"),
+        "the account is masked"
+    );
+    assert!(lines().is_empty(), "nothing imported by the preview");
+    let draft = field_value(&preview.body, "draft");
+    assert_eq!(draft.len(), 64);
+
+    // Another officer cannot use the held file.
+    let other = sign_in(&app, "mof2").await;
+    let other_csrf = csrf_of(&send(&app, "GET", "/nhap", Some(&other), None).await.body);
+    let refused = send(
+        &app,
+        "POST",
+        "/nhap/ghep-cot",
+        Some(&other),
+        Some(&[
+            ("csrf", &other_csrf),
+            ("draft", &draft),
+            ("col_1", "account"),
+        ]),
+    )
+    .await;
+    assert_eq!(refused.status, 200);
+    assert!(refused.body.contains("không còn"), "{}", refused.body);
+    assert!(lines().is_empty());
+
+    let done = send(
+        &app,
+        "POST",
+        "/nhap/ghep-cot",
+        Some(&mof),
+        Some(&[
+            ("csrf", &csrf),
+            ("draft", &draft),
+            ("col_0", "date"),
+            ("col_1", "account"),
+            ("col_2", "amount"),
+            ("col_3", "description"),
+            ("profile", "Sao kê thử"),
+        ]),
+    )
+    .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert!(done.body.contains("imported"), "{}", done.body);
+    assert!(
+        done.body.contains("ghép tay"),
+        "mapped columns shown: {}",
+        done.body
+    );
+    assert_eq!(lines(), [Some("0011000123456".to_owned())]);
+    {
+        let mut conn = app.db.get().unwrap();
+        let names: Vec<String> = staffpay::db::schema::mapping_profiles::table
+            .select(staffpay::db::schema::mapping_profiles::name)
+            .load(&mut conn)
+            .unwrap();
+        assert_eq!(names, ["Sao kê thử"]);
+    }
+    // The held file is taken once.
+    let again = send(
+        &app,
+        "POST",
+        "/nhap/ghep-cot",
+        Some(&mof),
+        Some(&[("csrf", &csrf), ("draft", &draft), ("col_1", "account")]),
+    )
+    .await;
+    assert!(again.body.contains("không còn"), "{}", again.body);
+    assert_eq!(lines().len(), 1);
+
+    // The reports page: the batch form for a payment officer, the MoHA report form.
+    let reports = send(&app, "GET", "/bao-cao", Some(&mof), None).await;
+    assert!(reports.body.contains("action=\"/bao-cao/bang-thanh-toan\""));
+    assert!(
+        reports
+            .body
+            .contains("action=\"/api/v1/reports/moha-progress.xlsx\"")
+    );
+    let nothing = send(
+        &app,
+        "POST",
+        "/bao-cao/bang-thanh-toan",
+        Some(&mof),
+        Some(&[("csrf", &csrf), ("unit", "79")]),
+    )
+    .await;
+    assert_eq!(nothing.status, 200);
+    assert!(
+        nothing
+            .body
+            .contains("không có hồ sơ nào đã được cấp kinh phí"),
+        "{}",
+        nothing.body
+    );
+}
+both_backends!(the_mapping_step_previews_then_imports_as_chosen);
+
 async fn bulk_approval_and_answers_on_the_pages(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let settings = app.test_db.settings();

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::Cursor;
 
-use calamine::{Data, Reader, Xlsx};
+use calamine::{Reader, Xlsx};
 use chrono::NaiveDate;
 use staffpay::db::payments::{OpenPayment, StatementLineRow};
 use staffpay::db::units::UnitScope;
@@ -229,32 +229,15 @@ fn data() -> ReportData {
     }
 }
 
+#[path = "common/cell_dump.rs"]
+mod cell_dump;
+
 fn dump(bytes: &[u8]) -> String {
     let mut book = Xlsx::new(Cursor::new(bytes.to_vec())).unwrap();
     let mut out = String::new();
     for name in book.sheet_names() {
         writeln!(out, "== {name}").unwrap();
-        let values = book.worksheet_range(&name).unwrap();
-        let formulas = book.worksheet_formula(&name).unwrap();
-        for (row, col, value) in values.used_cells() {
-            let (row, col) = (
-                row + values.start().unwrap().0 as usize,
-                col + values.start().unwrap().1 as usize,
-            );
-            if matches!(value, Data::Empty) {
-                continue;
-            }
-            let shown = match value {
-                Data::Float(f) => format!("{f}"),
-                other => other.to_string(),
-            };
-            let formula = formulas
-                .get_value((row as u32, col as u32))
-                .filter(|f| !f.is_empty())
-                .map(|f| format!("  [={f}]"))
-                .unwrap_or_default();
-            writeln!(out, "{row},{col}: {shown}{formula}").unwrap();
-        }
+        out.push_str(&cell_dump::sheet_cells(&mut book, &name));
     }
     out
 }

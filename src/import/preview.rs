@@ -6,8 +6,8 @@
 use super::error::{ListKind, ReadError};
 use super::header::HeaderLayout;
 use super::reader::{self, ReadOptions};
-use super::recognize::{ColumnSet, Recognizer, looks_like_account, mask_sample};
-use super::tabular::column_letter;
+use super::recognize::{ColumnSet, looks_like_account, mask_sample};
+use super::tabular::{column_letter, open_as};
 
 /// One column of the preview.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,15 +46,7 @@ pub fn preview<C: ColumnSet>(
     options: &ReadOptions,
     max_rows: usize,
 ) -> Result<Preview, ReadError> {
-    let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
-    if size > options.max_bytes {
-        return Err(ReadError::TooLarge {
-            size,
-            limit: options.max_bytes,
-        });
-    }
-    let format = reader::sniff(file_name, bytes)?;
-    let recognizer = Recognizer::<C>::with_mapping(&options.mapping)?;
+    let (format, recognizer) = open_as::<C>(file_name, bytes, options)?;
     let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         reader::with_sheet_as(
             format,

@@ -186,15 +186,7 @@ pub fn read_table<C: ColumnSet, T>(
     options: &ReadOptions,
     finish: impl FnOnce(Table<'_, C>) -> Result<T, ReadError>,
 ) -> Result<T, ReadError> {
-    let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
-    if size > options.max_bytes {
-        return Err(ReadError::TooLarge {
-            size,
-            limit: options.max_bytes,
-        });
-    }
-    let format = reader::sniff(file_name, bytes)?;
-    let recognizer = Recognizer::<C>::with_mapping(&options.mapping)?;
+    let (format, recognizer) = open_as::<C>(file_name, bytes, options)?;
     // Saved profiles apply only when the caller gave no mapping; one naming a field the list
     // does not have (an older version's) is passed over.
     let profiles: Vec<(&Profile, Recognizer<C>)> = if options.mapping.is_empty() {
@@ -245,6 +237,24 @@ pub fn read_table<C: ColumnSet, T>(
         )
     }));
     read.unwrap_or(Err(ReadError::Corrupt))
+}
+
+/// The first checks of every read: the file's size against the limit, its format, and the
+/// caller's mapping for the list `C`.
+pub fn open_as<C: ColumnSet>(
+    file_name: &str,
+    bytes: &[u8],
+    options: &ReadOptions,
+) -> Result<(reader::Format, Recognizer<C>), ReadError> {
+    let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    if size > options.max_bytes {
+        return Err(ReadError::TooLarge {
+            size,
+            limit: options.max_bytes,
+        });
+    }
+    let format = reader::sniff(file_name, bytes)?;
+    Ok((format, Recognizer::<C>::with_mapping(&options.mapping)?))
 }
 
 /// Every header of the layout as written, left to right.

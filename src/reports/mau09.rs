@@ -152,6 +152,20 @@ fn sum(
     Ok(())
 }
 
+/// Columns (1) and (2) of a line: its number within its part of the form, and the name.
+fn number_and_name(
+    sheet: &mut Worksheet,
+    f: &Formats,
+    row: RowNum,
+    i: usize,
+    line: &BatchLine,
+) -> Result<(), XlsxError> {
+    let number = vnd(i64::try_from(i + 1).unwrap_or(0))?;
+    sheet.write_number_with_format(row, 0, number, &f.centre)?;
+    sheet.write_text_with_format(row, 1, &line.full_name, &f.text)?;
+    Ok(())
+}
+
 fn form_sheet(
     sheet: &mut Worksheet,
     f: &Formats,
@@ -271,13 +285,7 @@ fn form_sheet(
         row += 1;
         let first = row;
         for (i, l) in members.iter().enumerate() {
-            sheet.write_number_with_format(
-                row,
-                0,
-                vnd(i64::try_from(i + 1).unwrap_or(0))?,
-                &f.centre,
-            )?;
-            sheet.write_text_with_format(row, 1, &l.full_name, &f.text)?;
+            number_and_name(sheet, f, row, i, l)?;
             sheet.write_text_with_format(
                 row,
                 2,
@@ -364,13 +372,7 @@ fn form_sheet(
         )?;
         row += 1;
         for (i, l) in apart.iter().enumerate() {
-            sheet.write_number_with_format(
-                row,
-                0,
-                vnd(i64::try_from(i + 1).unwrap_or(0))?,
-                &f.centre,
-            )?;
-            sheet.write_text_with_format(row, 1, &l.full_name, &f.text)?;
+            number_and_name(sheet, f, row, i, l)?;
             sheet.merge_text(
                 row,
                 2,

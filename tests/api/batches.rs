@@ -163,6 +163,38 @@ async fn a_batch_takes_funded_cases_once_and_prints_as_mau_09(backend: Backend) 
         assert_eq!(carried, [Some(batch_id)]);
     }
 
+    // So does a payment from a payment list.
+    {
+        // The person without an account, paid in cash through the list.
+        let (listed_case, listed_due) = owed[0];
+        let reference: String = {
+            let mut conn = app.db.get().unwrap();
+            cases::table
+                .find(listed_case)
+                .select(cases::payment_reference)
+                .first(&mut conn)
+                .unwrap()
+        };
+        let today = staffpay::db::today_vn().format("%d/%m/%Y");
+        let r = app
+            .upload(
+                &token,
+                &format!("/api/v1/payments/imports?unit={unit}"),
+                "chi-tra.csv",
+                &format!("Mã tham chiếu thanh toán,Số tiền,Ngày chi\r\n{reference},{listed_due},{today}\r\n"),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{:?}", r.body);
+        let mut conn = app.db.get().unwrap();
+        let carried: Vec<Option<i64>> = payments::table
+            .filter(payments::case_id.eq(listed_case))
+            .filter(payments::paid_on.eq(staffpay::db::today_vn()))
+            .select(payments::batch_id)
+            .load(&mut conn)
+            .unwrap();
+        assert_eq!(carried, [Some(batch_id)], "{:?}", r.body);
+    }
+
     // The form: three copies, each the same list.
     let d = download(
         &app,

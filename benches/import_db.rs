@@ -78,6 +78,7 @@ fn main() {
         people,
         seed: 1,
         unit_codes: Vec::new(),
+        invalid_per_mille: 0,
     })
     .unwrap();
     println!(

@@ -32,6 +32,7 @@ fn main() {
         people,
         seed: 178,
         unit_codes: Vec::new(),
+        invalid_per_mille: 0,
     };
 
     let start = Instant::now();

@@ -27,6 +27,7 @@ fn main() {
         people: 20_000,
         seed: 178,
         unit_codes: Vec::new(),
+        invalid_per_mille: 0,
     })
     .unwrap();
     let dir = tempfile::tempdir().unwrap();

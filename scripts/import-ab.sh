@@ -9,7 +9,9 @@
 # from ./policy_tables). The roster defaults to $WORK/r150k.xlsx, made once with
 #   staffpay demo-data --people 150000 --seed 1 --out $WORK/r150k.xlsx
 # Alternate `run A` and `run B` with a tool that times both in one sitting; the import's
-# JSON report (phases in `timings_ms`) is left in $WORK/out-NAME.json.
+# JSON report (phases in `timings_ms`) is left in $WORK/out-NAME.json. IMPORT_FLAGS adds flags
+# to the import (e.g. IMPORT_FLAGS=--accept-valid for a roster made with
+# `demo-data --invalid-per-mille 60`).
 set -euo pipefail
 WORK=${WORK:-/tmp/import-ab}
 export STAFFPAY_SECRET_KEY=${STAFFPAY_SECRET_KEY:-0123456789abcdef0123456789abcdef0123456789abcdef}
@@ -29,7 +31,7 @@ case "$cmd" in
     rm -f "$WORK/run-$name.db"*
     cp "$WORK/tmpl-$name.db" "$WORK/run-$name.db"
     "$WORK/staffpay-$name" import "$roster" --database-url "sqlite://$WORK/run-$name.db" \
-      --token "$(cat "$WORK/token-$name")" --json >"$WORK/out-$name.json"
+      --token "$(cat "$WORK/token-$name")" --json ${IMPORT_FLAGS:-} >"$WORK/out-$name.json"
     ;;
   *) echo "usage: $0 setup NAME BINARY | run NAME [ROSTER]" >&2; exit 2 ;;
 esac

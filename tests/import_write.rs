@@ -152,6 +152,7 @@ fn demo_roster_of_500_reads_back_without_a_problem() {
         people: 500,
         seed: 2025,
         unit_codes: Vec::new(),
+        invalid_per_mille: 0,
     };
     let (bytes, summary) = demo_roster_bytes(&options).unwrap();
     assert_eq!(summary.bytes, u64::try_from(bytes.len()).unwrap());
@@ -297,6 +298,7 @@ fn the_same_seed_gives_the_same_bytes() {
         people: 300,
         seed,
         unit_codes: Vec::new(),
+        invalid_per_mille: 0,
     };
     let (a, sa) = demo_roster_bytes(&options(7)).unwrap();
     let (b, sb) = demo_roster_bytes(&options(7)).unwrap();
@@ -318,6 +320,7 @@ fn demo_roster_for_chosen_units_only() {
         people: 200,
         seed: 1,
         unit_codes: vec!["79".into(), "BYT".into()],
+        invalid_per_mille: 0,
     };
     let (bytes, _) = demo_roster_bytes(&options).unwrap();
     let roster = read_roster("hcm.xlsx", &bytes, &ReadOptions::default()).unwrap();
@@ -333,6 +336,7 @@ fn demo_roster_for_chosen_units_only() {
     }
     let unknown = DemoRosterOptions {
         unit_codes: vec!["99".into()],
+        invalid_per_mille: 0,
         ..options
     };
     assert!(matches!(
@@ -572,6 +576,7 @@ fn error_workbook_under_a_two_row_header() {
         people: 40,
         seed: 3,
         unit_codes: Vec::new(),
+        invalid_per_mille: 0,
     };
     let (bytes, summary) = demo_roster_bytes(&options).unwrap();
     let read = ReadOptions::default();

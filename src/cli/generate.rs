@@ -61,6 +61,9 @@ pub struct DemoDataArgs {
     /// Only these units (codes of ministries or provinces; repeatable). Default: all.
     #[arg(long = "unit")]
     units: Vec<String>,
+    /// Rows per thousand with an invalid national id, refused on import (60: about 6 %).
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=1000))]
+    invalid_per_mille: u32,
     #[arg(long)]
     out: PathBuf,
 }
@@ -73,6 +76,7 @@ pub fn demo_data(args: DemoDataArgs) -> anyhow::Result<ExitCode> {
         people: args.people,
         seed: args.seed,
         unit_codes: args.units,
+        invalid_per_mille: args.invalid_per_mille,
     })
     .map_err(|e| anyhow::anyhow!("{e}"))?;
     crate::files::write_atomically(&args.out, &bytes)?;

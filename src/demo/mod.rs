@@ -192,6 +192,7 @@ pub fn load_people(
         people,
         seed: 2025,
         unit_codes: DEMO_PEOPLE_UNITS.iter().map(|c| (*c).to_string()).collect(),
+        invalid_per_mille: 0,
     })
     .map_err(|e| anyhow::anyhow!("demo roster: {e}"))?;
     let request = ImportRequest {

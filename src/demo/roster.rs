@@ -33,6 +33,10 @@ pub struct DemoRosterOptions {
     /// Top-level units to spread the people over: 2025 province codes (`79`) and central
     /// body codes (`BYT`). Empty: the 34 provinces and every central body.
     pub unit_codes: Vec<String>,
+    /// Rows per thousand written with an invalid national id (a letter for its last digit),
+    /// spread evenly and the same for the same seed: a roster with refused rows, to import
+    /// with `--accept-valid` (issue 19's benchmark variant). 0: none.
+    pub invalid_per_mille: u32,
 }
 
 impl Default for DemoRosterOptions {
@@ -41,8 +45,19 @@ impl Default for DemoRosterOptions {
             people: 1_000,
             seed: 178,
             unit_codes: Vec::new(),
+            invalid_per_mille: 0,
         }
     }
+}
+
+/// Whether row `i` (0-based) is written invalid: a fixed spread of the rows by a
+/// multiplicative hash of the row and the seed, `per_mille` of every thousand on average.
+fn written_invalid(i: usize, seed: u64, per_mille: u32) -> bool {
+    if per_mille == 0 {
+        return false;
+    }
+    let h = (u64::try_from(i).unwrap_or(u64::MAX) ^ seed).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    (h >> 32) % 1000 < u64::from(per_mille)
 }
 
 /// What was generated.
@@ -60,6 +75,8 @@ pub struct DemoSummary {
     pub armed_forces: usize,
     /// Rows left without a bank account on purpose.
     pub without_bank_account: usize,
+    /// Rows written with an invalid national id on purpose (`invalid_per_mille`).
+    pub invalid: usize,
     /// The sheet's name.
     pub sheet: String,
     /// Excel row numbers of the two header rows.
@@ -445,8 +462,19 @@ fn write_sheet(
         }
         wage_sum += i64::from(person.contract_wage_vnd.unwrap_or(0));
         allowance_sum += i64::from(person.monthly_allowance_vnd.unwrap_or(0));
+        let invalid = written_invalid(i, options.seed, options.invalid_per_mille);
+        if invalid {
+            summary.invalid += 1;
+        }
         for (c, column) in columns.iter().enumerate() {
             let c = col_num(c)?;
+            if invalid && *column == Column::NationalId {
+                let mut id = person.national_id.clone();
+                id.pop();
+                id.push('X');
+                ws.write_text(row, c, &id)?;
+                continue;
+            }
             match value(&person, *column, i + 1, &mut text)? {
                 Value::Empty => {}
                 Value::Text(t) => {
@@ -639,6 +667,20 @@ fn year_text(d: chrono::NaiveDate) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn invalid_rows_are_spread_at_the_share_asked() {
+        let count = |per_mille| {
+            (0..150_000)
+                .filter(|i| super::written_invalid(*i, 1, per_mille))
+                .count()
+        };
+        assert_eq!(count(0), 0);
+        let six_percent = count(60);
+        assert!((8_500..=9_500).contains(&six_percent), "{six_percent}");
+        assert_eq!(count(1000), 150_000);
+    }
+
     use super::*;
 
     #[test]

@@ -527,6 +527,7 @@ async fn import_reports_its_progress_by_phase(backend: Backend) {
             people: 5000,
             seed: 7,
             unit_codes: vec!["79".into()],
+            invalid_per_mille: 0,
         })
         .unwrap();
     let mut request = request("VN");

@@ -84,6 +84,9 @@ pub struct Timings {
     pub compute: u64,
     pub lookup: u64,
     pub write: u64,
+    /// Building the uploaded file with its errors marked (during the write, on another core,
+    /// when the import writes).
+    pub error_workbook: u64,
 }
 
 pub fn ms(since: std::time::Instant) -> u64 {

@@ -115,10 +115,11 @@ pub fn error_workbook_bytes(
         &by_row,
         &general,
     )?;
-    // The data sheet is streamed ("low memory" mode: rows top to bottom, shared strings
-    // kept), so a 150,000-row upload is not held twice in memory.
+    // The data sheet is streamed ("constant memory" mode: rows top to bottom, strings
+    // written inline rather than into a shared table), so a 150,000-row upload is not held
+    // twice in memory, nor are its 150,000 names kept in a string table.
     data_sheet(
-        workbook.add_worksheet_with_low_memory()?,
+        workbook.add_worksheet_with_constant_memory()?,
         &data_name,
         grid,
         roster,

@@ -276,9 +276,13 @@ pub fn run(args: ReportArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode
                     .summary
                     .id
             } else {
-                let batches =
-                    crate::services::batches::list(&mut conn, &UnitScope::All, Some(&unit))
-                        .map_err(|e| explain(e, &unknown_unit(Some(&unit))))?;
+                let batches = crate::services::batches::list(
+                    &mut conn,
+                    &UnitScope::All,
+                    Some(&unit),
+                    i64::MAX,
+                )
+                .map_err(|e| explain(e, &unknown_unit(Some(&unit))))?;
                 batches
                     .iter()
                     .filter(|b| b.unit_code == unit)

@@ -108,11 +108,12 @@ pub fn lines(conn: &mut DbConnection, id: i64) -> QueryResult<Vec<BatchLine>> {
         .load(conn)
 }
 
-/// The batches of `units` (every unit when `None`), newest first, with the unit code, the
-/// number of lines and their total.
+/// The newest `limit` batches of `units` (every unit when `None`), newest first, with the
+/// unit code, the number of lines and their total.
 pub fn list(
     conn: &mut DbConnection,
     units_of: Option<Vec<UnitId>>,
+    limit: i64,
 ) -> QueryResult<Vec<(BatchRow, String, i64, i64)>> {
     let mut q = payment_batches::table.inner_join(units::table).into_boxed();
     if let Some(ids) = units_of {
@@ -120,6 +121,7 @@ pub fn list(
     }
     let batches: Vec<(BatchRow, String)> = q
         .order(payment_batches::id.desc())
+        .limit(limit)
         .select((BatchRow::as_select(), units::code))
         .load(conn)?;
     let ids: Vec<i64> = batches.iter().map(|(b, _)| b.id).collect();

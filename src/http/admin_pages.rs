@@ -144,11 +144,10 @@ async fn reports_page(
     let scope = s.caller.scope.clone();
     let batches = state
         .db
-        .run(move |conn| crate::services::batches::list(conn, &scope, None))
+        .run(move |conn| crate::services::batches::list(conn, &scope, None, 50))
         .await?;
     let batches = batches
         .into_iter()
-        .take(50)
         .map(|b| BatchLine {
             id: b.id,
             unit: b.unit_code,

@@ -82,7 +82,10 @@ pub async fn create(
     Ok(HttpResponse::Created().json(view))
 }
 
-/// The batches of a unit, newest first.
+/// How many batches the list returns at most.
+const LIST_LIMIT: i64 = 1000;
+
+/// The batches of a unit, newest first (at most 1,000).
 #[utoipa::path(get, path = "/api/v1/payment-batches", tag = "payments",
     params(BatchListQuery),
     responses((status = 200, body = Vec<BatchSummary>),
@@ -97,7 +100,7 @@ pub async fn list(
     let scope = caller.scope.clone();
     let rows = state
         .db
-        .run(move |conn| batches::list(conn, &scope, unit.as_deref()))
+        .run(move |conn| batches::list(conn, &scope, unit.as_deref(), LIST_LIMIT))
         .await?;
     Ok(HttpResponse::Ok().json(rows))
 }

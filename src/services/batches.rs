@@ -297,11 +297,13 @@ fn summary(b: &BatchRow, unit_code: String, people: i64, total_vnd: i64) -> Batc
     }
 }
 
-/// The batches of `unit` (a code; default every unit the caller sees), newest first.
+/// The newest `limit` batches of `unit` (a code; default every unit the caller sees), newest
+/// first.
 pub fn list(
     conn: &mut DbConnection,
     scope: &UnitScope,
     unit: Option<&str>,
+    limit: i64,
 ) -> Result<Vec<BatchSummary>, AppError> {
     let units_of = match unit.map(str::trim).filter(|u| !u.is_empty()) {
         Some(code) => {
@@ -310,7 +312,7 @@ pub fn list(
         }
         None => visible_units(conn, scope)?,
     };
-    Ok(batches::list(conn, units_of)?
+    Ok(batches::list(conn, units_of, limit)?
         .into_iter()
         .map(|(b, code, n, total)| summary(&b, code, n, total))
         .collect())

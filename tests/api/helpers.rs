@@ -21,10 +21,13 @@ pub enum Backend {
     Postgres,
 }
 
-/// PostgreSQL server for tests: `TEST_DATABASE_URL`, else the machine's local server.
+/// PostgreSQL server for tests: `TEST_DATABASE_URL`, else the machine's local server, without
+/// TLS (loopback; and pooled connections still open when the test process exits would race
+/// OpenSSL's exit-time cleanup — seen once as a segfault in libcrypto after all tests passed).
 pub fn postgres_admin_url() -> String {
-    std::env::var("TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_string())
+    std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| {
+        "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable".to_string()
+    })
 }
 
 /// A database that exists for one test.

@@ -58,6 +58,37 @@ pub struct Built {
     pub build_ms: u128,
 }
 
+/// A report over the data of `unit` (or all the caller sees) as of a date (default today):
+/// refuses a date in the future or before any data and an unknown unit, loads the data
+/// (`second` lets the flags be listed while the cases are read), and builds the workbook with
+/// `build`, timing both.
+fn as_of_report(
+    conn: &mut DbConnection,
+    second: Option<&mut DbConnection>,
+    policy: &PolicySet,
+    caller: &UnitScope,
+    unit: Option<&str>,
+    as_of: Option<NaiveDate>,
+    build: impl FnOnce(&mut DbConnection, &ReportData, &Scope) -> Result<Workbook, AppError>,
+) -> Result<Built, AppError> {
+    let started = std::time::Instant::now();
+    let scope = resolve_scope(conn, caller, unit)?;
+    let as_of = as_of.unwrap_or_else(crate::db::today_vn);
+    check_as_of(conn, as_of)?;
+    let data = load(conn, second, policy, &scope, as_of)?;
+    let load_ms = started.elapsed().as_millis();
+    let started = std::time::Instant::now();
+    let workbook = build(conn, &data, &scope)?;
+    Ok(Built {
+        workbook,
+        rows: data.cases.len(),
+        scope,
+        as_of,
+        load_ms,
+        build_ms: started.elapsed().as_millis(),
+    })
+}
+
 /// The reconciliation workbook of `unit` (or all the caller sees) as of a date (default
 /// today), refusing a date in the future or before any data and an unknown unit. A `second`
 /// connection lets the flags be listed while the cases are read.
@@ -70,22 +101,15 @@ pub fn reconciliation(
     as_of: Option<NaiveDate>,
     generated: &Generated,
 ) -> Result<Built, AppError> {
-    let started = std::time::Instant::now();
-    let scope = resolve_scope(conn, caller, unit)?;
-    let as_of = as_of.unwrap_or_else(crate::db::today_vn);
-    check_as_of(conn, as_of)?;
-    let data = load(conn, second, policy, &scope, as_of)?;
-    let load_ms = started.elapsed().as_millis();
-    let started = std::time::Instant::now();
-    let workbook = reconciliation::build(&data, &scope, policy, generated).map_err(xlsx)?;
-    Ok(Built {
-        workbook,
-        rows: data.cases.len(),
-        scope,
+    as_of_report(
+        conn,
+        second,
+        policy,
+        caller,
+        unit,
         as_of,
-        load_ms,
-        build_ms: started.elapsed().as_millis(),
-    })
+        |_, data, scope| reconciliation::build(data, scope, policy, generated).map_err(xlsx),
+    )
 }
 
 /// The Treasury payment list of `unit` and the units below it, today.
@@ -123,23 +147,10 @@ pub fn moha_progress(
     unit: Option<&str>,
     as_of: Option<NaiveDate>,
 ) -> Result<Built, AppError> {
-    let started = std::time::Instant::now();
-    let scope = resolve_scope(conn, caller, unit)?;
-    let as_of = as_of.unwrap_or_else(crate::db::today_vn);
-    check_as_of(conn, as_of)?;
-    let data = load(conn, None, policy, &scope, as_of)?;
-    let issuer = official::issuer_of_caller(conn, caller, role)?;
-    let load_ms = started.elapsed().as_millis();
-    let started = std::time::Instant::now();
-    let report = moha::summarise(&data);
-    let workbook = moha::build(&report, &issuer, as_of, crate::db::today_vn()).map_err(xlsx)?;
-    Ok(Built {
-        workbook,
-        rows: data.cases.len(),
-        scope,
-        as_of,
-        load_ms,
-        build_ms: started.elapsed().as_millis(),
+    as_of_report(conn, None, policy, caller, unit, as_of, |conn, data, _| {
+        let issuer = official::issuer_of_caller(conn, caller, role)?;
+        let report = moha::summarise(data);
+        moha::build(&report, &issuer, data.as_of, crate::db::today_vn()).map_err(xlsx)
     })
 }
 

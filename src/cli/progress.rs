@@ -18,6 +18,15 @@ pub struct ProgressArgs {
     /// Print JSON.
     #[arg(long)]
     json: bool,
+    /// Check the per-unit aggregates the service reads against every case (each unit and
+    /// state, each owed group, and the whole report by unit as of today); exits 1 on any
+    /// difference, listing it.
+    #[arg(long)]
+    verify: bool,
+    /// With --verify: when they differ, rebuild the aggregates from every case (in one
+    /// transaction) and check again.
+    #[arg(long, requires = "verify")]
+    rebuild: bool,
     #[command(flatten)]
     db: DbArgs,
 }
@@ -42,6 +51,9 @@ pub fn run(args: ProgressArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCo
         GroupArg::Unit => GroupBy::Unit,
     };
     let today = crate::db::today_vn();
+    if args.verify {
+        return verify(&mut conn, &policy, today, args.rebuild);
+    }
     let report = progress(&mut conn, &policy, &UnitScope::All, group_by, today)?;
     if args.json {
         println!("{}", serde_json::to_string(&report)?);
@@ -103,4 +115,89 @@ pub fn run(args: ProgressArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCo
         n.oldest_overdue_days.unwrap_or(0)
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--verify`: the aggregates against the live computation.
+fn verify(
+    conn: &mut crate::db::DbConnection,
+    policy: &crate::domain::policy::PolicySet,
+    today: chrono::NaiveDate,
+    rebuild: bool,
+) -> anyhow::Result<ExitCode> {
+    use crate::db::progress::{Drift, Source, drift};
+    let check = |conn: &mut crate::db::DbConnection| -> anyhow::Result<(Vec<Drift>, bool)> {
+        let found = drift(conn)?;
+        let stored = crate::services::progress::progress_from(
+            conn,
+            policy,
+            &UnitScope::All,
+            GroupBy::Unit,
+            today,
+            Source::Aggregates,
+        )?;
+        let live = crate::services::progress::progress_from(
+            conn,
+            policy,
+            &UnitScope::All,
+            GroupBy::Unit,
+            today,
+            Source::Live,
+        )?;
+        let same_report = serde_json::to_value(&stored)? == serde_json::to_value(&live)?;
+        Ok((found, same_report))
+    };
+    let (found, same_report) = check(conn)?;
+    for d in &found {
+        match d {
+            Drift::State {
+                unit_id,
+                state,
+                stored,
+                live,
+            } => println!(
+                "khác / differs: unit {} state {}: stored (cases, entitled, paid) {:?}, live {:?}",
+                unit_id.0,
+                state.as_str(),
+                stored,
+                live
+            ),
+            Drift::Owed {
+                unit_id,
+                decision_date,
+                approved_on,
+                stored,
+                live,
+            } => println!(
+                "khác / differs: unit {} owed, decision {:?}, approved on {:?}: stored {stored}, live {live}",
+                unit_id.0, decision_date, approved_on
+            ),
+        }
+    }
+    if found.is_empty() && same_report {
+        println!(
+            "Số liệu tổng hợp khớp với từng hồ sơ / the aggregates equal the live computation"
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if !same_report && found.is_empty() {
+        println!("khác / differs: the report from the aggregates and the live report");
+    }
+    if !rebuild {
+        println!(
+            "Số liệu tổng hợp lệch ({} chỗ) / the aggregates differ in {} places; \
+             `staffpay progress --verify --rebuild` rebuilds them",
+            found.len(),
+            found.len()
+        );
+        return Ok(ExitCode::from(1));
+    }
+    crate::db::transaction(conn, crate::db::progress::rebuild)?;
+    let (found, same_report) = check(conn)?;
+    if found.is_empty() && same_report {
+        println!("Đã dựng lại số liệu tổng hợp / the aggregates were rebuilt and now agree");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!("still differs after the rebuild: {} places", found.len());
+        Ok(ExitCode::from(1))
+    }
 }

@@ -1,10 +1,18 @@
-//! Aggregates of cases per unit, for progress reports (one grouped query; the roll-up to
-//! ministries, provinces and the nation happens in memory over the unit tree).
+//! Aggregates of cases per unit, for progress reports. They are kept by triggers on `cases`
+//! (migration 13: `unit_state_totals`, `unit_owed`) in the same transaction as every change,
+//! so reading them costs a few rows per unit; the live computations over every case are kept
+//! beside them for `staffpay progress --verify` and the tests that prove the two equal. The
+//! roll-up to ministries, provinces and the nation happens in memory over the unit tree.
 
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
 use super::DbConnection;
+use super::schema::{cases, unit_owed, unit_state_totals};
+use crate::domain::case_state::CaseState;
 use crate::domain::ids::UnitId;
 
 /// Case counts and money of one unit in one state.
@@ -13,7 +21,7 @@ pub struct UnitStateTotals {
     #[diesel(sql_type = BigInt)]
     pub unit_id: UnitId,
     #[diesel(sql_type = Text)]
-    pub state: crate::domain::case_state::CaseState,
+    pub state: CaseState,
     #[diesel(sql_type = BigInt)]
     pub cases: i64,
     #[diesel(sql_type = BigInt)]
@@ -22,11 +30,78 @@ pub struct UnitStateTotals {
     pub paid_vnd: i64,
 }
 
-/// Per unit and state: how many cases, how much entitled and paid.
+/// Owed cases (not fully paid, not cancelled, not yet paid in full) of one unit with one
+/// decision date and one Vietnam day of approval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct OwedRow {
+    pub unit_id: UnitId,
+    pub decision_date: Option<NaiveDate>,
+    pub approved_on: Option<NaiveDate>,
+    pub cases: i64,
+}
+
+/// The key value that stands for "no date" in `unit_owed` (key columns cannot be NULL).
+const NO_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1, 1, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+
+fn no_date() -> NaiveDate {
+    NO_DATE
+}
+
+fn date_or_none(d: NaiveDate) -> Option<NaiveDate> {
+    (d != no_date()).then_some(d)
+}
+
+/// The states whose cases are owed money while not paid in full (as in the triggers).
+pub const OWED_STATES: [CaseState; 5] = [
+    CaseState::Submitted,
+    CaseState::Returned,
+    CaseState::Approved,
+    CaseState::Payable,
+    CaseState::PartiallyPaid,
+];
+
+/// Per unit and state: how many cases, how much entitled and paid (from the aggregates).
+pub fn by_unit_and_state(conn: &mut DbConnection) -> QueryResult<Vec<UnitStateTotals>> {
+    let rows: Vec<(i64, String, i64, i64, i64)> = unit_state_totals::table
+        .filter(
+            unit_state_totals::cases
+                .ne(0)
+                .or(unit_state_totals::entitled_vnd.ne(0))
+                .or(unit_state_totals::paid_vnd.ne(0)),
+        )
+        .select((
+            unit_state_totals::unit_id,
+            unit_state_totals::state,
+            unit_state_totals::cases,
+            unit_state_totals::entitled_vnd,
+            unit_state_totals::paid_vnd,
+        ))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(unit_id, state, cases, entitled_vnd, paid_vnd)| {
+            Ok(UnitStateTotals {
+                unit_id: UnitId(unit_id),
+                state: state.parse().map_err(|_| {
+                    diesel::result::Error::DeserializationError(
+                        format!("unit_state_totals: unknown state {state:?}").into(),
+                    )
+                })?,
+                cases,
+                entitled_vnd,
+                paid_vnd,
+            })
+        })
+        .collect()
+}
+
+/// The same computed from every case (for `--verify` and the tests).
 ///
 /// Sums of BIGINT are cast back to BIGINT in SQL (PostgreSQL would return NUMERIC), so no
 /// decimal or floating type is involved; whole đồng stay whole đồng.
-pub fn by_unit_and_state(conn: &mut DbConnection) -> QueryResult<Vec<UnitStateTotals>> {
+pub fn live_by_unit_and_state(conn: &mut DbConnection) -> QueryResult<Vec<UnitStateTotals>> {
     diesel::sql_query(
         "SELECT unit_id, state, CAST(COUNT(*) AS BIGINT) AS cases, \
          CAST(COALESCE(SUM(entitled_vnd), 0) AS BIGINT) AS entitled_vnd, \
@@ -36,50 +111,158 @@ pub fn by_unit_and_state(conn: &mut DbConnection) -> QueryResult<Vec<UnitStateTo
     .load(conn)
 }
 
-/// Owed cases (not fully paid, not cancelled) of one unit whose decision dates fall in one
-/// deadline band: how many, how many were approved before `cutoff`, and the oldest approval.
-/// Band -1: no decision date; band i: before `breakpoints[i]` (and not before the previous);
-/// band `breakpoints.len()`: on or after the last.
-#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
-pub struct OwedGroup {
-    #[diesel(sql_type = BigInt)]
-    pub unit_id: UnitId,
-    #[diesel(sql_type = BigInt)]
-    pub band: i64,
-    #[diesel(sql_type = BigInt)]
-    pub cases: i64,
-    #[diesel(sql_type = BigInt)]
-    pub approved_before_cutoff: i64,
-    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Timestamp>)]
-    pub oldest_approval: Option<chrono::NaiveDateTime>,
+/// Owed cases by unit, decision date and day of approval (from the aggregates).
+pub fn owed(conn: &mut DbConnection) -> QueryResult<Vec<OwedRow>> {
+    let rows: Vec<(i64, NaiveDate, NaiveDate, i64)> = unit_owed::table
+        .filter(unit_owed::cases.ne(0))
+        .select((
+            unit_owed::unit_id,
+            unit_owed::decision_date,
+            unit_owed::approved_on,
+            unit_owed::cases,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(unit_id, decision, approved, cases)| OwedRow {
+            unit_id: UnitId(unit_id),
+            decision_date: date_or_none(decision),
+            approved_on: date_or_none(approved),
+            cases,
+        })
+        .collect())
 }
 
-/// Owed cases grouped by unit and deadline band (a few rows per unit, read from the covering
-/// index `cases_progress_idx`).
-pub fn owed_groups(
-    conn: &mut DbConnection,
-    cutoff: chrono::NaiveDateTime,
-    breakpoints: &[chrono::NaiveDate],
-) -> QueryResult<Vec<OwedGroup>> {
-    // The breakpoints are dates from the policy tables, formatted here (never user input).
-    let mut band = String::from("CASE WHEN decision_date IS NULL THEN -1");
-    for (i, cut) in breakpoints.iter().enumerate() {
-        band.push_str(&format!(
-            " WHEN decision_date < '{}' THEN {i}",
-            cut.format("%Y-%m-%d")
-        ));
+/// The same computed from every case, the day of approval by the application's own Vietnam
+/// day (not the triggers' SQL), sorted.
+pub fn live_owed(conn: &mut DbConnection) -> QueryResult<Vec<OwedRow>> {
+    let rows: Vec<(i64, Option<NaiveDate>, Option<chrono::NaiveDateTime>)> = cases::table
+        .filter(cases::state.eq_any(OWED_STATES.map(|s| s.as_str())))
+        .filter(cases::paid_vnd.lt(cases::entitled_vnd))
+        .select((cases::unit_id, cases::decision_date, cases::approved_at))
+        .load(conn)?;
+    let mut groups: BTreeMap<(i64, Option<NaiveDate>, Option<NaiveDate>), i64> = BTreeMap::new();
+    for (unit, decision, approved) in rows {
+        *groups
+            .entry((unit, decision, approved.map(crate::domain::vn_time::day)))
+            .or_default() += 1;
     }
-    band.push_str(&format!(" ELSE {} END", breakpoints.len()));
-    diesel::sql_query(format!(
-        "SELECT unit_id, CAST({band} AS BIGINT) AS band, CAST(COUNT(*) AS BIGINT) AS cases, \
-         CAST(COALESCE(SUM(CASE WHEN approved_at < $1 THEN 1 ELSE 0 END), 0) AS BIGINT) \
-           AS approved_before_cutoff, \
-         MIN(approved_at) AS oldest_approval \
-         FROM cases \
-         WHERE state IN ('submitted', 'returned', 'approved', 'payable', 'partially_paid') \
-           AND paid_vnd < entitled_vnd \
-         GROUP BY unit_id, {band}"
-    ))
-    .bind::<diesel::sql_types::Timestamp, _>(cutoff)
-    .load(conn)
+    Ok(groups
+        .into_iter()
+        .map(|((unit_id, decision_date, approved_on), cases)| OwedRow {
+            unit_id: UnitId(unit_id),
+            decision_date,
+            approved_on,
+            cases,
+        })
+        .collect())
+}
+
+/// Where progress reads its per-unit figures from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The aggregates the triggers keep (the service's path).
+    Aggregates,
+    /// Every case (the check).
+    Live,
+}
+
+/// A difference between the aggregates and the live computation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Drift {
+    State {
+        unit_id: UnitId,
+        state: CaseState,
+        /// (cases, entitled, paid) in the aggregates and live.
+        stored: (i64, i64, i64),
+        live: (i64, i64, i64),
+    },
+    Owed {
+        unit_id: UnitId,
+        decision_date: Option<NaiveDate>,
+        approved_on: Option<NaiveDate>,
+        stored: i64,
+        live: i64,
+    },
+}
+
+/// Compares the aggregates with the live computation; empty when they agree.
+pub fn drift(conn: &mut DbConnection) -> QueryResult<Vec<Drift>> {
+    type StateKey = (UnitId, CaseState);
+    let totals = |rows: Vec<UnitStateTotals>| -> BTreeMap<StateKey, (i64, i64, i64)> {
+        rows.into_iter()
+            .filter(|t| (t.cases, t.entitled_vnd, t.paid_vnd) != (0, 0, 0))
+            .map(|t| ((t.unit_id, t.state), (t.cases, t.entitled_vnd, t.paid_vnd)))
+            .collect()
+    };
+    let stored = totals(by_unit_and_state(conn)?);
+    let live = totals(live_by_unit_and_state(conn)?);
+    let mut out = Vec::new();
+    let keys: std::collections::BTreeSet<StateKey> =
+        stored.keys().chain(live.keys()).copied().collect();
+    for key in keys {
+        let s = stored.get(&key).copied().unwrap_or_default();
+        let l = live.get(&key).copied().unwrap_or_default();
+        if s != l {
+            out.push(Drift::State {
+                unit_id: key.0,
+                state: key.1,
+                stored: s,
+                live: l,
+            });
+        }
+    }
+    type OwedKey = (UnitId, Option<NaiveDate>, Option<NaiveDate>);
+    let owed_map = |rows: Vec<OwedRow>| -> BTreeMap<OwedKey, i64> {
+        rows.into_iter()
+            .map(|r| ((r.unit_id, r.decision_date, r.approved_on), r.cases))
+            .collect()
+    };
+    let stored = owed_map(owed(conn)?);
+    let live = owed_map(live_owed(conn)?);
+    let keys: std::collections::BTreeSet<OwedKey> =
+        stored.keys().chain(live.keys()).copied().collect();
+    for key in keys {
+        let s = stored.get(&key).copied().unwrap_or_default();
+        let l = live.get(&key).copied().unwrap_or_default();
+        if s != l {
+            out.push(Drift::Owed {
+                unit_id: key.0,
+                decision_date: key.1,
+                approved_on: key.2,
+                stored: s,
+                live: l,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Rebuilds the aggregates from every case (an operator's repair after `--verify` found a
+/// difference; in one transaction with the caller's).
+pub fn rebuild(conn: &mut DbConnection) -> QueryResult<()> {
+    diesel::delete(unit_state_totals::table).execute(conn)?;
+    diesel::delete(unit_owed::table).execute(conn)?;
+    for t in live_by_unit_and_state(conn)? {
+        diesel::insert_into(unit_state_totals::table)
+            .values((
+                unit_state_totals::unit_id.eq(t.unit_id.0),
+                unit_state_totals::state.eq(t.state.as_str()),
+                unit_state_totals::cases.eq(t.cases),
+                unit_state_totals::entitled_vnd.eq(t.entitled_vnd),
+                unit_state_totals::paid_vnd.eq(t.paid_vnd),
+            ))
+            .execute(conn)?;
+    }
+    for r in live_owed(conn)? {
+        diesel::insert_into(unit_owed::table)
+            .values((
+                unit_owed::unit_id.eq(r.unit_id.0),
+                unit_owed::decision_date.eq(r.decision_date.unwrap_or_else(no_date)),
+                unit_owed::approved_on.eq(r.approved_on.unwrap_or_else(no_date)),
+                unit_owed::cases.eq(r.cases),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
 }

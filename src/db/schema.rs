@@ -301,6 +301,25 @@ diesel::table! {
 }
 
 diesel::table! {
+    unit_state_totals (unit_id, state) {
+        unit_id -> BigInt,
+        state -> Text,
+        cases -> BigInt,
+        entitled_vnd -> BigInt,
+        paid_vnd -> BigInt,
+    }
+}
+
+diesel::table! {
+    unit_owed (unit_id, decision_date, approved_on) {
+        unit_id -> BigInt,
+        decision_date -> Date,
+        approved_on -> Date,
+        cases -> BigInt,
+    }
+}
+
+diesel::table! {
     payment_batches (id) {
         id -> BigInt,
         unit_id -> BigInt,
@@ -390,4 +409,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     payment_batch_lines,
     statement_lines,
     upload_drafts,
+    unit_state_totals,
+    unit_owed,
 );

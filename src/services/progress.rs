@@ -6,12 +6,12 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::db::progress::Source;
 use crate::db::units::{self, UnitBrief, UnitScope};
 use crate::db::{DbConnection, progress};
 use crate::domain::case_state::CaseState;
 use crate::domain::ids::UnitId;
 use crate::domain::policy::PolicySet;
-use crate::domain::vn_time;
 
 /// Figures of one group (or the nation).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
@@ -141,16 +141,29 @@ impl Figures {
     }
 }
 
-/// Computes progress within a scope: per unit first (one grouped query by unit and state,
-/// one by unit and decision date for overdue cases), then rolled up to the groups and the
-/// nation over the unit tree in memory.
-#[tracing::instrument(skip_all, fields(group_by = ?group_by))]
+/// Computes progress within a scope from the per-unit aggregates the database keeps (see
+/// [`crate::db::progress`]), rolled up to the groups and the nation over the unit tree in
+/// memory.
 pub fn progress(
     conn: &mut DbConnection,
     policy: &PolicySet,
     scope: &UnitScope,
     group_by: GroupBy,
     as_of: NaiveDate,
+) -> diesel::QueryResult<Progress> {
+    progress_from(conn, policy, scope, group_by, as_of, Source::Aggregates)
+}
+
+/// [`progress`] from the aggregates or from every case (`Source::Live`: the check that the
+/// aggregates are right, `staffpay progress --verify`).
+#[tracing::instrument(skip_all, fields(group_by = ?group_by, source = ?source))]
+pub fn progress_from(
+    conn: &mut DbConnection,
+    policy: &PolicySet,
+    scope: &UnitScope,
+    group_by: GroupBy,
+    as_of: NaiveDate,
+    source: Source,
 ) -> diesel::QueryResult<Progress> {
     // Every unit once, narrow (no timestamps to parse); the scope is applied in memory.
     let all_units = units::all_brief(conn)?;
@@ -162,54 +175,39 @@ pub fn progress(
         .collect();
 
     // Per unit.
+    let (totals, owed) = match source {
+        Source::Aggregates => (progress::by_unit_and_state(conn)?, progress::owed(conn)?),
+        Source::Live => (
+            progress::live_by_unit_and_state(conn)?,
+            progress::live_owed(conn)?,
+        ),
+    };
     let mut per_unit: HashMap<UnitId, Figures> = HashMap::new();
-    for t in progress::by_unit_and_state(conn)?
-        .iter()
-        .filter(|t| visible.contains(&t.unit_id))
-    {
+    for t in totals.iter().filter(|t| visible.contains(&t.unit_id)) {
         per_unit
             .entry(t.unit_id)
             .or_default()
             .add(t.state, t.cases, t.entitled_vnd, t.paid_vnd);
     }
     let n = i64::from(policy.overdue_after_approval_days());
-    // Approved on day D (Vietnam) is overdue by approval when D + N + 1 <= as_of, i.e. when
-    // approved before (as_of - N) 00:00 Vietnam time = that day 17:00 UTC the day before.
-    let cutoff = vn_time::start_of_day_utc(as_of - chrono::Duration::days(n));
-    let breakpoints = policy.deadline_breakpoints();
-    for g in progress::owed_groups(conn, cutoff, &breakpoints)?
-        .iter()
-        .filter(|g| visible.contains(&g.unit_id))
-    {
-        // A decision date inside the band stands for all of it: the deadline only changes at
-        // the breakpoints.
-        let decision = match usize::try_from(g.band) {
-            Err(_) => None,
-            Ok(i) => match breakpoints.get(i) {
-                Some(cut) => cut.pred_opt(),
-                None => breakpoints.last().copied(),
-            },
-        };
-        let deadline = policy.payment_deadline_for(decision);
-        let by_approval = g
-            .oldest_approval
-            .map(|at| vn_time::day(at) + chrono::Duration::days(n + 1));
-        let (count, since) = if as_of > deadline {
+    let mut deadlines: HashMap<Option<NaiveDate>, NaiveDate> = HashMap::new();
+    for g in owed.iter().filter(|g| visible.contains(&g.unit_id)) {
+        let deadline = *deadlines
+            .entry(g.decision_date)
+            .or_insert_with(|| policy.payment_deadline_for(g.decision_date));
+        // Approved on day D (Vietnam) is overdue by approval from D + N + 1.
+        let by_approval = g.approved_on.map(|day| day + chrono::Duration::days(n + 1));
+        let since = if as_of > deadline {
             let after_deadline = deadline + chrono::Duration::days(1);
-            (
-                g.cases,
-                Some(by_approval.map_or(after_deadline, |b| b.min(after_deadline))),
-            )
-        } else if g.approved_before_cutoff > 0 {
-            (g.approved_before_cutoff, by_approval)
+            Some(by_approval.map_or(after_deadline, |b| b.min(after_deadline)))
         } else {
-            (0, None)
+            by_approval.filter(|b| *b <= as_of)
         };
-        if count > 0 {
+        if let Some(since) = since {
             let f = per_unit.entry(g.unit_id).or_default();
-            f.overdue += count;
-            let age = since.map(|d| (as_of - d).num_days().max(0));
-            f.oldest_overdue_days = f.oldest_overdue_days.max(age);
+            f.overdue += g.cases;
+            let age = (as_of - since).num_days().max(0);
+            f.oldest_overdue_days = f.oldest_overdue_days.max(Some(age));
         }
     }
 

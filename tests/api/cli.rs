@@ -386,7 +386,7 @@ fn a_migration_can_be_reverted_and_applied_again() {
     assert!(out.contains("migrations current"), "{out}");
     let (code, out, err) = staffpay(url, &["migrate", "--revert-last"], None);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("000012"), "{out}");
+    assert!(out.contains("000013"), "{out}");
     assert!(
         out.contains("reverted") && out.contains("migrations pending"),
         "{out}"
@@ -394,4 +394,42 @@ fn a_migration_can_be_reverted_and_applied_again() {
     let (code, out, err) = staffpay(url, &["migrate"], None);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("migrations current"), "{out}");
+}
+
+/// `staffpay progress --verify` agrees on a database with activity, finds a hand-made
+/// difference in the aggregates (exit 1, naming it), and `--rebuild` repairs it.
+#[test]
+fn progress_verify_finds_and_rebuilds_a_difference() {
+    use diesel::RunQueryDsl;
+    let db = TestDb::new(Backend::Sqlite);
+    let url = db.url.as_str();
+    let settings = db.settings();
+    let policy = staffpay::startup::load_policy(&settings).unwrap();
+    let pool = staffpay::startup::prepare_database(&settings).unwrap();
+    {
+        let mut conn = pool.get().unwrap();
+        staffpay::demo::load(&mut conn).unwrap();
+        staffpay::demo::load_people(&mut conn, &policy, 20).unwrap();
+        staffpay::demo::load_activity(&mut conn, &settings.matching).unwrap();
+    }
+    let (code, out, err) = staffpay(url, &["progress", "--verify"], None);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("khớp"), "{out}");
+    {
+        let mut conn = pool.get().unwrap();
+        diesel::sql_query("UPDATE unit_state_totals SET paid_vnd = paid_vnd + 1 WHERE cases > 0")
+            .execute(&mut conn)
+            .unwrap();
+    }
+    let (code, out, _) = staffpay(url, &["progress", "--verify"], None);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("differs") && out.contains("--rebuild"),
+        "{out}"
+    );
+    let (code, out, err) = staffpay(url, &["progress", "--verify", "--rebuild"], None);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("rebuilt"), "{out}");
+    let (code, out, _) = staffpay(url, &["progress", "--verify"], None);
+    assert_eq!(code, 0, "{out}");
 }

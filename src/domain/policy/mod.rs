@@ -120,7 +120,7 @@ impl PolicySet {
     }
 
     /// The decision dates at which the national deadline changes, ascending (see
-    /// [`PolicySet::payment_deadline_for`]): progress groups cases by these bands in SQL.
+    /// [`PolicySet::payment_deadline_for`]).
     pub fn deadline_breakpoints(&self) -> Vec<NaiveDate> {
         self.payment.breakpoints()
     }

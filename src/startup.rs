@@ -73,6 +73,11 @@ pub fn app_state_with(settings: Settings, db: Db, policy: PolicySet) -> anyhow::
             },
         )
         .context("recording the policy tables loaded")?;
+        if crate::db::progress::sync_deadline_cuts(&mut conn, &policy.deadline_breakpoints())
+            .context("keying the progress aggregates by the policy's deadline cuts")?
+        {
+            tracing::info!("progress aggregates keyed by the policy's deadline cuts");
+        }
         SecretKeys::load(&settings, &mut conn).context("loading the secret key")?
     };
     Ok(AppState {

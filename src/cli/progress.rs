@@ -51,6 +51,8 @@ pub fn run(args: ProgressArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCo
         GroupArg::Unit => GroupBy::Unit,
     };
     let today = crate::db::today_vn();
+    // This command's policy keys the owed aggregates from now on (as a starting service's).
+    crate::db::progress::sync_deadline_cuts(&mut conn, &policy.deadline_breakpoints())?;
     if args.verify {
         return verify(&mut conn, &policy, today, args.rebuild);
     }
@@ -163,13 +165,13 @@ fn verify(
             ),
             Drift::Owed {
                 unit_id,
-                decision_date,
+                decision_band,
                 approved_on,
                 stored,
                 live,
             } => println!(
-                "khác / differs: unit {} owed, decision {:?}, approved on {:?}: stored {stored}, live {live}",
-                unit_id.0, decision_date, approved_on
+                "khác / differs: unit {} owed, decision band {:?}, approved on {:?}: stored {stored}, live {live}",
+                unit_id.0, decision_band, approved_on
             ),
         }
     }
@@ -191,6 +193,7 @@ fn verify(
         );
         return Ok(ExitCode::from(1));
     }
+    crate::db::progress::sync_deadline_cuts(conn, &policy.deadline_breakpoints())?;
     crate::db::transaction(conn, crate::db::progress::rebuild)?;
     let (found, same_report) = check(conn)?;
     if found.is_empty() && same_report {

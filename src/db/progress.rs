@@ -11,7 +11,7 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 
 use super::DbConnection;
-use super::schema::{cases, unit_owed, unit_state_totals};
+use super::schema::{cases, deadline_cuts, unit_owed, unit_state_totals};
 use crate::domain::case_state::CaseState;
 use crate::domain::ids::UnitId;
 
@@ -30,12 +30,13 @@ pub struct UnitStateTotals {
     pub paid_vnd: i64,
 }
 
-/// Owed cases (not fully paid, not cancelled, not yet paid in full) of one unit with one
+/// Owed cases (owed states, not yet paid in full) of one unit with one deadline band of the
 /// decision date and one Vietnam day of approval.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct OwedRow {
     pub unit_id: UnitId,
-    pub decision_date: Option<NaiveDate>,
+    /// A decision date that stands for the band (see [`band_of`]); none without a decision.
+    pub decision_band: Option<NaiveDate>,
     pub approved_on: Option<NaiveDate>,
     pub cases: i64,
 }
@@ -111,13 +112,61 @@ pub fn live_by_unit_and_state(conn: &mut DbConnection) -> QueryResult<Vec<UnitSt
     .load(conn)
 }
 
-/// Owed cases by unit, decision date and day of approval (from the aggregates).
+/// The deadline cuts the aggregates are keyed by (ascending): a copy of the policy tables'
+/// [`crate::domain::policy::PolicySet::deadline_breakpoints`], written by [`sync_deadline_cuts`].
+pub fn deadline_cuts(conn: &mut DbConnection) -> QueryResult<Vec<NaiveDate>> {
+    deadline_cuts::table
+        .order(deadline_cuts::cut.asc())
+        .select(deadline_cuts::cut)
+        .load(conn)
+}
+
+/// The band key of a decision date, as the triggers compute it: the latest cut on or before
+/// it, the day before the first cut for earlier dates, the date itself without cuts. Every
+/// date of a band has the same payment deadline, so the key stands for all of them.
+pub fn band_of(cuts: &[NaiveDate], decision: NaiveDate) -> NaiveDate {
+    match cuts.iter().rev().find(|c| **c <= decision) {
+        Some(cut) => *cut,
+        None => cuts
+            .first()
+            .and_then(|first| first.pred_opt())
+            .unwrap_or(decision),
+    }
+}
+
+/// Copies the policy's deadline cuts into the database when they differ from the stored ones,
+/// and rebuilds the owed aggregates keyed by them, in one transaction; returns whether it
+/// changed anything. On PostgreSQL the case table is locked against writers meanwhile (a
+/// writer between the two would key its change by the old cuts).
+pub fn sync_deadline_cuts(conn: &mut DbConnection, cuts: &[NaiveDate]) -> QueryResult<bool> {
+    if deadline_cuts(conn)? == cuts {
+        return Ok(false);
+    }
+    super::transaction(conn, |conn| {
+        if let DbConnection::Postgresql(c) = conn {
+            diesel::sql_query("LOCK TABLE cases IN SHARE ROW EXCLUSIVE MODE").execute(c)?;
+        }
+        if deadline_cuts(conn)? == cuts {
+            return Ok(false);
+        }
+        diesel::delete(deadline_cuts::table).execute(conn)?;
+        for cut in cuts {
+            diesel::insert_into(deadline_cuts::table)
+                .values(deadline_cuts::cut.eq(cut))
+                .execute(conn)?;
+        }
+        rebuild_owed(conn)?;
+        Ok(true)
+    })
+}
+
+/// Owed cases by unit, deadline band and day of approval (from the aggregates).
 pub fn owed(conn: &mut DbConnection) -> QueryResult<Vec<OwedRow>> {
     let rows: Vec<(i64, NaiveDate, NaiveDate, i64)> = unit_owed::table
         .filter(unit_owed::cases.ne(0))
         .select((
             unit_owed::unit_id,
-            unit_owed::decision_date,
+            unit_owed::decision_band,
             unit_owed::approved_on,
             unit_owed::cases,
         ))
@@ -126,16 +175,17 @@ pub fn owed(conn: &mut DbConnection) -> QueryResult<Vec<OwedRow>> {
         .into_iter()
         .map(|(unit_id, decision, approved, cases)| OwedRow {
             unit_id: UnitId(unit_id),
-            decision_date: date_or_none(decision),
+            decision_band: date_or_none(decision),
             approved_on: date_or_none(approved),
             cases,
         })
         .collect())
 }
 
-/// The same computed from every case, the day of approval by the application's own Vietnam
-/// day (not the triggers' SQL), sorted.
-pub fn live_owed(conn: &mut DbConnection) -> QueryResult<Vec<OwedRow>> {
+/// The same computed from every case, by the application's own band and Vietnam day (not the
+/// triggers' SQL), sorted; keyed by `cuts` (the stored ones to compare with the aggregates),
+/// or by the exact decision date when `None`.
+pub fn live_owed(conn: &mut DbConnection, cuts: Option<&[NaiveDate]>) -> QueryResult<Vec<OwedRow>> {
     let rows: Vec<(i64, Option<NaiveDate>, Option<chrono::NaiveDateTime>)> = cases::table
         .filter(cases::state.eq_any(OWED_STATES.map(|s| s.as_str())))
         .filter(cases::paid_vnd.lt(cases::entitled_vnd))
@@ -144,14 +194,18 @@ pub fn live_owed(conn: &mut DbConnection) -> QueryResult<Vec<OwedRow>> {
     let mut groups: BTreeMap<(i64, Option<NaiveDate>, Option<NaiveDate>), i64> = BTreeMap::new();
     for (unit, decision, approved) in rows {
         *groups
-            .entry((unit, decision, approved.map(crate::domain::vn_time::day)))
+            .entry((
+                unit,
+                decision.map(|d| cuts.map_or(d, |cuts| band_of(cuts, d))),
+                approved.map(crate::domain::vn_time::day),
+            ))
             .or_default() += 1;
     }
     Ok(groups
         .into_iter()
-        .map(|((unit_id, decision_date, approved_on), cases)| OwedRow {
+        .map(|((unit_id, decision_band, approved_on), cases)| OwedRow {
             unit_id: UnitId(unit_id),
-            decision_date,
+            decision_band,
             approved_on,
             cases,
         })
@@ -179,7 +233,7 @@ pub enum Drift {
     },
     Owed {
         unit_id: UnitId,
-        decision_date: Option<NaiveDate>,
+        decision_band: Option<NaiveDate>,
         approved_on: Option<NaiveDate>,
         stored: i64,
         live: i64,
@@ -215,11 +269,12 @@ pub fn drift(conn: &mut DbConnection) -> QueryResult<Vec<Drift>> {
     type OwedKey = (UnitId, Option<NaiveDate>, Option<NaiveDate>);
     let owed_map = |rows: Vec<OwedRow>| -> BTreeMap<OwedKey, i64> {
         rows.into_iter()
-            .map(|r| ((r.unit_id, r.decision_date, r.approved_on), r.cases))
+            .map(|r| ((r.unit_id, r.decision_band, r.approved_on), r.cases))
             .collect()
     };
     let stored = owed_map(owed(conn)?);
-    let live = owed_map(live_owed(conn)?);
+    let cuts = deadline_cuts(conn)?;
+    let live = owed_map(live_owed(conn, Some(&cuts))?);
     let keys: std::collections::BTreeSet<OwedKey> =
         stored.keys().chain(live.keys()).copied().collect();
     for key in keys {
@@ -228,7 +283,7 @@ pub fn drift(conn: &mut DbConnection) -> QueryResult<Vec<Drift>> {
         if s != l {
             out.push(Drift::Owed {
                 unit_id: key.0,
-                decision_date: key.1,
+                decision_band: key.1,
                 approved_on: key.2,
                 stored: s,
                 live: l,
@@ -242,27 +297,79 @@ pub fn drift(conn: &mut DbConnection) -> QueryResult<Vec<Drift>> {
 /// difference; in one transaction with the caller's).
 pub fn rebuild(conn: &mut DbConnection) -> QueryResult<()> {
     diesel::delete(unit_state_totals::table).execute(conn)?;
-    diesel::delete(unit_owed::table).execute(conn)?;
-    for t in live_by_unit_and_state(conn)? {
-        diesel::insert_into(unit_state_totals::table)
-            .values((
-                unit_state_totals::unit_id.eq(t.unit_id.0),
-                unit_state_totals::state.eq(t.state.as_str()),
-                unit_state_totals::cases.eq(t.cases),
-                unit_state_totals::entitled_vnd.eq(t.entitled_vnd),
-                unit_state_totals::paid_vnd.eq(t.paid_vnd),
-            ))
-            .execute(conn)?;
+    let rows: Vec<StateTotalsRow> = live_by_unit_and_state(conn)?
+        .into_iter()
+        .map(|t| StateTotalsRow {
+            unit_id: t.unit_id.0,
+            state: t.state.as_str().to_owned(),
+            cases: t.cases,
+            entitled_vnd: t.entitled_vnd,
+            paid_vnd: t.paid_vnd,
+        })
+        .collect();
+    for chunk in rows.chunks(1_000) {
+        crate::insert_batch!(conn, unit_state_totals::table, chunk)?;
     }
-    for r in live_owed(conn)? {
-        diesel::insert_into(unit_owed::table)
-            .values((
-                unit_owed::unit_id.eq(r.unit_id.0),
-                unit_owed::decision_date.eq(r.decision_date.unwrap_or_else(no_date)),
-                unit_owed::approved_on.eq(r.approved_on.unwrap_or_else(no_date)),
-                unit_owed::cases.eq(r.cases),
-            ))
-            .execute(conn)?;
+    rebuild_owed(conn)
+}
+
+/// Rebuilds the owed aggregates from every case, keyed by the stored cuts.
+fn rebuild_owed(conn: &mut DbConnection) -> QueryResult<()> {
+    diesel::delete(unit_owed::table).execute(conn)?;
+    let cuts = deadline_cuts(conn)?;
+    let rows: Vec<OwedKeyRow> = live_owed(conn, Some(&cuts))?
+        .into_iter()
+        .map(|r| OwedKeyRow {
+            unit_id: r.unit_id.0,
+            decision_band: r.decision_band.unwrap_or_else(no_date),
+            approved_on: r.approved_on.unwrap_or_else(no_date),
+            cases: r.cases,
+        })
+        .collect();
+    for chunk in rows.chunks(1_000) {
+        crate::insert_batch!(conn, unit_owed::table, chunk)?;
     }
     Ok(())
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = unit_state_totals)]
+#[diesel(treat_none_as_default_value = false)]
+struct StateTotalsRow {
+    unit_id: i64,
+    state: String,
+    cases: i64,
+    entitled_vnd: i64,
+    paid_vnd: i64,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = unit_owed)]
+#[diesel(treat_none_as_default_value = false)]
+struct OwedKeyRow {
+    unit_id: i64,
+    decision_band: NaiveDate,
+    approved_on: NaiveDate,
+    cases: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(text: &str) -> NaiveDate {
+        text.parse().unwrap()
+    }
+
+    #[test]
+    fn a_decision_date_falls_in_the_band_of_the_latest_cut_before_it() {
+        let cuts = [d("2025-07-01"), d("2025-10-01")];
+        assert_eq!(band_of(&cuts, d("2025-03-01")), d("2025-06-30"));
+        assert_eq!(band_of(&cuts, d("2025-06-30")), d("2025-06-30"));
+        assert_eq!(band_of(&cuts, d("2025-07-01")), d("2025-07-01"));
+        assert_eq!(band_of(&cuts, d("2025-09-30")), d("2025-07-01"));
+        assert_eq!(band_of(&cuts, d("2025-10-01")), d("2025-10-01"));
+        assert_eq!(band_of(&cuts, d("2026-12-31")), d("2025-10-01"));
+        assert_eq!(band_of(&[], d("2025-03-01")), d("2025-03-01"));
+    }
 }

@@ -311,9 +311,15 @@ diesel::table! {
 }
 
 diesel::table! {
-    unit_owed (unit_id, decision_date, approved_on) {
+    deadline_cuts (cut) {
+        cut -> Date,
+    }
+}
+
+diesel::table! {
+    unit_owed (unit_id, decision_band, approved_on) {
         unit_id -> BigInt,
-        decision_date -> Date,
+        decision_band -> Date,
         approved_on -> Date,
         cases -> BigInt,
     }
@@ -411,4 +417,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     upload_drafts,
     unit_state_totals,
     unit_owed,
+    deadline_cuts,
 );

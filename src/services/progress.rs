@@ -174,12 +174,26 @@ pub fn progress_from(
         .map(|u| u.id)
         .collect();
 
-    // Per unit.
+    // Per unit. The owed aggregates are keyed by the deadline cuts stored with them; when
+    // those are not this process's policy's (another instance started with other tables, and
+    // no `sync_deadline_cuts` since), the owed cases are read live, exact but slower.
+    let source = match source {
+        Source::Aggregates => {
+            let stored = progress::deadline_cuts(conn)?;
+            if stored.is_empty() || stored == policy.deadline_breakpoints() {
+                Source::Aggregates
+            } else {
+                tracing::warn!("deadline cuts differ from the policy tables: owed cases read live");
+                Source::Live
+            }
+        }
+        Source::Live => Source::Live,
+    };
     let (totals, owed) = match source {
         Source::Aggregates => (progress::by_unit_and_state(conn)?, progress::owed(conn)?),
         Source::Live => (
             progress::live_by_unit_and_state(conn)?,
-            progress::live_owed(conn)?,
+            progress::live_owed(conn, None)?,
         ),
     };
     let mut per_unit: HashMap<UnitId, Figures> = HashMap::new();
@@ -193,8 +207,8 @@ pub fn progress_from(
     let mut deadlines: HashMap<Option<NaiveDate>, NaiveDate> = HashMap::new();
     for g in owed.iter().filter(|g| visible.contains(&g.unit_id)) {
         let deadline = *deadlines
-            .entry(g.decision_date)
-            .or_insert_with(|| policy.payment_deadline_for(g.decision_date));
+            .entry(g.decision_band)
+            .or_insert_with(|| policy.payment_deadline_for(g.decision_band));
         // Approved on day D (Vietnam) is overdue by approval from D + N + 1.
         let by_approval = g.approved_on.map(|day| day + chrono::Duration::days(n + 1));
         let since = if as_of > deadline {

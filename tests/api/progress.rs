@@ -382,6 +382,24 @@ async fn aggregates_equal_the_live_computation_after_random_operations(backend: 
             }
             check(&label);
         }
+        // Other policy tables with another deadline cut: the owed aggregates are keyed anew,
+        // then back.
+        let cuts = policy.deadline_breakpoints();
+        let mut other = cuts.clone();
+        other.push(chrono::NaiveDate::from_ymd_opt(2025, 9, 15).unwrap());
+        other.sort_unstable();
+        {
+            let mut conn = app.db.get().unwrap();
+            let sync = staffpay::db::progress::sync_deadline_cuts;
+            assert!(sync(&mut conn, &other).unwrap());
+            assert!(!sync(&mut conn, &other).unwrap());
+        }
+        check(&format!("seed {seed}, other cuts"));
+        {
+            let mut conn = app.db.get().unwrap();
+            assert!(staffpay::db::progress::sync_deadline_cuts(&mut conn, &cuts).unwrap());
+        }
+        check(&format!("seed {seed}, cuts back"));
     }
     // Not a vacuous walk: most operations changed something.
     assert!(

@@ -5,8 +5,12 @@
 --
 -- unit_state_totals: per unit and state, how many cases, their entitlement and paid money.
 -- unit_owed: owed cases (submitted, returned, approved, payable, partially paid and not paid
--- in full) per unit, decision date and Vietnam day of approval; '0001-01-01' stands for "none"
--- (key columns cannot be NULL). Overdue as of a day is a sum over these rows at read time.
+-- in full) per unit, deadline band of the decision date and Vietnam day of approval. The band
+-- is the latest cut of `deadline_cuts` on or before the decision date (the day before the
+-- first cut for earlier dates; the decision date itself while there are no cuts): the
+-- national payment deadline only changes at those cuts, which the service copies from its
+-- policy tables at start (rebuilding unit_owed when they change). '0001-01-01' stands for
+-- "none" (key columns cannot be NULL). Overdue as of a day is a sum over a few rows per unit.
 --
 -- On PostgreSQL the triggers are per statement with transition tables: a batch of 150,000
 -- cases (COPY, or one UPDATE ... FROM VALUES) changes the aggregates in two grouped
@@ -20,19 +24,23 @@ CREATE TABLE unit_state_totals (
     PRIMARY KEY (unit_id, state)
 );
 
+CREATE TABLE deadline_cuts (
+    cut DATE PRIMARY KEY
+);
+
 CREATE TABLE unit_owed (
     unit_id BIGINT NOT NULL,
-    decision_date DATE NOT NULL,
+    decision_band DATE NOT NULL,
     approved_on DATE NOT NULL,
     cases BIGINT NOT NULL,
-    PRIMARY KEY (unit_id, decision_date, approved_on)
+    PRIMARY KEY (unit_id, decision_band, approved_on)
 );
 
 INSERT INTO unit_state_totals (unit_id, state, cases, entitled_vnd, paid_vnd)
 SELECT unit_id, state, COUNT(*), COALESCE(SUM(entitled_vnd), 0), COALESCE(SUM(paid_vnd), 0)
 FROM cases GROUP BY unit_id, state;
 
-INSERT INTO unit_owed (unit_id, decision_date, approved_on, cases)
+INSERT INTO unit_owed (unit_id, decision_band, approved_on, cases)
 SELECT unit_id, COALESCE(decision_date, DATE '0001-01-01'),
        COALESCE(CAST(approved_at + INTERVAL '7 hours' AS DATE), DATE '0001-01-01'), COUNT(*)
 FROM cases
@@ -67,15 +75,17 @@ BEGIN
         '  paid_vnd = t.paid_vnd + EXCLUDED.paid_vnd', d);
     EXECUTE format(
         'WITH d AS (%s) '
-        'INSERT INTO unit_owed AS t (unit_id, decision_date, approved_on, cases) '
-        'SELECT unit_id, COALESCE(decision_date, DATE ''0001-01-01''), '
+        'INSERT INTO unit_owed AS t (unit_id, decision_band, approved_on, cases) '
+        'SELECT unit_id, CASE WHEN decision_date IS NULL THEN DATE ''0001-01-01'' ELSE COALESCE('
+        '         (SELECT MAX(c.cut) FROM deadline_cuts c WHERE c.cut <= d.decision_date), '
+        '         (SELECT MIN(c.cut) - 1 FROM deadline_cuts c), d.decision_date) END, '
         '       COALESCE(CAST(approved_at + INTERVAL ''7 hours'' AS DATE), DATE ''0001-01-01''), '
         '       CAST(SUM(sgn) AS BIGINT) '
         'FROM d '
         'WHERE state IN (''submitted'', ''returned'', ''approved'', ''payable'', ''partially_paid'') '
         '  AND paid_vnd < entitled_vnd '
         'GROUP BY 1, 2, 3 HAVING SUM(sgn) <> 0 ORDER BY 1, 2, 3 '
-        'ON CONFLICT (unit_id, decision_date, approved_on) DO UPDATE SET '
+        'ON CONFLICT (unit_id, decision_band, approved_on) DO UPDATE SET '
         '  cases = t.cases + EXCLUDED.cases', d);
     RETURN NULL;
 END;

@@ -5,8 +5,12 @@
 --
 -- unit_state_totals: per unit and state, how many cases, their entitlement and paid money.
 -- unit_owed: owed cases (submitted, returned, approved, payable, partially paid and not paid
--- in full) per unit, decision date and Vietnam day of approval; '0001-01-01' stands for "none"
--- (key columns cannot be NULL). Overdue as of a day is a sum over these rows at read time.
+-- in full) per unit, deadline band of the decision date and Vietnam day of approval. The band
+-- is the latest cut of `deadline_cuts` on or before the decision date (the day before the
+-- first cut for earlier dates; the decision date itself while there are no cuts): the
+-- national payment deadline only changes at those cuts, which the service copies from its
+-- policy tables at start (rebuilding unit_owed when they change). '0001-01-01' stands for
+-- "none" (key columns cannot be NULL). Overdue as of a day is a sum over a few rows per unit.
 CREATE TABLE unit_state_totals (
     unit_id BIGINT NOT NULL,
     state TEXT NOT NULL,
@@ -16,19 +20,23 @@ CREATE TABLE unit_state_totals (
     PRIMARY KEY (unit_id, state)
 ) WITHOUT ROWID;
 
+CREATE TABLE deadline_cuts (
+    cut DATE PRIMARY KEY NOT NULL
+);
+
 CREATE TABLE unit_owed (
     unit_id BIGINT NOT NULL,
-    decision_date DATE NOT NULL,
+    decision_band DATE NOT NULL,
     approved_on DATE NOT NULL,
     cases BIGINT NOT NULL,
-    PRIMARY KEY (unit_id, decision_date, approved_on)
+    PRIMARY KEY (unit_id, decision_band, approved_on)
 ) WITHOUT ROWID;
 
 INSERT INTO unit_state_totals (unit_id, state, cases, entitled_vnd, paid_vnd)
 SELECT unit_id, state, COUNT(*), COALESCE(SUM(entitled_vnd), 0), COALESCE(SUM(paid_vnd), 0)
 FROM cases GROUP BY unit_id, state;
 
-INSERT INTO unit_owed (unit_id, decision_date, approved_on, cases)
+INSERT INTO unit_owed (unit_id, decision_band, approved_on, cases)
 SELECT unit_id, COALESCE(decision_date, '0001-01-01'),
        COALESCE(date(approved_at, '+7 hours'), '0001-01-01'), COUNT(*)
 FROM cases
@@ -44,12 +52,12 @@ BEGIN
         cases = cases + 1,
         entitled_vnd = entitled_vnd + excluded.entitled_vnd,
         paid_vnd = paid_vnd + excluded.paid_vnd;
-    INSERT INTO unit_owed (unit_id, decision_date, approved_on, cases)
-    SELECT NEW.unit_id, COALESCE(NEW.decision_date, '0001-01-01'),
+    INSERT INTO unit_owed (unit_id, decision_band, approved_on, cases)
+    SELECT NEW.unit_id, CASE WHEN NEW.decision_date IS NULL THEN '0001-01-01' ELSE COALESCE((SELECT MAX(cut) FROM deadline_cuts WHERE cut <= NEW.decision_date), (SELECT date(MIN(cut), '-1 day') FROM deadline_cuts), NEW.decision_date) END,
            COALESCE(date(NEW.approved_at, '+7 hours'), '0001-01-01'), 1
     WHERE NEW.state IN ('submitted', 'returned', 'approved', 'payable', 'partially_paid')
       AND NEW.paid_vnd < NEW.entitled_vnd
-    ON CONFLICT (unit_id, decision_date, approved_on) DO UPDATE SET cases = cases + 1;
+    ON CONFLICT (unit_id, decision_band, approved_on) DO UPDATE SET cases = cases + 1;
 END;
 
 CREATE TRIGGER cases_totals_update AFTER UPDATE OF unit_id, state, entitled_vnd, paid_vnd, decision_date, approved_at ON cases
@@ -72,14 +80,14 @@ BEGIN
     WHERE OLD.state IN ('submitted', 'returned', 'approved', 'payable', 'partially_paid')
       AND OLD.paid_vnd < OLD.entitled_vnd
       AND unit_id = OLD.unit_id
-      AND decision_date = COALESCE(OLD.decision_date, '0001-01-01')
+      AND decision_band = CASE WHEN OLD.decision_date IS NULL THEN '0001-01-01' ELSE COALESCE((SELECT MAX(cut) FROM deadline_cuts WHERE cut <= OLD.decision_date), (SELECT date(MIN(cut), '-1 day') FROM deadline_cuts), OLD.decision_date) END
       AND approved_on = COALESCE(date(OLD.approved_at, '+7 hours'), '0001-01-01');
-    INSERT INTO unit_owed (unit_id, decision_date, approved_on, cases)
-    SELECT NEW.unit_id, COALESCE(NEW.decision_date, '0001-01-01'),
+    INSERT INTO unit_owed (unit_id, decision_band, approved_on, cases)
+    SELECT NEW.unit_id, CASE WHEN NEW.decision_date IS NULL THEN '0001-01-01' ELSE COALESCE((SELECT MAX(cut) FROM deadline_cuts WHERE cut <= NEW.decision_date), (SELECT date(MIN(cut), '-1 day') FROM deadline_cuts), NEW.decision_date) END,
            COALESCE(date(NEW.approved_at, '+7 hours'), '0001-01-01'), 1
     WHERE NEW.state IN ('submitted', 'returned', 'approved', 'payable', 'partially_paid')
       AND NEW.paid_vnd < NEW.entitled_vnd
-    ON CONFLICT (unit_id, decision_date, approved_on) DO UPDATE SET cases = cases + 1;
+    ON CONFLICT (unit_id, decision_band, approved_on) DO UPDATE SET cases = cases + 1;
 END;
 
 CREATE TRIGGER cases_totals_delete AFTER DELETE ON cases
@@ -93,6 +101,6 @@ BEGIN
     WHERE OLD.state IN ('submitted', 'returned', 'approved', 'payable', 'partially_paid')
       AND OLD.paid_vnd < OLD.entitled_vnd
       AND unit_id = OLD.unit_id
-      AND decision_date = COALESCE(OLD.decision_date, '0001-01-01')
+      AND decision_band = CASE WHEN OLD.decision_date IS NULL THEN '0001-01-01' ELSE COALESCE((SELECT MAX(cut) FROM deadline_cuts WHERE cut <= OLD.decision_date), (SELECT date(MIN(cut), '-1 day') FROM deadline_cuts), OLD.decision_date) END
       AND approved_on = COALESCE(date(OLD.approved_at, '+7 hours'), '0001-01-01');
 END;

@@ -161,25 +161,46 @@ pub fn sync_deadline_cuts(conn: &mut DbConnection, cuts: &[NaiveDate]) -> QueryR
 }
 
 /// Owed cases by unit, deadline band and day of approval (from the aggregates).
+///
+/// The two dates are read as day numbers (computed by the database): parsing some 20,000
+/// dates from text on every progress request on SQLite was a tenth of its time.
 pub fn owed(conn: &mut DbConnection) -> QueryResult<Vec<OwedRow>> {
-    let rows: Vec<(i64, NaiveDate, NaiveDate, i64)> = unit_owed::table
+    use diesel::dsl::sql;
+    let day = |column: &str| match conn {
+        DbConnection::Sqlite(_) => format!("CAST(julianday({column}) AS BIGINT) - 1721424"),
+        DbConnection::Postgresql(_) => format!("CAST({column} - DATE '0001-01-01' AS BIGINT) + 1"),
+    };
+    let (band, approved) = (day("decision_band"), day("approved_on"));
+    let rows: Vec<(i64, i64, i64, i64)> = unit_owed::table
         .filter(unit_owed::cases.ne(0))
         .select((
             unit_owed::unit_id,
-            unit_owed::decision_band,
-            unit_owed::approved_on,
+            sql::<BigInt>(&band),
+            sql::<BigInt>(&approved),
             unit_owed::cases,
         ))
         .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(unit_id, decision, approved, cases)| OwedRow {
-            unit_id: UnitId(unit_id),
-            decision_band: date_or_none(decision),
-            approved_on: date_or_none(approved),
-            cases,
+    let date = |days: i64| -> QueryResult<Option<NaiveDate>> {
+        let d = i32::try_from(days)
+            .ok()
+            .and_then(NaiveDate::from_num_days_from_ce_opt)
+            .ok_or_else(|| {
+                diesel::result::Error::DeserializationError(
+                    format!("unit_owed: day number {days} out of range").into(),
+                )
+            })?;
+        Ok(date_or_none(d))
+    };
+    rows.into_iter()
+        .map(|(unit_id, band, approved, cases)| {
+            Ok(OwedRow {
+                unit_id: UnitId(unit_id),
+                decision_band: date(band)?,
+                approved_on: date(approved)?,
+                cases,
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// The same computed from every case, by the application's own band and Vietnam day (not the

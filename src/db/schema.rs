@@ -311,6 +311,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    units_version (id) {
+        id -> BigInt,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
     deadline_cuts (cut) {
         cut -> Date,
     }
@@ -418,4 +425,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     unit_state_totals,
     unit_owed,
     deadline_cuts,
+    units_version,
 );

@@ -333,6 +333,14 @@ pub struct UnitBrief {
     pub treasury_account_no: Option<String>,
 }
 
+/// The units' version: it moves with every change of a unit (a trigger, migration 13), so a
+/// process may keep what it read of the units until it moves.
+pub fn version(conn: &mut DbConnection) -> QueryResult<i64> {
+    super::schema::units_version::table
+        .select(super::schema::units_version::version)
+        .first(conn)
+}
+
 /// Every unit once, narrow (no scope: the caller applies it in memory).
 pub fn all_brief(conn: &mut DbConnection) -> QueryResult<Vec<UnitBrief>> {
     units::table

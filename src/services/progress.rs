@@ -92,22 +92,6 @@ pub fn pct(part: i64, whole: i64) -> String {
 }
 
 impl Figures {
-    fn add(&mut self, state: CaseState, cases: i64, entitled: i64, paid: i64) {
-        *self.by_state.entry(state.as_str().to_string()).or_default() += cases;
-        self.paid_vnd += paid;
-        if state == CaseState::Cancelled {
-            return;
-        }
-        self.people += cases;
-        self.entitled_vnd += entitled;
-        if state.is_approved_or_later() {
-            self.approved += cases;
-        }
-        if state.is_paid() {
-            self.paid += cases;
-        }
-    }
-
     fn finish(&mut self) {
         self.paid_people_pct = pct(self.paid, self.people);
         self.paid_amount_pct = pct(self.paid_vnd, self.entitled_vnd);
@@ -116,10 +100,11 @@ impl Figures {
         self.below_60_pct = self.people > 0 && self.paid * 100 < self.people * 60;
     }
 
-    /// Adds a unit's own figures into a group's (the unit counts as one unit).
-    fn absorb(&mut self, unit: &Figures, lacking_account: bool) {
-        for (state, n) in &unit.by_state {
-            *self.by_state.entry(state.clone()).or_default() += n;
+    /// Adds a unit's own figures into a group's (the unit counts as one unit); the counts by
+    /// state go to `states` (turned into `by_state` by [`Figures::finish_with`]).
+    fn absorb(&mut self, states: &mut [i64; STATES], unit: &UnitFigures, lacking_account: bool) {
+        for (sum, n) in states.iter_mut().zip(unit.by_state) {
+            *sum += n;
         }
         self.people += unit.people;
         self.approved += unit.approved;
@@ -139,6 +124,106 @@ impl Figures {
             self.units_lacking_account += 1;
         }
     }
+
+    /// [`Figures::finish`] with the counts by state gathered by [`Figures::absorb`].
+    fn finish_with(&mut self, states: &[i64; STATES]) {
+        for (state, n) in CaseState::ALL.iter().zip(states) {
+            if *n != 0 {
+                *self.by_state.entry(state.as_str().to_owned()).or_default() += n;
+            }
+        }
+        self.finish();
+    }
+}
+
+const STATES: usize = CaseState::ALL.len();
+
+/// One unit's own figures, compact (no allocation per unit).
+#[derive(Debug, Clone, Copy, Default)]
+struct UnitFigures {
+    by_state: [i64; STATES],
+    people: i64,
+    approved: i64,
+    paid: i64,
+    entitled_vnd: i64,
+    paid_vnd: i64,
+    overdue: i64,
+    oldest_overdue_days: Option<i64>,
+    seen: bool,
+}
+
+impl UnitFigures {
+    fn add(&mut self, state: CaseState, cases: i64, entitled: i64, paid: i64) {
+        self.seen = true;
+        if let Some(i) = CaseState::ALL.iter().position(|s| *s == state) {
+            self.by_state[i] += cases;
+        }
+        self.paid_vnd += paid;
+        if state == CaseState::Cancelled {
+            return;
+        }
+        self.people += cases;
+        self.entitled_vnd += entitled;
+        if state.is_approved_or_later() {
+            self.approved += cases;
+        }
+        if state.is_paid() {
+            self.paid += cases;
+        }
+    }
+
+    /// Whether some of its cases have money still to flow (approved, payable, partially paid).
+    fn has_money_to_flow(&self) -> bool {
+        CaseState::ALL
+            .iter()
+            .zip(self.by_state)
+            .any(|(s, n)| s.has_money_to_flow() && n > 0)
+    }
+}
+
+/// The unit tree as progress needs it, kept per process and read again only when the
+/// database's units version moved (every change of a unit bumps it, migration 13).
+#[derive(Debug)]
+struct UnitTree {
+    version: i64,
+    units: Vec<UnitBrief>,
+    /// Position in `units` by id.
+    index: HashMap<UnitId, usize>,
+    /// Position of the unit directly below the root above each unit (none for the root).
+    top: Vec<Option<usize>>,
+}
+
+static UNIT_TREE: std::sync::Mutex<Option<std::sync::Arc<UnitTree>>> = std::sync::Mutex::new(None);
+
+fn unit_tree(conn: &mut DbConnection) -> diesel::QueryResult<std::sync::Arc<UnitTree>> {
+    let version = units::version(conn)?;
+    let cached = UNIT_TREE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone();
+    if let Some(tree) = cached.filter(|t| t.version == version) {
+        return Ok(tree);
+    }
+    let tree = std::sync::Arc::new(read_unit_tree(conn, version)?);
+    *UNIT_TREE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(tree.clone());
+    Ok(tree)
+}
+
+fn read_unit_tree(conn: &mut DbConnection, version: i64) -> diesel::QueryResult<UnitTree> {
+    let all = units::all_brief(conn)?;
+    let index: HashMap<UnitId, usize> = all.iter().enumerate().map(|(i, u)| (u.id, i)).collect();
+    let top = all
+        .iter()
+        .map(|u| top_level(&u.path).and_then(|id| index.get(&UnitId(id)).copied()))
+        .collect();
+    Ok(UnitTree {
+        version,
+        units: all,
+        index,
+        top,
+    })
 }
 
 /// Computes progress within a scope from the per-unit aggregates the database keeps (see
@@ -165,14 +250,24 @@ pub fn progress_from(
     as_of: NaiveDate,
     source: Source,
 ) -> diesel::QueryResult<Progress> {
-    // Every unit once, narrow (no timestamps to parse); the scope is applied in memory.
-    let all_units = units::all_brief(conn)?;
-    let by_id: HashMap<UnitId, &UnitBrief> = all_units.iter().map(|u| (u.id, u)).collect();
-    let visible: std::collections::HashSet<UnitId> = all_units
-        .iter()
-        .filter(|u| scope.contains_path(&u.path))
-        .map(|u| u.id)
-        .collect();
+    // Every unit once (kept per process while the units do not change; read afresh for the
+    // live check); the scope is applied in memory.
+    let tree = match source {
+        Source::Aggregates => unit_tree(conn)?,
+        Source::Live => {
+            let version = units::version(conn)?;
+            std::sync::Arc::new(read_unit_tree(conn, version)?)
+        }
+    };
+    let visible: Vec<bool> = match scope {
+        UnitScope::All => vec![true; tree.units.len()],
+        _ => tree
+            .units
+            .iter()
+            .map(|u| scope.contains_path(&u.path))
+            .collect(),
+    };
+    let position = |id: UnitId| tree.index.get(&id).copied().filter(|i| visible[*i]);
 
     // Per unit. The owed aggregates are keyed by the deadline cuts stored with them; when
     // those are not this process's policy's (another instance started with other tables, and
@@ -196,16 +291,18 @@ pub fn progress_from(
             progress::live_owed(conn, None)?,
         ),
     };
-    let mut per_unit: HashMap<UnitId, Figures> = HashMap::new();
-    for t in totals.iter().filter(|t| visible.contains(&t.unit_id)) {
-        per_unit
-            .entry(t.unit_id)
-            .or_default()
-            .add(t.state, t.cases, t.entitled_vnd, t.paid_vnd);
+    let mut per_unit: Vec<UnitFigures> = vec![UnitFigures::default(); tree.units.len()];
+    for t in &totals {
+        if let Some(i) = position(t.unit_id) {
+            per_unit[i].add(t.state, t.cases, t.entitled_vnd, t.paid_vnd);
+        }
     }
     let n = i64::from(policy.overdue_after_approval_days());
     let mut deadlines: HashMap<Option<NaiveDate>, NaiveDate> = HashMap::new();
-    for g in owed.iter().filter(|g| visible.contains(&g.unit_id)) {
+    for g in &owed {
+        let Some(i) = position(g.unit_id) else {
+            continue;
+        };
         let deadline = *deadlines
             .entry(g.decision_band)
             .or_insert_with(|| policy.payment_deadline_for(g.decision_band));
@@ -218,7 +315,8 @@ pub fn progress_from(
             by_approval.filter(|b| *b <= as_of)
         };
         if let Some(since) = since {
-            let f = per_unit.entry(g.unit_id).or_default();
+            let f = &mut per_unit[i];
+            f.seen = true;
             f.overdue += g.cases;
             let age = (as_of - since).num_days().max(0);
             f.oldest_overdue_days = f.oldest_overdue_days.max(Some(age));
@@ -226,36 +324,32 @@ pub fn progress_from(
     }
 
     let mut national = Figures::default();
-    let mut groups: HashMap<UnitId, Figures> = HashMap::new();
-    for (unit_id, figures) in &per_unit {
-        let Some(unit) = by_id.get(unit_id) else {
-            continue;
+    let mut national_states = [0_i64; STATES];
+    let mut groups: HashMap<usize, (Figures, [i64; STATES])> = HashMap::new();
+    for (i, figures) in per_unit.iter().enumerate().filter(|(_, f)| f.seen) {
+        let unit = &tree.units[i];
+        let lacking = unit.treasury_account_no.is_none() && figures.has_money_to_flow();
+        national.absorb(&mut national_states, figures, lacking);
+        let group = match group_by {
+            GroupBy::Unit => Some(i),
+            _ => tree.top[i],
         };
-        let lacking = unit.treasury_account_no.is_none()
-            && CaseState::ALL
-                .iter()
-                .filter(|s| s.has_money_to_flow())
-                .any(|s| figures.by_state.get(s.as_str()).is_some_and(|n| *n > 0));
-        national.absorb(figures, lacking);
-        let group_id = match group_by {
-            GroupBy::Unit => Some(unit.id),
-            _ => top_level(&unit.path).map(UnitId),
-        };
-        if let Some(id) = group_id {
-            groups.entry(id).or_default().absorb(figures, lacking);
+        if let Some(g) = group {
+            let (f, states) = groups.entry(g).or_default();
+            f.absorb(states, figures, lacking);
         }
     }
-    national.finish();
+    national.finish_with(&national_states);
     let mut out: Vec<Group> = groups
         .into_iter()
-        .filter_map(|(id, mut figures)| {
-            let unit = by_id.get(&id)?;
+        .filter_map(|(i, (mut figures, states))| {
+            let unit = &tree.units[i];
             let keep = match group_by {
                 GroupBy::Ministry => !matches!(unit.kind.as_str(), "province" | "city"),
                 GroupBy::Province => matches!(unit.kind.as_str(), "province" | "city"),
                 GroupBy::Top | GroupBy::Unit => true,
             };
-            figures.finish();
+            figures.finish_with(&states);
             keep.then(|| Group {
                 code: unit.code.clone(),
                 name: unit.name_vi.clone(),

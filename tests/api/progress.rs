@@ -339,10 +339,25 @@ async fn aggregates_equal_the_live_computation_after_random_operations(backend: 
                 }
                 _ => {
                     // Direct SQL, as an operator's repair would be: money, dates, the unit.
-                    let (id, ..) = all[rng.random_range(0..all.len())];
+                    let (id, _, _, _, unit) = all[rng.random_range(0..all.len())];
                     let mut conn = app.db.get().unwrap();
                     let target = cases::table.find(id);
-                    match rng.random_range(0..4) {
+                    match rng.random_range(0..5) {
+                        // The unit's Treasury account opened or closed (units lacking one).
+                        4 => {
+                            let account: Option<String> = units::table
+                                .find(unit)
+                                .select(units::treasury_account_no)
+                                .first(&mut conn)
+                                .unwrap();
+                            let next = match account {
+                                Some(_) => None,
+                                None => Some("9523.1.1234567".to_owned()),
+                            };
+                            diesel::update(units::table.find(unit))
+                                .set(units::treasury_account_no.eq(next))
+                                .execute(&mut conn)
+                        }
                         0 => diesel::update(target)
                             .set(cases::entitled_vnd.eq(cases::entitled_vnd + 1_000))
                             .execute(&mut conn),

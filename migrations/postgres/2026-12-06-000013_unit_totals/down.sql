@@ -1,3 +1,6 @@
+DROP TRIGGER units_version_bump ON units;
+DROP FUNCTION units_version_bump();
+DROP TABLE units_version;
 DROP TRIGGER cases_totals_delete ON cases;
 DROP TRIGGER cases_totals_update ON cases;
 DROP TRIGGER cases_totals_insert ON cases;

@@ -100,3 +100,20 @@ CREATE TRIGGER cases_totals_update AFTER UPDATE ON cases
 CREATE TRIGGER cases_totals_delete AFTER DELETE ON cases
     REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION unit_totals_apply();
+
+-- The units' version: bumped by every change of a unit (added, renamed, merged, Treasury
+-- account), so that a process may keep the unit tree for progress and re-read it only when
+-- this number moved. It starts at a random number: two databases never share a value.
+CREATE TABLE units_version (
+    id BIGINT PRIMARY KEY CHECK (id = 1),
+    version BIGINT NOT NULL
+);
+INSERT INTO units_version (id, version) VALUES (1, CAST(random() * 4e18 AS BIGINT));
+CREATE FUNCTION units_version_bump() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE units_version SET version = version + 1 WHERE id = 1;
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER units_version_bump AFTER INSERT OR UPDATE OR DELETE ON units
+    FOR EACH STATEMENT EXECUTE FUNCTION units_version_bump();

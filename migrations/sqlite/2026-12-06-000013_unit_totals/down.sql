@@ -1,3 +1,7 @@
+DROP TRIGGER units_version_delete;
+DROP TRIGGER units_version_update;
+DROP TRIGGER units_version_insert;
+DROP TABLE units_version;
 DROP TRIGGER cases_totals_delete;
 DROP TRIGGER cases_totals_update;
 DROP TRIGGER cases_totals_insert;

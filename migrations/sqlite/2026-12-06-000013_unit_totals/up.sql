@@ -104,3 +104,24 @@ BEGIN
       AND decision_band = CASE WHEN OLD.decision_date IS NULL THEN '0001-01-01' ELSE COALESCE((SELECT MAX(cut) FROM deadline_cuts WHERE cut <= OLD.decision_date), (SELECT date(MIN(cut), '-1 day') FROM deadline_cuts), OLD.decision_date) END
       AND approved_on = COALESCE(date(OLD.approved_at, '+7 hours'), '0001-01-01');
 END;
+
+-- The units' version: bumped by every change of a unit (added, renamed, merged, Treasury
+-- account), so that a process may keep the unit tree for progress and re-read it only when
+-- this number moved. It starts at a random number: two databases never share a value.
+CREATE TABLE units_version (
+    id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
+    version BIGINT NOT NULL
+);
+INSERT INTO units_version (id, version) VALUES (1, abs(random() / 2));
+CREATE TRIGGER units_version_insert AFTER INSERT ON units
+BEGIN
+    UPDATE units_version SET version = version + 1 WHERE id = 1;
+END;
+CREATE TRIGGER units_version_update AFTER UPDATE ON units
+BEGIN
+    UPDATE units_version SET version = version + 1 WHERE id = 1;
+END;
+CREATE TRIGGER units_version_delete AFTER DELETE ON units
+BEGIN
+    UPDATE units_version SET version = version + 1 WHERE id = 1;
+END;

@@ -261,6 +261,22 @@ pub enum Drift {
     },
 }
 
+/// The keys whose values differ between two maps (a missing key counts as the default),
+/// with `(stored, live)`.
+fn differences<K: Ord + Copy, V: Copy + Default + PartialEq>(
+    stored: &BTreeMap<K, V>,
+    live: &BTreeMap<K, V>,
+) -> Vec<(K, V, V)> {
+    let keys: std::collections::BTreeSet<K> = stored.keys().chain(live.keys()).copied().collect();
+    keys.into_iter()
+        .filter_map(|key| {
+            let s = stored.get(&key).copied().unwrap_or_default();
+            let l = live.get(&key).copied().unwrap_or_default();
+            (s != l).then_some((key, s, l))
+        })
+        .collect()
+}
+
 /// Compares the aggregates with the live computation; empty when they agree.
 pub fn drift(conn: &mut DbConnection) -> QueryResult<Vec<Drift>> {
     type StateKey = (UnitId, CaseState);
@@ -272,21 +288,15 @@ pub fn drift(conn: &mut DbConnection) -> QueryResult<Vec<Drift>> {
     };
     let stored = totals(by_unit_and_state(conn)?);
     let live = totals(live_by_unit_and_state(conn)?);
-    let mut out = Vec::new();
-    let keys: std::collections::BTreeSet<StateKey> =
-        stored.keys().chain(live.keys()).copied().collect();
-    for key in keys {
-        let s = stored.get(&key).copied().unwrap_or_default();
-        let l = live.get(&key).copied().unwrap_or_default();
-        if s != l {
-            out.push(Drift::State {
-                unit_id: key.0,
-                state: key.1,
-                stored: s,
-                live: l,
-            });
-        }
-    }
+    let mut out: Vec<Drift> = differences(&stored, &live)
+        .into_iter()
+        .map(|((unit_id, state), stored, live)| Drift::State {
+            unit_id,
+            state,
+            stored,
+            live,
+        })
+        .collect();
     type OwedKey = (UnitId, Option<NaiveDate>, Option<NaiveDate>);
     let owed_map = |rows: Vec<OwedRow>| -> BTreeMap<OwedKey, i64> {
         rows.into_iter()
@@ -296,21 +306,15 @@ pub fn drift(conn: &mut DbConnection) -> QueryResult<Vec<Drift>> {
     let stored = owed_map(owed(conn)?);
     let cuts = deadline_cuts(conn)?;
     let live = owed_map(live_owed(conn, Some(&cuts))?);
-    let keys: std::collections::BTreeSet<OwedKey> =
-        stored.keys().chain(live.keys()).copied().collect();
-    for key in keys {
-        let s = stored.get(&key).copied().unwrap_or_default();
-        let l = live.get(&key).copied().unwrap_or_default();
-        if s != l {
-            out.push(Drift::Owed {
-                unit_id: key.0,
-                decision_band: key.1,
-                approved_on: key.2,
-                stored: s,
-                live: l,
-            });
-        }
-    }
+    out.extend(differences(&stored, &live).into_iter().map(
+        |((unit_id, decision_band, approved_on), stored, live)| Drift::Owed {
+            unit_id,
+            decision_band,
+            approved_on,
+            stored,
+            live,
+        },
+    ));
     Ok(out)
 }
 

@@ -170,9 +170,15 @@ pub fn insert_cases(
             "insert_cases: one document and one component list per case".into(),
         ));
     }
-    for chunk in rows.chunks(CHUNK) {
-        crate::insert_batch!(conn, cases::table, chunk)?;
-    }
+    let mark = std::time::Instant::now();
+    super::progress::with_deferred_totals(conn, |conn| {
+        for chunk in rows.chunks(CHUNK) {
+            crate::insert_batch!(conn, cases::table, chunk)?;
+        }
+        Ok(())
+    })?;
+    tracing::debug!(ms = mark.elapsed().as_millis(), "case rows");
+    let mark = std::time::Instant::now();
     let person_ids: Vec<i64> = rows.iter().map(|r| r.person_id).collect();
     let mut out = Vec::with_capacity(person_ids.len());
     for chunk in person_ids.chunks(CHUNK * 5) {
@@ -188,13 +194,18 @@ pub fn insert_cases(
         .zip(documents)
         .filter_map(|(row, d)| Some((*case_of.get(&row.person_id)?, d)))
         .collect();
+    tracing::debug!(ms = mark.elapsed().as_millis(), "case ids");
+    let mark = std::time::Instant::now();
     super::documents::insert(conn, &new_documents)?;
+    tracing::debug!(ms = mark.elapsed().as_millis(), "documents");
+    let mark = std::time::Instant::now();
     let new_components: Vec<(CaseId, &super::components::Amounts)> = rows
         .iter()
         .zip(components)
         .filter_map(|(row, amounts)| Some((*case_of.get(&row.person_id)?, amounts)))
         .collect();
     super::components::insert(conn, &new_components)?;
+    tracing::debug!(ms = mark.elapsed().as_millis(), "components");
     Ok(out)
 }
 

@@ -324,6 +324,12 @@ diesel::table! {
 }
 
 diesel::table! {
+    totals_deferred (since_id) {
+        since_id -> BigInt,
+    }
+}
+
+diesel::table! {
     unit_owed (unit_id, decision_band, approved_on) {
         unit_id -> BigInt,
         decision_band -> Date,
@@ -425,5 +431,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     unit_state_totals,
     unit_owed,
     deadline_cuts,
+    totals_deferred,
     units_version,
 );

@@ -177,7 +177,8 @@ pub fn load(conn: &mut DbConnection) -> anyhow::Result<Option<DemoReport>> {
 }
 
 /// Units whose people the demo roster covers: a few provinces and ministries.
-const DEMO_PEOPLE_UNITS: &[&str] = &["79", "01", "48", "52", "31", "BYT", "BNV", "BTC", "BGDDT"];
+pub const DEMO_PEOPLE_UNITS: &[&str] =
+    &["79", "01", "48", "52", "31", "BYT", "BNV", "BTC", "BGDDT"];
 
 /// Imports a synthetic roster of `people` people (seeded, so every demo is the same) through
 /// the real import path, as the nation (unit VN).

@@ -177,7 +177,7 @@ async fn aggregates_equal_the_live_computation_after_random_operations(backend: 
             let pick = |rng: &mut StdRng, v: &[(i64, i64, i64)]| -> Option<(i64, i64, i64)> {
                 (!v.is_empty()).then(|| v[rng.random_range(0..v.len())])
             };
-            let op = rng.random_range(0..10);
+            let op = rng.random_range(0..11);
             let label = format!("seed {seed} step {step} op {op}");
             let reply = match op {
                 0 | 1 => match pick(&mut rng, &in_state(&["submitted"])) {
@@ -336,6 +336,42 @@ async fn aggregates_equal_the_live_computation_after_random_operations(backend: 
                             .await,
                         )
                     }
+                }
+                10 => {
+                    // A small roster imported (new people, and people already there updated):
+                    // the bulk insert defers the insert trigger and adds the new cases set-wise.
+                    use staffpay::demo::roster::{DemoRosterOptions, demo_roster_bytes};
+                    use staffpay::services::imports::{ImportRequest, import_roster};
+                    let (bytes, _) = demo_roster_bytes(&DemoRosterOptions {
+                        people: rng.random_range(1..6),
+                        seed: rng.random_range(0..1_000_000),
+                        unit_codes: staffpay::demo::DEMO_PEOPLE_UNITS
+                            .iter()
+                            .map(|c| (*c).to_string())
+                            .collect(),
+                        invalid_per_mille: 0,
+                    })
+                    .unwrap();
+                    let request = ImportRequest {
+                        file_name: "them.xlsx".into(),
+                        sheet: None,
+                        unit_code: "VN".into(),
+                        dry_run: false,
+                        accept_valid: true,
+                        options: Default::default(),
+                    };
+                    let mut conn = app.db.get().unwrap();
+                    let report = import_roster(
+                        &mut conn,
+                        &policy,
+                        &staffpay::services::Actor::operator(),
+                        &request,
+                        &bytes,
+                    )
+                    .unwrap();
+                    assert!(report.import_id.is_some(), "{label}: {report:?}");
+                    applied += 1;
+                    None
                 }
                 _ => {
                     // Direct SQL, as an operator's repair would be: money, dates, the unit.

@@ -254,8 +254,10 @@ async fn case_components_add_up_and_refill_from_the_pinned_results(backend: Back
         assert_eq!(sum, *total, "case {id}");
     }
     assert!(before.iter().all(|r| r.2 != 0 && r.3.is_none()));
-    // The unit aggregates (migration 13), the upload drafts (12), the payment batches (11) and
+    // The import's write (migration 14), the unit aggregates (13), the upload drafts (12), the payment batches (11) and
     // the mapping profiles (10) first, then the components.
+    let reverted = migrate::revert_last(&mut conn).unwrap();
+    assert!(reverted.ends_with("000014"), "{reverted}");
     let reverted = migrate::revert_last(&mut conn).unwrap();
     assert!(reverted.ends_with("000013"), "{reverted}");
     let reverted = migrate::revert_last(&mut conn).unwrap();

@@ -168,6 +168,14 @@ pub fn set_counts(conn: &mut DbConnection, id: i64, c: &Counts) -> QueryResult<(
     Ok(())
 }
 
+/// Sets an import's outcome (known at the end of a write that recorded the import first).
+pub fn set_outcome(conn: &mut DbConnection, id: i64, outcome: &str) -> QueryResult<()> {
+    diesel::update(imports::table.find(id))
+        .set(imports::outcome.eq(outcome))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Kind of the file kept with an import that had errors.
 pub const ERROR_WORKBOOK: &str = "error_workbook";
 /// Content type of workbooks.

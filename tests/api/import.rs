@@ -557,3 +557,65 @@ async fn import_reports_its_progress_by_phase(backend: Backend) {
     assert_eq!(seen.last(), Some(&("write", 5000, 5000)));
 }
 both_backends!(import_reports_its_progress_by_phase);
+
+/// A row every check passes but the engine refuses, after more valid rows than one batch of
+/// the write's pipeline: without `accept_valid` the batches already written are rolled back
+/// and the import is recorded as rejected with the refusal listed; with it, the valid rows
+/// are kept and the import is recorded as partial.
+async fn a_row_the_engine_refuses_after_written_batches_rolls_the_import_back(backend: Backend) {
+    use staffpay::db::schema::imports;
+    let env = env(backend);
+    let mut conn = env.pool.get().unwrap();
+    let valid = 9_000;
+    let mut rows: Vec<String> = (0..valid)
+        .map(|i| E1.replacen("079066001234", &format!("079066{:06}", 100_000 + i), 1))
+        .collect();
+    // Early retirement asked for 23 years before the retirement age.
+    rows.push(format!(
+        "{},Phạm Văn Dũng,079085007777,01/01/1985,Nam,79-SNV,Sở Nội vụ,\"Cán bộ, công chức\",Nghỉ hưu trước tuổi,3.0,0,25,200,01/03/2025,01/05/2025,79,,",
+        valid + 1
+    ));
+    let refs: Vec<&str> = rows.iter().map(String::as_str).collect();
+    let file = csv(&refs);
+
+    let report = import_roster(&mut conn, &env.policy, &Actor::cli(), &request("VN"), &file)
+        .unwrap();
+    assert_eq!(report.outcome, Outcome::Rejected, "{:?}", report.errors);
+    assert_eq!(report.rows.valid, 9_000);
+    assert_eq!(report.rows.invalid, 1);
+    assert_eq!(report.rows.created, 0);
+    let refusal = report
+        .errors
+        .iter()
+        .find(|p| p.code == "ENTITLEMENT_REFUSED")
+        .expect("the refusal is listed");
+    assert_eq!(refusal.row, Some(9_004), "{refusal:?}");
+    assert!(report.error_workbook.is_some());
+    let stored: i64 = cases::table.count().get_result(&mut conn).unwrap();
+    assert_eq!(stored, 0, "nothing written");
+    let stored: i64 = people::table.count().get_result(&mut conn).unwrap();
+    assert_eq!(stored, 0, "nothing written");
+    let outcome: String = imports::table
+        .order(imports::id.desc())
+        .select(imports::outcome)
+        .first(&mut conn)
+        .unwrap();
+    assert_eq!(outcome, "rejected");
+
+    let mut keep = request("VN");
+    keep.accept_valid = true;
+    let report = import_roster(&mut conn, &env.policy, &Actor::cli(), &keep, &file).unwrap();
+    assert_eq!(report.outcome, Outcome::Partial, "{:?}", report.errors);
+    assert_eq!(report.rows.created, 9_000);
+    let stored: i64 = cases::table.count().get_result(&mut conn).unwrap();
+    assert_eq!(stored, 9_000);
+    let (outcome, created): (String, i32) = imports::table
+        .order(imports::id.desc())
+        .select((imports::outcome, imports::rows_created))
+        .first(&mut conn)
+        .unwrap();
+    assert_eq!((outcome.as_str(), created), ("partial", 9_000));
+    let found = staffpay::db::progress::drift(&mut conn).unwrap();
+    assert!(found.is_empty(), "{found:?}");
+}
+both_backends!(a_row_the_engine_refuses_after_written_batches_rolls_the_import_back);

@@ -21,7 +21,7 @@ use crate::db::people::{self, NewPerson};
 use crate::db::units::{self, UnitRow};
 use crate::db::{DbConnection, now, transaction};
 use crate::domain::case_state::CaseState;
-use crate::domain::entitlement::{CalcOutput, calculate};
+use crate::domain::entitlement::{CalcOutput, Refused, calculate};
 use crate::domain::ids::UnitId;
 use crate::domain::payment_reference::PaymentReference;
 use crate::domain::policy::PolicySet;
@@ -201,14 +201,13 @@ pub fn import_roster_with_progress(
     let phase = std::time::Instant::now();
     let total = u64::from(roster.total_rows);
     progress.update("read", total, total);
-    let (ready, new_units) = prepare(conn, policy, &roster, &submitting, &mut problems, progress)?;
-    timings.compute = ms(phase);
-    let phase = std::time::Instant::now();
+    let (targets, new_units) = plan_units(conn, &roster, &submitting, &mut problems)?;
 
-    // People already imported by a unit outside the submitting unit's subtree.
-    let ids: Vec<String> = ready
+    // People already imported by a unit outside the submitting unit's subtree: refused before
+    // anything is computed.
+    let ids: Vec<String> = targets
         .iter()
-        .map(|r| r.row.national_id.as_str().to_string())
+        .map(|(row, _)| row.national_id.as_str().to_string())
         .collect();
     let existing = cases::by_national_ids(conn, &ids)?;
     let all_units: HashMap<UnitId, String> = units_by_id(conn)?;
@@ -216,57 +215,43 @@ pub fn import_roster_with_progress(
     for (person, case) in existing {
         existing_by_id.insert(person.national_id.clone(), (person, case));
     }
-    let mut rejected_rows: HashSet<u32> = HashSet::new();
-    for r in &ready {
-        if let Some((_, Some(case))) = existing_by_id.get(r.row.national_id.as_str()) {
-            let path = all_units.get(&case.unit_id);
-            let inside = path.is_some_and(|path| path.starts_with(&submitting.path));
-            if !inside {
-                // Only a caller who may see the other unit learns that the person is there.
-                let visible = path.is_some_and(|path| actor.scope.contains_path(path));
-                let (code, vi, en) = if visible {
-                    (
-                        "PERSON_OTHER_UNIT",
-                        "Người này đã được đơn vị khác nhập; liên hệ đơn vị đó hoặc Bộ Nội vụ.",
-                        "This person was already imported by another unit; contact that unit or the Ministry of Home Affairs.",
-                    )
-                } else {
-                    (
-                        "PERSON_NOT_IMPORTABLE",
-                        "Đơn vị này không thể nhập người này; hãy hỏi cán bộ thẩm định của Bộ Nội vụ.",
-                        "This person cannot be imported by this unit; ask the reviewer at the Ministry of Home Affairs.",
-                    )
-                };
-                problems.push(problem(
-                    r.row,
-                    &roster.sheet,
-                    code,
-                    vi.into(),
-                    en.into(),
-                    Severity::Error,
-                ));
-                rejected_rows.insert(r.row.row_number);
-            }
-        }
-    }
-    let ready: Vec<Ready<'_>> = ready
+    let targets: Vec<(&RosterRow, UnitTarget)> = targets
         .into_iter()
-        .filter(|r| !rejected_rows.contains(&r.row.row_number))
+        .filter(|(row, _)| {
+            let Some((_, Some(case))) = existing_by_id.get(row.national_id.as_str()) else {
+                return true;
+            };
+            let path = all_units.get(&case.unit_id);
+            if path.is_some_and(|path| path.starts_with(&submitting.path)) {
+                return true;
+            }
+            // Only a caller who may see the other unit learns that the person is there.
+            let visible = path.is_some_and(|path| actor.scope.contains_path(path));
+            let (code, vi, en) = if visible {
+                (
+                    "PERSON_OTHER_UNIT",
+                    "Người này đã được đơn vị khác nhập; liên hệ đơn vị đó hoặc Bộ Nội vụ.",
+                    "This person was already imported by another unit; contact that unit or the Ministry of Home Affairs.",
+                )
+            } else {
+                (
+                    "PERSON_NOT_IMPORTABLE",
+                    "Đơn vị này không thể nhập người này; hãy hỏi cán bộ thẩm định của Bộ Nội vụ.",
+                    "This person cannot be imported by this unit; ask the reviewer at the Ministry of Home Affairs.",
+                )
+            };
+            problems.push(problem(
+                row,
+                &roster.sheet,
+                code,
+                vi.into(),
+                en.into(),
+                Severity::Error,
+            ));
+            false
+        })
         .collect();
-
-    problems.sort_by_key(|p| (p.row.unwrap_or(0), p.severity == Severity::Warning));
-    let error_rows: HashSet<u32> = problems
-        .iter()
-        .filter(|p| p.severity == Severity::Error)
-        .filter_map(|p| p.row)
-        .collect();
-    let has_errors = problems.iter().any(|p| p.severity == Severity::Error);
-    let mut counts = RowCounts {
-        total: roster.total_rows,
-        valid: u32::try_from(ready.len()).unwrap_or(u32::MAX),
-        invalid: u32::try_from(error_rows.len()).unwrap_or(u32::MAX),
-        ..Default::default()
-    };
+    timings.lookup = ms(phase);
 
     let make_report = |outcome, counts, import_id, problems: &[Problem]| {
         let mut report = ImportReport::new(&request.file_name, roster.sha256.clone(), outcome);
@@ -276,10 +261,9 @@ pub fn import_roster_with_progress(
         report.add_problems(problems);
         report
     };
-    // The uploaded file with its errors marked: built here when nothing is written, else on
-    // the second core while the cases are written (timed as its own phase either way).
-    let build_workbook = || -> (Option<Vec<u8>>, u64) {
-        if !has_errors {
+    // The uploaded file with its errors marked (timed as its own phase).
+    let build_workbook = |problems: &[Problem]| -> (Option<Vec<u8>>, u64) {
+        if !problems.iter().any(|p| p.severity == Severity::Error) {
             return (None, 0);
         }
         let started = std::time::Instant::now();
@@ -288,7 +272,7 @@ pub fn import_roster_with_progress(
             bytes,
             &options,
             &roster,
-            &problems,
+            problems,
         ) {
             Ok(workbook) => Some(workbook),
             Err(e) => {
@@ -298,21 +282,29 @@ pub fn import_roster_with_progress(
         };
         (workbook, ms(started))
     };
-
-    if request.dry_run {
-        timings.lookup = ms(phase);
-        let (workbook, built_ms) = build_workbook();
-        timings.error_workbook = built_ms;
-        return Ok(ImportReport {
-            error_workbook: workbook,
-            reconciliation: None,
-            timings_ms: timings,
-            ..make_report(Outcome::DryRun, counts, None, &problems)
-        });
-    }
-    if has_errors && !request.accept_valid {
-        let (workbook, _) = build_workbook();
-        let report = make_report(Outcome::Rejected, counts, None, &problems);
+    let engine = Engine {
+        policy,
+        sheet: &roster.sheet,
+    };
+    let counts_of = |valid: usize, problems: &[Problem]| {
+        let error_rows: HashSet<u32> = problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
+            .filter_map(|p| p.row)
+            .collect();
+        RowCounts {
+            total: roster.total_rows,
+            valid: u32::try_from(valid).unwrap_or(u32::MAX),
+            invalid: u32::try_from(error_rows.len()).unwrap_or(u32::MAX),
+            ..Default::default()
+        }
+    };
+    let rejected = |conn: &mut DbConnection,
+                    counts: RowCounts,
+                    problems: &[Problem],
+                    workbook: Option<Vec<u8>>|
+     -> Result<ImportReport, ImportError> {
+        let report = make_report(Outcome::Rejected, counts, None, problems);
         let id = record_rejected(
             conn,
             actor,
@@ -320,32 +312,124 @@ pub fn import_roster_with_progress(
             request,
             &submitting,
             &report,
-            &problems,
+            problems,
             started_at,
         )?;
         if let Some(workbook) = &workbook {
             imports::store_file(conn, id, imports::ERROR_WORKBOOK, imports::XLSX, workbook)?;
         }
-        return Ok(ImportReport {
+        Ok(ImportReport {
             import_id: Some(id),
             error_workbook: workbook,
             reconciliation: None,
             ..report
-        });
-    }
-    let outcome = if has_errors {
-        Outcome::Partial
-    } else {
-        Outcome::Imported
+        })
     };
 
-    timings.lookup = ms(phase);
+    let early_errors = problems.iter().any(|p| p.severity == Severity::Error);
+    if request.dry_run || (early_errors && !request.accept_valid) {
+        // Nothing will be written: every row is computed on every core, then reported.
+        let phase = std::time::Instant::now();
+        let done = std::sync::atomic::AtomicU64::new(0);
+        let computed_total = u64::try_from(targets.len()).unwrap_or(u64::MAX);
+        let tick = |n: u64| {
+            let now = done.fetch_add(n, std::sync::atomic::Ordering::Relaxed) + n;
+            progress.update("compute", now, computed_total);
+        };
+        let mut valid = 0;
+        for item in engine.compute(&targets, available_cores(), &tick)? {
+            match item {
+                Computed::Ready(_) => valid += 1,
+                Computed::Refused(p) => problems.push(p),
+            }
+        }
+        timings.compute = ms(phase);
+        sort_problems(&mut problems);
+        let counts = counts_of(valid, &problems);
+        let (workbook, built_ms) = build_workbook(&problems);
+        timings.error_workbook = built_ms;
+        if request.dry_run {
+            return Ok(ImportReport {
+                error_workbook: workbook,
+                reconciliation: None,
+                timings_ms: timings,
+                ..make_report(Outcome::DryRun, counts, None, &problems)
+            });
+        }
+        return Ok(ImportReport {
+            timings_ms: timings,
+            ..rejected(conn, counts, &problems, workbook)?
+        });
+    }
+
+    // The write: a pipeline over batches of rows. One thread computes batch after batch (on
+    // the cores the write leaves free) and, once every row is computed, builds the error
+    // workbook; this thread writes each batch as it arrives, in one transaction. A row the
+    // engine refuses without `accept_valid` rolls the whole write back.
+    // Progress: "compute" with the rows computed while the engine runs ahead of the write,
+    // then "write" with the rows written.
     let phase = std::time::Instant::now();
-    progress.update("write", 0, total);
+    let computed_rows = std::sync::atomic::AtomicU64::new(0);
+    let computing = std::sync::atomic::AtomicBool::new(true);
+    let computed_total = u64::try_from(targets.len()).unwrap_or(u64::MAX);
+    let tick = |n: u64| {
+        let now = computed_rows.fetch_add(n, std::sync::atomic::Ordering::Relaxed) + n;
+        progress.update("compute", now, computed_total);
+    };
+    let early = problems.clone();
+    // With errors already found, the workbook will be needed: it is built on its own thread
+    // from the start of the write with the problems known now, and built again after the last
+    // batch only if the engine refused rows too (rare: the engine accepts what validation
+    // passed, except where the law gives no entitlement).
+    let early_sorted = early_errors.then(|| {
+        let mut all = problems.clone();
+        sort_problems(&mut all);
+        all
+    });
     let written_out = std::thread::scope(|scope| {
-        let building = scope.spawn(build_workbook);
-        transaction(conn, |conn| -> Result<_, ImportError> {
-            let report = make_report(outcome, counts, None, &problems);
+        let early_workbook = early_sorted.map(|all| scope.spawn(move || build_workbook(&all)));
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Computed<'_>>>(2);
+        let targets = &targets;
+        let engine = &engine;
+        let build_workbook = &build_workbook;
+        let (tick, computing) = (&tick, &computing);
+        let early_workbook_planned = early_workbook.is_some();
+        let producer = scope.spawn(move || -> Result<Produced, ImportError> {
+            let started = std::time::Instant::now();
+            let workers = available_cores().saturating_sub(1).max(1);
+            let early_len = early.len();
+            let mut problems = early;
+            for batch in targets.chunks(PIPELINE_BATCH) {
+                let computed = engine.compute(batch, workers, tick)?;
+                problems.extend(computed.iter().filter_map(|c| match c {
+                    Computed::Refused(p) => Some(p.clone()),
+                    Computed::Ready(_) => None,
+                }));
+                if sender.send(computed).is_err() {
+                    // The writer stopped (its error is the one reported).
+                    break;
+                }
+            }
+            drop(sender);
+            computing.store(false, std::sync::atomic::Ordering::Release);
+            let compute_ms = ms(started);
+            if early_workbook_planned && problems.len() == early_len {
+                return Ok(Produced {
+                    compute_ms,
+                    workbook: None,
+                    workbook_ms: 0,
+                });
+            }
+            sort_problems(&mut problems);
+            let (workbook, workbook_ms) = build_workbook(&problems);
+            Ok(Produced {
+                compute_ms,
+                workbook,
+                workbook_ms,
+            })
+        });
+        transaction(conn, |conn| -> Result<_, WriteStop> {
+            let report = make_report(Outcome::Imported, counts_of(0, &[]), None, &[]);
             let import_id = record_only(
                 conn,
                 actor,
@@ -355,25 +439,69 @@ pub fn import_roster_with_progress(
                 &report,
                 started_at,
             )?;
+            let mark = std::time::Instant::now();
             let unit_ids = create_units(conn, &new_units)?;
-            let mut written = counts;
-            let locked = write_cases(
-                conn,
-                actor,
-                import_id,
-                ready,
-                &unit_ids,
-                &existing_by_id,
-                &mut written,
-            )?;
+            tracing::debug!(ms = ms(mark), units = unit_ids.len(), "units created");
+            let mut writer = CaseWriter::new(actor, import_id, &unit_ids, &existing_by_id);
+            let mut refused: Vec<Problem> = Vec::new();
+            let mut valid = 0;
+            for batch in receiver {
+                let mut ready = Vec::with_capacity(batch.len());
+                for item in batch {
+                    match item {
+                        Computed::Ready(r) => ready.push(r),
+                        Computed::Refused(p) => refused.push(p),
+                    }
+                }
+                valid += ready.len();
+                if refused.is_empty() || request.accept_valid {
+                    writer.write(conn, ready)?;
+                    if !computing.load(std::sync::atomic::Ordering::Acquire) {
+                        let done = u64::from(writer.counts.created + writer.counts.updated);
+                        progress.update("write", done, total);
+                    }
+                }
+            }
+            let mut produced = producer
+                .join()
+                .map_err(|_| anyhow::anyhow!("the compute thread panicked"))
+                .map_err(ImportError::from)??;
+            if let Some(building) = early_workbook {
+                let early = building.join().unwrap_or_else(|_| {
+                    tracing::warn!("error workbook not written: its builder failed");
+                    (None, 0)
+                });
+                // Unless the compute thread built it again with the engine's refusals.
+                if produced.workbook.is_none() {
+                    (produced.workbook, produced.workbook_ms) = early;
+                }
+            }
             let mut all = problems.clone();
-            all.extend(locked.iter().cloned());
+            all.extend(refused.iter().cloned());
+            sort_problems(&mut all);
+            let mut counts = counts_of(valid, &all);
+            if !refused.is_empty() && !request.accept_valid {
+                return Err(WriteStop::Refused {
+                    problems: all,
+                    counts,
+                    produced,
+                });
+            }
+            let outcome = if all.iter().any(|p| p.severity == Severity::Error) {
+                Outcome::Partial
+            } else {
+                Outcome::Imported
+            };
+            let written = &writer.counts;
+            counts.created = written.created;
+            counts.updated = written.updated;
+            counts.unchanged = written.unchanged;
+            counts.locked = written.locked;
+            all.extend(writer.locked.iter().cloned());
+            let mark = std::time::Instant::now();
             store_problems(conn, import_id, &all)?;
-            let (workbook, built_ms) = building.join().unwrap_or_else(|_| {
-                tracing::warn!("error workbook not written: its builder failed");
-                (None, 0)
-            });
-            if let Some(workbook) = &workbook {
+            tracing::debug!(ms = ms(mark), problems = all.len(), "problems stored");
+            if let Some(workbook) = &produced.workbook {
                 imports::store_file(
                     conn,
                     import_id,
@@ -382,7 +510,8 @@ pub fn import_roster_with_progress(
                     workbook,
                 )?;
             }
-            imports::set_counts(conn, import_id, &to_new_import_counts(&written, &all))?;
+            imports::set_outcome(conn, import_id, outcome.as_str())?;
+            imports::set_counts(conn, import_id, &to_new_import_counts(&counts, &all))?;
             audit::record(
                 conn,
                 AuditEntry {
@@ -394,17 +523,34 @@ pub fn import_roster_with_progress(
                     unit_id: Some(submitting.id),
                     request_id: actor.request_id.clone(),
                     after: Some(json!({"file": request.file_name, "sha256": roster.sha256,
-                    "outcome": outcome.as_str(), "rows": written})),
+                    "outcome": outcome.as_str(), "rows": counts})),
                     ..Default::default()
                 },
             )?;
-            Ok((import_id, written, locked, workbook, built_ms))
+            tracing::debug!(ms = ms(phase), "committing");
+            Ok((import_id, outcome, counts, all, produced))
         })
     });
-    let (import_id, written, locked, workbook, built_ms) = written_out?;
-    timings.error_workbook = built_ms;
-    counts = written;
-    problems.extend(locked);
+    tracing::debug!(ms = ms(phase), "committed");
+    let (import_id, outcome, counts, problems, produced) = match written_out {
+        Ok(written) => written,
+        Err(WriteStop::Refused {
+            problems,
+            counts,
+            produced,
+        }) => {
+            timings.compute = produced.compute_ms;
+            timings.error_workbook = produced.workbook_ms;
+            timings.write = ms(phase);
+            return Ok(ImportReport {
+                timings_ms: timings,
+                ..rejected(conn, counts, &problems, produced.workbook)?
+            });
+        }
+        Err(WriteStop::Failed(e)) => return Err(e),
+    };
+    timings.compute = produced.compute_ms;
+    timings.error_workbook = produced.workbook_ms;
     if u64::from(counts.created + counts.updated) >= crate::db::ANALYZE_AFTER_ROWS {
         crate::db::analyze(
             conn,
@@ -421,14 +567,60 @@ pub fn import_roster_with_progress(
     timings.write = ms(phase);
     progress.update("write", total, total);
     Ok(ImportReport {
-        error_workbook: workbook,
+        error_workbook: produced.workbook,
         reconciliation: None,
         timings_ms: timings,
         ..make_report(outcome, counts, Some(import_id), &problems)
     })
 }
 
-/// Units by id with their paths (about 3,500 nationally).
+/// Rows per batch of the import's pipeline: large enough that each insert statement and each
+/// thread hand-over is amortised, small enough that the writer starts soon and few computed
+/// rows wait in memory.
+const PIPELINE_BATCH: usize = 8_192;
+
+/// What the compute thread of the pipeline hands back at its end.
+struct Produced {
+    compute_ms: u64,
+    workbook: Option<Vec<u8>>,
+    workbook_ms: u64,
+}
+
+/// Why the write transaction stopped (and rolled back).
+enum WriteStop {
+    /// The engine refused rows and the import was not asked to keep the valid ones.
+    Refused {
+        problems: Vec<Problem>,
+        counts: RowCounts,
+        produced: Produced,
+    },
+    Failed(ImportError),
+}
+
+impl From<ImportError> for WriteStop {
+    fn from(e: ImportError) -> Self {
+        WriteStop::Failed(e)
+    }
+}
+
+impl From<diesel::result::Error> for WriteStop {
+    fn from(e: diesel::result::Error) -> Self {
+        WriteStop::Failed(e.into())
+    }
+}
+
+/// Problems in row order, errors before warnings within a row.
+fn sort_problems(problems: &mut [Problem]) {
+    problems.sort_by_key(|p| (p.row.unwrap_or(0), p.severity == Severity::Warning));
+}
+
+fn available_cores() -> usize {
+    std::thread::available_parallelism()
+        .map(std::num::NonZeroUsize::get)
+        .unwrap_or(1)
+        .clamp(1, 8)
+}
+
 fn units_by_id(conn: &mut DbConnection) -> Result<HashMap<UnitId, String>, ImportError> {
     let (rows, _) = units::list(
         conn,
@@ -490,14 +682,16 @@ fn outside_scope(row: &RosterRow, sheet: &str, code: &UnitCode, submitting: &Uni
 
 /// Resolves each valid row's unit and computes its entitlement; engine refusals and unit
 /// problems become row errors.
-fn prepare<'a>(
+/// The unit of each row: an existing one (inside the submitting unit's subtree) or one to
+/// create; rows with a unit code that cannot be used are reported and left out.
+type Planned<'a> = (Vec<(&'a RosterRow, UnitTarget)>, Vec<NewUnitPlan>);
+
+fn plan_units<'a>(
     conn: &mut DbConnection,
-    policy: &PolicySet,
     roster: &'a ParsedRoster,
     submitting: &UnitRow,
     problems: &mut Vec<Problem>,
-    progress: &dyn ImportProgress,
-) -> Result<(Vec<Ready<'a>>, Vec<NewUnitPlan>), ImportError> {
+) -> Result<Planned<'a>, ImportError> {
     let by_code = units_by_code(conn)?;
     let mut new_units: Vec<NewUnitPlan> = Vec::new();
     let mut new_index: HashMap<String, usize> = HashMap::new();
@@ -582,46 +776,49 @@ fn prepare<'a>(
         };
         targets.push((row, unit));
     }
-    // The engine and the serialisation of what each case pins are independent per row: they
-    // run on every core, each thread over a contiguous share of the rows, in order.
-    let threads = std::thread::available_parallelism()
-        .map(std::num::NonZeroUsize::get)
-        .unwrap_or(1)
-        .clamp(1, 8);
-    let share = targets.len().div_ceil(threads).max(1);
-    let sheet = roster.sheet.as_str();
-    let done = std::sync::atomic::AtomicU64::new(0);
-    let total = u64::try_from(targets.len()).unwrap_or(u64::MAX);
-    let tick = |n: u64| {
-        let now = done.fetch_add(n, std::sync::atomic::Ordering::Relaxed) + n;
-        progress.update("compute", now, total);
-    };
-    let computed: Vec<Result<Vec<Computed<'a>>, ImportError>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = targets
-            .chunks(share)
-            .map(|part| scope.spawn(|| compute_rows(policy, sheet, part, &tick)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    Err(ImportError::Other(anyhow::anyhow!(
-                        "a compute thread panicked"
-                    )))
-                })
-            })
-            .collect()
-    });
-    let mut ready = Vec::with_capacity(targets.len());
-    for part in computed {
-        for item in part? {
-            match item {
-                Computed::Ready(r) => ready.push(r),
-                Computed::Refused(p) => problems.push(p),
-            }
+    Ok((targets, new_units))
+}
+
+/// The engine over rows: computes and serialises what each case pins.
+struct Engine<'p> {
+    policy: &'p PolicySet,
+    sheet: &'p str,
+}
+
+impl Engine<'_> {
+    /// Computes `rows` in order on `threads` threads, each over a contiguous share.
+    fn compute<'a>(
+        &self,
+        rows: &[(&'a RosterRow, UnitTarget)],
+        threads: usize,
+        tick: &(dyn Fn(u64) + Sync),
+    ) -> Result<Vec<Computed<'a>>, ImportError> {
+        if threads <= 1 {
+            return compute_rows(self.policy, self.sheet, rows, tick);
         }
+        let share = rows.len().div_ceil(threads).max(1);
+        let parts: Vec<Result<Vec<Computed<'a>>, ImportError>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = rows
+                .chunks(share)
+                .map(|part| scope.spawn(|| compute_rows(self.policy, self.sheet, part, tick)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        Err(ImportError::Other(anyhow::anyhow!(
+                            "a compute thread panicked"
+                        )))
+                    })
+                })
+                .collect()
+        });
+        let mut out = Vec::with_capacity(rows.len());
+        for part in parts {
+            out.extend(part?);
+        }
+        Ok(out)
     }
-    Ok((ready, new_units))
 }
 
 /// A row computed: ready to store, or refused by the engine.
@@ -645,20 +842,7 @@ fn compute_rows<'a>(
         let input = calc_input(row);
         let output = calculate(policy, &input);
         if let CalcOutput::Refused(refused) = &output {
-            out.push(Computed::Refused(problem(
-                row,
-                sheet,
-                "ENTITLEMENT_REFUSED",
-                format!(
-                    "Không tính được trợ cấp ({}): {}",
-                    refused.error.code, refused.error.message_vi
-                ),
-                format!(
-                    "Entitlement refused ({}): {}",
-                    refused.error.code, refused.error.message_en
-                ),
-                Severity::Error,
-            )));
+            out.push(Computed::Refused(refusal(row, sheet, refused)));
             continue;
         }
         let input_json = serde_json::to_string(&input).map_err(anyhow::Error::from)?;
@@ -668,6 +852,24 @@ fn compute_rows<'a>(
     }
     tick(u64::try_from(rows.len() % 2048).unwrap_or(0));
     Ok(out)
+}
+
+/// The problem reported for a row the engine refuses.
+fn refusal(row: &RosterRow, sheet: &str, refused: &Refused) -> Problem {
+    problem(
+        row,
+        sheet,
+        "ENTITLEMENT_REFUSED",
+        format!(
+            "Không tính được trợ cấp ({}): {}",
+            refused.error.code, refused.error.message_vi
+        ),
+        format!(
+            "Entitlement refused ({}): {}",
+            refused.error.code, refused.error.message_en
+        ),
+        Severity::Error,
+    )
 }
 
 /// A fingerprint of everything an import stores for a row (to tell "unchanged").
@@ -728,105 +930,136 @@ fn figures(
     .ok_or_else(|| ImportError::Other(anyhow::anyhow!("refused row reached the write")))
 }
 
-/// Writes the rows: new people and cases in batches, corrected open cases updated, cases
-/// already approved or later left alone and reported as locked.
-#[allow(
-    clippy::too_many_arguments,
-    reason = "one call site; the arguments are the import's state"
-)]
-fn write_cases(
-    conn: &mut DbConnection,
-    actor: &Actor,
+/// People already stored, by national id, with their cases.
+type Existing = HashMap<String, (people::PersonRow, Option<cases::CaseRow>)>;
+
+/// Writes the import's rows batch by batch inside its transaction: new people and cases with
+/// set-based inserts, corrected open cases updated, cases already approved or later left
+/// alone and reported as locked.
+struct CaseWriter<'w> {
+    actor: &'w Actor,
     import_id: i64,
-    ready: Vec<Ready<'_>>,
-    unit_ids: &[UnitId],
-    existing: &HashMap<String, (people::PersonRow, Option<cases::CaseRow>)>,
-    counts: &mut RowCounts,
-) -> Result<Vec<Problem>, ImportError> {
-    let at = now();
-    let unit_of = |t: &UnitTarget| match t {
-        UnitTarget::Existing(id) => *id,
-        UnitTarget::New(i) => unit_ids.get(*i).copied().unwrap_or(UnitId(0)),
-    };
-    let provenance = |row: &RosterRow| Provenance {
-        import_id: Some(import_id),
-        source_row: i32::try_from(row.row_number).ok(),
-        submitted_by: actor.user_id,
-    };
-    let mut locked = Vec::new();
-    let mut new_people = Vec::new();
-    let mut new_rows: Vec<Ready<'_>> = Vec::new();
-    let mut events = Vec::new();
-    for r in ready {
-        let nid = r.row.national_id.as_str();
-        match existing.get(nid) {
-            None => {
-                new_people.push(NewPerson {
-                    national_id: nid.to_string(),
-                    full_name: r.row.full_name.clone(),
-                    date_of_birth: r.row.date_of_birth.to_string(),
-                    sex: r.row.sex,
-                    bank_account: r.row.bank_account.clone(),
-                    bank_name: r.row.bank.clone(),
-                    created_at: at.into(),
-                    updated_at: at.into(),
-                });
-                new_rows.push(r);
-            }
-            Some((person, case)) => {
-                let Some(case) = case else {
-                    return Err(ImportError::Other(anyhow::anyhow!(
-                        "person {} has no case",
-                        person.id
-                    )));
-                };
-                if case.input_hash == r.figures.input_hash {
-                    counts.unchanged += 1;
-                } else if case.state.is_open_for_import() {
-                    let f = &r.figures;
-                    people::update_person(
-                        conn,
-                        person.id,
-                        &r.row.full_name,
-                        &r.row.date_of_birth.to_string(),
-                        r.row.sex,
-                        r.row.bank_account.as_deref(),
-                        r.row.bank.as_deref(),
-                    )?;
-                    let ok = cases::update_figures(
-                        conn,
-                        case.id,
-                        case.version,
-                        CaseState::Submitted,
-                        f,
-                        &provenance(r.row),
-                    )?;
-                    if !ok {
-                        return Err(ImportError::Other(anyhow::anyhow!(
-                            "case {} changed during the import; run it again",
-                            case.id
-                        )));
-                    }
-                    events.push(NewCaseEvent {
-                        case_id: case.id,
-                        at: at.into(),
-                        actor_user_id: actor.user_id,
-                        actor: actor.label.clone(),
-                        action: "import.update".into(),
-                        from_state: Some(case.state),
-                        to_state: CaseState::Submitted,
-                        reason: None,
-                        detail_json: Some(
-                            json!({"import_id": import_id, "row": r.row.row_number,
-                            "entitled_before": case.entitled_vnd, "entitled_after": f.entitled_vnd})
-                            .to_string(),
-                        ),
-                        request_id: actor.request_id.clone(),
+    unit_ids: &'w [UnitId],
+    existing: &'w Existing,
+    at: chrono::NaiveDateTime,
+    /// Cases created so far (the sequence of their payment references).
+    created: u32,
+    counts: RowCounts,
+    locked: Vec<Problem>,
+}
+
+impl<'w> CaseWriter<'w> {
+    fn new(
+        actor: &'w Actor,
+        import_id: i64,
+        unit_ids: &'w [UnitId],
+        existing: &'w Existing,
+    ) -> Self {
+        CaseWriter {
+            actor,
+            import_id,
+            unit_ids,
+            existing,
+            at: now(),
+            created: 0,
+            counts: RowCounts::default(),
+            locked: Vec::new(),
+        }
+    }
+
+    /// Writes one batch.
+    fn write(&mut self, conn: &mut DbConnection, ready: Vec<Ready<'_>>) -> Result<(), ImportError> {
+        let (actor, import_id, unit_ids, existing, at) = (
+            self.actor,
+            self.import_id,
+            self.unit_ids,
+            self.existing,
+            self.at,
+        );
+        let counts = &mut self.counts;
+        let locked = &mut self.locked;
+        let unit_of = |t: &UnitTarget| match t {
+            UnitTarget::Existing(id) => *id,
+            UnitTarget::New(i) => unit_ids.get(*i).copied().unwrap_or(UnitId(0)),
+        };
+        let provenance = |row: &RosterRow| Provenance {
+            import_id: Some(import_id),
+            source_row: i32::try_from(row.row_number).ok(),
+            submitted_by: actor.user_id,
+        };
+        let mut new_people = Vec::new();
+        let mut new_rows: Vec<Ready<'_>> = Vec::new();
+        let mut events = Vec::new();
+        for r in ready {
+            let nid = r.row.national_id.as_str();
+            match existing.get(nid) {
+                None => {
+                    new_people.push(NewPerson {
+                        national_id: nid.to_string(),
+                        full_name: r.row.full_name.clone(),
+                        date_of_birth: r.row.date_of_birth.to_string(),
+                        sex: r.row.sex,
+                        bank_account: r.row.bank_account.clone(),
+                        bank_name: r.row.bank.clone(),
+                        created_at: at.into(),
+                        updated_at: at.into(),
                     });
-                    counts.updated += 1;
-                } else {
-                    counts.locked += 1;
-                    locked.push(Problem {
+                    new_rows.push(r);
+                }
+                Some((person, case)) => {
+                    let Some(case) = case else {
+                        return Err(ImportError::Other(anyhow::anyhow!(
+                            "person {} has no case",
+                            person.id
+                        )));
+                    };
+                    if case.input_hash == r.figures.input_hash {
+                        counts.unchanged += 1;
+                    } else if case.state.is_open_for_import() {
+                        let f = &r.figures;
+                        people::update_person(
+                            conn,
+                            person.id,
+                            &r.row.full_name,
+                            &r.row.date_of_birth.to_string(),
+                            r.row.sex,
+                            r.row.bank_account.as_deref(),
+                            r.row.bank.as_deref(),
+                        )?;
+                        let ok = cases::update_figures(
+                            conn,
+                            case.id,
+                            case.version,
+                            CaseState::Submitted,
+                            f,
+                            &provenance(r.row),
+                        )?;
+                        if !ok {
+                            return Err(ImportError::Other(anyhow::anyhow!(
+                                "case {} changed during the import; run it again",
+                                case.id
+                            )));
+                        }
+                        events.push(NewCaseEvent {
+                            case_id: case.id,
+                            at: at.into(),
+                            actor_user_id: actor.user_id,
+                            actor: actor.label.clone(),
+                            action: "import.update".into(),
+                            from_state: Some(case.state),
+                            to_state: CaseState::Submitted,
+                            reason: None,
+                            detail_json: Some(
+                                json!({"import_id": import_id, "row": r.row.row_number,
+                            "entitled_before": case.entitled_vnd, "entitled_after": f.entitled_vnd})
+                                .to_string(),
+                            ),
+                            request_id: actor.request_id.clone(),
+                        });
+                        counts.updated += 1;
+                    } else {
+                        counts.locked += 1;
+                        locked.push(Problem {
                         sheet: String::new(),
                         row: Some(r.row.row_number),
                         column: None,
@@ -836,65 +1069,77 @@ fn write_cases(
                         message_en: format!("The case is '{}': an import cannot change it until a reviewer returns it.", case.state),
                         severity: Severity::Warning,
                     });
+                    }
                 }
             }
         }
+        let mark = std::time::Instant::now();
+        let person_ids: HashMap<String, i64> = people::insert_people(conn, &new_people)?
+            .into_iter()
+            .collect();
+        tracing::debug!(ms = ms(mark), rows = new_people.len(), "people written");
+        let mut new_cases = Vec::with_capacity(new_rows.len());
+        let mut documents = Vec::with_capacity(new_rows.len());
+        let mut components = Vec::with_capacity(new_rows.len());
+        for (seq, r) in new_rows.into_iter().enumerate() {
+            let f = r.figures;
+            documents.push(f.documents);
+            components.push(f.components);
+            let person_id = *person_ids
+                .get(r.row.national_id.as_str())
+                .ok_or_else(|| anyhow::anyhow!("person id missing after insert"))?;
+            let unit_id = unit_of(&r.unit);
+            let seq = self
+                .created
+                .saturating_add(u32::try_from(seq).unwrap_or(u32::MAX));
+            new_cases.push(NewCase {
+                person_id,
+                unit_id,
+                original_unit_id: unit_id,
+                state: CaseState::Submitted,
+                version: 1,
+                scheme: f.scheme,
+                category: f.category,
+                band: f.band,
+                leave_window: f.leave_window,
+                leave_date: f.leave_date,
+                decision_date: f.decision_date,
+                salary_exact: f.salary_exact,
+                entitled_vnd: f.entitled_vnd,
+                paid_vnd: 0,
+                input_hash: f.input_hash,
+                payment_reference: PaymentReference::new(import_id, seq).to_string(),
+                import_id: Some(import_id),
+                source_row: i32::try_from(r.row.row_number).ok(),
+                submitted_by: actor.user_id,
+                created_at: at.into(),
+                updated_at: at.into(),
+                entitlement_set_at: Some(at.into()),
+            });
+        }
+        let mark = std::time::Instant::now();
+        let inserted = cases::insert_cases(conn, &new_cases, &documents, &components)?;
+        tracing::debug!(ms = ms(mark), rows = inserted.len(), "cases written");
+        for (_, case_id) in inserted {
+            events.push(NewCaseEvent {
+                case_id,
+                at: at.into(),
+                actor_user_id: actor.user_id,
+                actor: actor.label.clone(),
+                action: "import.create".into(),
+                from_state: None,
+                to_state: CaseState::Submitted,
+                reason: None,
+                detail_json: Some(json!({"import_id": import_id}).to_string()),
+                request_id: actor.request_id.clone(),
+            });
+        }
+        let created = u32::try_from(new_cases.len()).unwrap_or(u32::MAX);
+        self.created = self.created.saturating_add(created);
+        self.counts.created = self.counts.created.saturating_add(created);
+        let mark = std::time::Instant::now();
+        case_events::insert_events(conn, &events)?;
+        tracing::debug!(ms = ms(mark), rows = events.len(), "events written");
+        Ok(())
     }
-    let person_ids: HashMap<String, i64> = people::insert_people(conn, &new_people)?
-        .into_iter()
-        .collect();
-    let mut new_cases = Vec::with_capacity(new_rows.len());
-    let mut documents = Vec::with_capacity(new_rows.len());
-    let mut components = Vec::with_capacity(new_rows.len());
-    for (seq, r) in new_rows.into_iter().enumerate() {
-        let f = r.figures;
-        documents.push(f.documents);
-        components.push(f.components);
-        let person_id = *person_ids
-            .get(r.row.national_id.as_str())
-            .ok_or_else(|| anyhow::anyhow!("person id missing after insert"))?;
-        let unit_id = unit_of(&r.unit);
-        let seq = u32::try_from(seq).unwrap_or(u32::MAX);
-        new_cases.push(NewCase {
-            person_id,
-            unit_id,
-            original_unit_id: unit_id,
-            state: CaseState::Submitted,
-            version: 1,
-            scheme: f.scheme,
-            category: f.category,
-            band: f.band,
-            leave_window: f.leave_window,
-            leave_date: f.leave_date,
-            decision_date: f.decision_date,
-            salary_exact: f.salary_exact,
-            entitled_vnd: f.entitled_vnd,
-            paid_vnd: 0,
-            input_hash: f.input_hash,
-            payment_reference: PaymentReference::new(import_id, seq).to_string(),
-            import_id: Some(import_id),
-            source_row: i32::try_from(r.row.row_number).ok(),
-            submitted_by: actor.user_id,
-            created_at: at.into(),
-            updated_at: at.into(),
-            entitlement_set_at: Some(at.into()),
-        });
-    }
-    for (_, case_id) in cases::insert_cases(conn, &new_cases, &documents, &components)? {
-        events.push(NewCaseEvent {
-            case_id,
-            at: at.into(),
-            actor_user_id: actor.user_id,
-            actor: actor.label.clone(),
-            action: "import.create".into(),
-            from_state: None,
-            to_state: CaseState::Submitted,
-            reason: None,
-            detail_json: Some(json!({"import_id": import_id}).to_string()),
-            request_id: actor.request_id.clone(),
-        });
-    }
-    counts.created = u32::try_from(new_cases.len()).unwrap_or(u32::MAX);
-    case_events::insert_events(conn, &events)?;
-    Ok(locked)
 }

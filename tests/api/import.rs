@@ -578,8 +578,8 @@ async fn a_row_the_engine_refuses_after_written_batches_rolls_the_import_back(ba
     let refs: Vec<&str> = rows.iter().map(String::as_str).collect();
     let file = csv(&refs);
 
-    let report = import_roster(&mut conn, &env.policy, &Actor::cli(), &request("VN"), &file)
-        .unwrap();
+    let report =
+        import_roster(&mut conn, &env.policy, &Actor::cli(), &request("VN"), &file).unwrap();
     assert_eq!(report.outcome, Outcome::Rejected, "{:?}", report.errors);
     assert_eq!(report.rows.valid, 9_000);
     assert_eq!(report.rows.invalid, 1);

@@ -419,8 +419,8 @@ pub fn drift(conn: &mut DbConnection) -> QueryResult<Vec<Drift>> {
             live,
         })
         .collect();
-    type OwedKey = (UnitId, Option<NaiveDate>, Option<NaiveDate>);
-    let owed_map = |rows: Vec<OwedRow>| -> BTreeMap<OwedKey, i64> {
+    type StoredOwedKey = (UnitId, Option<NaiveDate>, Option<NaiveDate>);
+    let owed_map = |rows: Vec<OwedRow>| -> BTreeMap<StoredOwedKey, i64> {
         rows.into_iter()
             .map(|r| ((r.unit_id, r.decision_band, r.approved_on), r.cases))
             .collect()

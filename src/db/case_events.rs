@@ -4,8 +4,8 @@ use super::sql_types::Stamp;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::DbConnection;
 use super::schema::case_events;
-use super::{CHUNK, DbConnection};
 use crate::domain::case_state::CaseState;
 use crate::domain::ids::{CaseId, UserId};
 
@@ -28,9 +28,7 @@ pub struct NewCaseEvent {
 
 /// Appends history entries in chunks.
 pub fn insert_events(conn: &mut DbConnection, rows: &[NewCaseEvent]) -> QueryResult<()> {
-    for chunk in rows.chunks(CHUNK) {
-        crate::insert_batch!(conn, case_events::table, chunk)?;
-    }
+    crate::insert_chunks!(conn, case_events::table, rows);
     Ok(())
 }
 

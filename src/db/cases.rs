@@ -172,9 +172,7 @@ pub fn insert_cases(
     }
     let mark = std::time::Instant::now();
     super::progress::with_deferred_totals(conn, |conn| {
-        for chunk in rows.chunks(CHUNK) {
-            crate::insert_batch!(conn, cases::table, chunk)?;
-        }
+        crate::insert_chunks!(conn, cases::table, rows);
         Ok(())
     })?;
     tracing::debug!(ms = mark.elapsed().as_millis(), "case rows");

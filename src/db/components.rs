@@ -95,9 +95,7 @@ pub fn insert(conn: &mut DbConnection, cases: &[(CaseId, &Amounts)]) -> QueryRes
             }
         }
         DbConnection::Postgresql(_) => {
-            for chunk in rows.chunks(CHUNK) {
-                crate::insert_batch!(conn, case_components::table, chunk)?;
-            }
+            crate::insert_chunks!(conn, case_components::table, rows);
         }
     }
     Ok(())

@@ -43,6 +43,7 @@ pub(super) fn insert(
             policy_versions: &d.policy_versions,
         })
         .collect();
+    // Borrowed rows: no fixed statement to keep prepared (`insert_chunks!` needs owned ones).
     for chunk in new.chunks(CHUNK) {
         crate::insert_batch!(conn, case_documents::table, chunk)?;
     }

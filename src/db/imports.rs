@@ -5,7 +5,6 @@ use crate::domain::ids::UserId;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::CHUNK;
 use super::DbConnection;
 use super::schema::{import_problems, imports};
 
@@ -89,9 +88,7 @@ pub fn insert(conn: &mut DbConnection, row: &NewImport) -> QueryResult<ImportRow
 }
 
 pub fn insert_problems(conn: &mut DbConnection, rows: &[ProblemRow]) -> QueryResult<()> {
-    for chunk in rows.chunks(CHUNK) {
-        crate::insert_batch!(conn, import_problems::table, chunk)?;
-    }
+    crate::insert_chunks!(conn, import_problems::table, rows);
     Ok(())
 }
 

@@ -257,6 +257,31 @@ macro_rules! insert_batch {
     };
 }
 
+/// [`insert_batch!`] over all of `rows`, [`CHUNK`] rows per statement. On SQLite every full
+/// chunk goes in as a fixed-size array, which gives diesel a statement it may keep prepared:
+/// the same `INSERT` of 1,000 rows is then parsed once per connection instead of once per
+/// chunk (a 22-column chunk is a 22,000-parameter statement); only the last, shorter chunk is
+/// prepared afresh. Returns the rows written.
+#[macro_export]
+macro_rules! insert_chunks {
+    ($conn:expr, $table:expr, $rows:expr) => {{
+        let rows = $rows;
+        let mut written = 0usize;
+        let mut chunks = rows.chunks_exact($crate::db::CHUNK);
+        for chunk in &mut chunks {
+            written += match <&[_; $crate::db::CHUNK]>::try_from(chunk) {
+                Ok(full) => $crate::insert_batch!(&mut *$conn, $table, full)?,
+                Err(_) => $crate::insert_batch!(&mut *$conn, $table, chunk)?,
+            };
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            written += $crate::insert_batch!(&mut *$conn, $table, rest)?;
+        }
+        written
+    }};
+}
+
 /// The rows of an `UPDATE ... FROM (VALUES ...)` statement: `(a,b,..),(a,b,..)`, each row
 /// written by `row` (which writes the inside of the parentheses). Only for values the program
 /// formats itself (ids, amounts, dates, fixed codes), never for text a person typed.

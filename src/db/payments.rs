@@ -119,9 +119,7 @@ pub fn insert(conn: &mut DbConnection, row: &NewPayment) -> QueryResult<PaymentI
 
 /// Appends entries in chunks (a payment-list import).
 pub fn insert_many(conn: &mut DbConnection, rows: &[NewPayment]) -> QueryResult<()> {
-    for chunk in rows.chunks(CHUNK) {
-        crate::insert_batch!(conn, payments::table, chunk)?;
-    }
+    crate::insert_chunks!(conn, payments::table, rows);
     Ok(())
 }
 
@@ -285,9 +283,7 @@ pub struct NewStatementLine {
 
 /// Appends lines in chunks.
 pub fn insert_lines(conn: &mut DbConnection, rows: &[NewStatementLine]) -> QueryResult<()> {
-    for chunk in rows.chunks(CHUNK) {
-        crate::insert_batch!(conn, statement_lines::table, chunk)?;
-    }
+    crate::insert_chunks!(conn, statement_lines::table, rows);
     Ok(())
 }
 
@@ -344,9 +340,7 @@ pub fn insert_matches(
     import_id: i64,
     rows: &[NewMatch],
 ) -> QueryResult<Vec<i64>> {
-    for chunk in rows.chunks(CHUNK) {
-        crate::insert_batch!(conn, reconciliation_matches::table, chunk)?;
-    }
+    crate::insert_chunks!(conn, reconciliation_matches::table, rows);
     reconciliation_matches::table
         .filter(reconciliation_matches::import_id.eq(import_id))
         .order(reconciliation_matches::id.asc())

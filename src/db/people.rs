@@ -43,9 +43,7 @@ pub fn insert_people(
     conn: &mut DbConnection,
     rows: &[NewPerson],
 ) -> QueryResult<Vec<(String, i64)>> {
-    for chunk in rows.chunks(CHUNK) {
-        crate::insert_batch!(conn, people::table, chunk)?;
-    }
+    crate::insert_chunks!(conn, people::table, rows);
     let ids: Vec<String> = rows.iter().map(|r| r.national_id.clone()).collect();
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(CHUNK * 5) {

@@ -12,8 +12,8 @@ use rust_decimal::Decimal;
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::table::{
-    Cell, Fit, TableColumn, Total, Value, add_sums, fit_row, fit_totals, headers, write_row,
-    write_total,
+    Cell, Fit, SharedFormats, TableColumn, Total, Value, add_sums, fit_row_shared, fit_totals,
+    headers, write_row_shared, write_total,
 };
 use crate::domain::case_state::CaseState;
 use crate::domain::entitlement::ComponentCode;
@@ -213,15 +213,17 @@ pub(super) fn detail_sheet(
 
     // Widths and totals first: a constant-memory sheet is written row by row.
     let mut widths = Widths::new(&columns);
+    let mut shared = SharedFormats::new(table.len());
     let mut sums = vec![0i64; table.len()];
     for case in &data.cases {
-        fit_row(&mut widths, &table, case, data);
+        fit_row_shared(&mut widths, &mut shared, &table, case, data);
         if case.state != CaseState::Cancelled {
             add_sums(&mut sums, &table, case, data);
         }
     }
     fit_totals(&mut widths, &table, &sums);
     widths.apply(sheet)?;
+    shared.apply(sheet, formats)?;
 
     let first = heading(
         sheet,
@@ -236,7 +238,7 @@ pub(super) fn detail_sheet(
     sheet.set_freeze_panes(first, 2)?;
     let mut row = first;
     for case in &data.cases {
-        write_row(sheet, formats, row, &table, case, data)?;
+        write_row_shared(sheet, formats, &shared, row, &table, case, data)?;
         row += 1;
     }
     let last = row.saturating_sub(1);

@@ -4,7 +4,9 @@ use crate::export::SafeText as _;
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::table::{Cell, Fit, TableColumn, fit_row, headers, write_row};
+use super::table::{
+    Cell, Fit, SharedFormats, TableColumn, fit_row_shared, headers, write_row_shared,
+};
 use crate::reports::data::ReportData;
 use crate::services::flags::FlagRow;
 use crate::xlsx::sheet::{Formats, Widths, c, heading};
@@ -57,6 +59,15 @@ pub(super) fn flags_sheet(
     data: &ReportData,
 ) -> Result<(), XlsxError> {
     let columns = headers(FLAG_COLUMNS);
+    // Widths first: the sheet is written row by row in constant-memory mode (a national
+    // report can list a flag for every case).
+    let mut widths = Widths::new(&columns);
+    let mut shared = SharedFormats::new(FLAG_COLUMNS.len());
+    for f in &data.flags {
+        fit_row_shared(&mut widths, &mut shared, FLAG_COLUMNS, f, data);
+    }
+    widths.apply(sheet)?;
+    shared.apply(sheet, formats)?;
     let first = heading(
         sheet,
         formats,
@@ -67,17 +78,14 @@ pub(super) fn flags_sheet(
         &format!("Open flags – as of {}", data.as_of),
         &columns,
     )?;
-    let mut widths = Widths::new(&columns);
     let mut row = first;
     for f in &data.flags {
-        fit_row(&mut widths, FLAG_COLUMNS, f, data);
-        write_row(sheet, formats, row, FLAG_COLUMNS, f, data)?;
+        write_row_shared(sheet, formats, &shared, row, FLAG_COLUMNS, f, data)?;
         row += 1;
     }
     if data.flags.is_empty() {
         sheet.write_text(row, 0, "Không có cảnh báo nào / No open flags")?;
     }
-    widths.apply(sheet)?;
     sheet.autofilter(
         first - 1,
         0,

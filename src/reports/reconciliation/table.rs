@@ -50,15 +50,24 @@ impl<'a> Cell<'a> {
         formats: &Formats,
         row: RowNum,
         col: ColNum,
+        shared: bool,
     ) -> Result<(), XlsxError> {
         let mark = Mark::None;
         match self {
             Cell::Blank => {}
+            // The default format is index 0, as a cell written without one: the same cell,
+            // without looking the format up.
             Cell::Text(text) => {
-                sheet.write_text_with_format(row, col, text, formats.text(mark))?;
+                sheet.write_text(row, col, text)?;
+            }
+            Cell::Wrapped(text) if shared => {
+                sheet.write_text(row, col, text)?;
             }
             Cell::Wrapped(text) => {
                 sheet.write_text_with_format(row, col, text, &formats.wrap)?;
+            }
+            Cell::Int(v) | Cell::Money(v) if shared => {
+                sheet.write_number(row, col, vnd(*v)?)?;
             }
             Cell::Int(v) => {
                 sheet.write_number_with_format(row, col, vnd(*v)?, formats.int(mark))?;
@@ -66,10 +75,88 @@ impl<'a> Cell<'a> {
             Cell::Money(v) => {
                 sheet.write_number_with_format(row, col, vnd(*v)?, formats.money(mark))?;
             }
+            Cell::Decimal(v) if shared => {
+                sheet.write_number(row, col, decimal(*v))?;
+            }
             Cell::Decimal(v) => {
                 sheet.write_number_with_format(row, col, decimal(*v), formats.int(mark))?;
             }
             Cell::Date(d) => write_date(sheet, row, col, *d, formats)?,
+        }
+        Ok(())
+    }
+
+    /// The format this cell shares with others of its kind, if any.
+    fn kind(&self) -> Option<Kind> {
+        match self {
+            Cell::Blank => None,
+            Cell::Text(_) => Some(Kind::Text),
+            Cell::Wrapped(_) => Some(Kind::Wrapped),
+            // `formats.int` and `formats.money` are the same format (`#,##0`).
+            Cell::Int(_) | Cell::Money(_) | Cell::Decimal(_) => Some(Kind::Number),
+            Cell::Date(_) => Some(Kind::Date),
+        }
+    }
+}
+
+/// What the cells of a column have in common.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Text,
+    Wrapped,
+    Number,
+    Date,
+}
+
+/// Per column, the one format all its cells are written with, found while the rows are
+/// fitted. A column whose cells are all numbers (or all wrapped text) gets that format as
+/// its own, and its cells are written without one: rust_xlsxwriter then gives each cell the
+/// column's format, where a cell written with a format costs a hash of the whole format to
+/// find its index (a fifth of the national workbook's time). The cells are the same.
+pub struct SharedFormats {
+    kinds: Vec<Option<Kind>>,
+    mixed: Vec<bool>,
+}
+
+impl SharedFormats {
+    pub fn new(columns: usize) -> Self {
+        SharedFormats {
+            kinds: vec![None; columns],
+            mixed: vec![false; columns],
+        }
+    }
+
+    fn see(&mut self, col: usize, cell: &Cell<'_>) {
+        let (Some(kind), Some(seen)) = (cell.kind(), self.kinds.get_mut(col)) else {
+            return;
+        };
+        match seen {
+            None => *seen = Some(kind),
+            Some(k) if *k == kind => {}
+            Some(_) => self.mixed[col] = true,
+        }
+    }
+
+    fn shared(&self, col: usize) -> Option<Kind> {
+        match (self.kinds.get(col), self.mixed.get(col)) {
+            (Some(Some(kind)), Some(false)) => Some(*kind),
+            _ => None,
+        }
+    }
+
+    /// Gives the columns whose cells share a format that format (before any row is
+    /// written: a constant-memory sheet writes its columns first).
+    pub fn apply(&self, sheet: &mut Worksheet, formats: &Formats) -> Result<(), XlsxError> {
+        for col in 0..self.kinds.len() {
+            match self.shared(col) {
+                Some(Kind::Number) => {
+                    sheet.set_column_format(c(col), formats.int(Mark::None))?;
+                }
+                Some(Kind::Wrapped) => {
+                    sheet.set_column_format(c(col), &formats.wrap)?;
+                }
+                _ => {}
+            }
         }
         Ok(())
     }
@@ -187,20 +274,33 @@ pub fn headers<R>(table: &[TableColumn<R>]) -> Vec<Column> {
 /// Notes the room one row needs in each fitted column.
 pub fn fit_row<R>(widths: &mut Widths, table: &[TableColumn<R>], row: &R, data: &ReportData) {
     for (col, t) in table.iter().enumerate() {
-        match t.fit {
-            Fit::Header | Fit::Total => {}
-            Fit::Text => {
-                if let Cell::Text(text) = t.cell(row, data) {
-                    widths.see_text(col, &text);
-                }
-            }
-            Fit::Money => {
-                if let Cell::Money(v) = t.cell(row, data) {
-                    widths.see(col, money_width(v));
-                }
-            }
-            Fit::Chars(chars) => widths.see(col, chars(row)),
+        if !matches!(t.fit, Fit::Header | Fit::Total) {
+            fit_cell(widths, col, t, &t.cell(row, data), row);
         }
+    }
+}
+
+/// [`fit_row`], noting also what each column's cells share (every cell is looked at).
+pub fn fit_row_shared<R>(
+    widths: &mut Widths,
+    shared: &mut SharedFormats,
+    table: &[TableColumn<R>],
+    row: &R,
+    data: &ReportData,
+) {
+    for (col, t) in table.iter().enumerate() {
+        let cell = t.cell(row, data);
+        shared.see(col, &cell);
+        fit_cell(widths, col, t, &cell, row);
+    }
+}
+
+fn fit_cell<R>(widths: &mut Widths, col: usize, t: &TableColumn<R>, cell: &Cell<'_>, row: &R) {
+    match (t.fit, cell) {
+        (Fit::Text, Cell::Text(text)) => widths.see_text(col, text),
+        (Fit::Money, Cell::Money(v)) => widths.see(col, money_width(*v)),
+        (Fit::Chars(chars), _) => widths.see(col, chars(row)),
+        _ => {}
     }
 }
 
@@ -234,7 +334,25 @@ pub fn write_row<R>(
     data: &ReportData,
 ) -> Result<(), XlsxError> {
     for (col, t) in table.iter().enumerate() {
-        t.cell(row, data).write(sheet, formats, at, c(col))?;
+        t.cell(row, data).write(sheet, formats, at, c(col), false)?;
+    }
+    Ok(())
+}
+
+/// [`write_row`] on a sheet whose columns got their shared formats ([`SharedFormats::apply`]).
+pub fn write_row_shared<R>(
+    sheet: &mut Worksheet,
+    formats: &Formats,
+    shared: &SharedFormats,
+    at: RowNum,
+    table: &[TableColumn<R>],
+    row: &R,
+    data: &ReportData,
+) -> Result<(), XlsxError> {
+    for (col, t) in table.iter().enumerate() {
+        let cell = t.cell(row, data);
+        let plain = shared.shared(col).is_some() && shared.shared(col) == cell.kind();
+        cell.write(sheet, formats, at, c(col), plain)?;
     }
     Ok(())
 }

@@ -7,7 +7,9 @@
 # PostgreSQL uses ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres) and a
 # database it creates and drops. Needs wrk (Debian package `wrk`). STAFFPAY_BIN=path runs another
 # build instead of building this checkout (to compare two builds on the same day: the machine's
-# speed varies from day to day).
+# speed varies from day to day). CLIENTS=N sends the requests as a load balancer would, on
+# behalf of N client addresses (X-Forwarded-For, with 127.0.0.1 a trusted proxy): the
+# throttles then count per person's address, not one shared address.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 backend="${1:-sqlite}"
@@ -49,12 +51,18 @@ token=$("$bin" users token create --username load.reviewer --name load | grep -o
 tail -n +2 "$work/pairs.csv" | cut -d, -f1 > "$work/submitted.txt"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+if [ -n "${CLIENTS:-}" ]; then
+  export STAFFPAY_TRUSTED_PROXIES=127.0.0.1 CLIENTS
+  via=", $CLIENTS client addresses through a proxy"
+else
+  via=""
+fi
 RUST_LOG=warn "$bin" serve --bind "127.0.0.1:$port" >"$work/serve.log" 2>&1 &
 server=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.2; done
 
-echo "== $backend, $people people: status lookups (${seconds}s, 2 threads, 32 connections)"
+echo "== $backend, $people people: status lookups (${seconds}s, 2 threads, 32 connections$via)"
 PAIRS="$work/pairs.csv" wrk -t2 -c32 -d"${seconds}s" --latency -s scripts/status-lookups.lua "http://127.0.0.1:$port" | tail -n 2
-echo "== $backend, $people people: mixed traffic"
+echo "== $backend, $people people: mixed traffic$via"
 PAIRS="$work/pairs.csv" SUBMITTED="$work/submitted.txt" TOKEN="$token" \
   wrk -t2 -c32 -d"${seconds}s" --latency -s scripts/mixed.lua "http://127.0.0.1:$port" | tail -n 2

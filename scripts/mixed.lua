@@ -16,6 +16,17 @@ for line in io.lines(os.getenv("SUBMITTED") or "submitted.txt") do
   if line:match("^%d+$") then submitted[#submitted + 1] = line end
 end
 local token = assert(os.getenv("TOKEN"), "TOKEN: an API token of a reviewer")
+-- CLIENTS=N: requests come through a proxy on behalf of N client addresses (see
+-- status-lookups.lua).
+local clients = tonumber(os.getenv("CLIENTS") or "")
+local function client_headers(headers, i)
+  if clients then
+    local a = i % clients
+    headers["X-Forwarded-For"] = string.format("10.%d.%d.%d", math.floor(a / 65536) % 256, math.floor(a / 256) % 256, a % 256)
+  end
+  return headers
+end
+
 local threads = {}
 
 function setup(thread)
@@ -32,9 +43,10 @@ function request()
   n = n + 1
   index = index + 1
   local slot = n % 20
-  local auth = { ["Authorization"] = "Bearer " .. token }
+  local auth = client_headers({ ["Authorization"] = "Bearer " .. token }, index)
   if slot < 14 then
-    return wrk.format("POST", "/tra-cuu", { ["Content-Type"] = "application/x-www-form-urlencoded" },
+    return wrk.format("POST", "/tra-cuu",
+      client_headers({ ["Content-Type"] = "application/x-www-form-urlencoded" }, index),
       pairs[(index % #pairs) + 1])
   elseif slot < 17 then
     return wrk.format("GET", "/api/v1/cases/" .. cases[(index % #cases) + 1], auth)

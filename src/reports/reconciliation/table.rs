@@ -351,7 +351,9 @@ pub fn write_row_shared<R>(
 ) -> Result<(), XlsxError> {
     for (col, t) in table.iter().enumerate() {
         let cell = t.cell(row, data);
-        let plain = shared.shared(col).is_some() && shared.shared(col) == cell.kind();
+        let plain = shared
+            .shared(col)
+            .is_some_and(|kind| Some(kind) == cell.kind());
         cell.write(sheet, formats, at, c(col), plain)?;
     }
     Ok(())
@@ -399,4 +401,120 @@ pub fn write_total<R>(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+    use std::io::Read as _;
+
+    use rust_xlsxwriter::Workbook;
+
+    struct Row {
+        id: i64,
+        name: &'static str,
+        amount: Option<i64>,
+        note: Option<&'static str>,
+    }
+
+    const COLUMNS: &[TableColumn<Row>] = &[
+        TableColumn::new("Mã", "Id", 8, |r, _| Cell::Int(r.id)),
+        TableColumn::new("Tên", "Name", 8, |r, _| Cell::text(r.name)),
+        TableColumn::new("Tiền", "Amount", 8, |r, _| {
+            r.amount.map_or(Cell::Blank, Cell::Money)
+        }),
+        TableColumn::new("Ghi chú", "Note", 8, |r, _| match r.note {
+            Some(note) => Cell::text(note),
+            None => Cell::Int(7),
+        }),
+    ];
+
+    /// The `s="…"` style index of a cell (`None`: written without one), and the `style` of
+    /// a column, in a sheet's XML.
+    fn style_of(xml: &str, cell: &str) -> Option<String> {
+        let tag = &xml[xml.find(&format!("<c r=\"{cell}\""))?..];
+        let tag = &tag[..tag.find('>')?];
+        let at = tag.find(" s=\"")? + 4;
+        Some(tag[at..at + tag[at..].find('"')?].to_owned())
+    }
+
+    fn column_style(xml: &str, col: usize) -> Option<String> {
+        let tag = &xml[xml.find(&format!("<col min=\"{col}\" max=\"{col}\""))?..];
+        let tag = &tag[..tag.find("/>")?];
+        let at = tag.find(" style=\"")? + 8;
+        Some(tag[at..at + tag[at..].find('"')?].to_owned())
+    }
+
+    #[test]
+    fn cells_sharing_a_format_take_it_from_their_column() {
+        let rows = [
+            Row {
+                id: 1,
+                name: "An",
+                amount: Some(1_000_000),
+                note: Some("=cmd"),
+            },
+            Row {
+                id: 2,
+                name: "Bình",
+                amount: None,
+                note: None,
+            },
+        ];
+        let data = ReportData {
+            as_of: NaiveDate::from_ymd_opt(2026, 12, 6).unwrap(),
+            units: HashMap::new(),
+            cases: Vec::new(),
+            flags: Vec::new(),
+            open_lines: Vec::new(),
+            open_payments: Vec::new(),
+            imports: Vec::new(),
+        };
+        let formats = Formats::new();
+        let mut workbook = Workbook::new();
+        let sheet = workbook.add_worksheet_with_constant_memory().unwrap();
+        let mut widths = Widths::new(&headers(COLUMNS));
+        let mut shared = SharedFormats::new(COLUMNS.len());
+        for row in &rows {
+            fit_row_shared(&mut widths, &mut shared, COLUMNS, row, &data);
+        }
+        assert_eq!(shared.shared(0), Some(Kind::Number));
+        assert_eq!(shared.shared(1), Some(Kind::Text));
+        assert_eq!(shared.shared(2), Some(Kind::Number), "blanks do not count");
+        assert_eq!(shared.shared(3), None, "text and a number: nothing shared");
+        widths.apply(sheet).unwrap();
+        shared.apply(sheet, &formats).unwrap();
+        for (at, row) in (0..).zip(&rows) {
+            write_row_shared(sheet, &formats, &shared, at, COLUMNS, row, &data).unwrap();
+        }
+        let bytes = workbook.save_to_buffer().unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        zip.by_name("xl/worksheets/sheet1.xml")
+            .unwrap()
+            .read_to_string(&mut xml)
+            .unwrap();
+
+        // The number columns carry the number format; their cells point to it.
+        let number = column_style(&xml, 1).expect("the id column has a format");
+        assert_ne!(number, "0");
+        assert_eq!(column_style(&xml, 3).as_deref(), Some(number.as_str()));
+        for cell in ["A1", "A2", "C1"] {
+            assert_eq!(
+                style_of(&xml, cell).as_deref(),
+                Some(number.as_str()),
+                "{cell}"
+            );
+        }
+        // Text stays unformatted, and formula-safe.
+        assert_eq!(column_style(&xml, 2), None);
+        assert_eq!(style_of(&xml, "B1"), None);
+        // The mixed column has no format of its own: its number is formatted one by one,
+        // with the same format, and its text (defused) is not.
+        assert_eq!(column_style(&xml, 4), None);
+        assert_eq!(style_of(&xml, "D2").as_deref(), Some(number.as_str()));
+        assert_eq!(style_of(&xml, "D1"), None);
+        assert!(!xml.contains("<t>=cmd</t>"), "text is defused as before");
+    }
 }

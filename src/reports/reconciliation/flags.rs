@@ -53,17 +53,21 @@ const FLAG_COLUMNS: &[FlagColumn] = &[
     }),
 ];
 
+/// One sheet of open flags: `flags`, part `n` of `parts` (a national report can need more
+/// than one sheet).
 pub(super) fn flags_sheet(
     sheet: &mut Worksheet,
     formats: &Formats,
     data: &ReportData,
+    flags: &[FlagRow],
+    (n, parts): (usize, usize),
 ) -> Result<(), XlsxError> {
     let columns = headers(FLAG_COLUMNS);
     // Widths first: the sheet is written row by row in constant-memory mode (a national
     // report can list a flag for every case).
     let mut widths = Widths::new(&columns);
     let mut shared = SharedFormats::new(FLAG_COLUMNS.len());
-    for f in &data.flags {
+    for f in flags {
         fit_row_shared(&mut widths, &mut shared, FLAG_COLUMNS, f, data);
     }
     widths.apply(sheet)?;
@@ -72,18 +76,31 @@ pub(super) fn flags_sheet(
         sheet,
         formats,
         &format!(
-            "Cảnh báo đang mở – đến ngày {}",
-            data.as_of.format("%d/%m/%Y")
+            "Cảnh báo đang mở – đến ngày {}{}",
+            data.as_of.format("%d/%m/%Y"),
+            if parts > 1 {
+                format!(" (phần {n}/{parts})")
+            } else {
+                String::new()
+            }
         ),
-        &format!("Open flags – as of {}", data.as_of),
+        &format!(
+            "Open flags – as of {}{}",
+            data.as_of,
+            if parts > 1 {
+                format!(" (part {n} of {parts})")
+            } else {
+                String::new()
+            }
+        ),
         &columns,
     )?;
     let mut row = first;
-    for f in &data.flags {
+    for f in flags {
         write_row_shared(sheet, formats, &shared, row, FLAG_COLUMNS, f, data)?;
         row += 1;
     }
-    if data.flags.is_empty() {
+    if flags.is_empty() {
         sheet.write_text(row, 0, "Không có cảnh báo nào / No open flags")?;
     }
     sheet.autofilter(

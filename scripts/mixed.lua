@@ -16,16 +16,7 @@ for line in io.lines(os.getenv("SUBMITTED") or "submitted.txt") do
   if line:match("^%d+$") then submitted[#submitted + 1] = line end
 end
 local token = assert(os.getenv("TOKEN"), "TOKEN: an API token of a reviewer")
--- CLIENTS=N: requests come through a proxy on behalf of N client addresses (see
--- status-lookups.lua).
-local clients = tonumber(os.getenv("CLIENTS") or "")
-local function client_headers(headers, i)
-  if clients then
-    local a = i % clients
-    headers["X-Forwarded-For"] = string.format("10.%d.%d.%d", math.floor(a / 65536) % 256, math.floor(a / 256) % 256, a % 256)
-  end
-  return headers
-end
+local client_headers = dofile("scripts/clients.lua")
 
 local threads = {}
 

@@ -13,17 +13,7 @@ for line in io.lines(path) do
 end
 assert(#bodies > 0, "no pairs in " .. path)
 
--- CLIENTS=N: requests come through a proxy on behalf of N client addresses (10.x.y.z in
--- X-Forwarded-For; the service must list 127.0.0.1 in trusted_proxies), as a crowd behind a
--- load balancer; unset, every request is the one address 127.0.0.1.
-local clients = tonumber(os.getenv("CLIENTS") or "")
-local function client_headers(headers, i)
-  if clients then
-    local a = i % clients
-    headers["X-Forwarded-For"] = string.format("10.%d.%d.%d", math.floor(a / 65536) % 256, math.floor(a / 256) % 256, a % 256)
-  end
-  return headers
-end
+local client_headers = dofile("scripts/clients.lua")
 
 local threads = {}
 function setup(thread)

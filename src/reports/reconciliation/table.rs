@@ -333,10 +333,9 @@ pub fn write_row<R>(
     row: &R,
     data: &ReportData,
 ) -> Result<(), XlsxError> {
-    for (col, t) in table.iter().enumerate() {
-        t.cell(row, data).write(sheet, formats, at, c(col), false)?;
-    }
-    Ok(())
+    // No column shares a format: every cell is written with its own.
+    let none = SharedFormats::new(0);
+    write_row_shared(sheet, formats, &none, at, table, row, data)
 }
 
 /// [`write_row`] on a sheet whose columns got their shared formats ([`SharedFormats::apply`]).

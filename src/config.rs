@@ -196,6 +196,7 @@ struct FileSettings {
     match_name_threshold: Option<f64>,
     match_date_window_days: Option<u32>,
     trusted_proxies: Option<Vec<String>>,
+    confirm_above_vnd: Option<i64>,
 }
 
 /// The resolved configuration of one process.
@@ -233,7 +234,13 @@ pub struct Settings {
     /// The load balancers / reverse proxies whose `Forwarded`, `X-Forwarded-For` and
     /// `X-Forwarded-Proto` are believed (default: none; see `http::client`).
     pub trusted_proxies: crate::net::TrustedProxies,
+    /// Approving a case entitled to more than this (whole đồng) on the web asks to confirm,
+    /// with the amount in words (every payment is confirmed whatever its size).
+    pub confirm_above_vnd: i64,
 }
+
+/// Approvals above 500.000.000 đồng ask to confirm on the web unless set otherwise.
+pub const DEFAULT_CONFIRM_ABOVE_VND: i64 = 500_000_000;
 
 impl Settings {
     /// Resolves flags > environment > file > defaults.
@@ -288,6 +295,13 @@ impl Settings {
             ));
         }
 
+        let confirm_above_vnd = file.confirm_above_vnd.unwrap_or(DEFAULT_CONFIRM_ABOVE_VND);
+        if confirm_above_vnd < 0 {
+            return Err(ConfigError::new(
+                "confirm_above_vnd",
+                "must be 0 or more (whole đồng)",
+            ));
+        }
         let max_upload_bytes = file.max_upload_bytes.unwrap_or(32 * 1024 * 1024);
         let max_rows = file.max_rows.unwrap_or(500_000);
 
@@ -339,6 +353,7 @@ impl Settings {
                 date_window_days,
             },
             trusted_proxies,
+            confirm_above_vnd,
         })
     }
 }

@@ -39,6 +39,7 @@ pub mod http;
 pub mod import;
 pub mod net;
 pub mod policy_files;
+pub mod present;
 pub mod reference;
 pub mod reports;
 pub mod services;

@@ -43,12 +43,13 @@ pub fn run(args: ServeArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode>
     tracing::info!(database = %settings.database, bind = %settings.bind, "starting");
     let db = crate::startup::prepare_database(&settings)?;
     let policy = crate::startup::load_policy(&settings)?;
+    // What to tell the person starting the service, printed as one block once it listens.
+    let mut sign_in_help: Vec<String> = Vec::new();
     if args.demo {
         let mut conn = db.get()?;
         match crate::demo::load(&mut conn)? {
             Some(report) => {
                 println!("Demo data loaded: {} units added.", report.units_added);
-                println!("Demo users (shown once; passwords are not stored anywhere readable):");
                 let people = crate::demo::load_people(&mut conn, &policy, DEMO_PEOPLE)?;
                 println!(
                     "Demo people: {} cases over several provinces and ministries.",
@@ -63,17 +64,34 @@ pub fn run(args: ServeArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode>
                         .collect::<Vec<_>>()
                         .join(", ")
                 );
+                sign_in_help.push(
+                    "Tài khoản dùng thử / demo sign-ins (shown once; passwords are not stored anywhere readable):"
+                        .into(),
+                );
                 for user in &report.users {
-                    println!(
+                    sign_in_help.push(format!(
                         "  {:<14} {:<16} unit {:<4} password {}",
                         user.username,
                         user.role.as_str(),
                         user.unit,
                         user.password
-                    );
+                    ));
                 }
             }
-            None => println!("Demo data not loaded: the database already has users."),
+            None => {
+                sign_in_help.push(
+                    "Demo data not loaded: the database already has users (demo passwords are shown only at the first start)."
+                        .into(),
+                );
+                sign_in_help.push(
+                    "  Đặt mật khẩu mới / set a new password (same database settings as this service):"
+                        .into(),
+                );
+                sign_in_help.push(
+                    "    staffpay users reset-password --username demo-admin   (or demo-reviewer, demo-officer, demo-unit, demo-viewer)"
+                        .into(),
+                );
+            }
         }
     }
     let state = crate::startup::app_state_with(settings, db, policy)?;
@@ -82,6 +100,14 @@ pub fn run(args: ServeArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode>
         let addr = app.addr();
         let running = app.start()?;
         println!("staffpay listening on http://{addr}");
+        if !sign_in_help.is_empty() {
+            println!();
+            println!("Đăng nhập / sign in: http://{addr}/dang-nhap");
+            for line in &sign_in_help {
+                println!("{line}");
+            }
+            println!();
+        }
         running.wait().await?;
         tracing::info!("stopped");
         anyhow::Ok(())

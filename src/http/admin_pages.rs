@@ -28,8 +28,8 @@ struct UnitLine {
     name: String,
     account: Option<String>,
     missing: bool,
-    people: i64,
-    paid: i64,
+    people: String,
+    paid: String,
     outstanding: String,
 }
 
@@ -47,6 +47,7 @@ struct UnitsPage {
 pub async fn units(
     state: web::Data<AppState>,
     s: Session,
+    req: HttpRequest,
     q: web::Query<Lang>,
 ) -> Result<HttpResponse, AppError> {
     let policy = state.policy.clone();
@@ -66,6 +67,7 @@ pub async fn units(
             Ok((report, units))
         })
         .await?;
+    let en = is_en(&req, q.lang.as_deref());
     let accounts: std::collections::HashMap<&str, Option<String>> = units
         .iter()
         .map(|u| (u.code.as_str(), u.treasury_account_no.clone()))
@@ -80,16 +82,16 @@ pub async fn units(
                 code: g.code.clone(),
                 name: g.name.clone(),
                 account,
-                people: g.figures.people,
-                paid: g.figures.paid,
-                outstanding: Vnd::new(g.figures.outstanding_vnd).to_string(),
+                people: crate::present::count(g.figures.people, en),
+                paid: crate::present::count(g.figures.paid, en),
+                outstanding: crate::present::money(g.figures.outstanding_vnd, en),
             }
         })
         .collect();
     rows.sort_by(|a, b| b.missing.cmp(&a.missing).then(a.code.cmp(&b.code)));
     render(
         &UnitsPage {
-            en: is_en(q.lang.as_deref()),
+            en,
             user: s.caller.username.clone(),
             csrf: s.csrf.clone(),
             rows,
@@ -129,9 +131,10 @@ struct ReportsPage {
 pub async fn reports(
     state: web::Data<AppState>,
     s: Session,
+    req: HttpRequest,
     q: web::Query<Lang>,
 ) -> Result<HttpResponse, AppError> {
-    reports_page(&state, &s, is_en(q.lang.as_deref()), None, None).await
+    reports_page(&state, &s, is_en(&req, q.lang.as_deref()), None, None).await
 }
 
 async fn reports_page(
@@ -260,6 +263,7 @@ struct AuditPage {
 pub async fn audit(
     state: web::Data<AppState>,
     s: Session,
+    req: HttpRequest,
     q: web::Query<AuditFilter>,
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
@@ -277,7 +281,7 @@ pub async fn audit(
         .await?;
     render(
         &AuditPage {
-            en: is_en(q.lang.as_deref()),
+            en: is_en(&req, q.lang.as_deref()),
             user: s.caller.username.clone(),
             csrf: s.csrf.clone(),
             unit: q.unit.unwrap_or_default(),
@@ -360,10 +364,14 @@ struct UploadPage<'a> {
 }
 
 /// `GET /nhap`: the upload form.
-pub async fn upload_form(s: Session, q: web::Query<Lang>) -> Result<HttpResponse, AppError> {
+pub async fn upload_form(
+    s: Session,
+    req: HttpRequest,
+    q: web::Query<Lang>,
+) -> Result<HttpResponse, AppError> {
     render(
         &UploadPage {
-            en: is_en(q.lang.as_deref()),
+            en: is_en(&req, q.lang.as_deref()),
             user: s.caller.username.clone(),
             csrf: s.csrf.clone(),
             error: None,

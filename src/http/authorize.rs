@@ -107,6 +107,9 @@ async fn page(
     {
         return Ok(req.into_response(error.error_response()));
     }
+    // The session's caller too: a page-side download route runs the API's handler (which
+    // takes a `Caller`) under the page's rules, so its errors answer as pages.
+    req.extensions_mut().insert(session.caller.clone());
     req.extensions_mut().insert(session);
     Ok(next.call(req).await?.map_into_boxed_body())
 }

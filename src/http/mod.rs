@@ -11,10 +11,12 @@ pub mod cases_api;
 pub mod changes_api;
 pub mod client;
 pub mod entitlements_api;
+pub mod error_pages;
 pub mod flags_api;
 pub mod health;
 pub mod imports_api;
 pub mod json_body;
+pub mod lang;
 pub mod login_csrf;
 pub mod openapi;
 pub mod pages;
@@ -145,6 +147,8 @@ fn server(state: AppState, listener: TcpListener) -> std::io::Result<Server> {
                 .into()
             }))
             .app_data(web::PayloadConfig::new(max_body))
+            .wrap(from_fn(error_pages::render))
+            .wrap(from_fn(lang::remember))
             .wrap(from_fn(api_headers::add))
             .wrap(from_fn(request_id::add_header))
             .wrap(TracingLogger::<request_id::StaffpayRootSpan>::new())

@@ -213,6 +213,78 @@ pub fn table() -> Vec<RouteSpec> {
                 ..Probe::ok()
             },
         ),
+        // Page-side downloads: the API's handlers under the page rules (session cookie, the
+        // same permission), so a refusal answers as a page, not JSON.
+        spec(
+            Method::GET,
+            "/ho-so/{id}/bang-tinh.xlsx",
+            Page(Some(Permission::ReadCases)),
+            || web::get().to(reports_api::statement),
+            Probe::ok(),
+        ),
+        spec(
+            Method::GET,
+            "/ho-so/{id}/bang-tinh.pdf",
+            Page(Some(Permission::ReadCases)),
+            || web::get().to(reports_api::statement_pdf),
+            Probe::ok(),
+        ),
+        spec(
+            Method::GET,
+            "/nhap/{id}/loi.xlsx",
+            Page(Some(Permission::ReadCases)),
+            || web::get().to(imports_api::errors_xlsx),
+            Probe::ok(),
+        ),
+        spec(
+            Method::GET,
+            "/nhat-ky.xlsx",
+            Page(Some(Permission::ReadAudit)),
+            || web::get().to(audit_api::export),
+            Probe::ok(),
+        ),
+        spec(
+            Method::GET,
+            "/bao-cao/doi-chieu.xlsx",
+            Page(Some(Permission::ReadReports)),
+            || web::get().to(reports_api::reconciliation),
+            Probe::ok(),
+        ),
+        spec(
+            Method::GET,
+            "/bao-cao/danh-sach-chi.xlsx",
+            Page(Some(Permission::ReadReports)),
+            || web::get().to(reports_api::payment_list),
+            Probe::ok(),
+        ),
+        spec(
+            Method::GET,
+            "/bao-cao/tien-do-bnv.xlsx",
+            Page(Some(Permission::ReadReports)),
+            || web::get().to(reports_api::moha_progress),
+            Probe::ok(),
+        ),
+        spec(
+            Method::GET,
+            "/bao-cao/bang-thanh-toan/{id}/mau-09.xlsx",
+            Page(Some(Permission::ReadReports)),
+            || web::get().to(batches_api::form_xlsx),
+            Probe::ok(),
+        ),
+        spec(
+            Method::GET,
+            "/bao-cao/bang-thanh-toan/{id}/mau-09.pdf",
+            Page(Some(Permission::ReadReports)),
+            || web::get().to(batches_api::form_pdf),
+            Probe::ok(),
+        ),
+        spec(
+            Method::GET,
+            "/canh-bao",
+            Page(None),
+            || web::get().to(pages::flags),
+            Probe::ok(),
+        ),
         spec(
             Method::GET,
             "/don-vi",
@@ -340,6 +412,18 @@ pub fn table() -> Vec<RouteSpec> {
             // Without a session: 303 to the form (the test client follows it: 200).
             || web::get().to(status_page::statement_download),
             Probe::ok(),
+        ),
+        spec(
+            Method::POST,
+            "/tra-cuu/ket-thuc",
+            Public,
+            || web::post().to(status_page::end),
+            Probe {
+                // 303 to the form (the test client follows it: 200).
+                body: Some("x=1"),
+                content_type: "application/x-www-form-urlencoded",
+                ..Probe::ok()
+            },
         ),
         spec(
             Method::POST,

@@ -12,6 +12,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::AppState;
+use super::lang::is_en;
 use super::request_id;
 use crate::auth::Caller;
 use crate::domain::ids::CaseId;
@@ -39,6 +40,8 @@ struct StatusPage<'a> {
 pub struct LangQuery {
     pub lang: Option<String>,
     pub sent: Option<String>,
+    /// Set after "end lookup".
+    pub ended: Option<String>,
 }
 
 /// The lookup form.
@@ -56,10 +59,6 @@ pub struct MessageForm {
     pub body: String,
     pub csrf: String,
     pub lang: Option<String>,
-}
-
-fn is_en(lang: Option<&str>) -> bool {
-    lang == Some("en")
 }
 
 fn render(
@@ -98,7 +97,7 @@ async fn show(
 ) -> Result<HttpResponse, AppError> {
     let view = state
         .db
-        .run(move |conn| self_service::status(conn, case))
+        .run(move |conn| self_service::status(conn, case, en))
         .await?;
     let csrf = csrf_token(&state.keys, &token);
     render(
@@ -119,7 +118,7 @@ pub async fn form(
     req: HttpRequest,
     query: web::Query<LangQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let en = is_en(query.lang.as_deref());
+    let en = is_en(&req, query.lang.as_deref());
     if let Some((token, case)) = session_of(&state, &req) {
         let notice = query.sent.as_ref().map(|_| {
             if en {
@@ -130,16 +129,45 @@ pub async fn form(
         });
         return show(&state, token, case, en, notice).await;
     }
+    let notice = query.ended.as_ref().map(|_| {
+        if en {
+            "Lookup ended: your case is no longer open in this browser."
+        } else {
+            "Đã kết thúc tra cứu: hồ sơ không còn mở trên trình duyệt này."
+        }
+    });
     render(
         &StatusPage {
             en,
             error: None,
-            notice: None,
+            notice,
             view: None,
             csrf: String::new(),
         },
         actix_web::http::StatusCode::OK,
     )
+}
+
+/// `POST /tra-cuu/ket-thuc`: ends the lookup on this browser (a shared or borrowed phone):
+/// the status cookie is cleared. Nothing changes on the server, so no form token is needed.
+pub async fn end(req: HttpRequest) -> HttpResponse {
+    let en = is_en(&req, None);
+    let mut gone = Cookie::build(COOKIE, "")
+        .path("/")
+        .http_only(true)
+        .secure(true)
+        .same_site(SameSite::Strict)
+        .finish();
+    gone.make_removal();
+    let mut response = HttpResponse::SeeOther()
+        .insert_header((
+            header::LOCATION,
+            format!("/tra-cuu?lang={}&ended=1", if en { "en" } else { "vi" }),
+        ))
+        .finish();
+    // A response that cannot take the removal still ends at the form.
+    let _ = response.add_cookie(&gone);
+    response
 }
 
 /// `POST /tra-cuu`: checks the pair; the same answer for a wrong code and an unknown id.
@@ -149,7 +177,7 @@ pub async fn lookup(
     form: web::Form<LookupForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
-    let en = is_en(form.lang.as_deref());
+    let en = is_en(&req, form.lang.as_deref());
     let keys = state.keys.clone();
     let from = super::client::of(&req, &state.settings).address();
     // One trip to the database thread for the lookup and, when found, the page's data.
@@ -158,13 +186,13 @@ pub async fn lookup(
         .run(move |conn| {
             let found = self_service::lookup(conn, &keys, &from, &form.national_id, &form.code)?;
             let view = match found {
-                Lookup::Found(case) => Some(self_service::status(conn, case)?),
+                Lookup::Found(case) => Some(self_service::status(conn, case, en)?),
                 _ => None,
             };
             Ok((found, view))
         })
         .await?;
-    let wrong = |status, vi: &'static str, en_text: &'static str| {
+    let wrong = |status, vi: &str, en_text: &str| {
         render(
             &StatusPage {
                 en,
@@ -201,10 +229,15 @@ pub async fn lookup(
             "The national id or the lookup code is not right.",
         ),
         Lookup::Locked { retry_after_secs } => {
+            let wait = crate::present::wait(retry_after_secs, en);
             let mut response = wrong(
                 actix_web::http::StatusCode::TOO_MANY_REQUESTS,
-                "Đã nhập sai quá nhiều lần. Vui lòng thử lại sau, hoặc đề nghị cơ quan của bạn mở khóa.",
-                "Too many wrong attempts. Try again later, or ask your agency to unlock it.",
+                &format!(
+                    "Đã nhập sai quá nhiều lần nên tra cứu tạm bị khóa. Vui lòng thử lại sau {wait}, hoặc đề nghị cơ quan của bạn mở khóa."
+                ),
+                &format!(
+                    "Too many wrong attempts: lookups are locked for now. Try again in {wait}, or ask your agency to unlock it."
+                ),
             )?;
             response.headers_mut().insert(
                 header::RETRY_AFTER,
@@ -278,7 +311,7 @@ pub async fn send(
         .db
         .run(move |conn| self_service::send(conn, case, kind, &body))
         .await?;
-    let lang = if is_en(form.lang.as_deref()) {
+    let lang = if is_en(&req, form.lang.as_deref()) {
         "en"
     } else {
         "vi"

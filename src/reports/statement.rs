@@ -310,6 +310,15 @@ fn write(
         .unwrap_or_default();
     for (i, comp) in components.iter().enumerate() {
         let r = rows.row;
+        // Vietnamese first, the tables' English under it; the formula's numbers as
+        // officials write them (7.441.200; 0,5).
+        let basis_vi = crate::present::legal_basis(&comp.legal_basis, false);
+        let basis = if basis_vi == comp.legal_basis.as_str() {
+            comp.legal_basis.clone()
+        } else {
+            format!("{basis_vi}\n{}", comp.legal_basis)
+        };
+        let formula = crate::present::numbers_in(&comp.formula, false);
         rows.sheet
             .write_number(r, 0, vnd(i64::try_from(i + 1).unwrap_or(0))?)?;
         rows.sheet
@@ -317,22 +326,22 @@ fn write(
         rows.sheet
             .write_text_with_format(r, 2, &comp.label_en, &formats.wrap)?;
         rows.sheet
-            .write_text_with_format(r, 3, &comp.legal_basis, &formats.wrap)?;
+            .write_text_with_format(r, 3, &basis, &formats.wrap)?;
         rows.sheet
-            .write_text_with_format(r, 4, &comp.formula, &formats.wrap)?;
+            .write_text_with_format(r, 4, &formula, &formats.wrap)?;
         // The height of the longest wrapped text: LibreOffice does not fit rows on opening,
         // and the PDF is printed from it.
-        let lines = [
-            (&comp.label_vi, 34),
-            (&comp.label_en, 40),
-            (&comp.legal_basis, 34),
-            (&comp.formula, 52),
-        ]
-        .iter()
-        .map(|(t, w)| t.chars().count().div_ceil(*w))
-        .max()
-        .unwrap_or(1)
-        .max(1);
+        let basis_lines: usize = basis
+            .split('\n')
+            .map(|t| t.chars().count().div_ceil(34))
+            .sum();
+        let lines = [(&comp.label_vi, 34), (&comp.label_en, 40), (&formula, 52)]
+            .iter()
+            .map(|(t, w)| t.chars().count().div_ceil(*w))
+            .chain([basis_lines])
+            .max()
+            .unwrap_or(1)
+            .max(1);
         rows.sheet
             .set_row_height(r, 15.0 * f64::from(u32::try_from(lines).unwrap_or(1)))?;
         rows.sheet.write_number_with_format(

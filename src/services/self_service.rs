@@ -21,8 +21,8 @@ use crate::db::{DbConnection, now, today_vn, transaction};
 use crate::domain::case_state::CaseState;
 use crate::domain::entitlement::CalcOutput;
 use crate::domain::ids::CaseId;
-use crate::domain::money::Vnd;
 use crate::error::AppError;
+use crate::present;
 use crate::services::Actor;
 
 /// Failed lookups per client address: 20 in 15 minutes lock the address for 15 minutes.
@@ -155,8 +155,9 @@ pub struct Step {
 pub struct Line {
     pub vi: String,
     pub en: String,
+    /// In the page's language.
     pub basis: String,
-    /// Grouped, e.g. `460,687,500`.
+    /// In the page's format, e.g. `460.687.500 đ`.
     pub amount: String,
 }
 
@@ -193,13 +194,13 @@ fn day(at: chrono::NaiveDateTime) -> String {
         .to_string()
 }
 
-/// The status of one case (already found by [`lookup`]).
-pub fn status(conn: &mut DbConnection, case_id: CaseId) -> Result<StatusView, AppError> {
+/// The status of one case (already found by [`lookup`]), its figures in the page's language.
+pub fn status(conn: &mut DbConnection, case_id: CaseId, en: bool) -> Result<StatusView, AppError> {
     let (case, person, unit, documents) =
         crate::db::cases::find_with_documents_in_scope(conn, &UnitScope::All, case_id)?
             .ok_or(AppError::NotFound)?;
     let state = case.state;
-    let timeline = crate::db::case_events::events(conn, case_id)?
+    let mut timeline: Vec<Step> = crate::db::case_events::events(conn, case_id)?
         .into_iter()
         .map(|e| Step {
             on: day(e.at),
@@ -207,6 +208,9 @@ pub fn status(conn: &mut DbConnection, case_id: CaseId) -> Result<StatusView, Ap
             en: e.to_state.label_en(),
         })
         .collect();
+    // A state reached again (a second payment leaves the case paid) is said once, on the
+    // first day it was reached; the payments are listed with their dates below.
+    timeline.dedup_by(|later, earlier| later.vi == earlier.vi);
     let json = crate::db::pinned::unpack(&documents.result_json)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("case {case_id}: {e}")))?;
     let lines = match serde_json::from_str::<CalcOutput>(&json) {
@@ -216,8 +220,8 @@ pub fn status(conn: &mut DbConnection, case_id: CaseId) -> Result<StatusView, Ap
             .map(|p| Line {
                 vi: p.label_vi,
                 en: p.label_en,
-                basis: p.legal_basis,
-                amount: Vnd::new(p.amount_vnd).to_string(),
+                basis: present::legal_basis(&p.legal_basis, en).into_owned(),
+                amount: present::money(p.amount_vnd, en),
             })
             .collect(),
         _ => Vec::new(),
@@ -237,7 +241,7 @@ pub fn status(conn: &mut DbConnection, case_id: CaseId) -> Result<StatusView, Ap
         .collect();
     let payment_amounts = payment_rows
         .iter()
-        .map(|p| Vnd::new(p.amount_vnd).to_string())
+        .map(|p| present::money(p.amount_vnd, en))
         .collect();
     let outstanding = if state == CaseState::Cancelled {
         0
@@ -307,9 +311,9 @@ pub fn status(conn: &mut DbConnection, case_id: CaseId) -> Result<StatusView, Ap
         payment_reference: case.payment_reference,
         timeline,
         lines,
-        total: Vnd::new(case.entitled_vnd).to_string(),
-        paid: Vnd::new(case.paid_vnd).to_string(),
-        outstanding: Vnd::new(outstanding).to_string(),
+        total: present::money(case.entitled_vnd, en),
+        paid: present::money(case.paid_vnd, en),
+        outstanding: present::money(outstanding, en),
         payments,
         payment_amounts,
         missing,

@@ -182,6 +182,19 @@ impl Driver {
         panic!("the page never showed {needle:?}:\n{page}")
     }
 
+    /// Waits (up to 10 s) until the page holds one of `needles`; its index.
+    async fn wait_for_any(&self, needles: &[&str]) -> usize {
+        let mut page = String::new();
+        for _ in 0..100 {
+            page = self.source().await;
+            if let Some(i) = needles.iter().position(|n| page.contains(n)) {
+                return i;
+            }
+            actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("the page never showed any of {needles:?}:\n{page}")
+    }
+
     async fn source(&self) -> String {
         self.call("GET", &self.at("/source"), None)
             .await
@@ -226,6 +239,11 @@ async fn a_browser_approves_pays_and_the_person_sees_it() {
     driver.go(&format!("{site}/ho-so/{case}")).await;
     assert_eq!(driver.text("#state").await, "Đã gửi");
     driver.click("#approve").await;
+    // A large approval asks to confirm (the amount in words) first.
+    let approved = "<strong id=\"state\">Đã duyệt</strong>";
+    if driver.wait_for_any(&["id=\"confirm\"", approved]).await == 0 {
+        driver.click("#confirm").await;
+    }
     driver
         .wait_for("<strong id=\"state\">Đã duyệt</strong>")
         .await;
@@ -242,6 +260,9 @@ async fn a_browser_approves_pays_and_the_person_sees_it() {
         .wait_for("<strong id=\"state\">Đủ điều kiện chi</strong>")
         .await;
     driver.click("#pay").await;
+    // Every payment is confirmed with the amount in words.
+    driver.wait_for("id=\"words\"").await;
+    driver.click("#confirm").await;
     driver
         .wait_for("<strong id=\"state\">Đã chi đủ</strong>")
         .await;

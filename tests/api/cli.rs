@@ -196,18 +196,26 @@ fn serve_stops_gracefully_on_sigterm() {
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut demo_users = 0;
     let mut listening = false;
+    let mut sign_in_address = false;
     for line in lines.by_ref() {
         let line = line.unwrap();
         if line.contains(" password ") {
+            assert!(listening, "the demo sign-ins come after start-up, as one block");
             demo_users += 1;
         }
+        sign_in_address |= listening && line.contains("/dang-nhap");
         if line.contains("listening on http://127.0.0.1:") {
             listening = true;
+        }
+        // After it, one block with the sign-in address and the demo users, ended by a blank
+        // line.
+        if listening && demo_users > 0 && line.trim().is_empty() {
             break;
         }
     }
     assert!(listening);
     assert_eq!(demo_users, 5, "one demo user per role, printed once");
+    assert!(sign_in_address, "the sign-in address is printed with them");
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()

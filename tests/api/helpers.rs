@@ -543,3 +543,107 @@ pub fn with_version(app: &TestApp, case: i64, body: &str) -> String {
     value["version"] = serde_json::json!(version_of(app, case).parse::<i64>().unwrap());
     value.to_string()
 }
+
+/// The text of an HTML page a person reads: tags (and so attribute values such as option
+/// values and links) removed, the common entities decoded.
+pub fn visible_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    let mut in_style = false;
+    let lower = html.to_ascii_lowercase();
+    let mut i = 0;
+    for (at, ch) in html.char_indices() {
+        if at < i {
+            continue;
+        }
+        if in_style {
+            if lower[at..].starts_with("</style>") {
+                in_style = false;
+                i = at + "</style>".len();
+            }
+            continue;
+        }
+        match ch {
+            '<' => {
+                in_tag = true;
+                if lower[at..].starts_with("<style") {
+                    in_style = true;
+                }
+            }
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(ch),
+            _ => {}
+        }
+    }
+    out.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+}
+
+/// `word` in `text` as a whole word (not inside a longer word or code).
+fn has_word(text: &str, word: &str) -> bool {
+    let part = |c: char| c.is_alphanumeric() || c == '_' || c == '.';
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        !before.is_some_and(part) && !after.is_some_and(part)
+    })
+}
+
+/// Fails when a Vietnamese page shows what a person should not read: a JSON body, an
+/// English legal basis, a raw code of the project's vocabularies (states, flags, actions,
+/// methods, outcomes), or a comma-grouped number.
+pub fn assert_reads_vietnamese(what: &str, html: &str) {
+    let trimmed = html.trim_start();
+    assert!(
+        !trimmed.starts_with('{') && !trimmed.starts_with('['),
+        "{what}: a JSON body: {html}"
+    );
+    let text = visible_text(html);
+    for english in [
+        "Decree ",
+        "Circular ",
+        "Resolution ",
+        "Social Insurance Law",
+        "Art. ",
+    ] {
+        assert!(
+            !text.contains(english),
+            "{what}: an English legal basis ('{english}') in: {text}"
+        );
+    }
+    let mut codes: Vec<&str> = staffpay::domain::case_state::CaseState::ALL
+        .iter()
+        .map(|s| s.as_str())
+        .collect();
+    codes.extend(
+        staffpay::domain::case_state::ActionKind::ALL
+            .iter()
+            .map(|a| a.as_str()),
+    );
+    codes.extend(
+        staffpay::domain::flags::FlagKind::ALL
+            .iter()
+            .map(|k| k.as_str()),
+    );
+    codes.extend([
+        "transfer", "cash", "imported", "rejected", "partial", "dry_run", "reversal",
+    ]);
+    for code in codes {
+        assert!(
+            !has_word(&text, code),
+            "{what}: the raw code '{code}' in: {text}"
+        );
+    }
+    let chars: Vec<char> = text.chars().collect();
+    for w in chars.windows(5) {
+        let grouped =
+            w[0].is_ascii_digit() && w[1] == ',' && w[2..].iter().all(char::is_ascii_digit);
+        assert!(!grouped, "{what}: a comma-grouped number in: {text}");
+    }
+}

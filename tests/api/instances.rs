@@ -97,6 +97,8 @@ async fn two_instances_behave_as_one(backend: Backend) {
             ("csrf", &csrf),
             ("action", "approve"),
             ("version", &version),
+            // Past the confirmation step of large approvals.
+            ("confirm", "1"),
         ],
     )
     .await;

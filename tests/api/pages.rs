@@ -147,7 +147,9 @@ async fn review_fund_and_pay_in_the_browser(backend: Backend) {
     .await;
     assert_eq!(forged.status, 403);
     assert_eq!(state_of(&app, case).0, "submitted", "nothing changed");
-    let approved = send(
+    // Above `confirm_above_vnd` (500.000.000 đ by default) the approval asks to confirm,
+    // with the amount in words; nothing changes until it is confirmed.
+    let asked = send(
         &app,
         "POST",
         &format!("/ho-so/{case}/thao-tac"),
@@ -159,7 +161,41 @@ async fn review_fund_and_pay_in_the_browser(backend: Backend) {
         ]),
     )
     .await;
-    assert_eq!(approved.status, 303, "{}", approved.body);
+    let (_, entitled, _) = state_of(&app, case);
+    if entitled > staffpay::config::DEFAULT_CONFIRM_ABOVE_VND {
+        assert_eq!(asked.status, 200, "{}", asked.body);
+        assert!(asked.body.contains("id=\"confirm\""));
+        assert!(
+            asked
+                .body
+                .contains(&staffpay::domain::money::in_words_vi(entitled))
+        );
+        assert_eq!(state_of(&app, case).0, "submitted", "nothing changed yet");
+    } else {
+        assert_eq!(asked.status, 303, "{}", asked.body);
+    }
+    let approved = send(
+        &app,
+        "POST",
+        &format!("/ho-so/{case}/thao-tac"),
+        Some(&rev),
+        Some(&[
+            ("csrf", &csrf),
+            ("action", "approve"),
+            ("version", &version),
+            ("confirm", "1"),
+        ]),
+    )
+    .await;
+    if entitled > staffpay::config::DEFAULT_CONFIRM_ABOVE_VND {
+        assert_eq!(approved.status, 303, "{}", approved.body);
+    } else {
+        assert_eq!(approved.status, 409, "already approved: {}", approved.body);
+    }
+    assert_eq!(
+        approved.location.starts_with(&format!("/ho-so/{case}?ok=")),
+        approved.status == 303
+    );
     assert_eq!(state_of(&app, case).0, "approved");
     // A stale form (old version) is refused on the page with the reason.
     let stale = send(
@@ -200,21 +236,60 @@ async fn review_fund_and_pay_in_the_browser(backend: Backend) {
     assert_eq!(state_of(&app, case).0, "payable");
     let (_, entitled, _) = state_of(&app, case);
     let today = staffpay::db::today_vn().to_string();
+    // The payment form's amount as officials type it; a confirmation step first, with the
+    // amount in figures and in words, then the payment.
+    let typed = staffpay::present::count(entitled, false);
+    let version = version_of(&app, case);
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("version", version.as_str()),
+        ("amount", typed.as_str()),
+        ("paid_on", today.as_str()),
+        ("method", "transfer"),
+        ("reference", "UNC-0001"),
+    ];
+    let asked = send(
+        &app,
+        "POST",
+        &format!("/ho-so/{case}/chi"),
+        Some(&mof),
+        Some(&form),
+    )
+    .await;
+    assert_eq!(asked.status, 200, "{}", asked.body);
+    assert!(
+        asked
+            .body
+            .contains(&staffpay::domain::money::in_words_vi(entitled)),
+        "{}",
+        asked.body
+    );
+    assert!(asked.body.contains(&format!("{typed} đ")));
+    assert!(asked.body.contains("UNC-0001"));
+    helpers::assert_reads_vietnamese("payment confirmation", &asked.body);
+    assert_eq!(
+        state_of(&app, case).2,
+        0,
+        "nothing paid before the confirmation"
+    );
+    let mut confirmed = form.to_vec();
+    confirmed.push(("confirm", "1"));
     let paid = send(
         &app,
         "POST",
         &format!("/ho-so/{case}/chi"),
         Some(&mof),
-        Some(&[
-            ("csrf", &csrf),
-            ("version", &version_of(&app, case)),
-            ("amount", &entitled.to_string()),
-            ("paid_on", &today),
-            ("method", "transfer"),
-        ]),
+        Some(&confirmed),
     )
     .await;
     assert_eq!(paid.status, 303, "{}", paid.body);
+    let done = send(&app, "GET", &paid.location, Some(&mof), None).await;
+    assert!(done.body.contains("Đã ghi nhận khoản chi"), "{}", done.body);
+    assert!(
+        done.body.contains("Chi lần 1"),
+        "the history says what was done: {}",
+        done.body
+    );
     let (state, _, paid_vnd) = state_of(&app, case);
     assert_eq!((state.as_str(), paid_vnd), ("paid", entitled));
     // A reviewer gets no payment form (no such permission; the API refuses it too).
@@ -330,15 +405,11 @@ async fn units_reports_audit_and_upload_pages(backend: Backend) {
         "units without an account are shown"
     );
     let reports = send(&app, "GET", "/bao-cao", Some(&admin), None).await;
-    assert!(
-        reports
-            .body
-            .contains("action=\"/api/v1/reports/reconciliation.xlsx\"")
-    );
+    assert!(reports.body.contains("action=\"/bao-cao/doi-chieu.xlsx\""));
     let d = send(
         &app,
         "GET",
-        "/api/v1/reports/reconciliation.xlsx?unit=79",
+        "/bao-cao/doi-chieu.xlsx?unit=79",
         Some(&admin),
         None,
     )
@@ -347,6 +418,27 @@ async fn units_reports_audit_and_upload_pages(backend: Backend) {
         d.status, 200,
         "the report form's download works with the session"
     );
+    // The API's download still opens with the session (GET), answering JSON errors.
+    let d = send(
+        &app,
+        "GET",
+        "/api/v1/reports/reconciliation.xlsx?unit=79",
+        Some(&admin),
+        None,
+    )
+    .await;
+    assert_eq!(d.status, 200);
+    // A page-side download's refusal is a page.
+    let refused = send(
+        &app,
+        "GET",
+        "/bao-cao/doi-chieu.xlsx?unit=ZZZ",
+        Some(&admin),
+        None,
+    )
+    .await;
+    assert!(refused.status >= 400, "{}", refused.status);
+    assert!(refused.body.contains("<!doctype html>"), "{}", refused.body);
     let audit = send(&app, "GET", "/nhat-ky?action=auth.", Some(&admin), None).await;
     assert_eq!(audit.status, 200);
     assert!(audit.body.contains("auth.login"));
@@ -403,7 +495,7 @@ async fn units_reports_audit_and_upload_pages(backend: Backend) {
     )
     .await;
     assert_eq!(failed.status, 200);
-    assert!(failed.body.contains("errors.xlsx"), "{}", failed.body);
+    assert!(failed.body.contains("/loi.xlsx\""), "{}", failed.body);
     // Another unit and a role without the right.
     let other = upload(
         &app,
@@ -583,7 +675,7 @@ async fn the_mapping_step_previews_then_imports_as_chosen(backend: Backend) {
     assert!(
         reports
             .body
-            .contains("action=\"/api/v1/reports/moha-progress.xlsx\"")
+            .contains("action=\"/bao-cao/tien-do-bnv.xlsx\"")
     );
     let nothing = send(
         &app,
@@ -735,3 +827,145 @@ async fn pages_take_their_access_rule_from_the_route_table(backend: Backend) {
     assert!(checked >= 4 * Role::ALL.len(), "{checked}");
 }
 both_backends!(pages_take_their_access_rule_from_the_route_table);
+
+/// Errors on page paths are pages (HTML, Vietnamese first, what to do next), never the API's
+/// JSON, whose contract stays under `/api/`; the language chosen once stays chosen; figures,
+/// formulas and legal bases read as officials write them; the dashboard's flag counts lead
+/// to a flag list whose rows link to their cases.
+async fn pages_speak_vietnamese_and_errors_are_pages(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    with_demo(&app, 40, false);
+    app.user("rev", Role::MohaReviewer, &["VN"], PW);
+    let rev = sign_in(&app, "rev").await;
+
+    // A case that is not there, a path that is not there, a refused form, a bad filter.
+    let missing = send(&app, "GET", "/ho-so/999999", Some(&rev), None).await;
+    assert_eq!(missing.status, 404);
+    assert!(missing.body.contains("Không tìm thấy"), "{}", missing.body);
+    assert!(missing.body.contains("role=\"alert\""));
+    helpers::assert_reads_vietnamese("404 case", &missing.body);
+    let nowhere = send(&app, "GET", "/khong-co-trang-nay", None, None).await;
+    assert_eq!(nowhere.status, 404);
+    assert!(nowhere.body.contains("<!doctype html>"), "{}", nowhere.body);
+    assert!(nowhere.body.contains("href=\"/dang-nhap\""));
+    let api = send(&app, "GET", "/api/v1/khong-co", None, None).await;
+    assert_eq!(api.status, 404);
+    let envelope: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    assert_eq!(envelope["error"]["code"], "not_found");
+    let case: i64 = {
+        let mut conn = app.db.get().unwrap();
+        cases::table
+            .filter(cases::state.eq("submitted"))
+            .order(cases::id.asc())
+            .select(cases::id)
+            .first(&mut conn)
+            .unwrap()
+    };
+    let forged = send(
+        &app,
+        "POST",
+        &format!("/ho-so/{case}/thao-tac"),
+        Some(&rev),
+        Some(&[("csrf", "forged"), ("action", "approve"), ("version", "1")]),
+    )
+    .await;
+    assert_eq!(forged.status, 403);
+    assert!(forged.body.contains("Không được phép"), "{}", forged.body);
+    assert!(forged.body.contains("Tải lại trang"));
+    let bad = send(&app, "GET", "/canh-bao?kind=khong-co", Some(&rev), None).await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.body.contains("Không có loại cảnh báo"), "{}", bad.body);
+    helpers::assert_reads_vietnamese("400 flags", &bad.body);
+
+    // The case page: Vietnamese legal bases, figures and formulas.
+    let page = send(&app, "GET", &format!("/ho-so/{case}"), Some(&rev), None).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("Nghị định số 178/2024/NĐ-CP"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains(" đ<"),
+        "amounts as 1.234.567 đ: {}",
+        page.body
+    );
+    helpers::assert_reads_vietnamese("case page", &page.body);
+    assert!(
+        !page.body.contains("/api/v1/"),
+        "pages link to page-side downloads"
+    );
+    let statement = send_page(
+        &app,
+        "GET",
+        &format!("/ho-so/{case}/bang-tinh.xlsx"),
+        Some(&rev),
+        None,
+    )
+    .await;
+    assert_eq!(statement.status, 200);
+    assert!(statement.bytes.starts_with(b"PK"));
+
+    // The dashboard: grouped with dots, percentages with a comma and a space; its flag counts
+    // lead to the flag list, whose rows lead to their cases.
+    let home = send(&app, "GET", "/", Some(&rev), None).await;
+    assert_eq!(home.status, 200);
+    helpers::assert_reads_vietnamese("dashboard", &home.body);
+    assert!(home.body.contains(" %<"), "{}", home.body);
+    assert!(!home.body.contains("/api/v1/flags"));
+    assert!(
+        home.body.contains("href=\"/canh-bao?kind="),
+        "{}",
+        home.body
+    );
+    let flags = send(&app, "GET", "/canh-bao", Some(&rev), None).await;
+    assert_eq!(flags.status, 200);
+    helpers::assert_reads_vietnamese("flags", &flags.body);
+    assert!(flags.body.contains("href=\"/ho-so/"), "{}", flags.body);
+    let filtered = send(
+        &app,
+        "GET",
+        "/canh-bao?kind=unit_account_missing&age=0",
+        Some(&rev),
+        None,
+    )
+    .await;
+    assert_eq!(filtered.status, 200);
+    let list = send(&app, "GET", "/ho-so", Some(&rev), None).await;
+    helpers::assert_reads_vietnamese("case list", &list.body);
+    let units = send(&app, "GET", "/don-vi", Some(&rev), None).await;
+    helpers::assert_reads_vietnamese("units", &units.body);
+
+    // English once: remembered for the next pages and for error pages; Vietnamese again.
+    let english = send(&app, "GET", "/?lang=en", Some(&rev), None).await;
+    assert!(english.body.contains("Payment progress"));
+    let lang = english.cookie.clone().unwrap();
+    assert_eq!(lang, "staffpay_lang=en");
+    let both = format!("{rev}; {lang}");
+    let list = send(&app, "GET", "/ho-so", Some(&both), None).await;
+    assert!(list.body.contains("<html lang=\"en\">"), "{}", list.body);
+    let case_en = send(&app, "GET", &format!("/ho-so/{case}"), Some(&both), None).await;
+    assert!(case_en.body.contains("Decree 178/2024/ND-CP"));
+    let missing_en = send(&app, "GET", "/ho-so/999999", Some(&both), None).await;
+    assert!(missing_en.body.contains("Not found"), "{}", missing_en.body);
+    let back = send(&app, "GET", "/ho-so?lang=vi", Some(&both), None).await;
+    assert!(back.body.contains("<html lang=\"vi\">"));
+    assert_eq!(back.cookie.as_deref(), Some("staffpay_lang=vi"));
+
+    // The sign-in page over plain HTTP: fine on the machine itself; on another address it
+    // says why the session cookie cannot work and what to do.
+    let local = send(&app, "GET", "/dang-nhap", None, None).await;
+    assert!(!local.body.contains("id=\"insecure\""), "{}", local.body);
+    let client = awc::Client::default();
+    let mut remote = client
+        .get(format!("{}/dang-nhap", app.base))
+        .insert_header(("host", "staffpay.example.gov.vn"))
+        .send()
+        .await
+        .unwrap();
+    let remote = String::from_utf8(remote.body().await.unwrap().to_vec()).unwrap();
+    assert!(remote.contains("id=\"insecure\""), "{remote}");
+    assert!(remote.contains("staffpay.example.gov.vn"));
+    assert!(remote.contains("trusted_proxies"));
+}
+both_backends!(pages_speak_vietnamese_and_errors_are_pages);

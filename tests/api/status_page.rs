@@ -113,9 +113,10 @@ async fn status_page_lookup_session_and_dispute(backend: Backend) {
     };
     assert!(found.body.contains(&name));
     assert!(found.body.contains(&reference));
-    let grouped = staffpay::domain::money::Vnd::new(entitled).to_string();
+    // Figures as officials write them (issue 20): 1.234.567 đ.
+    let grouped = staffpay::present::money(entitled, false);
     assert!(found.body.contains(&grouped), "total {grouped}");
-    let still = staffpay::domain::money::Vnd::new(entitled - paid).to_string();
+    let still = staffpay::present::money(entitled - paid, false);
     assert!(found.body.contains(&still));
     assert!(found.body.contains("Quá trình xử lý"));
 
@@ -149,6 +150,16 @@ async fn status_page_lookup_session_and_dispute(backend: Backend) {
         "back to the form"
     );
     assert!(!page.body.contains(&reference));
+    // "End lookup" (a shared phone): the status cookie is removed and the form says so.
+    assert!(again.body.contains("action=\"/tra-cuu/ket-thuc\""));
+    let ended = send(&app, "POST", "/tra-cuu/ket-thuc", Some(&cookie), Some("")).await;
+    assert_eq!(ended.status, 303);
+    assert_eq!(ended.location.as_deref(), Some("/tra-cuu?lang=vi&ended=1"));
+    let removal = ended.set_cookie.clone().unwrap_or_default();
+    assert!(removal.starts_with("staffpay_status=;"), "{removal}");
+    assert!(removal.contains("Max-Age=0"), "{removal}");
+    let form_again = send(&app, "GET", "/tra-cuu?lang=vi&ended=1", None, None).await;
+    assert!(form_again.body.contains("Đã kết thúc tra cứu"));
 
     // A dispute: the form token is required; the text is stored as typed and shown escaped.
     let csrf = csrf_of(&again.body);
@@ -281,6 +292,7 @@ async fn status_page_throttling(backend: Backend) {
     let locked = send(&app, "POST", "/tra-cuu", None, Some(&right)).await;
     assert_eq!(locked.status, 429);
     assert!(locked.body.contains("mở khóa"));
+    assert!(locked.body.contains("khoảng 24 giờ"), "how long: {}", locked.body);
     // The agency lifts it.
     let officer = app.user("hcm", Role::UnitOfficer, &["VN"], PW);
     let (token, _) = app.token(officer, TimeDelta::hours(1));

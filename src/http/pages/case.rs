@@ -9,9 +9,9 @@ use serde::Deserialize;
 use crate::domain::access::Permission;
 use crate::domain::case_state::{ActionKind, CaseAction};
 use crate::domain::ids::CaseId;
-use crate::domain::money::Vnd;
 use crate::error::AppError;
 use crate::http::AppState;
+use crate::present;
 
 use super::{PageQuery, Session, is_en, redirect, render};
 
@@ -26,11 +26,26 @@ struct CaseHead {
     entitled: String,
     paid: String,
     outstanding: String,
-    outstanding_raw: i64,
+    /// What is owed as the amount field shows it (1.000.000: the form reads dots).
+    outstanding_typed: String,
     /// Original and supplementary, when a change was accepted.
     supplement: Option<(String, String)>,
     /// The Decree 67 top-up part of the pinned result: (original Decree 178 total, top-up).
     decree_67: Option<(String, String)>,
+}
+
+/// A payment or reversal on the case page.
+struct PaymentLine {
+    id: i64,
+    date: String,
+    kind: &'static str,
+    method: String,
+    method_code: String,
+    reference: String,
+    amount: String,
+    amount_raw: i64,
+    /// A payment not reversed yet.
+    reversible: bool,
 }
 
 #[derive(Template)]
@@ -43,8 +58,10 @@ struct CasePage<'a> {
     error: Option<&'a str>,
     notice: Option<&'a str>,
     lines: Vec<(String, String, String, String)>,
-    payments: Vec<(String, String, String)>,
-    history: Vec<(String, String, String, String)>,
+    payments: Vec<PaymentLine>,
+    can_reverse: bool,
+    /// When, who, the action in words, the state it led to (when it changed), the reason.
+    history: Vec<(String, String, String, Option<String>, String)>,
     can_review: bool,
     can_fund: bool,
     can_pay: bool,
@@ -79,9 +96,9 @@ async fn case_page(
         .map(|p| {
             (
                 if en { p.label_en } else { p.label_vi },
-                p.legal_basis,
-                p.formula,
-                Vnd::new(p.amount_vnd).to_string(),
+                present::legal_basis(&p.legal_basis, en).into_owned(),
+                present::numbers_in(&p.formula, en),
+                present::money(p.amount_vnd, en),
             )
         })
         .collect();
@@ -101,20 +118,20 @@ async fn case_page(
                 case_state.label_vi()
             },
             version: view.version,
-            entitled: Vnd::new(view.entitled_vnd).to_string(),
-            paid: Vnd::new(view.paid_vnd).to_string(),
-            outstanding: Vnd::new(view.outstanding_vnd).to_string(),
-            outstanding_raw: view.outstanding_vnd,
+            entitled: present::money(view.entitled_vnd, en),
+            paid: present::money(view.paid_vnd, en),
+            outstanding: present::money(view.outstanding_vnd, en),
+            outstanding_typed: crate::present::count(view.outstanding_vnd, false),
             supplement: (view.supplementary_vnd != 0).then(|| {
                 (
-                    Vnd::new(view.original_vnd).to_string(),
-                    Vnd::new(view.supplementary_vnd).to_string(),
+                    present::money(view.original_vnd, en),
+                    present::money(view.supplementary_vnd, en),
                 )
             }),
             decree_67: view.decree_67_top_up().map(|t| {
                 (
-                    Vnd::new(t.original_total_vnd).to_string(),
-                    Vnd::new(t.top_up_vnd).to_string(),
+                    present::money(t.original_total_vnd, en),
+                    present::money(t.top_up_vnd, en),
                 )
             }),
         },
@@ -124,28 +141,46 @@ async fn case_page(
         payments: view
             .payments
             .iter()
-            .map(|p| {
-                (
-                    p.paid_on.format("%d/%m/%Y").to_string(),
-                    p.method.clone(),
-                    Vnd::new(p.amount_vnd).to_string(),
-                )
+            .map(|p| PaymentLine {
+                id: p.id.0,
+                date: present::date(p.paid_on),
+                kind: match (p.amount_vnd < 0, en) {
+                    (false, false) => "Chi",
+                    (false, true) => "Payment",
+                    (true, false) => "Ghi giảm",
+                    (true, true) => "Reversal",
+                },
+                method: present::method(&p.method, en).to_owned(),
+                method_code: p.method.clone(),
+                reference: p.reference.clone(),
+                amount: present::money(p.amount_vnd, en),
+                amount_raw: p.amount_vnd,
+                reversible: p.amount_vnd > 0
+                    && !view.payments.iter().any(|r| r.reverses_id == Some(p.id)),
             })
             .collect(),
-        history: view
-            .history
-            .iter()
-            .map(|h| {
-                (
-                    crate::domain::vn_time::local(h.at)
-                        .format("%d/%m/%Y %H:%M")
-                        .to_string(),
-                    h.actor.clone(),
-                    h.to_state.label(en).to_string(),
-                    h.reason.clone().unwrap_or_default(),
-                )
-            })
-            .collect(),
+        can_reverse: actions.contains(&ActionKind::ReversePayment),
+        history: {
+            let mut payments = 0;
+            view.history
+                .iter()
+                .map(|h| {
+                    if h.action == "record_payment" {
+                        payments += 1;
+                    }
+                    let action = present::case_event(&h.action, en, payments)
+                        .unwrap_or_else(|| h.to_state.label(en).to_string());
+                    let moved = h.from_state.is_some_and(|from| from != h.to_state);
+                    (
+                        present::date_time(crate::domain::vn_time::local(h.at)),
+                        h.actor.clone(),
+                        action,
+                        moved.then(|| h.to_state.label(en).to_string()),
+                        h.reason.clone().unwrap_or_default(),
+                    )
+                })
+                .collect()
+        },
         can_review: actions.contains(&ActionKind::Approve),
         can_fund: actions.contains(&ActionKind::Fund),
         can_pay: actions.contains(&ActionKind::RecordPayment),
@@ -165,15 +200,37 @@ async fn case_page(
 pub async fn case(
     state: web::Data<AppState>,
     s: Session,
+    req: HttpRequest,
     id: web::Path<CaseId>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let en = is_en(query.lang.as_deref());
+    let en = is_en(&req, query.lang.as_deref());
     let notice = query
         .ok
-        .as_ref()
-        .map(|_| if en { "Done." } else { "Đã thực hiện." });
-    case_page(&state, &s, id.into_inner(), en, None, notice).await
+        .as_deref()
+        .map(|done| done_notice(done, query.amount, en));
+    case_page(&state, &s, id.into_inner(), en, None, notice.as_deref()).await
+}
+
+/// What an action changed, said on the page it returns to (`?ok=approve`, …).
+fn done_notice(action: &str, amount: Option<i64>, en: bool) -> String {
+    let money = amount.map(|a| present::money(a, en)).unwrap_or_default();
+    match (action, en) {
+        ("approve", false) => "Đã duyệt hồ sơ; hồ sơ chờ cấp kinh phí.".into(),
+        ("approve", true) => "The case is approved; it now waits for funding.".into(),
+        ("return", false) => "Đã trả lại hồ sơ cho đơn vị để bổ sung.".into(),
+        ("return", true) => "The case was returned to its unit for corrections.".into(),
+        ("fund", false) => "Đã cấp kinh phí; hồ sơ đủ điều kiện chi.".into(),
+        ("fund", true) => "Funded; the case can now be paid.".into(),
+        ("record_payment", false) => format!("Đã ghi nhận khoản chi {money}."),
+        ("record_payment", true) => format!("Payment of {money} recorded."),
+        ("reverse_payment", false) => format!("Đã ghi giảm khoản chi {money}."),
+        ("reverse_payment", true) => format!("Reversal of {money} recorded."),
+        ("answer", false) => "Đã gửi trả lời; người hưởng thấy trả lời khi tra cứu.".into(),
+        ("answer", true) => "Answer sent; the person sees it on the status page.".into(),
+        (_, false) => "Đã thực hiện.".into(),
+        (_, true) => "Done.".into(),
+    }
 }
 
 /// The review / funding form.
@@ -184,6 +241,8 @@ pub struct ActionForm {
     pub version: i32,
     pub reason: Option<String>,
     pub funding_source: Option<String>,
+    /// `1` once the person confirmed (large approvals).
+    pub confirm: Option<String>,
 }
 
 /// The message of a refusal, in the page's language.
@@ -220,17 +279,100 @@ pub async fn act(
         }
     };
     s.caller.require(action.kind().permission())?;
+    let en = is_en(&req, None);
+    if matches!(action, CaseAction::Approve) && form.confirm.as_deref() != Some("1") {
+        let (name, entitled) = match case_summary(&state, &s, id, form.version).await {
+            Ok(found) => found,
+            Err(AppError::NotFound) => return Err(AppError::NotFound),
+            Err(e) => return case_page(&state, &s, id, en, Some(&refusal(&e, en)), None).await,
+        };
+        if entitled > state.settings.confirm_above_vnd {
+            let page = ConfirmPage {
+                en,
+                user: s.caller.username.clone(),
+                csrf: s.csrf.clone(),
+                case_id: id,
+                name,
+                title: if en {
+                    "Confirm the approval"
+                } else {
+                    "Xác nhận duyệt hồ sơ"
+                },
+                lines: vec![],
+                amount: present::money(entitled, en),
+                words: crate::domain::money::in_words_vi(entitled),
+                action: format!("/ho-so/{id}/thao-tac"),
+                fields: vec![
+                    ("action".into(), "approve".into()),
+                    ("version".into(), form.version.to_string()),
+                ],
+                button: if en { "Approve" } else { "Duyệt" },
+            };
+            return render(&page, StatusCode::OK);
+        }
+    }
     let actor = s.actor(&req);
     let version = form.version;
+    let kind = action.kind().as_str();
     let done = state
         .db
         .run(move |conn| crate::services::case_review::act(conn, &actor, id, Some(version), action))
         .await;
     match done {
-        Ok(_) => Ok(redirect(&format!("/ho-so/{id}?ok=1"))),
+        Ok(_) => Ok(redirect(&format!("/ho-so/{id}?ok={kind}"))),
         Err(AppError::NotFound) => Err(AppError::NotFound),
-        Err(e) => case_page(&state, &s, id, false, Some(&refusal(&e, false)), None).await,
+        Err(e) => case_page(&state, &s, id, en, Some(&refusal(&e, en)), None).await,
     }
+}
+
+/// The person's name and the entitlement of a case the caller may see, for a confirmation
+/// step — refused (409, as the action itself would be) when the page the form came from is
+/// stale: confirming a change to a case someone else has changed meanwhile helps nobody.
+async fn case_summary(
+    state: &web::Data<AppState>,
+    s: &Session,
+    id: CaseId,
+    version: i32,
+) -> Result<(String, i64), AppError> {
+    let policy = state.policy.clone();
+    let scope = s.caller.scope.clone();
+    let view = state
+        .db
+        .run(move |conn| crate::http::cases_api::case_view(conn, &policy, &scope, id))
+        .await?;
+    if view.version != version {
+        return Err(AppError::conflict(
+            "version_mismatch",
+            format!(
+                "Hồ sơ đã thay đổi từ khi trang này được mở (phiên bản {version}, nay là {}): xem trạng thái mới nhất rồi làm lại.",
+                view.version
+            ),
+            format!(
+                "The case changed since this page was opened (version {version}, now {}): look at its latest state and try again.",
+                view.version
+            ),
+        ));
+    }
+    Ok((view.full_name.clone(), view.entitled_vnd))
+}
+
+/// A confirmation step: what will happen, the amount in figures and in words, the form's
+/// fields carried in hidden inputs with `confirm=1`.
+#[derive(Template)]
+#[template(path = "staff/confirm.html")]
+struct ConfirmPage {
+    en: bool,
+    user: String,
+    csrf: String,
+    case_id: CaseId,
+    name: String,
+    title: &'static str,
+    lines: Vec<(&'static str, String)>,
+    amount: String,
+    words: String,
+    action: String,
+    fields: Vec<(String, String)>,
+    button: &'static str,
 }
 
 /// The payment form.
@@ -242,6 +384,14 @@ pub struct PayForm {
     pub amount: String,
     pub paid_on: chrono::NaiveDate,
     pub method: Option<String>,
+    /// The transfer's reference (the case's payment reference when empty).
+    pub reference: Option<String>,
+    /// The paying unit's code (the case's unit when empty).
+    pub payer_unit: Option<String>,
+    /// For a reversal: the payment it takes back.
+    pub reverses: Option<i64>,
+    /// `1` once the person confirmed on the confirmation step.
+    pub confirm: Option<String>,
 }
 
 /// `POST /ho-so/{id}/chi`: records a payment (the API's rules: amounts, dates, duties).
@@ -255,17 +405,117 @@ pub async fn pay(
     let form = form.into_inner();
     s.check(&form.csrf)?;
     let id = id.into_inner();
+    let en = is_en(&req, None);
+    let text = |t: &Option<String>| {
+        t.as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+    };
     let request = (|| {
         Ok::<_, AppError>(crate::services::payments::PaymentRequest {
             amount: crate::http::payments_api::amount_from_form(&form.amount)?,
             paid_on: form.paid_on,
             method: crate::http::payments_api::parse_method_typed(form.method.as_deref())?,
-            payer_unit: None,
-            reference: None,
-            reverses: None,
+            payer_unit: text(&form.payer_unit),
+            reference: text(&form.reference),
+            reverses: form.reverses.map(crate::domain::ids::PaymentId),
             version: Some(form.version),
         })
     })();
+    let request = match request {
+        Ok(request) if form.confirm.as_deref() != Some("1") => {
+            // The confirmation step: the amount in figures and in words before anything
+            // is recorded.
+            let name = match case_summary(&state, &s, id, form.version).await {
+                Ok((name, _)) => name,
+                Err(AppError::NotFound) => return Err(AppError::NotFound),
+                Err(e) => {
+                    return case_page(&state, &s, id, en, Some(&refusal(&e, en)), None).await;
+                }
+            };
+            let dong = request.amount.dong();
+            let reversal = request.reverses.is_some();
+            let mut lines = vec![
+                (
+                    if en { "Paid on" } else { "Ngày chi" },
+                    present::date(request.paid_on),
+                ),
+                (
+                    if en { "Method" } else { "Hình thức" },
+                    present::method(request.method.as_str(), en).to_owned(),
+                ),
+            ];
+            if let Some(reference) = &request.reference {
+                lines.push((
+                    if en { "Reference" } else { "Số tham chiếu" },
+                    reference.clone(),
+                ));
+            }
+            if let Some(unit) = &request.payer_unit {
+                lines.push((
+                    if en {
+                        "Paying unit"
+                    } else {
+                        "Đơn vị chi trả"
+                    },
+                    unit.clone(),
+                ));
+            }
+            let mut fields = vec![
+                ("version".to_owned(), form.version.to_string()),
+                ("amount".to_owned(), dong.to_string()),
+                ("paid_on".to_owned(), request.paid_on.to_string()),
+                ("method".to_owned(), request.method.as_str().to_owned()),
+            ];
+            for (key, value) in [
+                ("reference", &request.reference),
+                ("payer_unit", &request.payer_unit),
+            ] {
+                if let Some(value) = value {
+                    fields.push((key.to_owned(), value.clone()));
+                }
+            }
+            if let Some(reverses) = form.reverses {
+                fields.push(("reverses".to_owned(), reverses.to_string()));
+            }
+            let page = ConfirmPage {
+                en,
+                user: s.caller.username.clone(),
+                csrf: s.csrf.clone(),
+                case_id: id,
+                name,
+                title: match (reversal, en) {
+                    (false, false) => "Xác nhận chi trả",
+                    (false, true) => "Confirm the payment",
+                    (true, false) => "Xác nhận ghi giảm khoản đã chi",
+                    (true, true) => "Confirm the reversal",
+                },
+                lines,
+                amount: present::money(dong, en),
+                words: crate::domain::money::in_words_vi(dong),
+                action: format!("/ho-so/{id}/chi"),
+                fields,
+                button: match (reversal, en) {
+                    (false, false) => "Xác nhận chi",
+                    (false, true) => "Record the payment",
+                    (true, false) => "Xác nhận ghi giảm",
+                    (true, true) => "Record the reversal",
+                },
+            };
+            return render(&page, StatusCode::OK);
+        }
+        other => other,
+    };
+    let amount = request
+        .as_ref()
+        .map(|r| r.amount.dong())
+        .unwrap_or_default();
+    let kind = if form.reverses.is_some() {
+        "reverse_payment"
+    } else {
+        "record_payment"
+    };
     let actor = s.actor(&req);
     let done = match request {
         Ok(request) => {
@@ -285,9 +535,9 @@ pub async fn pay(
         Err(e) => Err(e),
     };
     match done {
-        Ok(_) => Ok(redirect(&format!("/ho-so/{id}?ok=1"))),
+        Ok(_) => Ok(redirect(&format!("/ho-so/{id}?ok={kind}&amount={amount}"))),
         Err(AppError::NotFound) => Err(AppError::NotFound),
-        Err(e) => case_page(&state, &s, id, false, Some(&refusal(&e, false)), None).await,
+        Err(e) => case_page(&state, &s, id, en, Some(&refusal(&e, en)), None).await,
     }
 }
 
@@ -317,9 +567,10 @@ pub async fn answer(
             crate::services::self_service::answer(conn, &actor, id, form.message, &form.answer)
         })
         .await;
+    let en = is_en(&req, None);
     match done {
-        Ok(()) => Ok(redirect(&format!("/ho-so/{id}?ok=1"))),
+        Ok(()) => Ok(redirect(&format!("/ho-so/{id}?ok=answer"))),
         Err(AppError::NotFound) => Err(AppError::NotFound),
-        Err(e) => case_page(&state, &s, id, false, Some(&refusal(&e, false)), None).await,
+        Err(e) => case_page(&state, &s, id, en, Some(&refusal(&e, en)), None).await,
     }
 }

@@ -9,7 +9,6 @@ use crate::db::cases::CaseFilter;
 use crate::domain::access::Permission;
 use crate::domain::case_state::{CaseAction, CaseState};
 use crate::domain::ids::CaseId;
-use crate::domain::money::Vnd;
 use crate::domain::unit::UnitCode;
 use crate::error::AppError;
 use crate::http::AppState;
@@ -43,7 +42,7 @@ struct CasesPage {
     can_review: bool,
     user: String,
     csrf: String,
-    total: i64,
+    total: String,
     rows: Vec<CaseLine>,
     states: Vec<(&'static str, &'static str)>,
     state: String,
@@ -58,10 +57,11 @@ const PER_PAGE: i64 = 50;
 pub async fn cases(
     state: web::Data<AppState>,
     s: Session,
+    req: HttpRequest,
     query: web::Query<CaseListQuery>,
 ) -> Result<HttpResponse, AppError> {
     let q = query.into_inner();
-    let en = is_en(q.lang.as_deref());
+    let en = is_en(&req, q.lang.as_deref());
     let page = q.page.unwrap_or(1).max(1);
     let scope = s.caller.scope.clone();
     let (state_f, unit_f, text_f) = (
@@ -101,7 +101,7 @@ pub async fn cases(
         can_review: s.caller.role.can(Permission::ReviewCases),
         user: s.caller.username.clone(),
         csrf: s.csrf.clone(),
-        total,
+        total: crate::present::count(total, en),
         rows: rows
             .iter()
             .map(|r| CaseLine {
@@ -110,8 +110,8 @@ pub async fn cases(
                 name: r.full_name.clone(),
                 unit: r.unit_code.clone(),
                 state: r.state.label(en),
-                entitled: Vnd::new(r.entitled_vnd).to_string(),
-                paid: Vnd::new(r.paid_vnd).to_string(),
+                entitled: crate::present::money(r.entitled_vnd, en),
+                paid: crate::present::money(r.paid_vnd, en),
             })
             .collect(),
         states: CaseState::ALL

@@ -1,12 +1,12 @@
 //! The dashboard: progress by ministry and province, and the flags that need action.
 
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use crate::domain::money::Vnd;
 use crate::error::AppError;
 use crate::http::AppState;
+use crate::present;
 use crate::services::progress::{GroupBy, progress};
 
 use super::{PageQuery, Session, is_en, render};
@@ -15,12 +15,12 @@ use super::{PageQuery, Session, is_en, render};
 struct GroupRow {
     code: String,
     name: String,
-    people: i64,
-    paid: i64,
+    people: String,
+    paid: String,
     pct: String,
     width: String,
     outstanding: String,
-    overdue: i64,
+    overdue: String,
     low: bool,
 }
 
@@ -28,7 +28,7 @@ struct FlagCount {
     kind: &'static str,
     vi: &'static str,
     en: &'static str,
-    count: usize,
+    count: String,
 }
 
 #[derive(Template)]
@@ -42,16 +42,16 @@ struct DashboardPage {
     flags: Vec<FlagCount>,
 }
 
-fn group_row(code: &str, name: &str, f: &crate::services::progress::Figures) -> GroupRow {
+fn group_row(code: &str, name: &str, f: &crate::services::progress::Figures, en: bool) -> GroupRow {
     GroupRow {
         code: code.to_string(),
         name: name.to_string(),
-        people: f.people,
-        paid: f.paid,
+        people: present::count(f.people, en),
+        paid: present::count(f.paid, en),
         width: f.paid_people_pct.clone(),
-        pct: f.paid_people_pct.clone(),
-        outstanding: Vnd::new(f.outstanding_vnd).to_string(),
-        overdue: f.overdue,
+        pct: present::percent(&f.paid_people_pct, en),
+        outstanding: present::money(f.outstanding_vnd, en),
+        overdue: present::count(f.overdue, en),
         low: f.below_60_pct,
     }
 }
@@ -60,6 +60,7 @@ fn group_row(code: &str, name: &str, f: &crate::services::progress::Figures) -> 
 pub async fn dashboard(
     state: web::Data<AppState>,
     s: Session,
+    req: HttpRequest,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
     let policy = state.policy.clone();
@@ -74,16 +75,17 @@ pub async fn dashboard(
             Ok((report, crate::services::flags::counts(&flags)))
         })
         .await?;
+    let en = is_en(&req, query.lang.as_deref());
     let page = DashboardPage {
-        en: is_en(query.lang.as_deref()),
+        en,
         user: s.caller.username.clone(),
         csrf: s.csrf.clone(),
         groups: report
             .groups
             .iter()
-            .map(|g| group_row(&g.code, &g.name, &g.figures))
+            .map(|g| group_row(&g.code, &g.name, &g.figures, en))
             .collect(),
-        total: group_row("", "", &report.national),
+        total: group_row("", "", &report.national, en),
         flags: flags
             .into_iter()
             .filter(|(_, n)| *n > 0)
@@ -91,7 +93,7 @@ pub async fn dashboard(
                 kind: k.as_str(),
                 vi: k.label_vi(),
                 en: k.label_en(),
-                count,
+                count: present::count(i64::try_from(count).unwrap_or(i64::MAX), en),
             })
             .collect(),
     };

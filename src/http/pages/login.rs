@@ -20,6 +20,31 @@ struct LoginPage<'a> {
     en: bool,
     error: Option<&'a str>,
     csrf: String,
+    /// The host the browser used, when the session cookie (Secure) cannot work there: plain
+    /// HTTP to an address other than the machine itself.
+    insecure_host: Option<String>,
+}
+
+/// The host of a sign-in reached over plain HTTP on an address a browser will not send a
+/// `Secure` cookie to (browsers treat only `localhost` and loopback addresses as secure
+/// without TLS). HTTPS as reported by a trusted proxy (`X-Forwarded-Proto`) is fine.
+fn insecure_host(state: &AppState, req: &HttpRequest) -> Option<String> {
+    if crate::http::client::of(req, &state.settings).https {
+        return None;
+    }
+    let host = req.connection_info().host().to_owned();
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default().to_owned(),
+        None => host
+            .rsplit_once(':')
+            .map_or(host.clone(), |(h, _)| h.to_owned()),
+    };
+    let loopback = name.eq_ignore_ascii_case("localhost")
+        || name.to_ascii_lowercase().ends_with(".localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    (!loopback).then_some(host)
 }
 
 /// The sign-in page with its form token (and the pre-session cookie when the browser has
@@ -33,7 +58,13 @@ fn login_page(
 ) -> Result<HttpResponse, AppError> {
     let (nonce, new) = crate::http::login_csrf::nonce(req);
     let csrf = crate::http::login_csrf::token(&state.keys, &nonce);
-    let mut response = render(&LoginPage { en, error, csrf }, status)?;
+    let page = LoginPage {
+        en,
+        error,
+        csrf,
+        insecure_host: insecure_host(state, req),
+    };
+    let mut response = render(&page, status)?;
     if new {
         response
             .add_cookie(&crate::http::login_csrf::cookie(nonce))
@@ -48,7 +79,7 @@ pub async fn login_form(
     req: HttpRequest,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let en = is_en(query.lang.as_deref());
+    let en = is_en(&req, query.lang.as_deref());
     let error = query.expired.as_ref().map(|_| {
         if en {
             "Your session has expired: sign in again."
@@ -77,7 +108,7 @@ pub async fn login(
     form: web::Form<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
-    let en = is_en(form.lang.as_deref());
+    let en = is_en(&req, form.lang.as_deref());
     if !crate::http::login_csrf::check(&state.keys, &req, form.csrf.as_deref()) {
         let message = if en {
             "The sign-in form has expired or did not come from this site: please sign in again."

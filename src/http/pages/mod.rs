@@ -13,11 +13,13 @@
 mod case;
 mod cases;
 mod dashboard;
+mod flags;
 mod login;
 
 pub use case::{ActionForm, AnswerForm, PayForm, act, answer, case, pay};
 pub use cases::{CaseListQuery, bulk_approve, cases};
 pub use dashboard::dashboard;
+pub use flags::{FlagPageQuery, flags};
 pub use login::{CsrfForm, LoginForm, login, login_form, logout};
 
 use actix_web::http::{StatusCode, header};
@@ -138,8 +140,8 @@ pub struct PageQuery {
     #[serde(rename = "het-han")]
     pub expired: Option<String>,
     pub ok: Option<String>,
+    /// The amount an action moved (for its notice).
+    pub amount: Option<i64>,
 }
 
-pub(crate) fn is_en(lang: Option<&str>) -> bool {
-    lang == Some("en")
-}
+pub(crate) use crate::http::lang::is_en;

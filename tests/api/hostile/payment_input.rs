@@ -197,6 +197,8 @@ async fn page_forms_take_grouped_amounts(backend: Backend) {
             ("amount", amount),
             ("paid_on", day),
             ("method", "transfer"),
+            // Past the confirmation step (its own test is in tests/api/pages.rs).
+            ("confirm", "1"),
         ])
         .unwrap()
     };

@@ -40,6 +40,44 @@ struct UnitsPage {
     user: String,
     csrf: String,
     rows: Vec<UnitLine>,
+    notice: Option<String>,
+    /// The unit the forms start with (a row's "enter the account" link).
+    unit: String,
+    can_set_account: bool,
+    can_issue_codes: bool,
+    can_merge: bool,
+    today: String,
+}
+
+/// `GET /don-vi` query: the language, a unit to fill the forms with, what was just done.
+#[derive(Debug, Deserialize)]
+pub struct UnitsQuery {
+    pub lang: Option<String>,
+    pub unit: Option<String>,
+    pub ok: Option<String>,
+    pub cases: Option<u64>,
+    pub into: Option<String>,
+}
+
+/// What a units-page form changed.
+fn units_notice(q: &UnitsQuery, en: bool) -> Option<String> {
+    let unit = q.unit.clone().unwrap_or_default();
+    Some(match (q.ok.as_deref()?, en) {
+        ("account", false) => format!("Đã lưu tài khoản Kho bạc của đơn vị {unit}."),
+        ("account", true) => format!("The Treasury account of unit {unit} is saved."),
+        ("merge", false) => format!(
+            "Đã hợp nhất đơn vị {unit} vào {}: {} hồ sơ đã chuyển.",
+            q.into.clone().unwrap_or_default(),
+            q.cases.unwrap_or(0)
+        ),
+        ("merge", true) => format!(
+            "Unit {unit} merged into {}: {} cases moved.",
+            q.into.clone().unwrap_or_default(),
+            q.cases.unwrap_or(0)
+        ),
+        (_, false) => "Đã thực hiện.".into(),
+        (_, true) => "Done.".into(),
+    })
 }
 
 /// `GET /don-vi`: the caller's units with cases, their Treasury account (missing ones first
@@ -48,7 +86,7 @@ pub async fn units(
     state: web::Data<AppState>,
     s: Session,
     req: HttpRequest,
-    q: web::Query<Lang>,
+    q: web::Query<UnitsQuery>,
 ) -> Result<HttpResponse, AppError> {
     let policy = state.policy.clone();
     let scope = s.caller.scope.clone();
@@ -95,6 +133,12 @@ pub async fn units(
             user: s.caller.username.clone(),
             csrf: s.csrf.clone(),
             rows,
+            notice: units_notice(&q, en),
+            unit: q.unit.clone().unwrap_or_default(),
+            can_set_account: s.caller.role.can(Permission::SetTreasuryAccount),
+            can_issue_codes: s.caller.role.can(Permission::IssueLookupCodes),
+            can_merge: s.caller.role.can(Permission::MergeUnits),
+            today: crate::db::today_vn().to_string(),
         },
         StatusCode::OK,
     )

@@ -233,8 +233,25 @@ async fn statement_response(
     req: HttpRequest,
     issue_code: bool,
 ) -> Result<HttpResponse, AppError> {
-    let actor = request_id::actor(&caller, &req);
-    let generated = stamp(&caller);
+    statement_file(state, &caller, id, &req, issue_code, false).await
+}
+
+/// A case's entitlement statement as a workbook or (`pdf`) a PDF, with a newly issued lookup
+/// code printed on it when `issue_code` (the old code stops working). The PDF needs
+/// LibreOffice (503 otherwise, checked before any code is issued).
+pub(crate) async fn statement_file(
+    state: web::Data<AppState>,
+    caller: &Caller,
+    id: CaseId,
+    req: &HttpRequest,
+    issue_code: bool,
+    pdf: bool,
+) -> Result<HttpResponse, AppError> {
+    if pdf && !reports::pdf::available() {
+        return Err(reports::pdf::unavailable());
+    }
+    let actor = request_id::actor(caller, req);
+    let generated = stamp(caller);
     let keys = state.keys.clone();
     let bytes = state
         .db
@@ -243,7 +260,13 @@ async fn statement_response(
             workbook.save_to_buffer().map_err(xlsx)
         })
         .await?;
-    Ok(download(bytes, &format!("bang-tinh-tro-cap-{id}.xlsx")))
+    if !pdf {
+        return Ok(download(bytes, &format!("bang-tinh-tro-cap-{id}.xlsx")));
+    }
+    let pdf = web::block(move || reports::pdf::from_xlsx(&bytes))
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))??;
+    Ok(download_pdf(pdf, &format!("bang-tinh-tro-cap-{id}.pdf")))
 }
 
 /// A case's entitlement statement as a PDF (A4 portrait), for printing and signing; 503
@@ -260,24 +283,7 @@ pub async fn statement_pdf(
     id: web::Path<CaseId>,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
-    if !reports::pdf::available() {
-        return Err(reports::pdf::unavailable());
-    }
-    let id = id.into_inner();
-    let actor = request_id::actor(&caller, &req);
-    let generated = stamp(&caller);
-    let keys = state.keys.clone();
-    let bytes = state
-        .db
-        .run(move |conn| {
-            let mut workbook = reports::statement(conn, &keys, &actor, id, false, &generated)?;
-            workbook.save_to_buffer().map_err(xlsx)
-        })
-        .await?;
-    let pdf = web::block(move || reports::pdf::from_xlsx(&bytes))
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))??;
-    Ok(download_pdf(pdf, &format!("bang-tinh-tro-cap-{id}.pdf")))
+    statement_file(state, &caller, id.into_inner(), &req, false, true).await
 }
 
 /// MoHA's progress report: by ministry and by province, people with a leave decision,

@@ -286,6 +286,62 @@ pub fn table() -> Vec<RouteSpec> {
             Probe::ok(),
         ),
         spec(
+            Method::POST,
+            "/ho-so/{id}/ma-tra-cuu",
+            Page(Some(Permission::IssueLookupCodes)),
+            || web::post().to(pages::case_code),
+            Probe {
+                body: Some("csrf=x"),
+                content_type: "application/x-www-form-urlencoded",
+                ..Probe::ok()
+            },
+        ),
+        spec(
+            Method::POST,
+            "/ho-so/{id}/mo-khoa",
+            Page(Some(Permission::IssueLookupCodes)),
+            || web::post().to(pages::unlock),
+            Probe {
+                body: Some("csrf=x"),
+                content_type: "application/x-www-form-urlencoded",
+                ..Probe::ok()
+            },
+        ),
+        spec(
+            Method::POST,
+            "/don-vi/tai-khoan",
+            Page(Some(Permission::SetTreasuryAccount)),
+            || web::post().to(pages::set_account),
+            Probe {
+                body: Some("csrf=x&unit=79&account_no=9527.1.1012345"),
+                content_type: "application/x-www-form-urlencoded",
+                ..Probe::ok()
+            },
+        ),
+        spec(
+            Method::POST,
+            "/don-vi/ma-tra-cuu",
+            Page(Some(Permission::IssueLookupCodes)),
+            || web::post().to(pages::unit_codes),
+            Probe {
+                body: Some("csrf=x&unit=79&understood=1"),
+                content_type: "application/x-www-form-urlencoded",
+                ..Probe::ok()
+            },
+        ),
+        spec(
+            Method::POST,
+            "/don-vi/hop-nhat",
+            Page(Some(Permission::MergeUnits)),
+            || web::post().to(pages::merge),
+            Probe {
+                // Into itself: always refused (409), so the probe changes nothing.
+                body: Some("csrf=x&unit=79&successor=79&understood=1"),
+                content_type: "application/x-www-form-urlencoded",
+                ..Probe::ok()
+            },
+        ),
+        spec(
             Method::GET,
             "/don-vi",
             Page(None),

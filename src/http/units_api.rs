@@ -3,13 +3,11 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use super::{AppState, request_id};
 use crate::auth::Caller;
-use crate::db::audit::{self, AuditEntry};
 use crate::db::units::{self, UnitFilter, UnitRow};
 use crate::domain::ids::UnitId;
 use crate::domain::unit::UnitCode;
@@ -251,54 +249,20 @@ pub async fn set_treasury_account(
 ) -> Result<HttpResponse, AppError> {
     let body = body.into_inner();
     body.validate()?;
-    if body.opened_on.is_some_and(|d| d > crate::db::today_vn()) {
-        return Err(AppError::conflict(
-            "date_in_future",
-            "Ngày mở tài khoản không được ở tương lai.",
-            "The opening date cannot be in the future.",
-        ));
-    }
-    if body.account_no.is_none() && body.opened_on.is_some() {
-        return Err(AppError::bad_request(
-            "account_missing",
-            "Có ngày mở tài khoản nhưng thiếu số tài khoản.",
-            "An opening date was given without an account number.",
-        ));
-    }
-    let code = UnitCode::normalize(&code.into_inner());
-    let scope = caller.scope.clone();
-    let request_id = request_id::of(&req);
+    let actor = request_id::actor(&caller, &req);
+    let code = code.into_inner();
     let view = state
         .db
         .run(move |conn| {
-            crate::db::transaction(conn, |conn| {
-                let before =
-                    units::find_in_scope(conn, &scope, &code)?.ok_or(AppError::NotFound)?;
-                let after = units::set_treasury_account(
-                    conn,
-                    before.id,
-                    body.account_no.as_deref(),
-                    body.opened_on,
-                )?;
-                audit::record(
-                    conn,
-                    AuditEntry {
-                        actor_user_id: Some(caller.user_id),
-                        actor: caller.username.clone(),
-                        action: "unit.treasury_account".into(),
-                        entity_kind: "unit".into(),
-                        entity_id: Some(after.code.clone()),
-                        unit_id: Some(after.id),
-                        request_id,
-                        before: Some(json!({"account_no": before.treasury_account_no,
-                                            "opened_on": before.treasury_account_opened_on})),
-                        after: Some(json!({"account_no": after.treasury_account_no,
-                                           "opened_on": after.treasury_account_opened_on})),
-                        ..Default::default()
-                    },
-                )?;
-                codes_of(conn, vec![after])?.pop().ok_or(AppError::NotFound)
-            })
+            let after = crate::services::treasury_accounts::set(
+                conn,
+                &actor,
+                &code,
+                body.account_no.as_deref(),
+                body.opened_on,
+                crate::db::today_vn(),
+            )?;
+            codes_of(conn, vec![after])?.pop().ok_or(AppError::NotFound)
         })
         .await?;
     Ok(HttpResponse::Ok().json(view))

@@ -7,11 +7,13 @@ pub mod batches;
 pub mod case_review;
 pub mod flags;
 pub mod imports;
+pub mod lookup_codes;
 pub mod payments;
 pub mod progress;
 pub mod recompute;
 pub mod reconcile;
 pub mod self_service;
+pub mod treasury_accounts;
 pub mod unit_merge;
 
 use crate::db::units::UnitScope;

@@ -200,7 +200,10 @@ fn serve_stops_gracefully_on_sigterm() {
     for line in lines.by_ref() {
         let line = line.unwrap();
         if line.contains(" password ") {
-            assert!(listening, "the demo sign-ins come after start-up, as one block");
+            assert!(
+                listening,
+                "the demo sign-ins come after start-up, as one block"
+            );
             demo_users += 1;
         }
         sign_in_address |= listening && line.contains("/dang-nhap");

@@ -969,3 +969,203 @@ async fn pages_speak_vietnamese_and_errors_are_pages(backend: Backend) {
     assert!(remote.contains("trusted_proxies"));
 }
 both_backends!(pages_speak_vietnamese_and_errors_are_pages);
+
+/// The tasks that were API- or CLI-only, done on the pages: a lookup code issued on the case
+/// page and printed on the statement (the person then looks the case up with it), a lock
+/// lifted, a Treasury account entered, codes for a whole unit as a file, a unit merge
+/// refused with its reason — each refusal an error page.
+async fn lookup_codes_accounts_and_merges_on_the_pages(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    with_demo(&app, 40, false);
+    app.user("unit79", Role::UnitOfficer, &["79"], PW);
+    app.user("mof", Role::MofOfficer, &["VN"], PW);
+    app.user("boss", Role::Admin, &["VN"], PW);
+    let below_79 = {
+        let mut conn = app.db.get().unwrap();
+        let path: String = units::table
+            .filter(units::code.eq("79"))
+            .select(units::path)
+            .first(&mut conn)
+            .unwrap();
+        format!("{path}%")
+    };
+    let (case, nid): (i64, String) = {
+        let mut conn = app.db.get().unwrap();
+        cases::table
+            .inner_join(people::table)
+            .inner_join(units::table)
+            .filter(units::path.like(&below_79))
+            .order(cases::id.asc())
+            .select((cases::id, people::national_id))
+            .first(&mut conn)
+            .unwrap()
+    };
+    let officer = sign_in(&app, "unit79").await;
+    let page = send(&app, "GET", &format!("/ho-so/{case}"), Some(&officer), None).await;
+    assert!(page.body.contains("id=\"code-pdf\""), "{}", page.body);
+    assert!(page.body.contains("Chưa cấp mã"));
+    let csrf = csrf_of(&page.body);
+    let printed = send_page(
+        &app,
+        "POST",
+        &format!("/ho-so/{case}/ma-tra-cuu"),
+        Some(&officer),
+        Some((FORM, format!("csrf={csrf}&format=xlsx"))),
+    )
+    .await;
+    assert_eq!(printed.status, 200);
+    let code = {
+        use calamine::Reader;
+        let mut book: calamine::Xlsx<_> =
+            calamine::Xlsx::new(std::io::Cursor::new(printed.bytes.clone())).unwrap();
+        let name = book.sheet_names()[0].clone();
+        let range = book.worksheet_range(&name).unwrap();
+        range
+            .rows()
+            .flat_map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>())
+            .find(|c| c.len() == 14 && c.matches('-').count() == 2)
+            .expect("the code is printed on the statement")
+    };
+    let looked_up = send(
+        &app,
+        "POST",
+        "/tra-cuu",
+        None,
+        Some(&[("national_id", &nid), ("code", &code)]),
+    )
+    .await;
+    assert_eq!(looked_up.status, 200);
+    assert!(
+        looked_up.body.contains("Quá trình xử lý"),
+        "{}",
+        looked_up.body
+    );
+    let page = send(&app, "GET", &format!("/ho-so/{case}"), Some(&officer), None).await;
+    assert!(page.body.contains("Cấp mã tra cứu"), "the history says it");
+    assert!(page.body.contains("Đã cấp mã"));
+    let unlocked = send(
+        &app,
+        "POST",
+        &format!("/ho-so/{case}/mo-khoa"),
+        Some(&officer),
+        Some(&[("csrf", &csrf)]),
+    )
+    .await;
+    assert_eq!(unlocked.status, 303);
+    let after = send(&app, "GET", &unlocked.location, Some(&officer), None).await;
+    assert!(after.body.contains("Đã mở khóa tra cứu"));
+
+    // Codes for the whole unit: the box must be ticked; then a file with a row per case.
+    let units_page = send(&app, "GET", "/don-vi", Some(&officer), None).await;
+    assert!(units_page.body.contains("action=\"/don-vi/ma-tra-cuu\""));
+    assert!(
+        !units_page.body.contains("action=\"/don-vi/hop-nhat\""),
+        "admins only"
+    );
+    let unticked = send(
+        &app,
+        "POST",
+        "/don-vi/ma-tra-cuu",
+        Some(&officer),
+        Some(&[("csrf", &csrf), ("unit", "79")]),
+    )
+    .await;
+    assert_eq!(unticked.status, 400);
+    assert!(
+        unticked.body.contains("đánh dấu ô xác nhận"),
+        "{}",
+        unticked.body
+    );
+    let file = send(
+        &app,
+        "POST",
+        "/don-vi/ma-tra-cuu",
+        Some(&officer),
+        Some(&[
+            ("csrf", &csrf),
+            ("unit", "79"),
+            ("format", "csv"),
+            ("understood", "1"),
+        ]),
+    )
+    .await;
+    assert_eq!(file.status, 200);
+    let in_79: i64 = {
+        let mut conn = app.db.get().unwrap();
+        cases::table
+            .inner_join(units::table)
+            .filter(units::path.like(&below_79))
+            .count()
+            .get_result(&mut conn)
+            .unwrap()
+    };
+    assert_eq!(
+        file.body.lines().count() as i64,
+        in_79 + 1,
+        "a header and a row per case"
+    );
+    assert!(file.body.contains("case_id,national_id,full_name,code"));
+
+    // The payment officer enters a Treasury account; a bad number is an error page.
+    let mof = sign_in(&app, "mof").await;
+    let home = send(&app, "GET", "/don-vi?unit=79", Some(&mof), None).await;
+    assert!(home.body.contains("id=\"save-account\""));
+    let mof_csrf = csrf_of(&home.body);
+    let bad = send(
+        &app,
+        "POST",
+        "/don-vi/tai-khoan",
+        Some(&mof),
+        Some(&[("csrf", &mof_csrf), ("unit", "79"), ("account_no", "12ab")]),
+    )
+    .await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.body.contains("không hợp lệ"), "{}", bad.body);
+    let saved = send(
+        &app,
+        "POST",
+        "/don-vi/tai-khoan",
+        Some(&mof),
+        Some(&[
+            ("csrf", &mof_csrf),
+            ("unit", "79"),
+            ("account_no", "9527.1.1012345"),
+            ("opened_on", "15/07/2025"),
+        ]),
+    )
+    .await;
+    assert_eq!(saved.status, 303, "{}", saved.body);
+    let stored: Option<String> = {
+        let mut conn = app.db.get().unwrap();
+        units::table
+            .filter(units::code.eq("79"))
+            .select(units::treasury_account_no)
+            .first(&mut conn)
+            .unwrap()
+    };
+    assert_eq!(stored.as_deref(), Some("9527.1.1012345"));
+    let back = send(&app, "GET", &saved.location, Some(&mof), None).await;
+    assert!(back.body.contains("Đã lưu tài khoản Kho bạc"));
+
+    // A merge into itself is refused, on a page, with the reason.
+    let boss = sign_in(&app, "boss").await;
+    let units_page = send(&app, "GET", "/don-vi", Some(&boss), None).await;
+    let boss_csrf = csrf_of(&units_page.body);
+    let refused = send(
+        &app,
+        "POST",
+        "/don-vi/hop-nhat",
+        Some(&boss),
+        Some(&[
+            ("csrf", &boss_csrf),
+            ("unit", "79"),
+            ("successor", "79"),
+            ("understood", "1"),
+        ]),
+    )
+    .await;
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    assert!(refused.body.contains("<!doctype html>"));
+    helpers::assert_reads_vietnamese("merge refusal", &refused.body);
+}
+both_backends!(lookup_codes_accounts_and_merges_on_the_pages);

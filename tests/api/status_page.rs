@@ -292,7 +292,11 @@ async fn status_page_throttling(backend: Backend) {
     let locked = send(&app, "POST", "/tra-cuu", None, Some(&right)).await;
     assert_eq!(locked.status, 429);
     assert!(locked.body.contains("mở khóa"));
-    assert!(locked.body.contains("khoảng 24 giờ"), "how long: {}", locked.body);
+    assert!(
+        locked.body.contains("khoảng 24 giờ"),
+        "how long: {}",
+        locked.body
+    );
     // The agency lifts it.
     let officer = app.user("hcm", Role::UnitOfficer, &["VN"], PW);
     let (token, _) = app.token(officer, TimeDelta::hours(1));

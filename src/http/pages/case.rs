@@ -66,6 +66,8 @@ struct CasePage<'a> {
     can_fund: bool,
     can_pay: bool,
     can_answer: bool,
+    can_issue_code: bool,
+    has_code: bool,
     messages: Vec<crate::db::messages::MessageRow>,
     today: String,
 }
@@ -185,6 +187,11 @@ async fn case_page(
         can_fund: actions.contains(&ActionKind::Fund),
         can_pay: actions.contains(&ActionKind::RecordPayment),
         can_answer: role.can(Permission::ReviewCases),
+        can_issue_code: role.can(Permission::IssueLookupCodes),
+        has_code: view
+            .history
+            .iter()
+            .any(|h| h.action == "lookup_code_issued"),
         messages,
         today: crate::db::today_vn().to_string(),
     };
@@ -226,6 +233,8 @@ fn done_notice(action: &str, amount: Option<i64>, en: bool) -> String {
         ("record_payment", true) => format!("Payment of {money} recorded."),
         ("reverse_payment", false) => format!("Đã ghi giảm khoản chi {money}."),
         ("reverse_payment", true) => format!("Reversal of {money} recorded."),
+        ("unlock", false) => "Đã mở khóa tra cứu cho người hưởng.".into(),
+        ("unlock", true) => "The person's lookup lock is lifted.".into(),
         ("answer", false) => "Đã gửi trả lời; người hưởng thấy trả lời khi tra cứu.".into(),
         ("answer", true) => "Answer sent; the person sees it on the status page.".into(),
         (_, false) => "Đã thực hiện.".into(),

@@ -15,12 +15,16 @@ mod cases;
 mod dashboard;
 mod flags;
 mod login;
+mod lookup;
+mod unit_forms;
 
 pub use case::{ActionForm, AnswerForm, PayForm, act, answer, case, pay};
 pub use cases::{CaseListQuery, bulk_approve, cases};
 pub use dashboard::dashboard;
 pub use flags::{FlagPageQuery, flags};
 pub use login::{CsrfForm, LoginForm, login, login_form, logout};
+pub use lookup::{CodeForm, case_code, unlock};
+pub use unit_forms::{AccountForm, CodesForm, MergeForm, merge, set_account, unit_codes};
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};

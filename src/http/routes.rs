@@ -174,6 +174,17 @@ pub fn table() -> Vec<RouteSpec> {
             },
         ),
         spec(
+            Method::POST,
+            "/ho-so/cap-kinh-phi-nhieu",
+            Page(Some(Permission::FundCases)),
+            || web::post().to(pages::bulk_fund),
+            Probe {
+                body: Some("csrf=x&id=1&funding_source=probe"),
+                content_type: "application/x-www-form-urlencoded",
+                ..Probe::ok()
+            },
+        ),
+        spec(
             Method::GET,
             "/ho-so/{id}",
             Page(None),

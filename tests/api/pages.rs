@@ -1169,3 +1169,146 @@ async fn lookup_codes_accounts_and_merges_on_the_pages(backend: Backend) {
     helpers::assert_reads_vietnamese("merge refusal", &refused.body);
 }
 both_backends!(lookup_codes_accounts_and_merges_on_the_pages);
+
+/// A payment officer funds approved cases in bulk from the list (all or nothing, the funding
+/// source required); a reviewer cancels a case with its reason and a ticked box.
+async fn bulk_fund_and_cancel_on_the_pages(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    with_demo(&app, 40, false);
+    app.user("rev", Role::MohaReviewer, &["VN"], PW);
+    app.user("mof", Role::MofOfficer, &["VN"], PW);
+    // Two cases approved (as a reviewer would).
+    let approved: Vec<i64> = {
+        let mut conn = app.db.get().unwrap();
+        let ids: Vec<i64> = cases::table
+            .filter(cases::state.eq("submitted"))
+            .order(cases::id.desc())
+            .select(cases::id)
+            .limit(2)
+            .load(&mut conn)
+            .unwrap();
+        for id in &ids {
+            staffpay::services::case_review::act(
+                &mut conn,
+                &staffpay::services::Actor::cli(),
+                CaseId(*id),
+                None,
+                staffpay::domain::case_state::CaseAction::Approve,
+            )
+            .unwrap();
+        }
+        ids
+    };
+    assert_eq!(approved.len(), 2);
+    let mof = sign_in(&app, "mof").await;
+    let list = send(&app, "GET", "/ho-so?state=approved", Some(&mof), None).await;
+    assert!(list.body.contains("id=\"bulk-fund\""), "{}", list.body);
+    assert!(
+        list.body
+            .contains(&format!("name=\"id\" value=\"{}\"", approved[0]))
+    );
+    helpers::assert_reads_vietnamese("case list", &list.body);
+    let csrf = csrf_of(&list.body);
+    let ids: Vec<(&str, String)> = approved.iter().map(|id| ("id", id.to_string())).collect();
+    let mut form: Vec<(&str, &str)> = vec![("csrf", &csrf)];
+    form.extend(ids.iter().map(|(k, v)| (*k, v.as_str())));
+    let no_source = send(
+        &app,
+        "POST",
+        "/ho-so/cap-kinh-phi-nhieu",
+        Some(&mof),
+        Some(&form),
+    )
+    .await;
+    assert_eq!(no_source.status, 400);
+    assert!(
+        no_source.body.contains("nguồn kinh phí"),
+        "{}",
+        no_source.body
+    );
+    form.push(("funding_source", "Dự toán 2025"));
+    let funded = send(
+        &app,
+        "POST",
+        "/ho-so/cap-kinh-phi-nhieu",
+        Some(&mof),
+        Some(&form),
+    )
+    .await;
+    assert_eq!(funded.status, 303, "{}", funded.body);
+    for id in &approved {
+        assert_eq!(state_of(&app, *id).0, "payable");
+    }
+    let after = send(&app, "GET", &funded.location, Some(&mof), None).await;
+    assert!(
+        after.body.contains("Đã cấp kinh phí cho 2 hồ sơ"),
+        "{}",
+        after.body
+    );
+    // Again: they are payable now, so nothing is funded and the page says why.
+    let again = send(
+        &app,
+        "POST",
+        "/ho-so/cap-kinh-phi-nhieu",
+        Some(&mof),
+        Some(&form),
+    )
+    .await;
+    assert_eq!(again.status, 409);
+    assert!(
+        again.body.contains("Không cấp kinh phí hồ sơ nào"),
+        "{}",
+        again.body
+    );
+
+    // A reviewer cancels a submitted case: reason and box required.
+    let rev = sign_in(&app, "rev").await;
+    let case: i64 = {
+        let mut conn = app.db.get().unwrap();
+        cases::table
+            .filter(cases::state.eq("submitted"))
+            .order(cases::id.asc())
+            .select(cases::id)
+            .first(&mut conn)
+            .unwrap()
+    };
+    let page = send(&app, "GET", &format!("/ho-so/{case}"), Some(&rev), None).await;
+    assert!(page.body.contains("id=\"cancel\""));
+    let csrf = csrf_of(&page.body);
+    let version = version_of(&app, case);
+    let unticked = send(
+        &app,
+        "POST",
+        &format!("/ho-so/{case}/thao-tac"),
+        Some(&rev),
+        Some(&[
+            ("csrf", &csrf),
+            ("action", "cancel"),
+            ("version", &version),
+            ("reason", "Quyết định bị thu hồi"),
+        ]),
+    )
+    .await;
+    assert_eq!(unticked.status, 400);
+    assert_eq!(state_of(&app, case).0, "submitted");
+    let cancelled = send(
+        &app,
+        "POST",
+        &format!("/ho-so/{case}/thao-tac"),
+        Some(&rev),
+        Some(&[
+            ("csrf", &csrf),
+            ("action", "cancel"),
+            ("version", &version),
+            ("reason", "Quyết định bị thu hồi"),
+            ("understood", "1"),
+        ]),
+    )
+    .await;
+    assert_eq!(cancelled.status, 303, "{}", cancelled.body);
+    assert_eq!(state_of(&app, case).0, "cancelled");
+    let shown = send(&app, "GET", &cancelled.location, Some(&rev), None).await;
+    assert!(shown.body.contains("Đã hủy hồ sơ"));
+    assert!(shown.body.contains("Hủy hồ sơ"), "the history says it");
+}
+both_backends!(bulk_fund_and_cancel_on_the_pages);

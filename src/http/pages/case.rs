@@ -67,6 +67,7 @@ struct CasePage<'a> {
     can_pay: bool,
     can_answer: bool,
     can_issue_code: bool,
+    can_cancel: bool,
     has_code: bool,
     messages: Vec<crate::db::messages::MessageRow>,
     today: String,
@@ -188,6 +189,7 @@ async fn case_page(
         can_pay: actions.contains(&ActionKind::RecordPayment),
         can_answer: role.can(Permission::ReviewCases),
         can_issue_code: role.can(Permission::IssueLookupCodes),
+        can_cancel: actions.contains(&ActionKind::Cancel),
         has_code: view
             .history
             .iter()
@@ -233,6 +235,8 @@ fn done_notice(action: &str, amount: Option<i64>, en: bool) -> String {
         ("record_payment", true) => format!("Payment of {money} recorded."),
         ("reverse_payment", false) => format!("Đã ghi giảm khoản chi {money}."),
         ("reverse_payment", true) => format!("Reversal of {money} recorded."),
+        ("cancel", false) => "Đã hủy hồ sơ; không còn khoản nào phải chi.".into(),
+        ("cancel", true) => "The case is cancelled; nothing more is owed.".into(),
         ("unlock", false) => "Đã mở khóa tra cứu cho người hưởng.".into(),
         ("unlock", true) => "The person's lookup lock is lifted.".into(),
         ("answer", false) => "Đã gửi trả lời; người hưởng thấy trả lời khi tra cứu.".into(),
@@ -252,6 +256,8 @@ pub struct ActionForm {
     pub funding_source: Option<String>,
     /// `1` once the person confirmed (large approvals).
     pub confirm: Option<String>,
+    /// The box confirming a cancellation.
+    pub understood: Option<String>,
 }
 
 /// The message of a refusal, in the page's language.
@@ -279,6 +285,18 @@ pub async fn act(
         "fund" => CaseAction::Fund {
             funding_source: form.funding_source.clone().unwrap_or_default(),
         },
+        "cancel" => {
+            if form.understood.is_none() {
+                return Err(AppError::bad_request(
+                    "not_confirmed",
+                    "Hãy đánh dấu ô xác nhận hủy hồ sơ.",
+                    "Tick the box confirming the cancellation.",
+                ));
+            }
+            CaseAction::Cancel {
+                reason: form.reason.clone().unwrap_or_default(),
+            }
+        }
         _ => {
             return Err(AppError::bad_request(
                 "action_invalid",

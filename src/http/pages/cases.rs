@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use crate::db::cases::CaseFilter;
 use crate::domain::access::Permission;
-use crate::domain::case_state::{CaseAction, CaseState};
+use crate::domain::case_state::{ActionKind, CaseAction, CaseState};
 use crate::domain::ids::CaseId;
 use crate::domain::unit::UnitCode;
 use crate::error::AppError;
@@ -23,11 +23,16 @@ pub struct CaseListQuery {
     pub text: Option<String>,
     pub page: Option<i64>,
     pub lang: Option<String>,
+    /// A bulk action just done (`approve`, `fund`) and on how many cases.
+    pub done: Option<String>,
+    pub n: Option<usize>,
 }
 
 struct CaseLine {
     id: CaseId,
-    submitted: bool,
+    /// The caller may tick it for a bulk action (approve a submitted case, fund an approved
+    /// one).
+    tickable: bool,
     name: String,
     unit: String,
     state: &'static str,
@@ -40,6 +45,8 @@ struct CaseLine {
 struct CasesPage {
     en: bool,
     can_review: bool,
+    can_fund: bool,
+    notice: Option<String>,
     user: String,
     csrf: String,
     total: String,
@@ -96,9 +103,21 @@ pub async fn cases(
             )?)
         })
         .await?;
+    let can_review = s.caller.role.can(Permission::ReviewCases);
+    let can_fund = s.caller.role.can(Permission::FundCases);
     let page_view = CasesPage {
         en,
-        can_review: s.caller.role.can(Permission::ReviewCases),
+        can_review,
+        can_fund,
+        notice: match (q.done.as_deref(), en) {
+            (Some("approve"), false) => Some(format!("Đã duyệt {} hồ sơ.", q.n.unwrap_or(0))),
+            (Some("approve"), true) => Some(format!("{} cases approved.", q.n.unwrap_or(0))),
+            (Some("fund"), false) => {
+                Some(format!("Đã cấp kinh phí cho {} hồ sơ.", q.n.unwrap_or(0)))
+            }
+            (Some("fund"), true) => Some(format!("{} cases funded.", q.n.unwrap_or(0))),
+            _ => None,
+        },
         user: s.caller.username.clone(),
         csrf: s.csrf.clone(),
         total: crate::present::count(total, en),
@@ -106,7 +125,8 @@ pub async fn cases(
             .iter()
             .map(|r| CaseLine {
                 id: r.id,
-                submitted: r.state == CaseState::Submitted,
+                tickable: (can_review && r.state == CaseState::Submitted)
+                    || (can_fund && r.state == CaseState::Approved),
                 name: r.full_name.clone(),
                 unit: r.unit_code.clone(),
                 state: r.state.label(en),
@@ -126,13 +146,34 @@ pub async fn cases(
     render(&page_view, StatusCode::OK)
 }
 
-/// `POST /ho-so/duyet-nhieu` (`csrf`, `id` repeated): approves the selected cases, all or
-/// nothing (the API's bulk approval); refusals are listed on the page.
+/// `POST /ho-so/duyet-nhieu`: the cases ticked in the list approved, all or nothing (the
+/// API's bulk approval); refusals are listed on the page.
 pub async fn bulk_approve(
     state: web::Data<AppState>,
     s: Session,
     req: HttpRequest,
     body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    bulk(state, s, req, body, ActionKind::Approve).await
+}
+
+/// `POST /ho-so/cap-kinh-phi-nhieu`: the approved cases ticked in the list funded from the
+/// funding source typed, all or nothing.
+pub async fn bulk_fund(
+    state: web::Data<AppState>,
+    s: Session,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    bulk(state, s, req, body, ActionKind::Fund).await
+}
+
+async fn bulk(
+    state: web::Data<AppState>,
+    s: Session,
+    req: HttpRequest,
+    body: web::Bytes,
+    kind: ActionKind,
 ) -> Result<HttpResponse, AppError> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).map_err(|_| {
         AppError::bad_request(
@@ -141,37 +182,62 @@ pub async fn bulk_approve(
             "The form is not valid.",
         )
     })?;
-    let csrf = pairs
-        .iter()
-        .find(|(k, _)| k == "csrf")
-        .map_or("", |(_, v)| v.as_str());
-    s.check(csrf)?;
+    let field = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    };
+    s.check(field("csrf"))?;
+    s.caller.require(kind.permission())?;
     let ids: Vec<CaseId> = pairs
         .iter()
         .filter(|(k, _)| k == "id")
         .filter_map(|(_, v)| v.parse().ok())
         .collect();
+    let (from, to, what_vi, what_en) = match kind {
+        ActionKind::Fund => ("approved", "payable", "cấp kinh phí", "funded"),
+        _ => ("submitted", "approved", "duyệt", "approved"),
+    };
     if ids.is_empty() {
-        return Ok(redirect("/ho-so?state=submitted"));
+        return Ok(redirect(&format!("/ho-so?state={from}")));
     }
+    let action = match kind {
+        ActionKind::Fund => {
+            let source = field("funding_source").trim().to_owned();
+            if source.is_empty() {
+                return Err(AppError::bad_request(
+                    "funding_source_missing",
+                    "Hãy ghi nguồn kinh phí (ví dụ: Dự toán 2025) trước khi cấp kinh phí.",
+                    "Type the funding source (e.g. the 2025 estimate) before funding.",
+                ));
+            }
+            CaseAction::Fund {
+                funding_source: source,
+            }
+        }
+        _ => CaseAction::Approve,
+    };
     let actor = s.actor(&req);
+    let count = ids.len();
     let outcome = state
         .db
-        .run(move |conn| {
-            crate::services::case_review::act_bulk(conn, &actor, &ids, &CaseAction::Approve)
-        })
+        .run(move |conn| crate::services::case_review::act_bulk(conn, &actor, &ids, &action))
         .await?;
     if outcome.applied {
-        Ok(redirect("/ho-so?state=approved"))
+        Ok(redirect(&format!(
+            "/ho-so?state={to}&done={kind}&n={count}",
+            kind = kind.as_str()
+        )))
     } else {
         Err(AppError::Refused {
             code: "bulk_refused",
             message_vi: format!(
-                "Không duyệt hồ sơ nào: {} hồ sơ không duyệt được (xem chi tiết).",
+                "Không {what_vi} hồ sơ nào: {} hồ sơ không {what_vi} được (xem chi tiết).",
                 outcome.refused
             ),
             message_en: format!(
-                "Nothing approved: {} cases cannot be approved (see the details).",
+                "Nothing {what_en}: {} cases cannot be {what_en} (see the details).",
                 outcome.refused
             ),
             details: serde_json::to_value(&outcome.results).unwrap_or_default(),

@@ -918,6 +918,27 @@ async fn pages_speak_vietnamese_and_errors_are_pages(backend: Backend) {
         "{}",
         home.body
     );
+    assert!(
+        home.body.contains("id=\"as-of\""),
+        "the as-of date and time"
+    );
+    assert!(home.body.contains("class=\"line\""), "the 60 % line");
+    assert!(
+        home.body.contains("Tỷ lệ tiền đã chi"),
+        "money paid as its own share"
+    );
+    assert!(
+        home.body.contains("Quá hạn: hồ sơ đã duyệt"),
+        "overdue defined on the page"
+    );
+    // Drilling down: a province's units, then its cases.
+    assert!(home.body.contains("href=\"/?unit=79\""), "{}", home.body);
+    let province = send(&app, "GET", "/?unit=79", Some(&rev), None).await;
+    assert_eq!(province.status, 200);
+    assert!(province.body.contains("Về tất cả bộ, ngành, tỉnh"));
+    helpers::assert_reads_vietnamese("dashboard of a province", &province.body);
+    let elsewhere = send(&app, "GET", "/?unit=ZZZ", Some(&rev), None).await;
+    assert_eq!(elsewhere.status, 404);
     let flags = send(&app, "GET", "/canh-bao", Some(&rev), None).await;
     assert_eq!(flags.status, 200);
     helpers::assert_reads_vietnamese("flags", &flags.body);

@@ -1,15 +1,22 @@
-//! The dashboard: progress by ministry and province, and the flags that need action.
+//! The dashboard for the deadline: progress by ministry and province (people and money paid,
+//! each against the 60 % line), units lacking a Treasury account counted as units, overdue
+//! cases with the rule written out, each row drilling down to its units and cases; the ten
+//! units holding the most money back as a bar chart drawn on the server (SVG, no script); and
+//! the flags that need action.
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
+use serde::Deserialize;
 
+use crate::db::units::UnitScope;
+use crate::domain::unit::UnitCode;
 use crate::error::AppError;
 use crate::http::AppState;
 use crate::present;
-use crate::services::progress::{GroupBy, progress};
+use crate::services::progress::{Figures, GroupBy, progress};
 
-use super::{PageQuery, Session, is_en, render};
+use super::{Session, is_en, render};
 
 /// A dashboard row.
 struct GroupRow {
@@ -17,9 +24,12 @@ struct GroupRow {
     name: String,
     people: String,
     paid: String,
-    pct: String,
-    width: String,
+    people_pct: String,
+    people_width: String,
+    money_pct: String,
+    money_width: String,
     outstanding: String,
+    lacking: String,
     overdue: String,
     low: bool,
 }
@@ -37,49 +47,169 @@ struct DashboardPage {
     en: bool,
     user: String,
     csrf: String,
+    as_of: String,
+    /// The unit drilled into (its code and name), if any.
+    within: Option<(String, String)>,
     groups: Vec<GroupRow>,
     total: GroupRow,
     flags: Vec<FlagCount>,
+    overdue_days: u32,
+    chart: String,
 }
 
-fn group_row(code: &str, name: &str, f: &crate::services::progress::Figures, en: bool) -> GroupRow {
+/// `GET /?unit=CODE`: the units below `unit` instead of the ministries and provinces.
+#[derive(Debug, Deserialize)]
+pub struct DashboardQuery {
+    pub lang: Option<String>,
+    pub unit: Option<String>,
+}
+
+/// A share as the bar's width: the percentage text clamped to 0–100.
+fn width(pct: &str) -> String {
+    use rust_decimal::Decimal;
+    match pct.parse::<Decimal>() {
+        Ok(p) if p > Decimal::ONE_HUNDRED => "100".into(),
+        Ok(p) if p >= Decimal::ZERO => pct.to_owned(),
+        _ => "0".into(),
+    }
+}
+
+fn group_row(code: &str, name: &str, f: &Figures, en: bool) -> GroupRow {
     GroupRow {
         code: code.to_string(),
         name: name.to_string(),
         people: present::count(f.people, en),
         paid: present::count(f.paid, en),
-        width: f.paid_people_pct.clone(),
-        pct: present::percent(&f.paid_people_pct, en),
+        people_pct: present::percent(&f.paid_people_pct, en),
+        people_width: width(&f.paid_people_pct),
+        money_pct: present::percent(&f.paid_amount_pct, en),
+        money_width: width(&f.paid_amount_pct),
         outstanding: present::money(f.outstanding_vnd, en),
+        lacking: present::count(f.units_lacking_account, en),
         overdue: present::count(f.overdue, en),
         low: f.below_60_pct,
     }
 }
 
-/// `GET /`: progress by ministry and province, and the flags that need action.
+/// Text made safe inside SVG/HTML markup.
+fn escape_xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The ten units holding the most money back, as a horizontal bar chart (SVG text).
+fn money_held_chart(rows: &[(String, String, i64)], en: bool) -> String {
+    use std::fmt::Write as _;
+    let top: Vec<&(String, String, i64)> = rows.iter().filter(|r| r.2 > 0).take(10).collect();
+    let Some(max) = top.iter().map(|r| r.2).max() else {
+        return String::new();
+    };
+    const ROW: u32 = 28;
+    const LABEL: u32 = 260;
+    const BAR: u32 = 300;
+    let height = ROW * u32::try_from(top.len()).unwrap_or(10) + 8;
+    let title = if en {
+        "The ten units holding the most money back"
+    } else {
+        "Mười đơn vị còn tồn nhiều tiền chưa chi nhất"
+    };
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {height}" width="100%" role="img" aria-labelledby="held-title"><title id="held-title">{title}</title>"##,
+        w = LABEL + BAR + 150,
+    );
+    for (i, (code, name, outstanding)) in top.iter().enumerate() {
+        let y = ROW * u32::try_from(i).unwrap_or(0) + 4;
+        // Widths are drawing units, not money: the amount itself is printed as text.
+        let len = u32::try_from(i128::from(*outstanding) * i128::from(BAR) / i128::from(max))
+            .unwrap_or(BAR)
+            .max(1);
+        let label: String = format!("{code} – {name}").chars().take(38).collect();
+        let _ = write!(
+            svg,
+            r##"<text x="{lx}" y="{ty}" text-anchor="end" font-size="12">{label}</text><rect x="{bx}" y="{y}" width="{len}" height="{bh}" fill="#b00020"/><text x="{vx}" y="{ty}" font-size="12">{value}</text>"##,
+            lx = LABEL - 6,
+            ty = y + 15,
+            label = escape_xml(&label),
+            bx = LABEL,
+            bh = ROW - 8,
+            vx = LABEL + len + 6,
+            value = present::money(*outstanding, en),
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// `GET /`: progress for the deadline, and the flags that need action.
 pub async fn dashboard(
     state: web::Data<AppState>,
     s: Session,
     req: HttpRequest,
-    query: web::Query<PageQuery>,
+    query: web::Query<DashboardQuery>,
 ) -> Result<HttpResponse, AppError> {
     let policy = state.policy.clone();
-    let scope = s.caller.scope.clone();
-    let (report, flags) = state
+    let caller_scope = s.caller.scope.clone();
+    let within_code = query
+        .unit
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(UnitCode::normalize);
+    let (report, units, flags, within) = state
         .db
         .run(move |conn| {
             let today = crate::db::today_vn();
-            let report = progress(conn, &policy, &scope, GroupBy::Top, today)?;
+            // Drilling into a unit: its subtree (which the caller's scope must reach).
+            let (scope, group_by, within) = match &within_code {
+                Some(code) => {
+                    let unit = crate::db::units::find_in_scope(conn, &caller_scope, code)?
+                        .ok_or(AppError::NotFound)?;
+                    (
+                        UnitScope::Subtrees(vec![unit.path.clone()]),
+                        GroupBy::Unit,
+                        Some((unit.code.clone(), unit.name_vi.clone())),
+                    )
+                }
+                None => (caller_scope.clone(), GroupBy::Top, None),
+            };
+            let report = progress(conn, &policy, &scope, group_by, today)?;
+            let units = progress(conn, &policy, &scope, GroupBy::Unit, today)?;
             let flags =
                 crate::services::flags::list(conn, &policy, &scope, &Default::default(), today)?;
-            Ok((report, crate::services::flags::counts(&flags)))
+            Ok((
+                report,
+                units,
+                crate::services::flags::counts(&flags),
+                within,
+            ))
         })
         .await?;
     let en = is_en(&req, query.lang.as_deref());
+    let mut held: Vec<(String, String, i64)> = units
+        .groups
+        .iter()
+        .map(|g| (g.code.clone(), g.name.clone(), g.figures.outstanding_vnd))
+        .collect();
+    held.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+    let as_of = present::date_time(crate::domain::vn_time::local(crate::db::now()));
     let page = DashboardPage {
         en,
         user: s.caller.username.clone(),
         csrf: s.csrf.clone(),
+        as_of,
+        within,
         groups: report
             .groups
             .iter()
@@ -96,6 +226,32 @@ pub async fn dashboard(
                 count: present::count(i64::try_from(count).unwrap_or(i64::MAX), en),
             })
             .collect(),
+        overdue_days: state.policy.overdue_after_approval_days(),
+        chart: money_held_chart(&held, en),
     };
     render(&page, StatusCode::OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_chart_draws_the_ten_largest_with_their_amounts() {
+        let rows: Vec<(String, String, i64)> = (1..=12)
+            .map(|i| {
+                (
+                    format!("U{i}"),
+                    format!("Đơn vị <{i}>"),
+                    1_000_000 * (13 - i),
+                )
+            })
+            .collect();
+        let svg = money_held_chart(&rows, false);
+        assert_eq!(svg.matches("<rect").count(), 10);
+        assert!(svg.contains("12.000.000 đ"));
+        assert!(!svg.contains("U11"), "only ten");
+        assert!(svg.contains("&lt;1&gt;"), "labels escaped");
+        assert!(money_held_chart(&[], false).is_empty());
+    }
 }

@@ -20,7 +20,7 @@ mod unit_forms;
 
 pub use case::{ActionForm, AnswerForm, PayForm, act, answer, case, pay};
 pub use cases::{CaseListQuery, bulk_approve, bulk_fund, cases};
-pub use dashboard::dashboard;
+pub use dashboard::{DashboardQuery, dashboard};
 pub use flags::{FlagPageQuery, flags};
 pub use login::{CsrfForm, LoginForm, login, login_form, logout};
 pub use lookup::{CodeForm, case_code, unlock};

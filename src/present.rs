@@ -165,6 +165,164 @@ pub fn wait(secs: u64, en: bool) -> String {
     }
 }
 
+/// An audit-trail action in words (`case.approve` → "Duyệt hồ sơ"); an action this list does
+/// not know is shown as recorded.
+pub fn audit_action(action: &str, en: bool) -> Cow<'_, str> {
+    let (vi, english) = match action {
+        "auth.login" => ("Đăng nhập", "Signed in"),
+        "auth.login_failed" => ("Đăng nhập sai", "Failed sign-in"),
+        "auth.logout" => ("Đăng xuất", "Signed out"),
+        "case.approve" => ("Duyệt hồ sơ", "Case approved"),
+        "case.return" => ("Trả lại hồ sơ", "Case returned"),
+        "case.resubmit" => ("Gửi lại hồ sơ", "Case resubmitted"),
+        "case.fund" => ("Cấp kinh phí", "Case funded"),
+        "case.cancel" => ("Hủy hồ sơ", "Case cancelled"),
+        "case.reconcile" => ("Đối chiếu hồ sơ", "Case reconciled"),
+        "case.lookup_code" => ("Cấp mã tra cứu", "Lookup code issued"),
+        "case.accept_change" => ("Chấp nhận số tính lại", "Recomputed figures accepted"),
+        "case.message_answered" => ("Trả lời câu hỏi, khiếu nại", "Question or dispute answered"),
+        "payment.record_payment" => ("Ghi nhận khoản chi", "Payment recorded"),
+        "payment.reverse_payment" => ("Ghi giảm khoản chi", "Payment reversed"),
+        "payment_batch.create" => (
+            "Lập bảng thanh toán (Mẫu 09)",
+            "Payment batch made (Form 09)",
+        ),
+        "import.roster" => ("Nhập danh sách hồ sơ", "Roster imported"),
+        "import.payments" => ("Nhập danh sách chi", "Payment list imported"),
+        "import.statement" => ("Nhập sao kê Kho bạc", "Treasury statement imported"),
+        "mapping_profile.save" => ("Lưu cách ghép cột", "Column mapping saved"),
+        "status.lookup_failed" => ("Tra cứu sai mã", "Failed status lookup"),
+        "status.lockout_lifted" => ("Mở khóa tra cứu", "Lookup lock lifted"),
+        "status.question" => ("Người hưởng gửi câu hỏi", "Question from the person"),
+        "status.dispute" => ("Người hưởng khiếu nại số tiền", "Dispute from the person"),
+        "unit.treasury_account" => ("Cập nhật tài khoản Kho bạc", "Treasury account updated"),
+        "unit.merge" => ("Hợp nhất đơn vị", "Units merged"),
+        "user.create" => ("Tạo tài khoản người dùng", "User created"),
+        "user.disable" => ("Khóa tài khoản người dùng", "User disabled"),
+        "user.enable" => ("Mở lại tài khoản người dùng", "User enabled"),
+        "user.reset_password" => ("Đặt lại mật khẩu", "Password reset"),
+        "token.create" => ("Tạo mã truy cập API", "API token created"),
+        "token.revoke" => ("Thu hồi mã truy cập API", "API token revoked"),
+        "policy.load" => ("Nạp bảng chính sách", "Policy tables loaded"),
+        "policy.recompute" => (
+            "Tính lại theo bảng chính sách mới",
+            "Recomputed under new policy tables",
+        ),
+        "report.reconciliation" => ("Tải báo cáo đối chiếu", "Reconciliation report downloaded"),
+        "report.payment_list" => ("Tải danh sách chi trả", "Payment list downloaded"),
+        "report.moha_progress" => (
+            "Tải báo cáo tiến độ Bộ Nội vụ",
+            "MoHA progress report downloaded",
+        ),
+        "report.xlsx" => ("Tải báo cáo", "Report downloaded"),
+        _ => return Cow::Borrowed(action),
+    };
+    Cow::Borrowed(if en { english } else { vi })
+}
+
+/// The details an audit entry recorded (its "after" JSON), as label–value pairs a person
+/// reads: known field names in words, states and outcomes in words, numbers grouped.
+pub fn audit_details(value: &serde_json::Value, en: bool) -> Vec<(String, String)> {
+    let Some(map) = value.as_object() else {
+        return match value {
+            serde_json::Value::Null => Vec::new(),
+            other => vec![(String::new(), detail_value(None, other, en))],
+        };
+    };
+    map.iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| {
+            (
+                field_label(k, en).into_owned(),
+                detail_value(Some(k), v, en),
+            )
+        })
+        .collect()
+}
+
+fn field_label(key: &str, en: bool) -> Cow<'_, str> {
+    if en {
+        return Cow::Owned(key.replace('_', " "));
+    }
+    Cow::Borrowed(match key {
+        "file" => "Tệp",
+        "sha256" => "Mã băm SHA-256",
+        "outcome" => "Kết quả",
+        "rows" => "Số dòng",
+        "total" => "Tổng",
+        "valid" => "Hợp lệ",
+        "invalid" => "Lỗi",
+        "created" => "Tạo mới",
+        "updated" => "Cập nhật",
+        "unchanged" => "Không đổi",
+        "locked" => "Đã khóa",
+        "account_no" => "Số tài khoản",
+        "opened_on" => "Ngày mở",
+        "reason" => "Lý do",
+        "amount_vnd" => "Số tiền",
+        "paid_on" => "Ngày chi",
+        "method" => "Hình thức",
+        "reference" => "Số tham chiếu",
+        "state" | "to" | "to_state" => "Trạng thái",
+        "from" | "from_state" => "Trạng thái trước",
+        "version" => "Phiên bản",
+        "funding_source" => "Nguồn kinh phí",
+        "had_code" => "Đã có mã trước",
+        "replaced_previous" => "Thay mã cũ",
+        "username" => "Tên đăng nhập",
+        "role" => "Vai trò",
+        "unit" => "Đơn vị",
+        "merged_on" => "Ngày hợp nhất",
+        "successor" => "Đơn vị tiếp nhận",
+        "cases_moved" => "Số hồ sơ chuyển",
+        "address" => "Địa chỉ",
+        other => other,
+    })
+}
+
+fn detail_value(key: Option<&str>, value: &serde_json::Value, en: bool) -> String {
+    match value {
+        serde_json::Value::Bool(b) => match (b, en) {
+            (true, false) => "có".into(),
+            (false, false) => "không".into(),
+            (true, true) => "yes".into(),
+            (false, true) => "no".into(),
+        },
+        serde_json::Value::Number(n) => match (key, n.as_i64()) {
+            (Some(k), Some(v)) if k.ends_with("_vnd") => money(v, en),
+            (_, Some(v)) => count(v, en),
+            _ => n.to_string(),
+        },
+        serde_json::Value::String(text) => {
+            if let Ok(state) = crate::domain::case_state::CaseState::parse(text) {
+                return state.label(en).to_owned();
+            }
+            match (text.as_str(), en) {
+                ("imported", false) => "Đã nhập".into(),
+                ("partial", false) => "Nhập một phần".into(),
+                ("rejected", false) => "Bị từ chối".into(),
+                ("dry_run", false) => "Chạy thử".into(),
+                ("imported", true) => "Imported".into(),
+                ("partial", true) => "Partly imported".into(),
+                ("rejected", true) => "Rejected".into(),
+                ("dry_run", true) => "Dry run".into(),
+                (code, _) => method(code, en).to_owned(),
+            }
+        }
+        serde_json::Value::Object(_) => audit_details(value, en)
+            .into_iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect::<Vec<_>>()
+            .join("; "),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .map(|i| detail_value(None, i, en))
+            .collect::<Vec<_>>()
+            .join(", "),
+        serde_json::Value::Null => String::new(),
+    }
+}
+
 /// The legal bases in Vietnamese, keyed by the policy tables' English text
 /// (`reference/legal-bases-vi.csv`).
 static LEGAL_BASES_VI: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
@@ -225,6 +383,36 @@ mod tests {
         assert_eq!(wait(900, false), "khoảng 15 phút");
         assert_eq!(wait(86_400, false), "khoảng 24 giờ");
         assert_eq!(wait(3_600, true), "about 60 minutes");
+    }
+
+    #[test]
+    fn the_audit_trail_reads_in_words() {
+        assert_eq!(audit_action("case.approve", false), "Duyệt hồ sơ");
+        assert_eq!(
+            audit_action("payment.record_payment", true),
+            "Payment recorded"
+        );
+        assert_eq!(audit_action("something.new", false), "something.new");
+        let after = serde_json::json!({"outcome": "imported", "rows": {"total": 150000},
+            "account_no": "9527.1", "to": "approved", "amount_vnd": 1000000, "note": null});
+        let details = audit_details(&after, false);
+        assert!(
+            details.contains(&("Kết quả".into(), "Đã nhập".into())),
+            "{details:?}"
+        );
+        assert!(
+            details.contains(&("Số dòng".into(), "Tổng: 150.000".into())),
+            "{details:?}"
+        );
+        assert!(
+            details.contains(&("Trạng thái".into(), "Đã duyệt".into())),
+            "{details:?}"
+        );
+        assert!(
+            details.contains(&("Số tiền".into(), "1.000.000 đ".into())),
+            "{details:?}"
+        );
+        assert_eq!(details.len(), 5, "nulls left out");
     }
 
     #[test]

@@ -300,7 +300,55 @@ struct AuditPage {
     unit: String,
     case: String,
     action: String,
-    events: Vec<(i64, String, String, String, String, String, String)>,
+    /// The action filter's choices: (prefix, in words).
+    kinds: Vec<(&'static str, &'static str)>,
+    events: Vec<AuditLine>,
+}
+
+/// One audit entry as the page shows it.
+struct AuditLine {
+    id: i64,
+    at: String,
+    actor: String,
+    action: String,
+    unit: String,
+    case: String,
+    details: Vec<(String, String)>,
+}
+
+/// The audit page's action filter: prefixes of the recorded actions, in words.
+fn audit_kinds(en: bool) -> Vec<(&'static str, &'static str)> {
+    [
+        (
+            "case.",
+            "Hồ sơ: duyệt, trả lại, cấp kinh phí, hủy, mã tra cứu",
+            "Cases: approve, return, fund, cancel, lookup codes",
+        ),
+        (
+            "payment",
+            "Chi trả và bảng thanh toán",
+            "Payments and payment batches",
+        ),
+        ("import.", "Nhập tệp", "Imports"),
+        (
+            "status.",
+            "Tra cứu, câu hỏi của người hưởng",
+            "The person's lookups and questions",
+        ),
+        (
+            "unit.",
+            "Đơn vị: tài khoản Kho bạc, hợp nhất",
+            "Units: Treasury accounts, merges",
+        ),
+        ("auth.", "Đăng nhập, đăng xuất", "Sign-ins and sign-outs"),
+        ("user.", "Người dùng", "Users"),
+        ("token.", "Mã truy cập API", "API tokens"),
+        ("report.", "Tải báo cáo", "Report downloads"),
+        ("policy.", "Bảng chính sách", "Policy tables"),
+    ]
+    .into_iter()
+    .map(|(prefix, vi, english)| (prefix, if en { english } else { vi }))
+    .collect()
 }
 
 /// `GET /nhat-ky`: the latest 500 events within the caller's units.
@@ -323,9 +371,11 @@ pub async fn audit(
         .db
         .run(move |conn| crate::services::audit::query(conn, &scope, &query))
         .await?;
+    let en = is_en(&req, q.lang.as_deref());
     render(
         &AuditPage {
-            en: is_en(&req, q.lang.as_deref()),
+            en,
+            kinds: audit_kinds(en),
             user: s.caller.username.clone(),
             csrf: s.csrf.clone(),
             unit: q.unit.unwrap_or_default(),
@@ -333,18 +383,20 @@ pub async fn audit(
             action: q.action.unwrap_or_default(),
             events: events
                 .into_iter()
-                .map(|e| {
-                    (
-                        e.id,
-                        crate::domain::vn_time::local(e.at)
-                            .format("%d/%m/%Y %H:%M:%S")
-                            .to_string(),
-                        e.actor,
-                        e.action,
-                        e.unit_code.unwrap_or_default(),
-                        e.case_id.map(|c| c.to_string()).unwrap_or_default(),
-                        e.after.map(|a| a.to_string()).unwrap_or_default(),
-                    )
+                .map(|e| AuditLine {
+                    id: e.id,
+                    at: crate::domain::vn_time::local(e.at)
+                        .format("%d/%m/%Y %H:%M:%S")
+                        .to_string(),
+                    action: crate::present::audit_action(&e.action, en).into_owned(),
+                    actor: e.actor,
+                    unit: e.unit_code.unwrap_or_default(),
+                    case: e.case_id.map(|c| c.to_string()).unwrap_or_default(),
+                    details: e
+                        .after
+                        .as_ref()
+                        .map(|a| crate::present::audit_details(a, en))
+                        .unwrap_or_default(),
                 })
                 .collect(),
         },

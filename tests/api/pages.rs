@@ -441,7 +441,10 @@ async fn units_reports_audit_and_upload_pages(backend: Backend) {
     assert!(refused.body.contains("<!doctype html>"), "{}", refused.body);
     let audit = send(&app, "GET", "/nhat-ky?action=auth.", Some(&admin), None).await;
     assert_eq!(audit.status, 200);
-    assert!(audit.body.contains("auth.login"));
+    // Actions in words (issue 20), not their codes.
+    assert!(audit.body.contains("<td>Đăng nhập</td>"), "{}", audit.body);
+    assert!(!helpers::visible_text(&audit.body).contains("auth.login"));
+    helpers::assert_reads_vietnamese("audit", &audit.body);
 
     // Upload a roster through the page: the form token is required, the name is escaped.
     let agency = sign_in(&app, "agency").await;

@@ -894,6 +894,16 @@ async fn pages_speak_vietnamese_and_errors_are_pages(backend: Backend) {
         page.body
     );
     helpers::assert_reads_vietnamese("case page", &page.body);
+    // What a reviewer verifies: the inputs and how S was built, with the base salary used.
+    for needle in [
+        "Căn cứ tính trợ cấp",
+        "Ngày sinh",
+        "Thời gian đóng BHXH bắt buộc",
+        "Tiền lương tháng S",
+        "Tài khoản ngân hàng",
+    ] {
+        assert!(page.body.contains(needle), "{needle}: {}", page.body);
+    }
     assert!(
         !page.body.contains("/api/v1/"),
         "pages link to page-side downloads"

@@ -66,6 +66,12 @@ struct CasePage<'a> {
     can_fund: bool,
     can_pay: bool,
     can_answer: bool,
+    inputs: Vec<super::case_inputs::Line>,
+    salary: Vec<super::case_inputs::Line>,
+    warnings: Vec<String>,
+    bank: Option<String>,
+    /// Open flags: what, what to do, since.
+    flags: Vec<(&'static str, &'static str, String)>,
     can_issue_code: bool,
     can_cancel: bool,
     has_code: bool,
@@ -83,11 +89,19 @@ async fn case_page(
 ) -> Result<HttpResponse, AppError> {
     let policy = state.policy.clone();
     let scope = s.caller.scope.clone();
-    let (view, messages) = state
+    let (view, messages, input) = state
         .db
         .run(move |conn| {
             let view = crate::http::cases_api::case_view(conn, &policy, &scope, id)?;
-            Ok((view, crate::db::messages::for_case(conn, id)?))
+            let input = crate::db::documents::input_json(conn, id)
+                .ok()
+                .and_then(|raw| {
+                    crate::db::pinned::unpack(&raw)
+                        .ok()
+                        .and_then(|json| serde_json::from_str::<serde_json::Value>(&json).ok())
+                })
+                .unwrap_or_default();
+            Ok((view, crate::db::messages::for_case(conn, id)?, input))
         })
         .await?;
     let case_state = view.state;
@@ -188,6 +202,27 @@ async fn case_page(
         can_fund: actions.contains(&ActionKind::Fund),
         can_pay: actions.contains(&ActionKind::RecordPayment),
         can_answer: role.can(Permission::ReviewCases),
+        inputs: super::case_inputs::inputs(&input, &view.entitlement, en),
+        salary: super::case_inputs::salary(&input, &view.entitlement, en),
+        warnings: super::case_inputs::warnings(&view.entitlement, en),
+        bank: match (&view.bank_account, &view.bank_name) {
+            (Some(account), bank) if !account.trim().is_empty() => Some(match bank {
+                Some(bank) => format!("{account} – {bank}"),
+                None => account.clone(),
+            }),
+            _ => None,
+        },
+        flags: view
+            .flags
+            .iter()
+            .map(|f| {
+                (
+                    if en { f.label_en } else { f.label_vi },
+                    if en { f.action_en } else { f.action_vi },
+                    present::date(f.since),
+                )
+            })
+            .collect(),
         can_issue_code: role.can(Permission::IssueLookupCodes),
         can_cancel: actions.contains(&ActionKind::Cancel),
         has_code: view

@@ -11,6 +11,7 @@
 //! [`login`], [`dashboard`], [`cases`] (the list and bulk approval) and [`case`].
 
 mod case;
+mod case_inputs;
 mod cases;
 mod dashboard;
 mod flags;

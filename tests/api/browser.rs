@@ -195,6 +195,44 @@ impl Driver {
         panic!("the page never showed any of {needles:?}:\n{page}")
     }
 
+    /// Saves a screenshot of the page as `NN-name.png` under the test artifacts folder
+    /// (`$CARGO_TARGET_TMPDIR/browser-walk/`) and checks that what the page shows reads in
+    /// Vietnamese (no JSON, English legal basis, raw codes or comma-grouped numbers).
+    async fn step(&self, n: u32, name: &str) {
+        use base64::Engine as _;
+        let page = self.source().await;
+        crate::helpers::assert_reads_vietnamese(name, &page);
+        let png = self.call("GET", &self.at("/screenshot"), None).await;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(png.as_str().unwrap_or_default())
+            .unwrap_or_default();
+        assert!(bytes.starts_with(b"\x89PNG"), "{name}: no screenshot");
+        let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-walk");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("{n:02}-{name}.png")), bytes).unwrap();
+    }
+
+    async fn resize(&self, width: u32, height: u32) {
+        self.call(
+            "POST",
+            &self.at("/window/rect"),
+            Some(json!({"width": width, "height": height})),
+        )
+        .await;
+    }
+
+    /// The page's width in CSS pixels (wider than the window: the page scrolls sideways).
+    async fn page_width(&self) -> i64 {
+        self.call(
+            "POST",
+            &self.at("/execute/sync"),
+            Some(json!({"script": "return document.documentElement.scrollWidth", "args": []})),
+        )
+        .await
+        .as_i64()
+        .unwrap_or(i64::MAX)
+    }
+
     async fn source(&self) -> String {
         self.call("GET", &self.at("/source"), None)
             .await
@@ -285,6 +323,151 @@ async fn a_browser_approves_pays_and_the_person_sees_it() {
             .unwrap()
     };
     assert_eq!((state.as_str(), paid), ("paid", entitled));
+    driver
+        .call("DELETE", &format!("/session/{}", driver.session), None)
+        .await;
+}
+
+/// The officers' work on the web alone, step by step, each step's page checked for
+/// Vietnamese and kept as a screenshot: a reviewer verifies a case (its inputs and S) and
+/// approves it; a payment officer funds it in bulk from the list, pays it (confirming the
+/// amount in words), reverses the payment and pays again; an agency officer issues the
+/// person's lookup code and prints the statement; the person looks the case up on a 390 px
+/// phone screen.
+#[actix_web::test]
+async fn officers_walk_the_web_alone() {
+    let Some(driver) = Driver::start().await else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI installs chromium and chromium-driver (.ci/run): the browser test must run there"
+        );
+        eprintln!("chromium or chromedriver not installed: browser test not run");
+        return;
+    };
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    with_demo(&app, 20, false);
+    let (case, nid, _) = case_with_code(&app, &["submitted"]);
+    let unit_code: String = {
+        use staffpay::db::schema::units;
+        let mut conn = app.db.get().unwrap();
+        cases::table
+            .inner_join(units::table)
+            .filter(cases::id.eq(case))
+            .select(units::code)
+            .first(&mut conn)
+            .unwrap()
+    };
+    app.user("rev", Role::MohaReviewer, &["VN"], PW);
+    app.user("mof", Role::MofOfficer, &["VN"], PW);
+    app.user("agency", Role::UnitOfficer, &[unit_code.as_str()], PW);
+    let site = app.base.replace("127.0.0.1", "localhost");
+    driver.resize(1280, 1000).await;
+
+    // The reviewer: dashboard, the case with what it was computed from, approve.
+    driver.sign_in(&site, "rev").await;
+    driver.wait_for("Tiến độ chi trả").await;
+    driver.step(1, "dashboard").await;
+    driver.go(&format!("{site}/ho-so/{case}")).await;
+    driver.wait_for("Căn cứ tính trợ cấp").await;
+    driver.step(2, "reviewer-verifies").await;
+    driver.click("#approve").await;
+    let approved = "<strong id=\"state\">Đã duyệt</strong>";
+    if driver.wait_for_any(&["id=\"confirm\"", approved]).await == 0 {
+        driver.step(3, "approval-confirmation").await;
+        driver.click("#confirm").await;
+    }
+    driver.wait_for(approved).await;
+    driver.step(4, "approved").await;
+    driver.sign_out().await;
+    driver.wait_for("id=\"sign-in\"").await;
+
+    // The payment officer: bulk funding from the list, then pay, reverse, pay again.
+    driver.sign_in(&site, "mof").await;
+    driver.wait_for("Tiến độ chi trả").await;
+    driver.go(&format!("{site}/ho-so?state=approved")).await;
+    driver.wait_for("id=\"bulk-fund\"").await;
+    driver
+        .click(&format!("input[name=id][value=\"{case}\"]"))
+        .await;
+    driver.type_into("#bulk-source", "Dự toán 2025").await;
+    driver.step(5, "bulk-funding").await;
+    driver.click("#bulk-fund").await;
+    driver.wait_for("Đã cấp kinh phí cho 1 hồ sơ").await;
+    driver.go(&format!("{site}/ho-so/{case}")).await;
+    driver
+        .wait_for("<strong id=\"state\">Đủ điều kiện chi</strong>")
+        .await;
+    driver.click("#pay").await;
+    driver.wait_for("id=\"words\"").await;
+    driver.step(6, "payment-confirmation").await;
+    driver.click("#confirm").await;
+    driver.wait_for("Đã ghi nhận khoản chi").await;
+    driver.step(7, "paid").await;
+    driver.click("form[action$=\"/chi\"] button.warn").await;
+    driver.wait_for("Xác nhận ghi giảm khoản đã chi").await;
+    driver.step(8, "reversal-confirmation").await;
+    driver.click("#confirm").await;
+    driver.wait_for("Đã ghi giảm khoản chi").await;
+    driver.step(9, "reversed").await;
+    // The new transfer has its own reference (the same amount, day and reference again
+    // would be refused as a duplicate of the first).
+    driver.type_into("#reference", "UNC-0002").await;
+    driver.click("#pay").await;
+    driver.wait_for("id=\"words\"").await;
+    driver.click("#confirm").await;
+    driver
+        .wait_for("<strong id=\"state\">Đã chi đủ</strong>")
+        .await;
+    driver.step(10, "paid-again").await;
+    driver.sign_out().await;
+    driver.wait_for("id=\"sign-in\"").await;
+
+    // The agency: issue the person's lookup code and print the statement with it (a
+    // download; the page stays and its history says it).
+    driver.sign_in(&site, "agency").await;
+    driver.wait_for("Tiến độ chi trả").await;
+    driver.go(&format!("{site}/ho-so/{case}")).await;
+    driver.wait_for("id=\"code-xlsx\"").await;
+    driver.step(11, "lookup-code").await;
+    driver.click("#code-xlsx").await;
+    let mut issued = false;
+    for _ in 0..100 {
+        let history = {
+            use staffpay::db::schema::case_events;
+            let mut conn = app.db.get().unwrap();
+            case_events::table
+                .filter(case_events::case_id.eq(case))
+                .filter(case_events::action.eq("lookup_code_issued"))
+                .count()
+                .get_result::<i64>(&mut conn)
+                .unwrap()
+        };
+        if history >= 2 {
+            issued = true;
+            break;
+        }
+        actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(issued, "the page issued a code");
+    driver.sign_out().await;
+    driver.wait_for("id=\"sign-in\"").await;
+
+    // The person, on a phone: the code they were given (issued again here, as the printed
+    // one went to a download folder), the case paid, nothing wider than the screen.
+    let code = crate::helpers::lookup_code(&app, case);
+    driver.resize(390, 844).await;
+    driver.go(&format!("{site}/tra-cuu")).await;
+    driver.type_into("#national_id", &nid).await;
+    driver.type_into("#code", &code).await;
+    driver.step(12, "phone-lookup").await;
+    driver.click("button[type=submit]").await;
+    driver.wait_for("<strong>Đã chi đủ</strong>").await;
+    driver.step(13, "phone-status").await;
+    let width = driver.page_width().await;
+    assert!(
+        width <= 390,
+        "the status page is {width} px wide on a 390 px screen"
+    );
     driver
         .call("DELETE", &format!("/session/{}", driver.session), None)
         .await;

@@ -37,6 +37,7 @@ struct UnitLine {
 #[template(path = "staff/units.html")]
 struct UnitsPage {
     en: bool,
+    menu: crate::http::pages::Menu,
     user: String,
     csrf: String,
     rows: Vec<UnitLine>,
@@ -130,6 +131,7 @@ pub async fn units(
     render(
         &UnitsPage {
             en,
+            menu: s.menu(),
             user: s.caller.username.clone(),
             csrf: s.csrf.clone(),
             rows,
@@ -160,6 +162,7 @@ struct BatchLine {
 #[template(path = "staff/reports.html")]
 struct ReportsPage {
     en: bool,
+    menu: crate::http::pages::Menu,
     user: String,
     csrf: String,
     today: String,
@@ -209,6 +212,7 @@ async fn reports_page(
     render(
         &ReportsPage {
             en,
+            menu: s.menu(),
             user: s.caller.username.clone(),
             csrf: s.csrf.clone(),
             today: crate::db::today_vn().to_string(),
@@ -295,6 +299,7 @@ pub struct AuditFilter {
 #[template(path = "staff/audit.html")]
 struct AuditPage {
     en: bool,
+    menu: crate::http::pages::Menu,
     user: String,
     csrf: String,
     unit: String,
@@ -376,6 +381,7 @@ pub async fn audit(
         &AuditPage {
             en,
             kinds: audit_kinds(en),
+            menu: s.menu(),
             user: s.caller.username.clone(),
             csrf: s.csrf.clone(),
             unit: q.unit.unwrap_or_default(),
@@ -452,6 +458,7 @@ struct PreviewColumnView {
 #[template(path = "staff/upload.html")]
 struct UploadPage<'a> {
     en: bool,
+    menu: crate::http::pages::Menu,
     user: String,
     csrf: String,
     error: Option<&'a str>,
@@ -468,6 +475,7 @@ pub async fn upload_form(
     render(
         &UploadPage {
             en: is_en(&req, q.lang.as_deref()),
+            menu: s.menu(),
             user: s.caller.username.clone(),
             csrf: s.csrf.clone(),
             error: None,
@@ -748,6 +756,7 @@ fn upload_page(
     render(
         &UploadPage {
             en: false,
+            menu: s.menu(),
             user: s.caller.username.clone(),
             csrf: s.csrf.clone(),
             error,

@@ -291,8 +291,41 @@ pub fn table() -> Vec<RouteSpec> {
         ),
         spec(
             Method::GET,
-            "/canh-bao",
+            "/tro-giup",
             Page(None),
+            || web::get().to(pages::help),
+            Probe::ok(),
+        ),
+        spec(
+            Method::GET,
+            "/thay-doi",
+            Page(Some(Permission::ReadCases)),
+            || web::get().to(pages::changes),
+            Probe::ok(),
+        ),
+        spec(
+            Method::POST,
+            "/thay-doi/chap-nhan",
+            Page(Some(Permission::ReviewCases)),
+            || web::post().to(pages::accept_changes),
+            Probe {
+                // Nothing selected: the page says so (400).
+                body: Some("csrf=x&reason=probe&legal_basis=probe"),
+                content_type: "application/x-www-form-urlencoded",
+                ..Probe::ok()
+            },
+        ),
+        spec(
+            Method::GET,
+            "/doi-chieu",
+            Page(Some(Permission::ReadCases)),
+            || web::get().to(pages::unmatched),
+            Probe::ok(),
+        ),
+        spec(
+            Method::GET,
+            "/canh-bao",
+            Page(Some(Permission::ReadFlags)),
             || web::get().to(pages::flags),
             Probe::ok(),
         ),

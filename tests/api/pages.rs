@@ -671,6 +671,16 @@ async fn the_mapping_step_previews_then_imports_as_chosen(backend: Backend) {
     .await;
     assert!(again.body.contains("không còn"), "{}", again.body);
     assert_eq!(lines().len(), 1);
+    // The line matched nothing: the unmatched page lists it with why and what to do.
+    let unmatched = send(&app, "GET", "/doi-chieu", Some(&mof), None).await;
+    assert_eq!(unmatched.status, 200);
+    assert!(
+        unmatched.body.contains("0011000123456"),
+        "{}",
+        unmatched.body
+    );
+    assert!(unmatched.body.contains("chi tro cap"));
+    helpers::assert_reads_vietnamese("unmatched", &unmatched.body);
 
     // The reports page: the batch form for a payment officer, the MoHA report form.
     let reports = send(&app, "GET", "/bao-cao", Some(&mof), None).await;
@@ -1346,3 +1356,62 @@ async fn bulk_fund_and_cancel_on_the_pages(backend: Backend) {
     assert!(shown.body.contains("Hủy hồ sơ"), "the history says it");
 }
 both_backends!(bulk_fund_and_cancel_on_the_pages);
+
+/// Menus offer only what the role may use; the recomputed figures page, the help page (with
+/// what is still command-line only) and an empty acceptance answered as pages.
+async fn menus_recomputed_figures_and_help_on_the_pages(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    with_demo(&app, 10, false);
+    app.user("rev", Role::MohaReviewer, &["VN"], PW);
+    app.user("unit79", Role::UnitOfficer, &["79"], PW);
+    let rev = sign_in(&app, "rev").await;
+    let home = send(&app, "GET", "/", Some(&rev), None).await;
+    assert!(
+        home.body.contains("href=\"/nhat-ky\""),
+        "a reviewer reads the audit trail"
+    );
+    let unit = sign_in(&app, "unit79").await;
+    let home = send(&app, "GET", "/", Some(&unit), None).await;
+    assert!(
+        !home.body.contains("href=\"/nhat-ky\""),
+        "an agency officer does not"
+    );
+    assert!(
+        home.body.contains("href=\"/nhap\""),
+        "an agency officer uploads rosters"
+    );
+    let audit = send(&app, "GET", "/nhat-ky", Some(&unit), None).await;
+    assert_eq!(audit.status, 403);
+    assert!(audit.body.contains("Không được phép"), "{}", audit.body);
+
+    let changes = send(&app, "GET", "/thay-doi", Some(&rev), None).await;
+    assert_eq!(changes.status, 200);
+    assert!(
+        changes.body.contains("Không có số tính lại nào đang chờ"),
+        "{}",
+        changes.body
+    );
+    helpers::assert_reads_vietnamese("recomputed", &changes.body);
+    let csrf = csrf_of(&changes.body);
+    let nothing = send(
+        &app,
+        "POST",
+        "/thay-doi/chap-nhan",
+        Some(&rev),
+        Some(&[("csrf", &csrf), ("reason", "x"), ("legal_basis", "y")]),
+    )
+    .await;
+    assert_eq!(nothing.status, 400);
+    assert!(
+        nothing.body.contains("Chưa chọn hồ sơ nào"),
+        "{}",
+        nothing.body
+    );
+
+    let help = send(&app, "GET", "/tro-giup", Some(&unit), None).await;
+    assert_eq!(help.status, 200);
+    assert!(help.body.contains("staffpay users"), "{}", help.body);
+    assert!(help.body.contains("Hiện chỉ làm bằng dòng lệnh"));
+    helpers::assert_reads_vietnamese("help", &help.body);
+}
+both_backends!(menus_recomputed_figures_and_help_on_the_pages);

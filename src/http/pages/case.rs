@@ -52,6 +52,7 @@ struct PaymentLine {
 #[template(path = "staff/case.html")]
 struct CasePage<'a> {
     en: bool,
+    menu: crate::http::pages::Menu,
     user: String,
     csrf: String,
     c: CaseHead,
@@ -121,6 +122,7 @@ async fn case_page(
         .collect();
     let page = CasePage {
         en,
+        menu: s.menu(),
         user: s.caller.username.clone(),
         csrf: s.csrf.clone(),
         c: CaseHead {
@@ -351,6 +353,7 @@ pub async fn act(
         if entitled > state.settings.confirm_above_vnd {
             let page = ConfirmPage {
                 en,
+                menu: s.menu(),
                 user: s.caller.username.clone(),
                 csrf: s.csrf.clone(),
                 case_id: id,
@@ -424,6 +427,7 @@ async fn case_summary(
 #[template(path = "staff/confirm.html")]
 struct ConfirmPage {
     en: bool,
+    menu: crate::http::pages::Menu,
     user: String,
     csrf: String,
     case_id: CaseId,
@@ -543,6 +547,7 @@ pub async fn pay(
             }
             let page = ConfirmPage {
                 en,
+                menu: s.menu(),
                 user: s.caller.username.clone(),
                 csrf: s.csrf.clone(),
                 case_id: id,

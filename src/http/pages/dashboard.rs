@@ -45,6 +45,7 @@ struct FlagCount {
 #[template(path = "staff/dashboard.html")]
 struct DashboardPage {
     en: bool,
+    menu: crate::http::pages::Menu,
     user: String,
     csrf: String,
     as_of: String,
@@ -206,6 +207,7 @@ pub async fn dashboard(
     let as_of = present::date_time(crate::domain::vn_time::local(crate::db::now()));
     let page = DashboardPage {
         en,
+        menu: s.menu(),
         user: s.caller.username.clone(),
         csrf: s.csrf.clone(),
         as_of,

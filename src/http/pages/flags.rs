@@ -43,6 +43,7 @@ struct FlagLine {
 #[template(path = "staff/flags.html")]
 struct FlagsPage {
     en: bool,
+    menu: crate::http::pages::Menu,
     user: String,
     csrf: String,
     as_of: String,
@@ -159,6 +160,7 @@ pub async fn flags(
     let shown_end = (start + rows.len()).min(total);
     let page_view = FlagsPage {
         en,
+        menu: s.menu(),
         user: s.caller.username.clone(),
         csrf: s.csrf.clone(),
         as_of: present::date(today),

@@ -13,19 +13,25 @@
 mod case;
 mod case_inputs;
 mod cases;
+mod changes;
 mod dashboard;
 mod flags;
+mod help;
 mod login;
 mod lookup;
 mod unit_forms;
+mod unmatched;
 
 pub use case::{ActionForm, AnswerForm, PayForm, act, answer, case, pay};
 pub use cases::{CaseListQuery, bulk_approve, bulk_fund, cases};
+pub use changes::{ChangesQuery, accept as accept_changes, changes};
 pub use dashboard::{DashboardQuery, dashboard};
 pub use flags::{FlagPageQuery, flags};
+pub use help::help;
 pub use login::{CsrfForm, LoginForm, login, login_form, logout};
 pub use lookup::{CodeForm, case_code, unlock};
 pub use unit_forms::{AccountForm, CodesForm, MergeForm, merge, set_account, unit_codes};
+pub use unmatched::{UnmatchedPageQuery, unmatched};
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -36,6 +42,7 @@ use super::AppState;
 use crate::auth::Caller;
 use crate::auth::caller::authenticate;
 use crate::db::now;
+use crate::domain::access::Permission;
 use crate::error::AppError;
 use crate::services::Actor;
 use crate::services::self_service::same;
@@ -53,7 +60,31 @@ pub struct Session {
     pub(crate) csrf: String,
 }
 
+/// What the navigation bar offers: only what the caller's role may use.
+#[derive(Debug, Clone, Copy)]
+pub struct Menu {
+    pub flags: bool,
+    pub unmatched: bool,
+    pub upload: bool,
+    pub reports: bool,
+    pub audit: bool,
+}
+
 impl Session {
+    /// The navigation bar for this caller.
+    pub(crate) fn menu(&self) -> Menu {
+        let role = self.caller.role;
+        Menu {
+            flags: role.can(Permission::ReadFlags),
+            unmatched: role.can(Permission::ReadCases),
+            upload: role.can(Permission::SubmitRoster)
+                || role.can(Permission::RecordPayments)
+                || role.can(Permission::ImportStatements),
+            reports: role.can(Permission::ReadReports),
+            audit: role.can(Permission::ReadAudit),
+        }
+    }
+
     pub(crate) fn actor(&self, req: &HttpRequest) -> Actor {
         super::request_id::actor(&self.caller, req)
     }

@@ -5,17 +5,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, bail};
-use chrono::TimeDelta;
 use clap::{Args, Subcommand};
 use serde_json::json;
 
 use super::DbArgs;
-use crate::auth::login::{KIND_API, issue_token};
 use crate::auth::{SecretKeys, password};
-use crate::db::audit::{self, AuditEntry};
-use crate::db::{DbConnection, now, transaction, units, users};
+use crate::db::{DbConnection, users};
 use crate::domain::access::Role;
-use crate::domain::unit::UnitCode;
 
 #[derive(Debug, Args)]
 pub struct UsersArgs {
@@ -101,6 +97,7 @@ pub fn run(args: UsersArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode>
     let db = crate::startup::prepare_database(&settings)?;
     let mut conn = db.get()?;
     let conn: &mut DbConnection = &mut conn;
+    let actor = crate::services::Actor::operator();
     match args.command {
         UsersCommand::Add {
             username,
@@ -108,31 +105,9 @@ pub fn run(args: UsersArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode>
             units: codes,
             password_stdin,
         } => {
-            validate_username(&username)?;
-            if !role.is_nationwide() && codes.is_empty() {
-                bail!("role {role} needs at least one --unit (VN for the whole country)");
-            }
             let (secret, generated) = password_from(password_stdin)?;
-            let hash = password::hash(&secret)?;
-            transaction(conn, |conn| {
-                if users::find_by_username(conn, &username)?.is_some() {
-                    bail!("user {username} exists already");
-                }
-                let mut ids = Vec::new();
-                for code in &codes {
-                    let unit = units::find_by_code(conn, &UnitCode::normalize(code))?
-                        .with_context(|| format!("unknown unit {code}"))?;
-                    ids.push(unit.id);
-                }
-                let user = users::insert(conn, &username, role.as_str(), &hash, &ids)?;
-                audit_cli(
-                    conn,
-                    "user.create",
-                    &user.id.to_string(),
-                    json!({"username": username, "role": role, "units": codes}),
-                )?;
-                Ok::<_, anyhow::Error>(())
-            })?;
+            crate::services::users::create(conn, &actor, &username, role, &codes, &secret)
+                .map_err(app)?;
             println!("user {username} created ({role})");
             if generated {
                 println!("password (shown once): {secret}");
@@ -161,25 +136,15 @@ pub fn run(args: UsersArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode>
                 }
             }
         }
-        UsersCommand::Disable { username } => set_disabled(conn, &username, true)?,
-        UsersCommand::Enable { username } => set_disabled(conn, &username, false)?,
+        UsersCommand::Disable { username } => set_disabled(conn, &actor, &username, true)?,
+        UsersCommand::Enable { username } => set_disabled(conn, &actor, &username, false)?,
         UsersCommand::ResetPassword {
             username,
             password_stdin,
         } => {
             let (secret, generated) = password_from(password_stdin)?;
-            let hash = password::hash(&secret)?;
-            transaction(conn, |conn| {
-                let user = users::find_by_username(conn, &username)?
-                    .with_context(|| format!("no user {username}"))?;
-                users::set_password(conn, user.id, &hash)?;
-                audit_cli(
-                    conn,
-                    "user.reset_password",
-                    &user.id.to_string(),
-                    json!({"username": username}),
-                )
-            })?;
+            crate::services::users::reset_password(conn, &actor, &username, &secret)
+                .map_err(app)?;
             println!("password of {username} reset; their tokens were revoked");
             if generated {
                 println!("password (shown once): {secret}");
@@ -193,38 +158,29 @@ pub fn run(args: UsersArgs, config: Option<PathBuf>) -> anyhow::Result<ExitCode>
     Ok(ExitCode::SUCCESS)
 }
 
+/// A refusal of the users service, in both languages.
+fn app(e: crate::error::AppError) -> anyhow::Error {
+    let body = e.body();
+    anyhow::anyhow!("{} / {}", body.message_vi, body.message_en)
+}
+
 fn token(conn: &mut DbConnection, keys: &SecretKeys, command: TokenCommand) -> anyhow::Result<()> {
+    let actor = crate::services::Actor::operator();
     match command {
         TokenCommand::Create {
             username,
             name,
             expires_in_days,
         } => {
-            if !(1..=366).contains(&expires_in_days) {
-                bail!("--expires-in-days must be between 1 and 366");
-            }
-            let issued = transaction(conn, |conn| {
-                let user = users::find_by_username(conn, &username)?
-                    .with_context(|| format!("no user {username}"))?;
-                if user.disabled_at.is_some() {
-                    bail!("user {username} is disabled");
-                }
-                let issued = issue_token(
-                    conn,
-                    keys,
-                    user.id,
-                    KIND_API,
-                    &name,
-                    now() + TimeDelta::days(expires_in_days),
-                )?;
-                audit_cli(
-                    conn,
-                    "token.create",
-                    &issued.token_id.to_string(),
-                    json!({"username": username, "name": name, "expires_at": issued.expires_at}),
-                )?;
-                Ok::<_, anyhow::Error>(issued)
-            })?;
+            let issued = crate::services::users::create_token(
+                conn,
+                keys,
+                &actor,
+                &username,
+                &name,
+                expires_in_days,
+            )
+            .map_err(app)?;
             println!(
                 "token {name} for {username}, expires {} UTC (shown once):",
                 issued.expires_at
@@ -232,18 +188,8 @@ fn token(conn: &mut DbConnection, keys: &SecretKeys, command: TokenCommand) -> a
             println!("{}", issued.token);
         }
         TokenCommand::Revoke { username, name } => {
-            let n = transaction(conn, |conn| {
-                let user = users::find_by_username(conn, &username)?
-                    .with_context(|| format!("no user {username}"))?;
-                let n = users::revoke_named(conn, user.id, &name)?;
-                audit_cli(
-                    conn,
-                    "token.revoke",
-                    &user.id.to_string(),
-                    json!({"username": username, "name": name, "revoked": n}),
-                )?;
-                Ok::<_, anyhow::Error>(n)
-            })?;
+            let n = crate::services::users::revoke_token(conn, &actor, &username, &name)
+                .map_err(app)?;
             if n == 0 {
                 bail!("no active token named {name} for {username}");
             }
@@ -253,58 +199,17 @@ fn token(conn: &mut DbConnection, keys: &SecretKeys, command: TokenCommand) -> a
     Ok(())
 }
 
-fn set_disabled(conn: &mut DbConnection, username: &str, disabled: bool) -> anyhow::Result<()> {
-    transaction(conn, |conn| {
-        let user = users::find_by_username(conn, username)?
-            .with_context(|| format!("no user {username}"))?;
-        users::set_disabled(conn, user.id, disabled)?;
-        let action = if disabled {
-            "user.disable"
-        } else {
-            "user.enable"
-        };
-        audit_cli(
-            conn,
-            action,
-            &user.id.to_string(),
-            json!({"username": username}),
-        )
-    })?;
+fn set_disabled(
+    conn: &mut DbConnection,
+    actor: &crate::services::Actor,
+    username: &str,
+    disabled: bool,
+) -> anyhow::Result<()> {
+    crate::services::users::set_disabled(conn, actor, username, disabled).map_err(app)?;
     println!(
         "user {username} {}",
         if disabled { "disabled" } else { "enabled" }
     );
-    Ok(())
-}
-
-fn audit_cli(
-    conn: &mut DbConnection,
-    action: &str,
-    entity_id: &str,
-    after: serde_json::Value,
-) -> anyhow::Result<()> {
-    audit::record(
-        conn,
-        AuditEntry {
-            actor: crate::services::Actor::operator().label,
-            action: action.into(),
-            entity_kind: "user".into(),
-            entity_id: Some(entity_id.into()),
-            after: Some(after),
-            ..Default::default()
-        },
-    )?;
-    Ok(())
-}
-
-fn validate_username(username: &str) -> anyhow::Result<()> {
-    let ok = (3..=64).contains(&username.len())
-        && username
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'));
-    if !ok {
-        bail!("a username is 3 to 64 letters, digits, '.', '-' or '_'");
-    }
     Ok(())
 }
 

@@ -291,6 +291,25 @@ pub fn table() -> Vec<RouteSpec> {
         ),
         spec(
             Method::GET,
+            "/nguoi-dung",
+            Page(Some(Permission::ManageUsers)),
+            || web::get().to(pages::users),
+            Probe::ok(),
+        ),
+        spec(
+            Method::POST,
+            "/nguoi-dung",
+            Page(Some(Permission::ManageUsers)),
+            || web::post().to(pages::user_action),
+            Probe {
+                // No such user: refused on the page (409), nothing changed.
+                body: Some("csrf=x&op=disable&username=nobody-here"),
+                content_type: "application/x-www-form-urlencoded",
+                ..Probe::ok()
+            },
+        ),
+        spec(
+            Method::GET,
             "/tro-giup",
             Page(None),
             || web::get().to(pages::help),

@@ -15,6 +15,7 @@ pub mod reconcile;
 pub mod self_service;
 pub mod treasury_accounts;
 pub mod unit_merge;
+pub mod users;
 
 use crate::db::units::UnitScope;
 use crate::db::{Db, DbConnection};

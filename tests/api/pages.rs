@@ -1410,8 +1410,156 @@ async fn menus_recomputed_figures_and_help_on_the_pages(backend: Backend) {
 
     let help = send(&app, "GET", "/tro-giup", Some(&unit), None).await;
     assert_eq!(help.status, 200);
-    assert!(help.body.contains("staffpay users"), "{}", help.body);
+    assert!(
+        help.body.contains("staffpay users reset-password"),
+        "{}",
+        help.body
+    );
     assert!(help.body.contains("Hiện chỉ làm bằng dòng lệnh"));
     helpers::assert_reads_vietnamese("help", &help.body);
 }
 both_backends!(menus_recomputed_figures_and_help_on_the_pages);
+
+/// An administrator manages users and tokens on the pages: a new user's password and a new
+/// token are shown once and work; a disabled user cannot sign in; every refusal is a page.
+async fn users_and_tokens_on_the_pages(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    with_demo(&app, 5, false);
+    app.user("boss", Role::Admin, &["VN"], PW);
+    app.user("rev", Role::MohaReviewer, &["VN"], PW);
+    let boss = sign_in(&app, "boss").await;
+    let page = send(&app, "GET", "/nguoi-dung", Some(&boss), None).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("Cán bộ thẩm định (Bộ Nội vụ)"),
+        "roles in words"
+    );
+    helpers::assert_reads_vietnamese("users", &page.body);
+    let csrf = csrf_of(&page.body);
+    let secret = |body: &str| -> String {
+        let at = body.find("id=\"secret\"").expect("a secret shown once");
+        let from = at + body[at..].find('>').unwrap() + 1;
+        body[from..].split('<').next().unwrap().to_string()
+    };
+    let added = send(
+        &app,
+        "POST",
+        "/nguoi-dung",
+        Some(&boss),
+        Some(&[
+            ("csrf", &csrf),
+            ("op", "add"),
+            ("username", "hcm.officer"),
+            ("role", "unit_officer"),
+            ("units", "79"),
+        ]),
+    )
+    .await;
+    assert_eq!(added.status, 200, "{}", added.body);
+    assert!(added.body.contains("Đã tạo người dùng"));
+    let password = secret(&added.body);
+    assert!(password.len() >= 12, "{password}");
+    // The new user signs in with it.
+    let (form_cookie, login_csrf) = helpers::login_form(&app).await;
+    let signed = send(
+        &app,
+        "POST",
+        "/dang-nhap",
+        Some(&form_cookie),
+        Some(&[
+            ("username", "hcm.officer"),
+            ("password", &password),
+            ("csrf", &login_csrf),
+        ]),
+    )
+    .await;
+    assert_eq!(signed.status, 303, "{}", signed.body);
+    // A token, shown once; it opens the API.
+    let token_page = send(
+        &app,
+        "POST",
+        "/nguoi-dung",
+        Some(&boss),
+        Some(&[
+            ("csrf", &csrf),
+            ("op", "token"),
+            ("username", "hcm.officer"),
+            ("token_name", "he-thong-nhan-su"),
+            ("days", "30"),
+        ]),
+    )
+    .await;
+    let token = secret(&token_page.body);
+    assert!(token.starts_with("sp_"), "{token}");
+    assert_eq!(app.get("/api/v1/me", Some(&token)).await.status, 200);
+    let revoked = send(
+        &app,
+        "POST",
+        "/nguoi-dung",
+        Some(&boss),
+        Some(&[
+            ("csrf", &csrf),
+            ("op", "revoke"),
+            ("username", "hcm.officer"),
+            ("token_name", "he-thong-nhan-su"),
+        ]),
+    )
+    .await;
+    assert_eq!(revoked.status, 200);
+    assert_eq!(app.get("/api/v1/me", Some(&token)).await.status, 401);
+    // Disabled: the password no longer opens a session. A duplicate is refused on a page.
+    let disabled = send(
+        &app,
+        "POST",
+        "/nguoi-dung",
+        Some(&boss),
+        Some(&[
+            ("csrf", &csrf),
+            ("op", "disable"),
+            ("username", "hcm.officer"),
+        ]),
+    )
+    .await;
+    assert!(disabled.body.contains("đã khóa"));
+    let (form_cookie, login_csrf) = helpers::login_form(&app).await;
+    let refused = send(
+        &app,
+        "POST",
+        "/dang-nhap",
+        Some(&form_cookie),
+        Some(&[
+            ("username", "hcm.officer"),
+            ("password", &password),
+            ("csrf", &login_csrf),
+        ]),
+    )
+    .await;
+    assert_ne!(refused.status, 303);
+    let again = send(
+        &app,
+        "POST",
+        "/nguoi-dung",
+        Some(&boss),
+        Some(&[
+            ("csrf", &csrf),
+            ("op", "add"),
+            ("username", "hcm.officer"),
+            ("role", "unit_officer"),
+            ("units", "79"),
+        ]),
+    )
+    .await;
+    assert_eq!(again.status, 409);
+    assert!(again.body.contains("đã có"), "{}", again.body);
+    // Not for a reviewer.
+    let rev = sign_in(&app, "rev").await;
+    let home = send(&app, "GET", "/", Some(&rev), None).await;
+    assert!(!home.body.contains("href=\"/nguoi-dung\""));
+    assert_eq!(
+        send(&app, "GET", "/nguoi-dung", Some(&rev), None)
+            .await
+            .status,
+        403
+    );
+}
+both_backends!(users_and_tokens_on_the_pages);

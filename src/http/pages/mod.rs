@@ -21,6 +21,7 @@ mod login;
 mod lookup;
 mod unit_forms;
 mod unmatched;
+mod users;
 
 pub use case::{ActionForm, AnswerForm, PayForm, act, answer, case, pay};
 pub use cases::{CaseListQuery, bulk_approve, bulk_fund, cases};
@@ -32,6 +33,7 @@ pub use login::{CsrfForm, LoginForm, login, login_form, logout};
 pub use lookup::{CodeForm, case_code, unlock};
 pub use unit_forms::{AccountForm, CodesForm, MergeForm, merge, set_account, unit_codes};
 pub use unmatched::{UnmatchedPageQuery, unmatched};
+pub use users::{UserForm, UsersQuery, user_action, users};
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -68,6 +70,7 @@ pub struct Menu {
     pub upload: bool,
     pub reports: bool,
     pub audit: bool,
+    pub users: bool,
 }
 
 impl Session {
@@ -82,6 +85,7 @@ impl Session {
                 || role.can(Permission::ImportStatements),
             reports: role.can(Permission::ReadReports),
             audit: role.can(Permission::ReadAudit),
+            users: role.can(Permission::ManageUsers),
         }
     }
 

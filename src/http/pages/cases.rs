@@ -177,26 +177,11 @@ async fn bulk(
     body: web::Bytes,
     kind: ActionKind,
 ) -> Result<HttpResponse, AppError> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).map_err(|_| {
-        AppError::bad_request(
-            "form_invalid",
-            "Biểu mẫu không hợp lệ.",
-            "The form is not valid.",
-        )
-    })?;
-    let field = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
-    };
+    let form = super::RepeatedForm::parse(&body)?;
+    let field = |name: &str| form.field(name);
     s.check(field("csrf"))?;
     s.caller.require(kind.permission())?;
-    let ids: Vec<CaseId> = pairs
-        .iter()
-        .filter(|(k, _)| k == "id")
-        .filter_map(|(_, v)| v.parse().ok())
-        .collect();
+    let ids: Vec<CaseId> = form.all("id").filter_map(|v| v.parse().ok()).collect();
     let (from, to, what_vi, what_en) = match kind {
         ActionKind::Fund => ("approved", "payable", "cấp kinh phí", "funded"),
         _ => ("submitted", "approved", "duyệt", "approved"),
@@ -232,17 +217,11 @@ async fn bulk(
             kind = kind.as_str()
         )))
     } else {
-        Err(AppError::Refused {
-            code: "bulk_refused",
-            message_vi: format!(
-                "Không {what_vi} hồ sơ nào: {} hồ sơ không {what_vi} được (xem chi tiết).",
-                outcome.refused
-            ),
-            message_en: format!(
-                "Nothing {what_en}: {} cases cannot be {what_en} (see the details).",
-                outcome.refused
-            ),
-            details: serde_json::to_value(&outcome.results).unwrap_or_default(),
-        })
+        Err(super::bulk_refused(
+            outcome.refused,
+            what_vi,
+            what_en,
+            serde_json::to_value(&outcome.results).unwrap_or_default(),
+        ))
     }
 }

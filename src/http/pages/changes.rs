@@ -113,24 +113,11 @@ pub async fn accept(
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).map_err(|_| {
-        AppError::bad_request(
-            "form_invalid",
-            "Biểu mẫu không hợp lệ.",
-            "The form is not valid.",
-        )
-    })?;
-    let field = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or(String::new(), |(_, v)| v.clone())
-    };
-    s.check(&field("csrf"))?;
-    let selection: Vec<(CaseId, Option<i32>)> = pairs
-        .iter()
-        .filter(|(k, _)| k == "case")
-        .filter_map(|(_, v)| {
+    let form = super::RepeatedForm::parse(&body)?;
+    s.check(form.field("csrf"))?;
+    let selection: Vec<(CaseId, Option<i32>)> = form
+        .all("case")
+        .filter_map(|v| {
             let (id, version) = v.split_once(':')?;
             Some((CaseId(id.parse().ok()?), Some(version.parse().ok()?)))
         })
@@ -143,8 +130,8 @@ pub async fn accept(
         ));
     }
     let acceptance = Acceptance {
-        reason: field("reason"),
-        legal_basis: field("legal_basis"),
+        reason: form.field("reason").to_owned(),
+        legal_basis: form.field("legal_basis").to_owned(),
     };
     let actor = s.actor(&req);
     let policy = state.policy.clone();
@@ -164,17 +151,11 @@ pub async fn accept(
     if outcome.applied {
         Ok(redirect(&format!("/thay-doi?ok={}", outcome.count)))
     } else {
-        Err(AppError::Refused {
-            code: "bulk_refused",
-            message_vi: format!(
-                "Không chấp nhận hồ sơ nào: {} hồ sơ không chấp nhận được (xem chi tiết).",
-                outcome.refused
-            ),
-            message_en: format!(
-                "Nothing accepted: {} cases cannot be accepted (see the details).",
-                outcome.refused
-            ),
-            details: serde_json::to_value(&outcome.results).unwrap_or_default(),
-        })
+        Err(super::bulk_refused(
+            outcome.refused,
+            "chấp nhận",
+            "accepted",
+            serde_json::to_value(&outcome.results).unwrap_or_default(),
+        ))
     }
 }

@@ -173,6 +173,59 @@ pub(crate) fn to_login(expired: bool) -> HttpResponse {
     })
 }
 
+/// A form whose fields repeat (ticked cases): its pairs, in order.
+pub(crate) struct RepeatedForm(Vec<(String, String)>);
+
+impl RepeatedForm {
+    pub(crate) fn parse(body: &[u8]) -> Result<RepeatedForm, AppError> {
+        serde_urlencoded::from_bytes(body)
+            .map(RepeatedForm)
+            .map_err(|_| {
+                AppError::bad_request(
+                    "form_invalid",
+                    "Biểu mẫu không hợp lệ.",
+                    "The form is not valid.",
+                )
+            })
+    }
+
+    /// The first value of `name` (empty when absent).
+    pub(crate) fn field(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// Every value of `name`.
+    pub(crate) fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.0
+            .iter()
+            .filter(move |(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A bulk action refused as a whole: nothing changed, each case's reason in `details`
+/// (`what_vi` / `what_en`: the action, e.g. "duyệt" / "approved").
+pub(crate) fn bulk_refused(
+    refused: usize,
+    what_vi: &str,
+    what_en: &str,
+    details: serde_json::Value,
+) -> AppError {
+    AppError::Refused {
+        code: "bulk_refused",
+        message_vi: format!(
+            "Không {what_vi} hồ sơ nào: {refused} hồ sơ không {what_vi} được (xem chi tiết)."
+        ),
+        message_en: format!(
+            "Nothing {what_en}: {refused} cases cannot be {what_en} (see the details)."
+        ),
+        details,
+    }
+}
+
 /// `?lang=en` and page notices.
 #[derive(Debug, Deserialize)]
 pub struct PageQuery {

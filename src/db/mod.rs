@@ -26,6 +26,7 @@ pub mod progress;
 pub mod reports;
 pub mod schema;
 pub mod settings;
+pub mod snapshots;
 pub mod sql_types;
 pub mod units;
 pub mod users;

@@ -301,6 +301,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    progress_snapshots (day, unit_id) {
+        day -> Date,
+        unit_id -> BigInt,
+        people -> BigInt,
+        paid -> BigInt,
+        entitled_vnd -> BigInt,
+        paid_vnd -> BigInt,
+        rebuilt -> Bool,
+        taken_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     unit_state_totals (unit_id, state) {
         unit_id -> BigInt,
         state -> Text,
@@ -433,4 +446,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     deadline_cuts,
     totals_deferred,
     units_version,
+    progress_snapshots,
 );

@@ -13,6 +13,7 @@ pub mod progress;
 pub mod recompute;
 pub mod reconcile;
 pub mod self_service;
+pub mod snapshots;
 pub mod treasury_accounts;
 pub mod unit_merge;
 pub mod users;

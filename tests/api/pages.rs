@@ -1563,3 +1563,79 @@ async fn users_and_tokens_on_the_pages(backend: Backend) {
     );
 }
 both_backends!(users_and_tokens_on_the_pages);
+
+/// Daily snapshots: the first request of the day writes today's (once, whoever comes second
+/// writes nothing), the days before are rebuilt once from the history, and the dashboard draws
+/// progress over time from them.
+async fn daily_snapshots_draw_progress_over_time(backend: Backend) {
+    use staffpay::db::schema::{payments, progress_snapshots};
+    let app = TestApp::spawn(backend).await;
+    with_demo(&app, 40, true);
+    let settings = app.test_db.settings();
+    let policy = staffpay::startup::load_policy(&settings).unwrap();
+    let today = staffpay::db::today_vn();
+    let mut conn = app.db.get().unwrap();
+    // The demo's roster import may have taken today's snapshot already (the first import of
+    // the day does, before the demo's payments): start from none, as a database before its
+    // first snapshot.
+    diesel::delete(progress_snapshots::table)
+        .execute(&mut conn)
+        .unwrap();
+    assert!(staffpay::services::snapshots::ensure_in_database(&mut conn, &policy, today).unwrap());
+    let rows: i64 = progress_snapshots::table
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    assert!(
+        !staffpay::services::snapshots::ensure_in_database(&mut conn, &policy, today).unwrap(),
+        "a second writer writes nothing"
+    );
+    let again: i64 = progress_snapshots::table
+        .count()
+        .get_result(&mut conn)
+        .unwrap();
+    assert_eq!(rows, again);
+    // The rebuilt day before today holds every payment dated before today.
+    let nation: i64 = units::table
+        .filter(units::code.eq("VN"))
+        .select(units::id)
+        .first(&mut conn)
+        .unwrap();
+    let yesterday = today - TimeDelta::days(1);
+    let (paid_vnd, rebuilt): (i64, bool) = progress_snapshots::table
+        .filter(progress_snapshots::unit_id.eq(nation))
+        .filter(progress_snapshots::day.eq(yesterday))
+        .select((progress_snapshots::paid_vnd, progress_snapshots::rebuilt))
+        .first(&mut conn)
+        .unwrap();
+    let dated: Vec<i64> = payments::table
+        .inner_join(cases::table)
+        .filter(cases::state.ne("cancelled"))
+        .filter(payments::paid_on.le(yesterday))
+        .select(payments::amount_vnd)
+        .load(&mut conn)
+        .unwrap();
+    assert!(rebuilt);
+    assert_eq!(paid_vnd, dated.iter().sum::<i64>());
+    let (today_paid, taken): (i64, bool) = progress_snapshots::table
+        .filter(progress_snapshots::unit_id.eq(nation))
+        .filter(progress_snapshots::day.eq(today))
+        .select((progress_snapshots::paid_vnd, progress_snapshots::rebuilt))
+        .first(&mut conn)
+        .unwrap();
+    assert!(!taken, "today's is taken, not rebuilt");
+    let all_paid: Vec<i64> = payments::table
+        .inner_join(cases::table)
+        .filter(cases::state.ne("cancelled"))
+        .select(payments::amount_vnd)
+        .load(&mut conn)
+        .unwrap();
+    assert_eq!(today_paid, all_paid.iter().sum::<i64>());
+    drop(conn);
+    app.user("rev", Role::MohaReviewer, &["VN"], PW);
+    let rev = sign_in(&app, "rev").await;
+    let home = send(&app, "GET", "/", Some(&rev), None).await;
+    assert!(home.body.contains("id=\"over-time\""), "{}", home.body);
+    assert!(home.body.contains("Tiến độ theo thời gian"));
+}
+both_backends!(daily_snapshots_draw_progress_over_time);

@@ -56,6 +56,7 @@ struct DashboardPage {
     flags: Vec<FlagCount>,
     overdue_days: u32,
     chart: String,
+    over_time: String,
 }
 
 /// `GET /?unit=CODE`: the units below `unit` instead of the ministries and provinces.
@@ -153,6 +154,71 @@ fn money_held_chart(rows: &[(String, String, i64)], en: bool) -> String {
     svg
 }
 
+/// A share in hundredths of a percent (integer arithmetic: no floating point near money).
+fn basis_points(part: i64, whole: i64) -> i64 {
+    if whole <= 0 {
+        return 0;
+    }
+    i64::try_from(i128::from(part) * 10_000 / i128::from(whole)).unwrap_or(0)
+}
+
+/// Progress over time: the share of people and of money paid each day, with the 60 % line,
+/// as an SVG line chart (empty with fewer than two days).
+fn progress_chart(days: &[crate::db::snapshots::SnapshotRow], en: bool) -> String {
+    use std::fmt::Write as _;
+    if days.len() < 2 {
+        return String::new();
+    }
+    const LEFT: i64 = 44;
+    const WIDTH: i64 = 560;
+    const TOP: i64 = 10;
+    const HEIGHT: i64 = 180;
+    let n = i64::try_from(days.len()).unwrap_or(2) - 1;
+    let x = |i: usize| LEFT + i64::try_from(i).unwrap_or(0) * WIDTH / n.max(1);
+    let y = |bp: i64| TOP + HEIGHT - bp.clamp(0, 10_000) * HEIGHT / 10_000;
+    let line = |share: &dyn Fn(&crate::db::snapshots::SnapshotRow) -> i64| {
+        days.iter()
+            .enumerate()
+            .map(|(i, d)| format!("{},{}", x(i), y(share(d))))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let people = line(&|d| basis_points(d.paid, d.people));
+    let money = line(&|d| basis_points(d.paid_vnd, d.entitled_vnd));
+    let (title, people_label, money_label) = if en {
+        ("Progress over time", "people paid", "money paid")
+    } else {
+        (
+            "Tiến độ theo thời gian",
+            "tỷ lệ người đã chi",
+            "tỷ lệ tiền đã chi",
+        )
+    };
+    let first = days
+        .first()
+        .map(|d| present::date(d.day))
+        .unwrap_or_default();
+    let last = days
+        .last()
+        .map(|d| present::date(d.day))
+        .unwrap_or_default();
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 660 240" width="100%" role="img" aria-labelledby="time-title"><title id="time-title">{title}</title><line x1="{LEFT}" y1="{y60}" x2="{right}" y2="{y60}" stroke="#1a1a1a" stroke-dasharray="4 3"/><text x="{lx}" y="{y60t}" font-size="11" text-anchor="end">60 %</text><text x="{lx}" y="{y100}" font-size="11" text-anchor="end">100 %</text><text x="{lx}" y="{y0}" font-size="11" text-anchor="end">0 %</text><polyline fill="none" stroke="#2e7d32" stroke-width="2" points="{people}"/><polyline fill="none" stroke="#0b5394" stroke-width="2" points="{money}"/><text x="{LEFT}" y="208" font-size="11">{first}</text><text x="{right}" y="208" font-size="11" text-anchor="end">{last}</text><rect x="{LEFT}" y="220" width="12" height="4" fill="#2e7d32"/><text x="{l1}" y="226" font-size="11">{people_label}</text><rect x="{l2}" y="220" width="12" height="4" fill="#0b5394"/><text x="{l3}" y="226" font-size="11">{money_label}</text></svg>"##,
+        y60 = y(6_000),
+        right = LEFT + WIDTH,
+        lx = LEFT - 4,
+        y60t = y(6_000) + 4,
+        y100 = y(10_000) + 4,
+        y0 = y(0) + 4,
+        l1 = LEFT + 16,
+        l2 = LEFT + 170,
+        l3 = LEFT + 186,
+    );
+    svg
+}
+
 /// `GET /`: progress for the deadline, and the flags that need action.
 pub async fn dashboard(
     state: web::Data<AppState>,
@@ -168,22 +234,46 @@ pub async fn dashboard(
         .map(str::trim)
         .filter(|c| !c.is_empty())
         .map(UnitCode::normalize);
-    let (report, units, flags, within) = state
+    let (report, units, flags, within, series) = state
         .db
         .run(move |conn| {
             let today = crate::db::today_vn();
+            // Today's snapshot, by the first request of the day (a failure only costs the
+            // chart a point: the page is still served).
+            if let Err(e) = crate::services::snapshots::ensure(conn, &policy, today) {
+                tracing::warn!(error = %e, "daily progress snapshot not written");
+            }
+            let nation = crate::db::units::find_by_code(conn, crate::domain::unit::NATION_CODE)?;
             // Drilling into a unit: its subtree (which the caller's scope must reach).
-            let (scope, group_by, within) = match &within_code {
+            // Progress over time is kept for the nation and the units directly below it: the
+            // series shown is the drilled unit's, or the nation's for a nationwide caller.
+            let (scope, group_by, within, series_unit) = match &within_code {
                 Some(code) => {
                     let unit = crate::db::units::find_in_scope(conn, &caller_scope, code)?
                         .ok_or(AppError::NotFound)?;
+                    let top = nation
+                        .as_ref()
+                        .is_some_and(|n| unit.parent_id == Some(n.id));
                     (
                         UnitScope::Subtrees(vec![unit.path.clone()]),
                         GroupBy::Unit,
                         Some((unit.code.clone(), unit.name_vi.clone())),
+                        top.then_some(unit.id),
                     )
                 }
-                None => (caller_scope.clone(), GroupBy::Top, None),
+                None => (
+                    caller_scope.clone(),
+                    GroupBy::Top,
+                    None,
+                    nation
+                        .as_ref()
+                        .filter(|n| caller_scope.contains_path(&n.path))
+                        .map(|n| n.id),
+                ),
+            };
+            let series = match series_unit {
+                Some(id) => crate::db::snapshots::of_unit(conn, id)?,
+                None => Vec::new(),
             };
             let report = progress(conn, &policy, &scope, group_by, today)?;
             let units = progress(conn, &policy, &scope, GroupBy::Unit, today)?;
@@ -194,6 +284,7 @@ pub async fn dashboard(
                 units,
                 crate::services::flags::counts(&flags),
                 within,
+                series,
             ))
         })
         .await?;
@@ -230,6 +321,7 @@ pub async fn dashboard(
             .collect(),
         overdue_days: state.policy.overdue_after_approval_days(),
         chart: money_held_chart(&held, en),
+        over_time: progress_chart(&series, en),
     };
     render(&page, StatusCode::OK)
 }
@@ -255,5 +347,27 @@ mod tests {
         assert!(!svg.contains("U11"), "only ten");
         assert!(svg.contains("&lt;1&gt;"), "labels escaped");
         assert!(money_held_chart(&[], false).is_empty());
+    }
+
+    #[test]
+    fn progress_over_time_draws_both_shares_and_the_60_line() {
+        let day = |d: u32, paid: i64, paid_vnd: i64| crate::db::snapshots::SnapshotRow {
+            day: chrono::NaiveDate::from_ymd_opt(2025, 10, d).unwrap(),
+            unit_id: crate::domain::ids::UnitId(1),
+            people: 10,
+            paid,
+            entitled_vnd: 1_000,
+            paid_vnd,
+            rebuilt: false,
+            taken_at: chrono::NaiveDateTime::default(),
+        };
+        let svg = progress_chart(&[day(1, 0, 0), day(2, 5, 400), day(3, 10, 1_000)], false);
+        assert_eq!(svg.matches("<polyline").count(), 2);
+        assert!(svg.contains("60 %") && svg.contains("01/10/2025") && svg.contains("03/10/2025"));
+        // People: 0 % at the bottom (y = 190), 50 %, 100 % at the top (y = 10).
+        assert!(svg.contains("44,190 324,100 604,10"), "{svg}");
+        assert!(progress_chart(&[day(1, 0, 0)], false).is_empty());
+        assert_eq!(basis_points(1, 3), 3_333);
+        assert_eq!(basis_points(1, 0), 0);
     }
 }

@@ -141,6 +141,10 @@ pub fn import_roster_with_progress(
 ) -> Result<ImportReport, ImportError> {
     let started_at = now();
     progress.update("read", 0, 0);
+    // The day's progress snapshot is taken before the first import of the day changes it.
+    if let Err(e) = crate::services::snapshots::ensure(conn, policy, crate::db::today_vn()) {
+        tracing::warn!(error = %e, "daily progress snapshot not written");
+    }
     let submitting = submitting_unit(conn, actor, &request.unit_code)?;
     let mut options = request.options.clone();
     options.sheet = request.sheet.clone();

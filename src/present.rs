@@ -297,16 +297,11 @@ fn detail_value(key: Option<&str>, value: &serde_json::Value, en: bool) -> Strin
             if let Ok(state) = crate::domain::case_state::CaseState::parse(text) {
                 return state.label(en).to_owned();
             }
-            match (text.as_str(), en) {
-                ("imported", false) => "Đã nhập".into(),
-                ("partial", false) => "Nhập một phần".into(),
-                ("rejected", false) => "Bị từ chối".into(),
-                ("dry_run", false) => "Chạy thử".into(),
-                ("imported", true) => "Imported".into(),
-                ("partial", true) => "Partly imported".into(),
-                ("rejected", true) => "Rejected".into(),
-                ("dry_run", true) => "Dry run".into(),
-                (code, _) => method(code, en).to_owned(),
+            match text.as_str() {
+                code @ ("imported" | "partial" | "rejected" | "dry_run") => {
+                    outcome(code, en).to_owned()
+                }
+                code => method(code, en).to_owned(),
             }
         }
         serde_json::Value::Object(_) => audit_details(value, en)
@@ -320,6 +315,21 @@ fn detail_value(key: Option<&str>, value: &serde_json::Value, en: bool) -> Strin
             .collect::<Vec<_>>()
             .join(", "),
         serde_json::Value::Null => String::new(),
+    }
+}
+
+/// An import's outcome in words.
+pub fn outcome(code: &str, en: bool) -> &str {
+    match (code, en) {
+        ("imported", false) => "Đã nhập",
+        ("partial", false) => "Đã nhập một phần (các dòng lỗi không được ghi)",
+        ("rejected", false) => "Bị từ chối: không có gì được ghi",
+        ("dry_run", false) => "Chạy thử: chưa ghi gì",
+        ("imported", true) => "Imported",
+        ("partial", true) => "Partly imported (rows with errors not written)",
+        ("rejected", true) => "Rejected: nothing was written",
+        ("dry_run", true) => "Dry run: nothing written",
+        (other, _) => other,
     }
 }
 

@@ -422,7 +422,7 @@ struct UploadResult {
     errors: Vec<(String, String, String)>,
     error_workbook: Option<i64>,
     /// Recognised columns: (letter, header as written, field, how).
-    recognised: Vec<(String, String, &'static str, &'static str)>,
+    recognised: Vec<(String, String, String, &'static str)>,
     /// Columns not read: (letter, header, sample).
     unread: Vec<(String, String, String)>,
     /// The list's columns the file lacks (Vietnamese header).
@@ -625,11 +625,15 @@ pub async fn confirm_mapping(
         .run(move |conn| Ok(crate::db::drafts::find(conn, user, &lookup)?))
         .await?;
     let Some(draft) = draft else {
+        let en = is_en(&req, None);
         return upload_page(
             &s,
-            Some(
-                "Tệp chờ ghép cột không còn (quá 2 giờ hoặc đã nhập); hãy chọn lại tệp. / The file waiting for its mapping is gone (over 2 hours, or imported); choose it again.",
-            ),
+            en,
+            Some(if en {
+                "The file waiting for its mapping is gone (over 2 hours, or imported); choose it again."
+            } else {
+                "Tệp chờ ghép cột không còn (quá 2 giờ hoặc đã nhập); hãy chọn lại tệp."
+            }),
             None,
             None,
         );
@@ -692,7 +696,7 @@ async fn preview_step(
     let options = page_read_options(state, mapping, None);
     let preview = match read_preview(&draft, &options) {
         Ok(p) => p,
-        Err(e) => return upload_page(s, Some(&e.body().message_vi), None, None),
+        Err(e) => return upload_page(s, false, Some(&e.body().message_vi), None, None),
     };
     let user = s.caller.user_id;
     let (kind, unit, file) = (
@@ -743,19 +747,21 @@ async fn preview_step(
             .collect(),
         rows: preview.rows,
     };
-    upload_page(s, error, None, Some(view))
+    // The mapping step stays bilingual (each field as "Vietnamese / English").
+    upload_page(s, false, error, None, Some(view))
 }
 
 /// The upload page with an error, a result or a preview.
 fn upload_page(
     s: &Session,
+    en: bool,
     error: Option<&str>,
     result: Option<UploadResult>,
     preview: Option<PreviewView>,
 ) -> Result<HttpResponse, AppError> {
     render(
         &UploadPage {
-            en: false,
+            en,
             menu: s.menu(),
             user: s.caller.username.clone(),
             csrf: s.csrf.clone(),
@@ -832,10 +838,10 @@ async fn run_upload(
             Ok(report)
         })
         .await?;
-    let en = false;
+    let en = is_en(req, None);
     let result = UploadResult {
         file: report.file.clone(),
-        outcome: report.outcome.as_str(),
+        outcome: crate::present::outcome(report.outcome.as_str(), en),
         total: report.rows.total,
         created: report.rows.created,
         updated: report.rows.updated,
@@ -847,7 +853,14 @@ async fn run_upload(
             .columns
             .iter()
             .flat_map(|c| &c.recognised)
-            .map(|m| (m.column.clone(), m.header.clone(), m.field, m.how))
+            .map(|m| {
+                (
+                    m.column.clone(),
+                    m.header.clone(),
+                    field_words(template, m.field, en),
+                    m.how,
+                )
+            })
             .collect(),
         unread: report
             .columns
@@ -870,5 +883,22 @@ async fn run_upload(
         template,
         profile: report.columns.as_ref().and_then(|c| c.profile.clone()),
     };
-    upload_page(s, None, Some(result), None)
+    upload_page(s, en, None, Some(result), None)
+}
+
+/// A list's field key (`national_id`, `amount`, …) in words, as the templates head it.
+fn field_words(template: &str, key: &str, en: bool) -> String {
+    use crate::import::recognize::ColumnSet;
+    fn find<C: ColumnSet>(key: &str, en: bool) -> Option<String> {
+        C::SPECS
+            .iter()
+            .find(|s| s.key == key)
+            .map(|s| if en { s.en } else { s.vi }.to_owned())
+    }
+    match template {
+        "payment-list" => find::<crate::import::payments::PaymentColumn>(key, en),
+        "statement" => find::<crate::import::statement::StatementColumn>(key, en),
+        _ => find::<crate::import::columns::Column>(key, en),
+    }
+    .unwrap_or_else(|| key.to_owned())
 }

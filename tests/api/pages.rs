@@ -472,7 +472,9 @@ async fn units_reports_audit_and_upload_pages(backend: Backend) {
     )
     .await;
     assert_eq!(done.status, 200, "{}", done.body);
-    assert!(done.body.contains("imported"), "{}", done.body);
+    // The outcome in words (issue 20), not its code.
+    assert!(done.body.contains(": Đã nhập</h2>"), "{}", done.body);
+    helpers::assert_reads_vietnamese("upload result", &done.body);
     assert!(!done.body.contains("../"), "the file name is made safe");
     {
         let mut conn = app.db.get().unwrap();
@@ -645,7 +647,9 @@ async fn the_mapping_step_previews_then_imports_as_chosen(backend: Backend) {
     )
     .await;
     assert_eq!(done.status, 200, "{}", done.body);
-    assert!(done.body.contains("imported"), "{}", done.body);
+    // The outcome in words (issue 20), not its code.
+    assert!(done.body.contains(": Đã nhập</h2>"), "{}", done.body);
+    helpers::assert_reads_vietnamese("upload result", &done.body);
     assert!(
         done.body.contains("ghép tay"),
         "mapped columns shown: {}",

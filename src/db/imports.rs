@@ -224,3 +224,22 @@ pub fn file(
             .map(|bytes| (kind, ct, bytes))
     }))
 }
+
+/// The latest `limit` imports of the units in `scope`, newest first, with their unit's code.
+pub fn recent(
+    conn: &mut DbConnection,
+    scope: &super::units::UnitScope,
+    limit: i64,
+) -> QueryResult<Vec<(ImportRow, String)>> {
+    use super::schema::units;
+    let mut query = imports::table
+        .inner_join(units::table.on(units::id.eq(imports::unit_id)))
+        .order((imports::started_at.desc(), imports::id.desc()))
+        .limit(limit)
+        .select((ImportRow::as_select(), units::code))
+        .into_boxed();
+    if let Some(ids) = super::payments::visible_units(conn, scope)? {
+        query = query.filter(imports::unit_id.eq_any(ids));
+    }
+    query.load(conn)
+}

@@ -310,6 +310,13 @@ pub fn table() -> Vec<RouteSpec> {
         ),
         spec(
             Method::GET,
+            "/nhap/lich-su",
+            Page(Some(Permission::ReadCases)),
+            || web::get().to(pages::imports),
+            Probe::ok(),
+        ),
+        spec(
+            Method::GET,
             "/tro-giup",
             Page(None),
             || web::get().to(pages::help),

@@ -476,6 +476,13 @@ async fn units_reports_audit_and_upload_pages(backend: Backend) {
     assert!(done.body.contains(": Đã nhập</h2>"), "{}", done.body);
     helpers::assert_reads_vietnamese("upload result", &done.body);
     assert!(!done.body.contains("../"), "the file name is made safe");
+    // The past imports list it, in words.
+    let history = send(&app, "GET", "/nhap/lich-su", Some(&agency), None).await;
+    assert_eq!(history.status, 200);
+    assert!(history.body.contains("passwd.csv"), "{}", history.body);
+    assert!(history.body.contains("<td>Danh sách hồ sơ</td>"));
+    assert!(history.body.contains("<td>Đã nhập</td>"));
+    helpers::assert_reads_vietnamese("past imports", &history.body);
     {
         let mut conn = app.db.get().unwrap();
         let name: String = people::table

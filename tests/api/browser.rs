@@ -100,6 +100,20 @@ impl Driver {
         Some(driver)
     }
 
+    /// A driver, or `None` (said on standard error) where the browser is not installed —
+    /// which fails in CI (`CI` set), where `.ci/run` installs it.
+    async fn start_or_skip() -> Option<Driver> {
+        let driver = Driver::start().await;
+        if driver.is_none() {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI installs chromium and chromium-driver (.ci/run): the browser test must run there"
+            );
+            eprintln!("chromium or chromedriver not installed: browser test not run");
+        }
+        driver
+    }
+
     async fn call(&self, method: &str, path: &str, body: Option<Value>) -> Value {
         let method = awc::http::Method::from_bytes(method.as_bytes()).unwrap();
         let req = self
@@ -255,12 +269,7 @@ impl Driver {
 
 #[actix_web::test]
 async fn a_browser_approves_pays_and_the_person_sees_it() {
-    let Some(driver) = Driver::start().await else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI installs chromium and chromium-driver (.ci/run): the browser test must run there"
-        );
-        eprintln!("chromium or chromedriver not installed: browser test not run");
+    let Some(driver) = Driver::start_or_skip().await else {
         return;
     };
     let app = TestApp::spawn(Backend::Sqlite).await;
@@ -336,12 +345,7 @@ async fn a_browser_approves_pays_and_the_person_sees_it() {
 /// phone screen.
 #[actix_web::test]
 async fn officers_walk_the_web_alone() {
-    let Some(driver) = Driver::start().await else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI installs chromium and chromium-driver (.ci/run): the browser test must run there"
-        );
-        eprintln!("chromium or chromedriver not installed: browser test not run");
+    let Some(driver) = Driver::start_or_skip().await else {
         return;
     };
     let app = TestApp::spawn(Backend::Sqlite).await;

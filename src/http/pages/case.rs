@@ -345,10 +345,9 @@ pub async fn act(
     s.caller.require(action.kind().permission())?;
     let en = is_en(&req, None);
     if matches!(action, CaseAction::Approve) && form.confirm.as_deref() != Some("1") {
-        let (name, entitled) = match case_summary(&state, &s, id, form.version).await {
+        let (name, entitled) = match case_summary(&state, &s, id, form.version, en).await? {
             Ok(found) => found,
-            Err(AppError::NotFound) => return Err(AppError::NotFound),
-            Err(e) => return case_page(&state, &s, id, en, Some(&refusal(&e, en)), None).await,
+            Err(refused) => return Ok(refused),
         };
         if entitled > state.settings.confirm_above_vnd {
             let page = ConfirmPage {
@@ -391,9 +390,33 @@ pub async fn act(
 }
 
 /// The person's name and the entitlement of a case the caller may see, for a confirmation
-/// step — refused (409, as the action itself would be) when the page the form came from is
-/// stale: confirming a change to a case someone else has changed meanwhile helps nobody.
+/// step — or, when the page the form came from is stale, the case page with the refusal
+/// (409, as the action itself would answer): confirming a change to a case someone else has
+/// changed meanwhile helps nobody. Another unit's case is not found.
 async fn case_summary(
+    state: &web::Data<AppState>,
+    s: &Session,
+    id: CaseId,
+    version: i32,
+    en: bool,
+) -> Result<Result<(String, i64), HttpResponse>, AppError> {
+    match current(state, s, id, version).await {
+        Ok(found) => Ok(Ok(found)),
+        Err(AppError::NotFound) => Err(AppError::NotFound),
+        Err(e) => Ok(Err(case_page(
+            state,
+            s,
+            id,
+            en,
+            Some(&refusal(&e, en)),
+            None,
+        )
+        .await?)),
+    }
+}
+
+/// The name and entitlement of a case at `version` (409 when it moved on).
+async fn current(
     state: &web::Data<AppState>,
     s: &Session,
     id: CaseId,
@@ -493,12 +516,9 @@ pub async fn pay(
         Ok(request) if form.confirm.as_deref() != Some("1") => {
             // The confirmation step: the amount in figures and in words before anything
             // is recorded.
-            let name = match case_summary(&state, &s, id, form.version).await {
+            let name = match case_summary(&state, &s, id, form.version, en).await? {
                 Ok((name, _)) => name,
-                Err(AppError::NotFound) => return Err(AppError::NotFound),
-                Err(e) => {
-                    return case_page(&state, &s, id, en, Some(&refusal(&e, en)), None).await;
-                }
+                Err(refused) => return Ok(refused),
             };
             let dong = request.amount.dong();
             let reversal = request.reverses.is_some();

@@ -30,12 +30,12 @@ pub mod record;
 pub mod roster;
 pub mod statement;
 
-pub use payments::{PAYMENTS, import_payments};
+pub use payments::{PAYMENTS, import_payments, import_payments_with_progress};
 pub use record::{FileRequest, ImportError, ImportReport, Outcome, ProblemOut, RowCounts, Timings};
 pub use roster::{
     ImportProgress, ImportRequest, KIND, NoProgress, import_roster, import_roster_with_progress,
 };
-pub use statement::{STATEMENT, import_statement};
+pub use statement::{STATEMENT, import_statement, import_statement_with_progress};
 
 /// A payment list or statement to import.
 #[derive(Debug, Clone)]

@@ -69,13 +69,25 @@ struct Running {
 }
 
 /// Imports a payment list.
-#[tracing::instrument(skip_all, fields(bytes = bytes.len()))]
 pub fn import_payments(
     conn: &mut DbConnection,
     actor: &Actor,
     request: &LedgerRequest,
     bytes: &[u8],
 ) -> Result<ImportReport, ImportError> {
+    import_payments_with_progress(conn, actor, request, bytes, &super::NoProgress)
+}
+
+/// [`import_payments`], reporting its phases to `progress` (`read`, then `write`; rows of the file).
+#[tracing::instrument(skip_all, fields(bytes = bytes.len()))]
+pub fn import_payments_with_progress(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    request: &LedgerRequest,
+    bytes: &[u8],
+    progress: &dyn super::ImportProgress,
+) -> Result<ImportReport, ImportError> {
+    progress.update("read", 0, 0);
     let started_at = now();
     let unit = submitting_unit(conn, actor, &request.unit_code)?;
     let known = known_references(conn, actor)?;
@@ -90,6 +102,8 @@ pub fn import_payments(
         Ok(list) => list,
         Err(e) => return unreadable(conn, actor, PAYMENTS, request, &unit, bytes, &e, started_at),
     };
+    let rows = u64::from(list.total_rows);
+    progress.update("read", rows, rows);
     let saved = super::save_profile(
         conn,
         actor,
@@ -118,6 +132,7 @@ pub fn import_payments(
         v
     };
 
+    progress.update("write", 0, rows);
     let outcome = transaction(
         conn,
         |conn| -> Result<(ImportReport, Vec<Problem>), ImportError> {

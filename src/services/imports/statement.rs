@@ -27,13 +27,25 @@ use crate::services::reconcile::{MatchSummary, reconcile_open};
 pub const STATEMENT: &str = "statement";
 
 /// Imports a statement and reconciles.
-#[tracing::instrument(skip_all, fields(bytes = bytes.len()))]
 pub fn import_statement(
     conn: &mut DbConnection,
     actor: &Actor,
     request: &LedgerRequest,
     bytes: &[u8],
 ) -> Result<ImportReport, ImportError> {
+    import_statement_with_progress(conn, actor, request, bytes, &super::NoProgress)
+}
+
+/// [`import_statement`], reporting its phases to `progress` (`read`, then `write`; rows of the file).
+#[tracing::instrument(skip_all, fields(bytes = bytes.len()))]
+pub fn import_statement_with_progress(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    request: &LedgerRequest,
+    bytes: &[u8],
+    progress: &dyn super::ImportProgress,
+) -> Result<ImportReport, ImportError> {
+    progress.update("read", 0, 0);
     let started_at = now();
     let clock = std::time::Instant::now();
     let mut timings = Timings::default();
@@ -56,6 +68,8 @@ pub fn import_statement(
             );
         }
     };
+    let rows = u64::from(statement.total_rows);
+    progress.update("read", rows, rows);
     timings.read = ms(clock) - timings.lookup;
     let saved = super::save_profile(
         conn,
@@ -160,6 +174,7 @@ pub fn import_statement(
         return Ok(r);
     }
     let write_started = std::time::Instant::now();
+    progress.update("write", 0, rows);
     let summary = transaction(conn, |conn| -> Result<MatchSummary, ImportError> {
         let import_id = record_only(
             conn,

@@ -197,6 +197,7 @@ struct FileSettings {
     match_date_window_days: Option<u32>,
     trusted_proxies: Option<Vec<String>>,
     confirm_above_vnd: Option<i64>,
+    upload_wait_seconds: Option<u64>,
 }
 
 /// The resolved configuration of one process.
@@ -237,7 +238,14 @@ pub struct Settings {
     /// Approving a case entitled to more than this (whole đồng) on the web asks to confirm,
     /// with the amount in words (every payment is confirmed whatever its size).
     pub confirm_above_vnd: i64,
+    /// How long an upload from the web waits for its import before answering with the job's
+    /// page, which refreshes itself until the result (file key `upload_wait_seconds`; 0: always
+    /// the job's page).
+    pub upload_wait: Duration,
 }
+
+/// An upload from the web answers with its result if the import ends within this many seconds.
+pub const DEFAULT_UPLOAD_WAIT_SECONDS: u64 = 3;
 
 /// Approvals above 500.000.000 đồng ask to confirm on the web unless set otherwise.
 pub const DEFAULT_CONFIRM_ABOVE_VND: i64 = 500_000_000;
@@ -302,6 +310,15 @@ impl Settings {
                 "must be 0 or more (whole đồng)",
             ));
         }
+        let upload_wait = file
+            .upload_wait_seconds
+            .unwrap_or(DEFAULT_UPLOAD_WAIT_SECONDS);
+        if upload_wait > 60 {
+            return Err(ConfigError::new(
+                "upload_wait_seconds",
+                "must be between 0 and 60 (seconds)",
+            ));
+        }
         let max_upload_bytes = file.max_upload_bytes.unwrap_or(32 * 1024 * 1024);
         let max_rows = file.max_rows.unwrap_or(500_000);
 
@@ -354,6 +371,7 @@ impl Settings {
             },
             trusted_proxies,
             confirm_above_vnd,
+            upload_wait: Duration::from_secs(upload_wait),
         })
     }
 }

@@ -319,9 +319,13 @@ fn detail_value(key: Option<&str>, value: &serde_json::Value, en: bool) -> Strin
 }
 
 /// An import's outcome in words.
-pub fn outcome(code: &str, en: bool) -> &str {
+pub fn outcome(code: &str, en: bool) -> &'static str {
     match (code, en) {
         ("imported", false) => "Đã nhập",
+        ("unchanged", false) => "Không đổi: tệp này đã được nhập trước đây",
+        ("failed", false) => "Không nhập được: không có gì được ghi",
+        ("unchanged", true) => "Unchanged: this file was imported before",
+        ("failed", true) => "Failed: nothing was written",
         ("partial", false) => "Đã nhập một phần (các dòng lỗi không được ghi)",
         ("rejected", false) => "Bị từ chối: không có gì được ghi",
         ("dry_run", false) => "Chạy thử: chưa ghi gì",
@@ -329,7 +333,8 @@ pub fn outcome(code: &str, en: bool) -> &str {
         ("partial", true) => "Partly imported (rows with errors not written)",
         ("rejected", true) => "Rejected: nothing was written",
         ("dry_run", true) => "Dry run: nothing written",
-        (other, _) => other,
+        (_, false) => "Không rõ kết quả",
+        (_, true) => "Unknown outcome",
     }
 }
 

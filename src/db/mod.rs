@@ -14,6 +14,7 @@ pub mod documents;
 pub mod drafts;
 pub mod flags;
 pub mod imports;
+pub mod jobs;
 pub mod mapping_profiles;
 pub mod markers;
 pub mod messages;

@@ -301,6 +301,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    import_jobs (token) {
+        token -> Text,
+        user_id -> BigInt,
+        kind -> Text,
+        file_name -> Text,
+        phase -> Text,
+        rows_done -> BigInt,
+        rows_total -> BigInt,
+        import_id -> Nullable<BigInt>,
+        result -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     progress_snapshots (day, unit_id) {
         day -> Date,
         unit_id -> BigInt,
@@ -441,6 +458,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     payment_batch_lines,
     statement_lines,
     upload_drafts,
+    import_jobs,
     unit_state_totals,
     unit_owed,
     deadline_cuts,

@@ -28,6 +28,7 @@ pub mod routes;
 pub mod schema;
 pub mod status_page;
 pub mod units_api;
+pub mod upload_pages;
 
 use std::net::TcpListener;
 use std::sync::Arc;

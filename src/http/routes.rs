@@ -13,7 +13,7 @@ use super::authorize::{ResourceAccess, authorize};
 use super::{
     admin_pages, audit_api, auth_api, batches_api, cases_api, changes_api, entitlements_api,
     flags_api, health, imports_api, openapi, pages, payments_api, progress_api, reports_api,
-    status_page, units_api,
+    status_page, units_api, upload_pages,
 };
 use crate::domain::access::Permission;
 use crate::domain::case_state::ActionKind;
@@ -310,6 +310,13 @@ pub fn table() -> Vec<RouteSpec> {
         ),
         spec(
             Method::GET,
+            "/nhap/viec/{id}",
+            Page(None),
+            || web::get().to(upload_pages::job_page),
+            Probe::ok(),
+        ),
+        spec(
+            Method::GET,
             "/nhap/lich-su",
             Page(Some(Permission::ReadCases)),
             || web::get().to(pages::imports),
@@ -448,35 +455,35 @@ pub fn table() -> Vec<RouteSpec> {
             Method::GET,
             "/nhap",
             Page(None),
-            || web::get().to(admin_pages::upload_form),
+            || web::get().to(upload_pages::upload_form),
             Probe::ok(),
         ),
         spec(
             Method::GET,
             "/mau/roster.xlsx",
             Page(None),
-            || web::get().to(admin_pages::template_file),
+            || web::get().to(upload_pages::template_file),
             Probe::ok(),
         ),
         spec(
             Method::GET,
             "/mau/payment-list.xlsx",
             Page(None),
-            || web::get().to(admin_pages::template_file),
+            || web::get().to(upload_pages::template_file),
             Probe::ok(),
         ),
         spec(
             Method::GET,
             "/mau/statement.xlsx",
             Page(None),
-            || web::get().to(admin_pages::template_file),
+            || web::get().to(upload_pages::template_file),
             Probe::ok(),
         ),
         spec(
             Method::POST,
             "/nhap/ghep-cot",
             Page(None),
-            || web::post().to(admin_pages::confirm_mapping),
+            || web::post().to(upload_pages::confirm_mapping),
             Probe {
                 // No such held file: the page says to choose the file again.
                 body: Some("csrf=x&draft=none"),
@@ -488,7 +495,7 @@ pub fn table() -> Vec<RouteSpec> {
             Method::POST,
             "/nhap",
             Page(None),
-            || web::post().to(admin_pages::upload),
+            || web::post().to(upload_pages::upload),
             Probe {
                 body: Some(ROSTER_UPLOAD),
                 content_type: "multipart/form-data; boundary=staffpay-probe",

@@ -397,7 +397,7 @@ fn a_migration_can_be_reverted_and_applied_again() {
     assert!(out.contains("migrations current"), "{out}");
     let (code, out, err) = staffpay(url, &["migrate", "--revert-last"], None);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("000015"), "the latest migration: {out}");
+    assert!(out.contains("000016"), "the latest migration: {out}");
     assert!(
         out.contains("reverted") && out.contains("migrations pending"),
         "{out}"

@@ -555,6 +555,142 @@ async fn units_reports_audit_and_upload_pages(backend: Backend) {
 }
 both_backends!(units_reports_audit_and_upload_pages);
 
+/// Opens a job's page until the job has ended (its page no longer refreshes itself).
+async fn job_result(app: &TestApp, cookie: &str, path: &str) -> Page {
+    for _ in 0..600 {
+        let page = send(app, "GET", path, Some(cookie), None).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        if !page.body.contains("http-equiv=\"refresh\"") {
+            return page;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the job at {path} never ended");
+}
+
+/// Uploads run as jobs recorded in the database (issue 20, item 5): with no wait the upload
+/// answers with its job's page, which refreshes itself with the phase and the rows done until
+/// the result: the summary in words, each problem with the value found, the marked-up file,
+/// the refusal announced; a statement's result counts what the matching did. A job is its
+/// uploader's alone; one that stopped reporting says that nothing of it was written.
+async fn uploads_run_as_jobs_with_their_own_page(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |s| s.upload_wait = std::time::Duration::ZERO).await;
+    with_demo(&app, 10, false);
+    let agency_id = app.user("agency", Role::UnitOfficer, &["79"], PW);
+    app.user("mof", Role::MofOfficer, &["79"], PW);
+    let agency = sign_in(&app, "agency").await;
+    let csrf = csrf_of(&send(&app, "GET", "/nhap", Some(&agency), None).await.body);
+    let bad = ROSTER.replace("079066001239", "07906600123X");
+    let fields = [("csrf", csrf.as_str()), ("kind", "roster"), ("unit", "79")];
+    let started = upload(&app, &agency, multipart(&fields, "bad.csv", &bad)).await;
+    assert_eq!(started.status, 303, "{}", started.body);
+    assert!(
+        started.location.starts_with("/nhap/viec/"),
+        "{}",
+        started.location
+    );
+    let done = job_result(&app, &agency, &started.location).await;
+    assert!(done.body.contains("bad.csv: Bị từ chối"), "{}", done.body);
+    assert!(
+        done.body.contains("role=\"alert\""),
+        "the refusal is announced"
+    );
+    assert!(
+        done.body.contains("<td>07906600123X</td>"),
+        "the value found: {}",
+        done.body
+    );
+    assert!(done.body.contains("/loi.xlsx\""), "the marked-up file");
+    assert!(done.body.contains("Bị từ chối (dòng có lỗi)"));
+    helpers::assert_reads_vietnamese("job result", &done.body);
+    let english = send(
+        &app,
+        "GET",
+        &format!("{}?lang=en", started.location),
+        Some(&agency),
+        None,
+    )
+    .await;
+    assert!(
+        english.body.contains("Refused (rows with errors)"),
+        "{}",
+        english.body
+    );
+    // Another officer does not see it.
+    let mof = sign_in(&app, "mof").await;
+    let other = send(&app, "GET", &started.location, Some(&mof), None).await;
+    assert_eq!(other.status, 404);
+    assert!(other.body.contains("<!doctype html>"));
+
+    // A job still running: its phase and rows done, refreshing itself.
+    let token = {
+        let mut conn = app.db.get().unwrap();
+        let token = staffpay::db::jobs::start(&mut conn, agency_id, "roster", "lon.xlsx").unwrap();
+        staffpay::db::jobs::report(&mut conn, &token, "compute", 1200, 150_000).unwrap();
+        token
+    };
+    let path = format!("/nhap/viec/{token}");
+    let running = send(&app, "GET", &path, Some(&agency), None).await;
+    assert_eq!(running.status, 200);
+    assert!(
+        running
+            .body
+            .contains("<meta http-equiv=\"refresh\" content=\"2\">")
+    );
+    assert!(
+        running.body.contains("Đang tính chế độ"),
+        "{}",
+        running.body
+    );
+    assert!(running.body.contains("1.200 / 150.000 dòng"));
+    assert!(
+        running.body.contains("aria-valuenow=\"0\""),
+        "1.200 of 150.000 is under 1 %"
+    );
+    helpers::assert_reads_vietnamese("running job", &running.body);
+    // Silent for 20 minutes: cut short, and the page says that nothing was written.
+    {
+        use staffpay::db::schema::import_jobs;
+        let mut conn = app.db.get().unwrap();
+        diesel::update(import_jobs::table.filter(import_jobs::token.eq(&token)))
+            .set(
+                import_jobs::updated_at.eq(chrono::Utc::now().naive_utc() - TimeDelta::minutes(20)),
+            )
+            .execute(&mut conn)
+            .unwrap();
+    }
+    let stopped = send(&app, "GET", &path, Some(&agency), None).await;
+    assert!(!stopped.body.contains("http-equiv=\"refresh\""));
+    assert!(
+        stopped.body.contains("Không có gì của lần nhập được ghi"),
+        "{}",
+        stopped.body
+    );
+
+    // A statement: the result counts the matching.
+    let mof_csrf = csrf_of(&send(&app, "GET", "/nhap", Some(&mof), None).await.body);
+    let statement = "Ngày giao dịch,Số tiền,Số tài khoản,Tên người nhận,Nội dung,Số tham chiếu\n04/12/2026,-1000000,0011000123456,AI DO,Chuyen nham,FT900\n";
+    let fields = [
+        ("csrf", mof_csrf.as_str()),
+        ("kind", "statement"),
+        ("unit", "79"),
+    ];
+    let started = upload(&app, &mof, multipart(&fields, "sao-ke.csv", statement)).await;
+    assert_eq!(started.status, 303, "{}", started.body);
+    let done = job_result(&app, &mof, &started.location).await;
+    assert!(done.body.contains("sao-ke.csv: Đã nhập"), "{}", done.body);
+    assert!(
+        done.body
+            .contains("<th scope=\"row\">Dòng chưa khớp</th><td class=\"n\">1</td>"),
+        "{}",
+        done.body
+    );
+    assert!(done.body.contains("Dòng khớp theo số tham chiếu"));
+    assert!(done.body.contains("Hồ sơ đã đối chiếu xong"));
+    helpers::assert_reads_vietnamese("statement job result", &done.body);
+}
+both_backends!(uploads_run_as_jobs_with_their_own_page);
+
 /// The value of `name="…" value="…"` in a page.
 fn field_value(body: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");

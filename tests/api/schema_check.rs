@@ -254,9 +254,11 @@ async fn case_components_add_up_and_refill_from_the_pinned_results(backend: Back
         assert_eq!(sum, *total, "case {id}");
     }
     assert!(before.iter().all(|r| r.2 != 0 && r.3.is_none()));
-    // The progress snapshots (migration 15), the import's write (14), the unit aggregates (13),
+    // The import jobs (migration 16), the progress snapshots (15), the import's write (14), the unit aggregates (13),
     // the upload drafts (12), the payment batches (11) and the mapping profiles (10) first,
     // then the components.
+    let reverted = migrate::revert_last(&mut conn).unwrap();
+    assert!(reverted.ends_with("000016"), "{reverted}");
     let reverted = migrate::revert_last(&mut conn).unwrap();
     assert!(reverted.ends_with("000015"), "{reverted}");
     let reverted = migrate::revert_last(&mut conn).unwrap();

@@ -40,7 +40,7 @@ struct ImportsPage {
 /// How many imports the page lists.
 const LATEST: i64 = 200;
 
-fn kind_words(kind: &str, en: bool) -> &'static str {
+pub(crate) fn kind_words(kind: &str, en: bool) -> &'static str {
     match (kind, en) {
         ("roster", false) => "Danh sách hồ sơ",
         ("roster", true) => "Roster",

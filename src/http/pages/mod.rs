@@ -17,7 +17,7 @@ mod changes;
 mod dashboard;
 mod flags;
 mod help;
-mod imports;
+pub(crate) mod imports;
 mod login;
 mod lookup;
 mod unit_forms;

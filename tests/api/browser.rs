@@ -340,8 +340,9 @@ async fn a_browser_approves_pays_and_the_person_sees_it() {
 /// The officers' work on the web alone, step by step, each step's page checked for
 /// Vietnamese and kept as a screenshot: a reviewer verifies a case (its inputs and S) and
 /// approves it; a payment officer funds it in bulk from the list, pays it (confirming the
-/// amount in words), reverses the payment and pays again; an agency officer issues the
-/// person's lookup code and prints the statement; the person looks the case up on a 390 px
+/// amount in words), reverses the payment, pays again and imports the Treasury statement; an
+/// agency officer uploads a roster mapping a column by hand, issues the person's lookup code
+/// and prints the statement; the person looks the case up on a 390 px
 /// phone screen.
 #[actix_web::test]
 async fn officers_walk_the_web_alone() {
@@ -423,6 +424,26 @@ async fn officers_walk_the_web_alone() {
         .wait_for("<strong id=\"state\">Đã chi đủ</strong>")
         .await;
     driver.step(10, "paid-again").await;
+
+    // The payment officer imports the Treasury statement: the result counts what the
+    // matching did (this line is nobody's: it stays unmatched).
+    let files = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-files");
+    std::fs::create_dir_all(&files).unwrap();
+    let statement = files.join("sao-ke.csv");
+    std::fs::write(
+        &statement,
+        "Ngày giao dịch,Số tiền,Số tài khoản,Tên người nhận,Nội dung,Số tham chiếu\n04/12/2026,-1000000,0011000123456,AI DO,Chuyen nham,FT900\n",
+    )
+    .unwrap();
+    driver.go(&format!("{site}/nhap")).await;
+    driver.wait_for("id=\"kind\"").await;
+    driver.click("#kind option[value=\"statement\"]").await;
+    driver.type_into("#unit", &unit_code).await;
+    driver.type_into("#file", statement.to_str().unwrap()).await;
+    driver.step(11, "statement-upload").await;
+    driver.click("form[enctype] button:not([name])").await;
+    driver.wait_for("Dòng chưa khớp").await;
+    driver.step(12, "statement-result").await;
     driver.sign_out().await;
     driver.wait_for("id=\"sign-in\"").await;
 
@@ -430,9 +451,34 @@ async fn officers_walk_the_web_alone() {
     // download; the page stays and its history says it).
     driver.sign_in(&site, "agency").await;
     driver.wait_for("Tiến độ chi trả").await;
+    // First a roster whose id column has a header nobody could recognise: previewed, the
+    // column mapped by hand, then imported.
+    let roster = files.join("danh-sach.csv");
+    std::fs::write(
+        &roster,
+        "Họ và tên,Mã số lạ,Ngày sinh,Giới tính,Đối tượng,Hình thức nghỉ,Hệ số lương,Phụ cấp công vụ (%),Thời gian đóng BHXH (tháng),Ngày hiệu lực quyết định sắp xếp,Ngày nghỉ\nNguyễn Văn Thử,079066001239,15/01/1966,Nam,Viên chức,Nghỉ hưu trước tuổi,4.65,25,264,01/03/2025,01/05/2025\n",
+    )
+    .unwrap();
+    driver.go(&format!("{site}/nhap")).await;
+    driver.wait_for("id=\"kind\"").await;
+    driver.type_into("#unit", &unit_code).await;
+    driver.type_into("#file", roster.to_str().unwrap()).await;
+    driver.click("button[name=step]").await;
+    driver.wait_for("name=\"col_1\"").await;
+    driver.click("#col_1 option[value=\"national_id\"]").await;
+    driver.step(13, "upload-mapping").await;
+    // The wide preview scrolls inside its card, not the whole page.
+    let width = driver.page_width().await;
+    assert!(
+        width <= 1280,
+        "the mapping step is {width} px wide on a 1280 px window"
+    );
+    driver.click("form[action=\"/nhap/ghep-cot\"] button").await;
+    driver.wait_for(": Đã nhập</h2>").await;
+    driver.step(14, "upload-result").await;
     driver.go(&format!("{site}/ho-so/{case}")).await;
     driver.wait_for("id=\"code-xlsx\"").await;
-    driver.step(11, "lookup-code").await;
+    driver.step(15, "lookup-code").await;
     driver.click("#code-xlsx").await;
     let mut issued = false;
     for _ in 0..100 {
@@ -463,10 +509,10 @@ async fn officers_walk_the_web_alone() {
     driver.go(&format!("{site}/tra-cuu")).await;
     driver.type_into("#national_id", &nid).await;
     driver.type_into("#code", &code).await;
-    driver.step(12, "phone-lookup").await;
+    driver.step(16, "phone-lookup").await;
     driver.click("button[type=submit]").await;
     driver.wait_for("<strong>Đã chi đủ</strong>").await;
-    driver.step(13, "phone-status").await;
+    driver.step(17, "phone-status").await;
     let width = driver.page_width().await;
     assert!(
         width <= 390,

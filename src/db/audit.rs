@@ -68,6 +68,14 @@ pub fn record(conn: &mut DbConnection, entry: AuditEntry) -> QueryResult<()> {
 }
 
 /// The most recent events, newest first.
+/// The newest audit entry's id (`None` for an empty trail): it moves with every audited
+/// change, so a figure computed from the data can be reused while it stays the same.
+pub fn high_water(conn: &mut DbConnection) -> QueryResult<Option<i64>> {
+    audit_events::table
+        .select(diesel::dsl::max(audit_events::id))
+        .first(conn)
+}
+
 pub fn recent(conn: &mut DbConnection, limit: i64) -> QueryResult<Vec<AuditRow>> {
     audit_events::table
         .order(audit_events::id.desc())

@@ -221,6 +221,82 @@ fn row_of(
     }
 }
 
+/// How long the dashboard's flag counts may be reused at most, even when the audit trail has
+/// not moved (a change committed out of order on PostgreSQL can keep its highest id still).
+pub const COUNTS_REUSED_FOR: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The dashboard's flag counts remembered by this process (issue 19: at 150,000 cases the
+/// counts take ≈ 0.4 s, every case's facts loaded and judged; the dashboard is every officer's
+/// home page). An entry is reused only for the same units and day, while the audit trail's
+/// newest id is unchanged (every change that can raise or clear a flag is audited in its own
+/// transaction) and for at most [`COUNTS_REUSED_FOR`]. Belongs to one database (held in the
+/// application state), so processes and instances stay independent: each checks the database.
+#[derive(Default, Debug)]
+pub struct RememberedCounts {
+    entries: std::sync::Mutex<std::collections::HashMap<String, Remembered>>,
+}
+
+#[derive(Debug)]
+struct Remembered {
+    today: NaiveDate,
+    mark: Option<i64>,
+    at: std::time::Instant,
+    computed_at: chrono::NaiveDateTime,
+    counts: Vec<(FlagKind, usize)>,
+}
+
+/// At most this many scopes are remembered (more: all forgotten, then filled again).
+const REMEMBERED_SCOPES: usize = 512;
+
+impl RememberedCounts {
+    /// The counts by kind of the open flags within `scope` as of `today`, and when they were
+    /// computed (UTC).
+    pub fn counts(
+        &self,
+        conn: &mut DbConnection,
+        policy: &PolicySet,
+        scope: &UnitScope,
+        today: NaiveDate,
+    ) -> diesel::QueryResult<(Vec<(FlagKind, usize)>, chrono::NaiveDateTime)> {
+        let key = format!("{scope:?}");
+        let mark = crate::db::audit::high_water(conn)?;
+        {
+            let entries = self
+                .entries
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if let Some(r) = entries.get(&key)
+                && r.today == today
+                && r.mark == mark
+                && r.at.elapsed() < COUNTS_REUSED_FOR
+            {
+                return Ok((r.counts.clone(), r.computed_at));
+            }
+        }
+        let at = std::time::Instant::now();
+        let computed_at = crate::db::now();
+        let counts = counts(&list(conn, policy, scope, &FlagFilter::default(), today)?);
+        let mut entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if entries.len() >= REMEMBERED_SCOPES {
+            entries.clear();
+        }
+        entries.insert(
+            key,
+            Remembered {
+                today,
+                mark,
+                at,
+                computed_at,
+                counts: counts.clone(),
+            },
+        );
+        Ok((counts, computed_at))
+    }
+}
+
 /// Counts by kind, for summaries.
 pub fn counts(flags: &[FlagRow]) -> Vec<(FlagKind, usize)> {
     FlagKind::ALL

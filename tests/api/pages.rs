@@ -1786,3 +1786,108 @@ async fn daily_snapshots_draw_progress_over_time(backend: Backend) {
     assert!(home.body.contains("Tiến độ theo thời gian"));
 }
 both_backends!(daily_snapshots_draw_progress_over_time);
+
+/// The dashboard's flag counts (issue 19: ≈ 0.4 s at 150,000 cases) are remembered while
+/// nothing changed: reused for the same units and day while the audit trail stands still,
+/// counted again after any audited change (then equal to the live count), on another day, and
+/// for other units; the dashboard says when they were counted.
+async fn dashboard_flag_counts_are_reused_only_while_nothing_changed(backend: Backend) {
+    use staffpay::db::units::UnitScope;
+    use staffpay::domain::flags::FlagKind;
+    use staffpay::services::flags::{self, FlagFilter, RememberedCounts};
+    let app = TestApp::spawn(backend).await;
+    with_demo(&app, 20, false);
+    let settings = app.test_db.settings();
+    let policy = staffpay::startup::load_policy(&settings).unwrap();
+    let mut conn = app.db.get().unwrap();
+    let today = staffpay::db::today_vn();
+    let live = |conn: &mut staffpay::db::DbConnection| {
+        flags::counts(
+            &flags::list(
+                conn,
+                &policy,
+                &UnitScope::All,
+                &FlagFilter::default(),
+                today,
+            )
+            .unwrap(),
+        )
+    };
+    let disputed = |counts: &[(FlagKind, usize)]| {
+        counts
+            .iter()
+            .find(|(k, _)| *k == FlagKind::Disputed)
+            .map_or(0, |c| c.1)
+    };
+    let remembered = RememberedCounts::default();
+    let (first, at) = remembered
+        .counts(&mut conn, &policy, &UnitScope::All, today)
+        .unwrap();
+    assert_eq!(first, live(&mut conn));
+    // A change the audit trail does not see (written here behind the services' back): the
+    // remembered counts are reused, unchanged, with their time.
+    let case: i64 = cases::table
+        .select(cases::id)
+        .order(cases::id.asc())
+        .first(&mut conn)
+        .unwrap();
+    staffpay::db::markers::set_marker(
+        &mut conn,
+        &[CaseId(case)],
+        staffpay::db::markers::Marker::Disputed,
+        Some(today),
+    )
+    .unwrap();
+    let (reused, reused_at) = remembered
+        .counts(&mut conn, &policy, &UnitScope::All, today)
+        .unwrap();
+    assert_eq!((reused.clone(), reused_at), (first.clone(), at));
+    assert_eq!(disputed(&live(&mut conn)), disputed(&first) + 1);
+    // Another scope and another day are counted afresh.
+    let nation = staffpay::db::units::find_by_code(&mut conn, "VN")
+        .unwrap()
+        .unwrap();
+    let scoped = UnitScope::Subtrees(vec![nation.path]);
+    let (other, _) = remembered
+        .counts(&mut conn, &policy, &scoped, today)
+        .unwrap();
+    assert_eq!(disputed(&other), disputed(&first) + 1);
+    let tomorrow = today.succ_opt().unwrap();
+    let (next_day, _) = remembered
+        .counts(&mut conn, &policy, &UnitScope::All, tomorrow)
+        .unwrap();
+    assert_eq!(disputed(&next_day), disputed(&first) + 1);
+    // Any audited change: counted again, equal to the live count.
+    staffpay::db::audit::record(
+        &mut conn,
+        staffpay::db::audit::AuditEntry {
+            actor_user_id: None,
+            actor: "cli".into(),
+            action: "case.answer".into(),
+            entity_kind: "case".into(),
+            entity_id: Some(case.to_string()),
+            unit_id: None,
+            case_id: Some(CaseId(case)),
+            request_id: None,
+            before: None,
+            after: None,
+        },
+    )
+    .unwrap();
+    let (after, _) = remembered
+        .counts(&mut conn, &policy, &UnitScope::All, today)
+        .unwrap();
+    assert_eq!(after, live(&mut conn));
+    assert_eq!(disputed(&after), disputed(&first) + 1);
+    drop(conn);
+    // The dashboard says when its counts were made.
+    app.user("rev", Role::MohaReviewer, &["VN"], PW);
+    let rev = sign_in(&app, "rev").await;
+    let page = send(&app, "GET", "/", Some(&rev), None).await;
+    assert!(
+        page.body.contains("Đếm lúc <span id=\"flags-as-of\">"),
+        "{}",
+        page.body
+    );
+}
+both_backends!(dashboard_flag_counts_are_reused_only_while_nothing_changed);

@@ -49,6 +49,8 @@ struct DashboardPage {
     user: String,
     csrf: String,
     as_of: String,
+    /// When the flag counts were computed (they are reused while nothing changed).
+    flags_as_of: String,
     /// The unit drilled into (its code and name), if any.
     within: Option<(String, String)>,
     groups: Vec<GroupRow>,
@@ -227,6 +229,7 @@ pub async fn dashboard(
     query: web::Query<DashboardQuery>,
 ) -> Result<HttpResponse, AppError> {
     let policy = state.policy.clone();
+    let remembered = state.flag_counts.clone();
     let caller_scope = s.caller.scope.clone();
     let within_code = query
         .unit
@@ -277,15 +280,8 @@ pub async fn dashboard(
             };
             let report = progress(conn, &policy, &scope, group_by, today)?;
             let units = progress(conn, &policy, &scope, GroupBy::Unit, today)?;
-            let flags =
-                crate::services::flags::list(conn, &policy, &scope, &Default::default(), today)?;
-            Ok((
-                report,
-                units,
-                crate::services::flags::counts(&flags),
-                within,
-                series,
-            ))
+            let flags = remembered.counts(conn, &policy, &scope, today)?;
+            Ok((report, units, flags, within, series))
         })
         .await?;
     let en = is_en(&req, query.lang.as_deref());
@@ -309,7 +305,9 @@ pub async fn dashboard(
             .map(|g| group_row(&g.code, &g.name, &g.figures, en))
             .collect(),
         total: group_row("", "", &report.national, en),
+        flags_as_of: present::date_time(crate::domain::vn_time::local(flags.1)),
         flags: flags
+            .0
             .into_iter()
             .filter(|(_, n)| *n > 0)
             .map(|(k, count)| FlagCount {

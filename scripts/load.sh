@@ -2,7 +2,8 @@
 # Load test on loopback with wrk: builds a database of N people (default 20,000; 150000 for the
 # national figure), issues lookup codes, starts a release `staffpay serve`, then runs
 #   1. status-page lookups over distinct valid pairs (scripts/status-lookups.lua), and
-#   2. mixed traffic: lookups, case reads, progress, approvals (scripts/mixed.lua).
+#   2. mixed traffic: lookups, case reads, progress, approvals (scripts/mixed.lua), and
+#   3. the dashboard page of a signed-in reviewer (the officers' home page; 8 connections).
 #   scripts/load.sh [sqlite|postgres] [PEOPLE] [SECONDS]
 # PostgreSQL uses ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres) and a
 # database it creates and drops. Needs wrk (Debian package `wrk`). STAFFPAY_BIN=path runs another
@@ -66,3 +67,13 @@ PAIRS="$work/pairs.csv" wrk -t2 -c32 -d"${seconds}s" --latency -s scripts/status
 echo "== $backend, $people people: mixed traffic$via"
 PAIRS="$work/pairs.csv" SUBMITTED="$work/submitted.txt" TOKEN="$token" \
   wrk -t2 -c32 -d"${seconds}s" --latency -s scripts/mixed.lua "http://127.0.0.1:$port" | tail -n 2
+echo "== $backend, $people people: the dashboard page, signed in as a reviewer (8 connections)"
+jar="$work/cookies"
+csrf=$(curl -s -c "$jar" -b "$jar" "http://127.0.0.1:$port/dang-nhap" | grep -o 'name="csrf" value="[^"]*"' | head -n 1 | sed 's/.*value="//;s/"$//')
+curl -s -o /dev/null -c "$jar" -b "$jar" --data-urlencode "username=load.reviewer" \
+  --data-urlencode "password=load test password, long enough" --data-urlencode "csrf=$csrf" \
+  "http://127.0.0.1:$port/dang-nhap"
+session=$(awk '$6 == "staffpay_session" {print $7}' "$jar")
+[ -n "$session" ] || { echo "could not sign in to the pages" >&2; exit 1; }
+wrk -t2 -c8 -d"${seconds}s" --latency -H "Cookie: staffpay_session=$session" "http://127.0.0.1:$port/" \
+  | grep -E "Requests/sec|50%|99%|Non-2xx"

@@ -229,14 +229,18 @@ pub const COUNTS_REUSED_FOR: std::time::Duration = std::time::Duration::from_sec
 /// counts take ≈ 0.4 s, every case's facts loaded and judged; the dashboard is every officer's
 /// home page). An entry is reused only for the same units and day, while the audit trail's
 /// newest id is unchanged (every change that can raise or clear a flag is audited in its own
-/// transaction) and for at most [`COUNTS_REUSED_FOR`]. Belongs to one database (held in the
-/// application state), so processes and instances stay independent: each checks the database.
+/// transaction) and for at most [`COUNTS_REUSED_FOR`]. One count runs at a time: meanwhile
+/// other requests take the entry of the same units and day as it stands (its time is shown)
+/// or, without one, wait for the count — instead of eight requests each loading every case
+/// at once. Belongs to one database (held in the application state), so processes and
+/// instances stay independent: each checks the database.
 #[derive(Default, Debug)]
 pub struct RememberedCounts {
     entries: std::sync::Mutex<std::collections::HashMap<String, Remembered>>,
+    counting: std::sync::Mutex<()>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Remembered {
     today: NaiveDate,
     mark: Option<i64>,
@@ -248,6 +252,9 @@ struct Remembered {
 /// At most this many scopes are remembered (more: all forgotten, then filled again).
 const REMEMBERED_SCOPES: usize = 512;
 
+/// Counts by kind, and when they were computed (UTC).
+pub type CountsAt = (Vec<(FlagKind, usize)>, chrono::NaiveDateTime);
+
 impl RememberedCounts {
     /// The counts by kind of the open flags within `scope` as of `today`, and when they were
     /// computed (UTC).
@@ -257,29 +264,42 @@ impl RememberedCounts {
         policy: &PolicySet,
         scope: &UnitScope,
         today: NaiveDate,
-    ) -> diesel::QueryResult<(Vec<(FlagKind, usize)>, chrono::NaiveDateTime)> {
+    ) -> diesel::QueryResult<CountsAt> {
+        use std::sync::{PoisonError, TryLockError};
         let key = format!("{scope:?}");
         let mark = crate::db::audit::high_water(conn)?;
-        {
-            let entries = self
-                .entries
+        let entry = || {
+            self.entries
                 .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            if let Some(r) = entries.get(&key)
-                && r.today == today
-                && r.mark == mark
-                && r.at.elapsed() < COUNTS_REUSED_FOR
-            {
-                return Ok((r.counts.clone(), r.computed_at));
-            }
+                .unwrap_or_else(PoisonError::into_inner)
+                .get(&key)
+                .filter(|r| r.today == today)
+                .cloned()
+        };
+        let fresh = |r: &Remembered, mark: Option<i64>| {
+            r.mark == mark && r.at.elapsed() < COUNTS_REUSED_FOR
+        };
+        let known = entry();
+        if let Some(r) = known.as_ref().filter(|r| fresh(r, mark)) {
+            return Ok((r.counts.clone(), r.computed_at));
+        }
+        let _counting = match self.counting.try_lock() {
+            Ok(guard) => guard,
+            Err(TryLockError::Poisoned(e)) => e.into_inner(),
+            Err(TryLockError::WouldBlock) => match known {
+                Some(r) => return Ok((r.counts, r.computed_at)),
+                None => self.counting.lock().unwrap_or_else(PoisonError::into_inner),
+            },
+        };
+        // Counted by another request while this one waited?
+        let mark = crate::db::audit::high_water(conn)?;
+        if let Some(r) = entry().filter(|r| fresh(r, mark)) {
+            return Ok((r.counts, r.computed_at));
         }
         let at = std::time::Instant::now();
         let computed_at = crate::db::now();
         let counts = counts(&list(conn, policy, scope, &FlagFilter::default(), today)?);
-        let mut entries = self
-            .entries
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
         if entries.len() >= REMEMBERED_SCOPES {
             entries.clear();
         }

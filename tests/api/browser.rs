@@ -476,9 +476,30 @@ async fn officers_walk_the_web_alone() {
     driver.click("form[action=\"/nhap/ghep-cot\"] button").await;
     driver.wait_for(": Đã nhập</h2>").await;
     driver.step(14, "upload-result").await;
+    // A large upload's job page while it runs (a job recorded as halfway through its
+    // computation): the phase, the rows done, refreshing itself.
+    let agency_id = {
+        use staffpay::db::schema::users;
+        let mut conn = app.db.get().unwrap();
+        users::table
+            .filter(users::username.eq("agency"))
+            .select(users::id)
+            .first::<staffpay::domain::ids::UserId>(&mut conn)
+            .unwrap()
+    };
+    let job = {
+        let mut conn = app.db.get().unwrap();
+        let job =
+            staffpay::db::jobs::start(&mut conn, agency_id, "roster", "danh-sach-bo.xlsx").unwrap();
+        staffpay::db::jobs::report(&mut conn, &job, "compute", 72_000, 150_000).unwrap();
+        job
+    };
+    driver.go(&format!("{site}/nhap/viec/{job}")).await;
+    driver.wait_for("72.000 / 150.000 dòng").await;
+    driver.step(15, "upload-progress").await;
     driver.go(&format!("{site}/ho-so/{case}")).await;
     driver.wait_for("id=\"code-xlsx\"").await;
-    driver.step(15, "lookup-code").await;
+    driver.step(16, "lookup-code").await;
     driver.click("#code-xlsx").await;
     let mut issued = false;
     for _ in 0..100 {
@@ -509,10 +530,10 @@ async fn officers_walk_the_web_alone() {
     driver.go(&format!("{site}/tra-cuu")).await;
     driver.type_into("#national_id", &nid).await;
     driver.type_into("#code", &code).await;
-    driver.step(16, "phone-lookup").await;
+    driver.step(17, "phone-lookup").await;
     driver.click("button[type=submit]").await;
     driver.wait_for("<strong>Đã chi đủ</strong>").await;
-    driver.step(17, "phone-status").await;
+    driver.step(18, "phone-status").await;
     let width = driver.page_width().await;
     assert!(
         width <= 390,

@@ -85,6 +85,6 @@ pub fn app_state_with(settings: Settings, db: Db, policy: PolicySet) -> anyhow::
         policy: Arc::new(policy),
         keys: Arc::new(keys),
         settings: Arc::new(settings),
-        flag_counts: Arc::default(),
+        flags_remembered: Arc::default(),
     })
 }

@@ -52,8 +52,9 @@ pub struct AppState {
     pub policy: Arc<crate::domain::policy::PolicySet>,
     pub keys: Arc<SecretKeys>,
     pub settings: Arc<Settings>,
-    /// The dashboard's flag counts, reused while nothing changed (`services::flags`).
-    pub flag_counts: Arc<crate::services::flags::RememberedCounts>,
+    /// The open flags for the dashboard and the flag list, reused while nothing changed
+    /// (`services::flags::RememberedFlags`).
+    pub flags_remembered: Arc<crate::services::flags::RememberedFlags>,
 }
 
 /// A bound, not yet running server. Tests bind port 0 and read the real port.

@@ -225,19 +225,19 @@ fn row_of(
 /// not moved (a change committed out of order on PostgreSQL can keep its highest id still).
 pub const COUNTS_REUSED_FOR: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// The dashboard's flag counts remembered by this process (issue 19: at 150,000 cases the
-/// counts take ≈ 0.4 s, every case's facts loaded and judged; the dashboard is every officer's
-/// home page). An entry is reused only for the same units and day, while the audit trail's
-/// newest id is unchanged (every change that can raise or clear a flag is audited in its own
-/// transaction) and for at most [`COUNTS_REUSED_FOR`]. One count runs at a time: meanwhile
-/// other requests take the entry of the same units and day as it stands (its time is shown)
-/// or, without one, wait for the count — instead of eight requests each loading every case
-/// at once. Belongs to one database (held in the application state), so processes and
-/// instances stay independent: each checks the database.
+/// The open flags remembered by this process for the dashboard's counts and the flag list page
+/// (issue 19: at 150,000 cases listing them takes ≈ 0.4 s, every case's facts loaded and
+/// judged; the dashboard is every officer's home page). An entry is reused only for the same
+/// units and day, while the audit trail's newest id is unchanged (every change that can raise
+/// or clear a flag is audited in its own transaction) and for at most [`COUNTS_REUSED_FOR`].
+/// One listing runs at a time: meanwhile other requests take the entry of the same units and
+/// day as it stands (its time is shown) or, without one, wait for the listing — instead of
+/// eight requests each loading every case at once. Belongs to one database (held in the
+/// application state), so processes and instances stay independent: each checks the database.
 #[derive(Default, Debug)]
-pub struct RememberedCounts {
+pub struct RememberedFlags {
     entries: std::sync::Mutex<std::collections::HashMap<String, Remembered>>,
-    counting: std::sync::Mutex<()>,
+    listing: std::sync::Mutex<()>,
 }
 
 #[derive(Debug, Clone)]
@@ -246,18 +246,22 @@ struct Remembered {
     mark: Option<i64>,
     at: std::time::Instant,
     computed_at: chrono::NaiveDateTime,
+    flags: std::sync::Arc<Vec<FlagRow>>,
     counts: Vec<(FlagKind, usize)>,
 }
 
-/// At most this many scopes are remembered (more: all forgotten, then filled again).
-const REMEMBERED_SCOPES: usize = 512;
+/// At most this many flags are remembered in all (more: all forgotten, then filled again).
+const REMEMBERED_FLAGS: usize = 1_000_000;
 
 /// Counts by kind, and when they were computed (UTC).
 pub type CountsAt = (Vec<(FlagKind, usize)>, chrono::NaiveDateTime);
 
-impl RememberedCounts {
+/// Flags, and when they were listed (UTC).
+pub type FlagsAt = (std::sync::Arc<Vec<FlagRow>>, chrono::NaiveDateTime);
+
+impl RememberedFlags {
     /// The counts by kind of the open flags within `scope` as of `today`, and when they were
-    /// computed (UTC).
+    /// listed (UTC).
     pub fn counts(
         &self,
         conn: &mut DbConnection,
@@ -265,8 +269,34 @@ impl RememberedCounts {
         scope: &UnitScope,
         today: NaiveDate,
     ) -> diesel::QueryResult<CountsAt> {
+        let r = self.remembered(conn, policy, scope, None, today)?;
+        Ok((r.counts, r.computed_at))
+    }
+
+    /// The open flags within `scope` (and below `unit_path`, when given) as of `today`, as
+    /// [`list`] orders them, and when they were listed (UTC).
+    pub fn flags(
+        &self,
+        conn: &mut DbConnection,
+        policy: &PolicySet,
+        scope: &UnitScope,
+        unit_path: Option<String>,
+        today: NaiveDate,
+    ) -> diesel::QueryResult<FlagsAt> {
+        let r = self.remembered(conn, policy, scope, unit_path, today)?;
+        Ok((r.flags, r.computed_at))
+    }
+
+    fn remembered(
+        &self,
+        conn: &mut DbConnection,
+        policy: &PolicySet,
+        scope: &UnitScope,
+        unit_path: Option<String>,
+        today: NaiveDate,
+    ) -> diesel::QueryResult<Remembered> {
         use std::sync::{PoisonError, TryLockError};
-        let key = format!("{scope:?}");
+        let key = format!("{scope:?} {unit_path:?}");
         let mark = crate::db::audit::high_water(conn)?;
         let entry = || {
             self.entries
@@ -281,39 +311,44 @@ impl RememberedCounts {
         };
         let known = entry();
         if let Some(r) = known.as_ref().filter(|r| fresh(r, mark)) {
-            return Ok((r.counts.clone(), r.computed_at));
+            return Ok(r.clone());
         }
-        let _counting = match self.counting.try_lock() {
+        let _listing = match self.listing.try_lock() {
             Ok(guard) => guard,
             Err(TryLockError::Poisoned(e)) => e.into_inner(),
             Err(TryLockError::WouldBlock) => match known {
-                Some(r) => return Ok((r.counts, r.computed_at)),
-                None => self.counting.lock().unwrap_or_else(PoisonError::into_inner),
+                Some(r) => return Ok(r),
+                None => self.listing.lock().unwrap_or_else(PoisonError::into_inner),
             },
         };
-        // Counted by another request while this one waited?
+        // Listed by another request while this one waited?
         let mark = crate::db::audit::high_water(conn)?;
         if let Some(r) = entry().filter(|r| fresh(r, mark)) {
-            return Ok((r.counts, r.computed_at));
+            return Ok(r);
         }
         let at = std::time::Instant::now();
         let computed_at = crate::db::now();
-        let counts = counts(&list(conn, policy, scope, &FlagFilter::default(), today)?);
+        let filter = FlagFilter {
+            unit_path,
+            ..FlagFilter::default()
+        };
+        let flags = list(conn, policy, scope, &filter, today)?;
+        let r = Remembered {
+            today,
+            mark,
+            at,
+            computed_at,
+            counts: counts(&flags),
+            flags: std::sync::Arc::new(flags),
+        };
         let mut entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        if entries.len() >= REMEMBERED_SCOPES {
+        entries.remove(&key);
+        let held: usize = entries.values().map(|e| e.flags.len()).sum();
+        if held + r.flags.len() > REMEMBERED_FLAGS {
             entries.clear();
         }
-        entries.insert(
-            key,
-            Remembered {
-                today,
-                mark,
-                at,
-                computed_at,
-                counts: counts.clone(),
-            },
-        );
-        Ok((counts, computed_at))
+        entries.insert(key, r.clone());
+        Ok(r)
     }
 }
 

@@ -229,7 +229,7 @@ pub async fn dashboard(
     query: web::Query<DashboardQuery>,
 ) -> Result<HttpResponse, AppError> {
     let policy = state.policy.clone();
-    let remembered = state.flag_counts.clone();
+    let remembered = state.flags_remembered.clone();
     let caller_scope = s.caller.scope.clone();
     let within_code = query
         .unit

@@ -12,7 +12,7 @@ use crate::domain::unit::UnitCode;
 use crate::error::AppError;
 use crate::http::AppState;
 use crate::present;
-use crate::services::flags::{self, FlagFilter};
+use crate::services::flags::FlagRow;
 
 use super::{Session, is_en, render};
 
@@ -47,6 +47,8 @@ struct FlagsPage {
     user: String,
     csrf: String,
     as_of: String,
+    /// When the flags were listed (they are reused while nothing changed, at most 30 s).
+    listed_at: String,
     kinds: Vec<(&'static str, &'static str, String)>,
     kind: String,
     unit: String,
@@ -92,9 +94,10 @@ pub async fn flags(
     let unit_text = q.unit.clone().unwrap_or_default();
     let scope = s.caller.scope.clone();
     let policy = state.policy.clone();
+    let remembered = state.flags_remembered.clone();
     let today = crate::db::today_vn();
     let unit_code = unit_text.trim().to_owned();
-    let all = state
+    let (all, listed_at) = state
         .db
         .run(move |conn| {
             let unit_path = if unit_code.is_empty() {
@@ -106,17 +109,15 @@ pub async fn flags(
                         .path,
                 )
             };
-            let filter = FlagFilter {
-                kind: None,
-                unit_path,
-                case_id: None,
-            };
-            Ok(flags::list(conn, &policy, &scope, &filter, today)?)
+            Ok(remembered.flags(conn, &policy, &scope, unit_path, today)?)
         })
         .await?;
     // Counts by kind over the unit and age chosen (the kind menu shows them).
-    let aged: Vec<_> = all.into_iter().filter(|f| f.age_days >= min_age).collect();
-    let counts = flags::counts(&aged);
+    let aged: Vec<&FlagRow> = all.iter().filter(|f| f.age_days >= min_age).collect();
+    let counts: Vec<(FlagKind, usize)> = FlagKind::ALL
+        .into_iter()
+        .map(|k| (k, aged.iter().filter(|f| f.kind == k).count()))
+        .collect();
     let kinds = FlagKind::ALL
         .into_iter()
         .map(|k| {
@@ -164,6 +165,7 @@ pub async fn flags(
         user: s.caller.username.clone(),
         csrf: s.csrf.clone(),
         as_of: present::date(today),
+        listed_at: present::date_time(crate::domain::vn_time::local(listed_at)),
         kinds,
         kind: kind.map(|k| k.as_str().to_owned()).unwrap_or_default(),
         unit: unit_text,

@@ -765,7 +765,14 @@ async fn run_upload(
         held,
         template,
     };
-    let mut handle = actix_web::rt::spawn(work.run(state.clone()));
+    let running = state.clone();
+    let mut handle = actix_web::rt::spawn(async move {
+        let outcome = work.run(running).await;
+        if let Err(e) = &outcome {
+            tracing::error!(error = %e, "upload job could not record its result");
+        }
+        outcome
+    });
     let en = is_en(req, None);
     match actix_web::rt::time::timeout(state.settings.upload_wait, &mut handle).await {
         Ok(joined) => {
@@ -852,10 +859,14 @@ impl Job {
                         }
                         (JobResult::of(&report, template), None)
                     }
-                    Err(e) => (
-                        JobResult::refused(&file_name, template, &e),
-                        Some(super::imports_api::import_error(e)),
-                    ),
+                    Err(e) => {
+                        // Logged here: after a redirect nobody reads the request's answer.
+                        tracing::warn!(error = %e, kind = %kind, "upload job refused");
+                        (
+                            JobResult::refused(&file_name, template, &e),
+                            Some(super::imports_api::import_error(e)),
+                        )
+                    }
                 };
                 let json = serde_json::to_string(&result)
                     .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;

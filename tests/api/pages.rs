@@ -1784,6 +1784,32 @@ async fn daily_snapshots_draw_progress_over_time(backend: Backend) {
     let home = send(&app, "GET", "/", Some(&rev), None).await;
     assert!(home.body.contains("id=\"over-time\""), "{}", home.body);
     assert!(home.body.contains("Tiến độ theo thời gian"));
+    // A unit further down keeps no series of its own: the page says where its progress is.
+    let deep: String = {
+        let mut conn = app.db.get().unwrap();
+        let top: Vec<i64> = units::table
+            .filter(units::parent_id.eq(nation))
+            .select(units::id)
+            .load(&mut conn)
+            .unwrap();
+        cases::table
+            .inner_join(units::table.on(units::id.eq(cases::unit_id)))
+            .filter(units::id.ne(nation))
+            .filter(units::id.ne_all(top))
+            .select(units::code)
+            .first(&mut conn)
+            .unwrap()
+    };
+    let drilled = send(&app, "GET", &format!("/?unit={deep}"), Some(&rev), None).await;
+    assert_eq!(drilled.status, 200, "{}", drilled.body);
+    assert!(!drilled.body.contains("id=\"over-time\""));
+    assert!(
+        drilled
+            .body
+            .contains("id=\"over-time-none\"><small>Tiến độ theo thời gian được lưu cho cả nước"),
+        "{}",
+        drilled.body
+    );
 }
 both_backends!(daily_snapshots_draw_progress_over_time);
 

@@ -59,6 +59,9 @@ struct DashboardPage {
     overdue_days: u32,
     chart: String,
     over_time: String,
+    /// Whether this view's progress over time is kept (the nation, and the units directly
+    /// below it).
+    over_time_kept: bool,
 }
 
 /// `GET /?unit=CODE`: the units below `unit` instead of the ministries and provinces.
@@ -237,7 +240,7 @@ pub async fn dashboard(
         .map(str::trim)
         .filter(|c| !c.is_empty())
         .map(UnitCode::normalize);
-    let (report, units, flags, within, series) = state
+    let (report, units, flags, within, series, kept) = state
         .db
         .run(move |conn| {
             let today = crate::db::today_vn();
@@ -274,6 +277,7 @@ pub async fn dashboard(
                         .map(|n| n.id),
                 ),
             };
+            let kept = series_unit.is_some();
             let series = match series_unit {
                 Some(id) => crate::db::snapshots::of_unit(conn, id)?,
                 None => Vec::new(),
@@ -281,7 +285,7 @@ pub async fn dashboard(
             let report = progress(conn, &policy, &scope, group_by, today)?;
             let units = progress(conn, &policy, &scope, GroupBy::Unit, today)?;
             let flags = remembered.counts(conn, &policy, &scope, today)?;
-            Ok((report, units, flags, within, series))
+            Ok((report, units, flags, within, series, kept))
         })
         .await?;
     let en = is_en(&req, query.lang.as_deref());
@@ -320,6 +324,7 @@ pub async fn dashboard(
         overdue_days: state.policy.overdue_after_approval_days(),
         chart: money_held_chart(&held, en),
         over_time: progress_chart(&series, en),
+        over_time_kept: kept,
     };
     render(&page, StatusCode::OK)
 }

@@ -2,11 +2,13 @@
 //! (as the day began: the figures of the first request or import after 00:00 Vietnam time),
 //! on any instance, at most once (the table's key makes a concurrent second write a no-op);
 //! the first time it runs, the days before are rebuilt once from the case and payment history.
+//! A day's snapshot holds every unit with cases in its subtree (its own cases added up along the
+//! tree); the rebuilt days hold the nation and the units directly below it.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicI32, Ordering};
 
-use chrono::{Datelike, NaiveDate, TimeDelta};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
 
 use crate::db::schema::{cases, payments, units};
@@ -18,7 +20,7 @@ use crate::domain::ids::UnitId;
 use crate::domain::policy::PolicySet;
 use crate::domain::unit::NATION_CODE;
 use crate::error::AppError;
-use crate::services::progress::{Figures, GroupBy, progress};
+use crate::services::progress::{GroupBy, progress};
 
 /// The last day this process made sure of (days from the common era), so that a request
 /// costs a database look-up once a day, not every time.
@@ -56,47 +58,48 @@ pub fn ensure_in_database(
         }
         let mut rows = Vec::new();
         if snapshots::first_day(conn)?.is_none() {
-            rows = rebuild(conn, nation.id, today)?;
+            rows = rebuild(conn, today)?;
         }
-        let report = progress(conn, policy, &UnitScope::All, GroupBy::Top, today)?;
-        let ids: HashMap<String, UnitId> = units::table
-            .filter(units::parent_id.eq(nation.id))
-            .select((units::code, units::id))
+        // Every unit's own cases, added up along the tree: the figures of each unit with
+        // cases in its subtree (the nation's equal the national total).
+        let report = progress(conn, policy, &UnitScope::All, GroupBy::Unit, today)?;
+        let paths: HashMap<String, String> = units::table
+            .select((units::code, units::path))
             .load(conn)?
             .into_iter()
             .collect();
-        let at = now();
-        let row = |unit_id: UnitId, f: &Figures| SnapshotRow {
-            day: today,
-            unit_id,
-            people: f.people,
-            paid: f.paid,
-            entitled_vnd: f.entitled_vnd,
-            paid_vnd: f.paid_vnd,
-            rebuilt: false,
-            taken_at: at,
-        };
-        rows.push(row(nation.id, &report.national));
+        let mut tallies: HashMap<UnitId, Tally> = HashMap::new();
         for g in &report.groups {
-            if let Some(id) = ids.get(&g.code) {
-                rows.push(row(*id, &g.figures));
+            let Some(path) = paths.get(&g.code) else {
+                continue;
+            };
+            for unit in units_on(path) {
+                let t = tallies.entry(unit).or_default();
+                t.people += g.figures.people;
+                t.paid += g.figures.paid;
+                t.entitled += g.figures.entitled_vnd;
+                t.paid_vnd += g.figures.paid_vnd;
             }
         }
+        tallies.entry(nation.id).or_default();
+        let at = now();
+        rows.extend(
+            tallies
+                .into_iter()
+                .map(|(unit, t)| t.row(today, unit, false, at)),
+        );
         snapshots::insert(conn, &rows)?;
         Ok(true)
     })?;
     Ok(written)
 }
 
-/// The days before `today`, from the first case on, rebuilt from the history: people are the
+/// The days before `today`, from the first case on, rebuilt from the history for the nation and
+/// the units directly below it: people are the
 /// cases created by the day's end (not cancelled today), money paid is the sum of the payments
 /// dated up to the day, and a person counts as paid once their payments reach today's
 /// entitlement. Entitlements are today's (a change accepted later shows from the start).
-fn rebuild(
-    conn: &mut DbConnection,
-    nation: UnitId,
-    today: NaiveDate,
-) -> Result<Vec<SnapshotRow>, AppError> {
+fn rebuild(conn: &mut DbConnection, today: NaiveDate) -> Result<Vec<SnapshotRow>, AppError> {
     let all: Vec<(i64, String, i64, chrono::NaiveDateTime, String)> = cases::table
         .inner_join(units::table.on(units::id.eq(cases::unit_id)))
         .select((
@@ -111,18 +114,9 @@ fn rebuild(
         .select((payments::case_id, payments::paid_on, payments::amount_vnd))
         .order((payments::paid_on.asc(), payments::id.asc()))
         .load(conn)?;
-    let nation_path = format!("/{}/", nation.0);
-    // The unit directly below the nation a path lies under.
-    let top_of = |path: &str| -> Option<UnitId> {
-        path.strip_prefix(&nation_path)?
-            .split('/')
-            .next()?
-            .parse()
-            .ok()
-            .map(UnitId)
-    };
     struct Case {
-        top: Option<UnitId>,
+        /// The case's unit and every unit above it.
+        units: Vec<UnitId>,
         entitled: i64,
         paid: i64,
     }
@@ -141,7 +135,10 @@ fn rebuild(
         by_case.insert(
             id,
             Case {
-                top: top_of(&path),
+                // History is rebuilt for the nation and the units directly below it only
+                // (deeper units are kept from their first day on): a commune's history would
+                // be thousands of rows a day for every day since the first case.
+                units: units_on(&path).into_iter().take(2).collect(),
                 entitled,
                 paid: 0,
             },
@@ -153,13 +150,6 @@ fn rebuild(
     let Some(first) = created.first().map(|c| c.0) else {
         return Ok(Vec::new());
     };
-    #[derive(Default, Clone, Copy)]
-    struct Tally {
-        people: i64,
-        paid: i64,
-        entitled: i64,
-        paid_vnd: i64,
-    }
     let mut tallies: HashMap<UnitId, Tally> = HashMap::new();
     let at = now();
     let mut rows = Vec::new();
@@ -170,8 +160,8 @@ fn rebuild(
             c += 1;
             if let Some(case) = by_case.get(&id) {
                 let entitled = case.entitled;
-                for unit in [Some(nation), case.top].into_iter().flatten() {
-                    let t = tallies.entry(unit).or_default();
+                for unit in &case.units {
+                    let t = tallies.entry(*unit).or_default();
                     t.people += 1;
                     t.entitled += entitled;
                 }
@@ -186,25 +176,52 @@ fn rebuild(
             case.paid += amount;
             let is_paid = case.entitled > 0 && case.paid >= case.entitled;
             let change = i64::from(is_paid) - i64::from(was_paid);
-            for unit in [Some(nation), case.top].into_iter().flatten() {
-                let t = tallies.entry(unit).or_default();
+            for unit in &case.units {
+                let t = tallies.entry(*unit).or_default();
                 t.paid += change;
                 t.paid_vnd += amount;
             }
         }
-        for (unit, t) in &tallies {
-            rows.push(SnapshotRow {
-                day,
-                unit_id: *unit,
-                people: t.people,
-                paid: t.paid,
-                entitled_vnd: t.entitled,
-                paid_vnd: t.paid_vnd,
-                rebuilt: true,
-                taken_at: at,
-            });
-        }
+        rows.extend(tallies.iter().map(|(unit, t)| t.row(day, *unit, true, at)));
         day += TimeDelta::days(1);
     }
     Ok(rows)
+}
+
+/// A unit's figures for a day.
+#[derive(Default, Clone, Copy)]
+struct Tally {
+    people: i64,
+    paid: i64,
+    entitled: i64,
+    paid_vnd: i64,
+}
+
+impl Tally {
+    fn row(
+        self,
+        day: NaiveDate,
+        unit_id: UnitId,
+        rebuilt: bool,
+        taken_at: NaiveDateTime,
+    ) -> SnapshotRow {
+        SnapshotRow {
+            day,
+            unit_id,
+            people: self.people,
+            paid: self.paid,
+            entitled_vnd: self.entitled,
+            paid_vnd: self.paid_vnd,
+            rebuilt,
+            taken_at,
+        }
+    }
+}
+
+/// The units a materialised path names (`/1/23/456/`: the nation, a province, a commune), from
+/// the top down.
+fn units_on(path: &str) -> Vec<UnitId> {
+    path.split('/')
+        .filter_map(|id| id.parse().ok().map(UnitId))
+        .collect()
 }

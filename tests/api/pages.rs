@@ -1784,8 +1784,10 @@ async fn daily_snapshots_draw_progress_over_time(backend: Backend) {
     let home = send(&app, "GET", "/", Some(&rev), None).await;
     assert!(home.body.contains("id=\"over-time\""), "{}", home.body);
     assert!(home.body.contains("Tiến độ theo thời gian"));
-    // A unit further down keeps no series of its own: the page says where its progress is.
-    let deep: String = {
+    // A unit further down has its own series from today on (the rebuilt history holds the
+    // nation and the units below it only): today's row adds up the cases below it; with one
+    // day, its chart says it appears from the second day; with a second, it is drawn.
+    let (deep, deep_id): (String, i64) = {
         let mut conn = app.db.get().unwrap();
         let top: Vec<i64> = units::table
             .filter(units::parent_id.eq(nation))
@@ -1796,17 +1798,55 @@ async fn daily_snapshots_draw_progress_over_time(backend: Backend) {
             .inner_join(units::table.on(units::id.eq(cases::unit_id)))
             .filter(units::id.ne(nation))
             .filter(units::id.ne_all(top))
-            .select(units::code)
+            .select((units::code, units::id))
             .first(&mut conn)
             .unwrap()
     };
+    {
+        let mut conn = app.db.get().unwrap();
+        let (people, entitled): (i64, i64) = progress_snapshots::table
+            .filter(progress_snapshots::unit_id.eq(deep_id))
+            .filter(progress_snapshots::day.eq(today))
+            .select((progress_snapshots::people, progress_snapshots::entitled_vnd))
+            .first(&mut conn)
+            .unwrap();
+        let below: Vec<i64> = cases::table
+            .inner_join(units::table.on(units::id.eq(cases::unit_id)))
+            .filter(units::path.like(format!("%/{deep_id}/%")))
+            .filter(cases::state.ne("cancelled"))
+            .select(cases::entitled_vnd)
+            .load(&mut conn)
+            .unwrap();
+        assert_eq!(people, i64::try_from(below.len()).unwrap());
+        assert_eq!(entitled, below.iter().sum::<i64>());
+        let days: i64 = progress_snapshots::table
+            .filter(progress_snapshots::unit_id.eq(deep_id))
+            .count()
+            .get_result(&mut conn)
+            .unwrap();
+        assert_eq!(days, 1, "today's only, not rebuilt");
+    }
     let drilled = send(&app, "GET", &format!("/?unit={deep}"), Some(&rev), None).await;
     assert_eq!(drilled.status, 200, "{}", drilled.body);
-    assert!(!drilled.body.contains("id=\"over-time\""));
     assert!(
-        drilled
-            .body
-            .contains("id=\"over-time-none\"><small>Tiến độ theo thời gian được lưu cho cả nước"),
+        drilled.body.contains(
+            "id=\"over-time-none\"><small>Biểu đồ tiến độ theo thời gian có từ ngày thứ hai"
+        ),
+        "{}",
+        drilled.body
+    );
+    {
+        // The next day's snapshot (written as tomorrow's first request would).
+        let mut conn = app.db.get().unwrap();
+        let tomorrow = today.succ_opt().unwrap();
+        let written =
+            staffpay::services::snapshots::ensure_in_database(&mut conn, &policy, tomorrow)
+                .unwrap();
+        assert!(written);
+    }
+    let drilled = send(&app, "GET", &format!("/?unit={deep}"), Some(&rev), None).await;
+    assert!(
+        drilled.body.contains("id=\"over-time\""),
         "{}",
         drilled.body
     );

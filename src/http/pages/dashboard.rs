@@ -251,31 +251,41 @@ pub async fn dashboard(
             }
             let nation = crate::db::units::find_by_code(conn, crate::domain::unit::NATION_CODE)?;
             // Drilling into a unit: its subtree (which the caller's scope must reach).
-            // Progress over time is kept for the nation and the units directly below it: the
-            // series shown is the drilled unit's, or the nation's for a nationwide caller.
+            // Progress over time is kept for every unit with cases below it: the series shown
+            // is the drilled unit's, else the nation's for a nationwide caller, else the
+            // caller's one unit (a caller of several units drills into one to see its chart).
             let (scope, group_by, within, series_unit) = match &within_code {
                 Some(code) => {
                     let unit = crate::db::units::find_in_scope(conn, &caller_scope, code)?
                         .ok_or(AppError::NotFound)?;
-                    let top = nation
-                        .as_ref()
-                        .is_some_and(|n| unit.parent_id == Some(n.id));
                     (
                         UnitScope::Subtrees(vec![unit.path.clone()]),
                         GroupBy::Unit,
                         Some((unit.code.clone(), unit.name_vi.clone())),
-                        top.then_some(unit.id),
+                        Some(unit.id),
                     )
                 }
-                None => (
-                    caller_scope.clone(),
-                    GroupBy::Top,
-                    None,
-                    nation
-                        .as_ref()
-                        .filter(|n| caller_scope.contains_path(&n.path))
-                        .map(|n| n.id),
-                ),
+                None => {
+                    let own = match &caller_scope {
+                        UnitScope::Subtrees(roots) if roots.len() == 1 => {
+                            roots.first().and_then(|root| {
+                                root.rsplit('/')
+                                    .find_map(|id| id.parse().ok().map(crate::domain::ids::UnitId))
+                            })
+                        }
+                        _ => None,
+                    };
+                    (
+                        caller_scope.clone(),
+                        GroupBy::Top,
+                        None,
+                        nation
+                            .as_ref()
+                            .filter(|n| caller_scope.contains_path(&n.path))
+                            .map(|n| n.id)
+                            .or(own),
+                    )
+                }
             };
             let kept = series_unit.is_some();
             let series = match series_unit {

@@ -72,6 +72,8 @@ struct PreviewView {
     sheet: String,
     columns: Vec<PreviewColumnView>,
     rows: Vec<Vec<String>>,
+    /// The upload's other choices, carried to the import as hidden fields.
+    choices: Vec<(&'static str, String)>,
 }
 
 struct PreviewColumnView {
@@ -174,14 +176,73 @@ fn upload_kind(kind: &str) -> Result<(Permission, &'static str), AppError> {
     }
 }
 
+/// An upload's choices beyond the file and its columns — the API's query parameters: a dry run
+/// (check and report, write nothing), accept the valid rows of a file with errors, the sheet to
+/// read, and how a statement's single amount column is signed.
+#[derive(Debug, Clone, Default)]
+struct UploadChoices {
+    dry_run: bool,
+    accept_valid: bool,
+    sheet: Option<String>,
+    sign: crate::import::statement::AmountSign,
+}
+
+impl UploadChoices {
+    /// From the form's fields (`dry_run=1`, `accept_valid=1`, `sheet`, `sign`).
+    fn from_fields(fields: &std::collections::HashMap<String, String>) -> Result<Self, AppError> {
+        use crate::import::statement::AmountSign;
+        let ticked = |name: &str| fields.get(name).is_some_and(|v| v == "1");
+        let sign = match fields.get("sign").map(|v| v.trim()) {
+            None | Some("" | "negative_is_debit") => AmountSign::NegativeIsDebit,
+            Some("positive_is_debit") => AmountSign::PositiveIsDebit,
+            Some(_) => {
+                return Err(AppError::bad_request(
+                    "sign_invalid",
+                    "Cách đọc dấu của số tiền không hợp lệ.",
+                    "Unknown amount sign convention.",
+                ));
+            }
+        };
+        Ok(UploadChoices {
+            dry_run: ticked("dry_run"),
+            accept_valid: ticked("accept_valid"),
+            sheet: fields
+                .get("sheet")
+                .map(|v| v.trim().chars().take(100).collect::<String>())
+                .filter(|v| !v.is_empty()),
+            sign,
+        })
+    }
+
+    /// The choices as the mapping step's form carries them (hidden fields).
+    fn fields(&self) -> Vec<(&'static str, String)> {
+        use crate::import::statement::AmountSign;
+        let mut out = Vec::new();
+        if self.dry_run {
+            out.push(("dry_run", "1".to_owned()));
+        }
+        if self.accept_valid {
+            out.push(("accept_valid", "1".to_owned()));
+        }
+        if let Some(sheet) = &self.sheet {
+            out.push(("sheet", sheet.clone()));
+        }
+        if self.sign == AmountSign::PositiveIsDebit {
+            out.push(("sign", "positive_is_debit".to_owned()));
+        }
+        out
+    }
+}
+
 /// The read options of a page upload.
 fn page_read_options(
     state: &AppState,
+    sheet: Option<String>,
     mapping: Vec<crate::import::recognize::ColumnMap>,
     save_profile: Option<String>,
 ) -> ReadOptions {
     ReadOptions {
-        sheet: None,
+        sheet,
         max_rows: u32::try_from(state.settings.max_rows).unwrap_or(u32::MAX),
         max_bytes: state.settings.max_upload_bytes,
         limits: state.settings.read_limits,
@@ -193,7 +254,8 @@ fn page_read_options(
     }
 }
 
-/// `POST /nhap` (multipart: `csrf`, `kind`, `unit`, `file`, optional `map` and `profile`):
+/// `POST /nhap` (multipart: `csrf`, `kind`, `unit`, `file`, optional `map`, `profile`,
+/// `dry_run`, `accept_valid`, `sheet`, `sign`):
 /// the same imports as the API, within the caller's units, never half-written; the result and
 /// the error workbook link. With `step=preview`, nothing is imported: the file is held and the
 /// page shows its first rows with a drop-down per column (the mapping step).
@@ -222,11 +284,18 @@ pub async fn upload(
         file_name: upload.file_name,
         bytes: upload.bytes,
     };
+    let choices = UploadChoices::from_fields(&upload.fields)?;
     if upload.fields.get("step").map(String::as_str) == Some("preview") {
-        return preview_step(&state, &s, is_en(&req, None), draft, mapping, None).await;
+        let en = is_en(&req, None);
+        return preview_step(&state, &s, en, draft, mapping, choices).await;
     }
-    let options = page_read_options(&state, mapping, upload.fields.get("profile").cloned());
-    run_upload(&state, &s, &req, draft, options, None).await
+    let options = page_read_options(
+        &state,
+        choices.sheet.clone(),
+        mapping,
+        upload.fields.get("profile").cloned(),
+    );
+    run_upload(&state, &s, &req, draft, options, choices, None).await
 }
 
 /// The mapping step's form: the held file's token, and `col_<index>` = a field key or
@@ -263,8 +332,9 @@ pub async fn confirm_mapping(
     };
     let (permission, _) = upload_kind(&draft.kind)?;
     s.caller.require(permission)?;
+    let choices = UploadChoices::from_fields(&form)?;
     // The headers by column, as the file has them; the officer's choice for each.
-    let plain = page_read_options(&state, Vec::new(), None);
+    let plain = page_read_options(&state, choices.sheet.clone(), Vec::new(), None);
     let preview = read_preview(&draft, &plain)?;
     let mut mapping = Vec::new();
     for column in &preview.columns {
@@ -283,8 +353,13 @@ pub async fn confirm_mapping(
             header: column.header.clone(),
         });
     }
-    let options = page_read_options(&state, mapping, form.get("profile").cloned());
-    run_upload(&state, &s, &req, draft, options, Some(token)).await
+    let options = page_read_options(
+        &state,
+        choices.sheet.clone(),
+        mapping,
+        form.get("profile").cloned(),
+    );
+    run_upload(&state, &s, &req, draft, options, choices, Some(token)).await
 }
 
 /// The preview of a held or uploaded file as its kind of list.
@@ -316,9 +391,9 @@ async fn preview_step(
     en: bool,
     draft: crate::db::drafts::Draft,
     mapping: Vec<crate::import::recognize::ColumnMap>,
-    error: Option<&str>,
+    choices: UploadChoices,
 ) -> Result<HttpResponse, AppError> {
-    let options = page_read_options(state, mapping, None);
+    let options = page_read_options(state, choices.sheet.clone(), mapping, None);
     let preview = match read_preview(&draft, &options) {
         Ok(p) => p,
         Err(e) => {
@@ -389,8 +464,9 @@ async fn preview_step(
             })
             .collect(),
         rows: preview.rows,
+        choices: choices.fields(),
     };
-    upload_page(s, en, error, None, Some(view), None)
+    upload_page(s, en, None, None, Some(view), None)
 }
 
 /// The upload page with an error, a result, a preview or a running job.
@@ -748,6 +824,7 @@ async fn run_upload(
     req: &HttpRequest,
     draft: crate::db::drafts::Draft,
     options: ReadOptions,
+    choices: UploadChoices,
     held: Option<String>,
 ) -> Result<HttpResponse, AppError> {
     let (_, template) = upload_kind(&draft.kind)?;
@@ -762,6 +839,7 @@ async fn run_upload(
         actor: s.actor(req),
         draft,
         options,
+        choices,
         held,
         template,
     };
@@ -799,6 +877,7 @@ struct Job {
     actor: crate::services::Actor,
     draft: crate::db::drafts::Draft,
     options: ReadOptions,
+    choices: UploadChoices,
     held: Option<String>,
     template: &'static str,
 }
@@ -821,6 +900,7 @@ impl Job {
                     actor,
                     draft,
                     options,
+                    choices,
                     held,
                     template,
                 } = self;
@@ -841,6 +921,7 @@ impl Job {
                         file_name.clone(),
                         unit_code,
                         options,
+                        &choices,
                         matching,
                         &bytes,
                         &tracker,
@@ -887,6 +968,7 @@ fn import(
     file_name: String,
     unit_code: String,
     options: ReadOptions,
+    choices: &UploadChoices,
     matching: crate::domain::matching::MatchSettings,
     bytes: &[u8],
     progress: &dyn crate::services::imports::ImportProgress,
@@ -895,10 +977,10 @@ fn import(
     if kind == "roster" {
         let request = imports::ImportRequest {
             file_name,
-            sheet: None,
+            sheet: choices.sheet.clone(),
             unit_code,
-            dry_run: false,
-            accept_valid: false,
+            dry_run: choices.dry_run,
+            accept_valid: choices.accept_valid,
             options,
         };
         return imports::import_roster_with_progress(
@@ -907,13 +989,13 @@ fn import(
     }
     let request = imports::LedgerRequest {
         file_name,
-        sheet: None,
+        sheet: choices.sheet.clone(),
         unit_code,
-        dry_run: false,
-        accept_valid: false,
+        dry_run: choices.dry_run,
+        accept_valid: choices.accept_valid,
         options,
         today: crate::db::today_vn(),
-        sign: crate::import::statement::AmountSign::NegativeIsDebit,
+        sign: choices.sign,
         matching,
     };
     if kind == "payments" {

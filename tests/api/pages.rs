@@ -616,6 +616,79 @@ async fn uploads_run_as_jobs_with_their_own_page(backend: Backend) {
         "{}",
         english.body
     );
+    // The import choices: a dry run writes nothing; the valid rows of a file with errors are
+    // kept when asked; an unknown sign convention is refused; the mapping step carries them.
+    let people = || {
+        let mut conn = app.db.get().unwrap();
+        people::table
+            .filter(people::national_id.eq("079066001239"))
+            .count()
+            .get_result::<i64>(&mut conn)
+            .unwrap()
+    };
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("kind", "roster"),
+        ("unit", "79"),
+        ("dry_run", "1"),
+    ];
+    let dry = upload(&app, &agency, multipart(&fields, "thu.csv", ROSTER)).await;
+    let dry = job_result(&app, &agency, &dry.location).await;
+    assert!(
+        dry.body.contains("thu.csv: Chạy thử: chưa ghi gì"),
+        "{}",
+        dry.body
+    );
+    assert_eq!(people(), 0);
+    let mixed = format!(
+        "{ROSTER}\r\n{}",
+        bad.lines().nth(1).unwrap().replace("Thử", "Lỗi")
+    );
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("kind", "roster"),
+        ("unit", "79"),
+        ("accept_valid", "1"),
+    ];
+    let part = upload(&app, &agency, multipart(&fields, "hai.csv", &mixed)).await;
+    let part = job_result(&app, &agency, &part.location).await;
+    assert!(
+        part.body.contains("hai.csv: Đã nhập một phần"),
+        "{}",
+        part.body
+    );
+    assert_eq!(people(), 1, "the valid row is kept");
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("kind", "roster"),
+        ("unit", "79"),
+        ("sign", "sideways"),
+    ];
+    let refused = upload(&app, &agency, multipart(&fields, "x.csv", ROSTER)).await;
+    assert_eq!(refused.status, 400);
+    assert!(refused.body.contains("<!doctype html>"));
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("kind", "roster"),
+        ("unit", "79"),
+        ("step", "preview"),
+        ("dry_run", "1"),
+        ("sheet", "Danh sách"),
+    ];
+    let preview = upload(&app, &agency, multipart(&fields, "ba.csv", ROSTER)).await;
+    assert!(
+        preview
+            .body
+            .contains("<input type=\"hidden\" name=\"dry_run\" value=\"1\">"),
+        "{}",
+        preview.body
+    );
+    assert!(
+        preview
+            .body
+            .contains("<input type=\"hidden\" name=\"sheet\" value=\"Danh sách\">")
+    );
+
     // Another officer does not see it.
     let mof = sign_in(&app, "mof").await;
     let other = send(&app, "GET", &started.location, Some(&mof), None).await;

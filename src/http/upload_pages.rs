@@ -27,7 +27,7 @@ struct UploadResult {
     updated: String,
     unchanged: String,
     refused: String,
-    /// Counts of all problems (the lists hold at most [`PROBLEMS_KEPT`] each).
+    /// Counts of all problems (the lists hold at most [`ERRORS_KEPT`] and [`WARNINGS_KEPT`]).
     errors_total: String,
     warnings_total: String,
     errors_cut: bool,
@@ -493,8 +493,13 @@ fn upload_page(
     )
 }
 
-/// Most problems of each severity a job keeps for its page (the error workbook has them all).
-const PROBLEMS_KEPT: usize = 500;
+/// Most errors a job keeps for its page (the marked-up file has them all: past a few hundred,
+/// an officer corrects in the file, not from a list).
+const ERRORS_KEPT: usize = 500;
+
+/// Most warnings a job keeps for its page: every warning is listed (issue 20) up to a bound
+/// that keeps one job's result a few megabytes.
+const WARNINGS_KEPT: usize = 20_000;
 
 /// What a finished job's page shows, kept as JSON in `import_jobs.result` so that any instance
 /// can show it in either language.
@@ -554,10 +559,10 @@ struct Refusal {
 
 impl JobResult {
     fn of(report: &crate::services::imports::ImportReport, template: &str) -> JobResult {
-        let kept = |problems: &[crate::services::imports::ProblemOut]| {
+        let kept = |problems: &[crate::services::imports::ProblemOut], most: usize| {
             problems
                 .iter()
-                .take(PROBLEMS_KEPT)
+                .take(most)
                 .map(|p| JobProblem {
                     row: p.row,
                     column: p.column.clone(),
@@ -585,9 +590,9 @@ impl JobResult {
             updated: report.rows.updated,
             unchanged: report.rows.unchanged,
             refused: report.rows.invalid,
-            errors: kept(&report.errors),
+            errors: kept(&report.errors, ERRORS_KEPT),
             errors_total: report.errors.len(),
-            warnings: kept(&report.warnings),
+            warnings: kept(&report.warnings, WARNINGS_KEPT),
             warnings_total: report.warnings.len(),
             error_workbook: report.import_id.filter(|_| !report.errors.is_empty()),
             recognised: report

@@ -604,6 +604,15 @@ pub fn assert_reads_vietnamese(what: &str, html: &str) {
         !trimmed.starts_with('{') && !trimmed.starts_with('['),
         "{what}: a JSON body: {html}"
     );
+    // The page's title is text: markup there is a template that put its content in the
+    // wrong block (the browser shows none of it).
+    if let (Some(start), Some(end)) = (html.find("<title>"), html.find("</title>")) {
+        let title = &html[start + 7..end];
+        assert!(
+            !title.contains('<'),
+            "{what}: markup in the page's <title>: {title}"
+        );
+    }
     let text = visible_text(html);
     for english in [
         "Decree ",

@@ -81,6 +81,11 @@ fn salary_source(code: &str, en: bool) -> String {
             "Salary as stated by the agency",
         ),
         "part_time_allowance" => pick(en, "Phụ cấp hằng tháng", "Monthly allowance"),
+        "former_post_salary" => pick(
+            en,
+            "Tiền lương của chức vụ trước (bảo lưu)",
+            "Salary of the former post (retained)",
+        ),
         other => other,
     }
     .to_owned()
@@ -342,6 +347,10 @@ fn allowance(key: &str, en: bool) -> String {
         "hazardous" => pick(en, "độc hại, nguy hiểm", "hazardous work"),
         "regional" => pick(en, "khu vực", "regional"),
         "attraction" => pick(en, "thu hút", "attraction"),
+        "party_committee_responsibility" => {
+            pick(en, "trách nhiệm cấp ủy", "party committee responsibility")
+        }
+        "chief_accountant" => pick(en, "kế toán trưởng", "chief accountant"),
         other => other,
     }
     .to_owned()
@@ -363,6 +372,25 @@ pub fn warnings(computed: &Value, en: bool) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_allowance_and_salary_source_has_words() {
+        use crate::domain::entitlement::SalarySource;
+        for a in crate::domain::policy::Allowance::ALL {
+            assert_ne!(allowance(a.code(), false), a.code(), "{a:?}");
+            assert!(!allowance(a.code(), true).contains('_'), "{a:?}");
+        }
+        for source in [
+            SalarySource::Coefficients,
+            SalarySource::ContractWage,
+            SalarySource::Stated,
+            SalarySource::PartTimeAllowance,
+            SalarySource::FormerPostSalary,
+        ] {
+            let code = source.code();
+            assert_ne!(salary_source(code, false), code, "{source:?}");
+        }
+    }
 
     #[test]
     fn inputs_read_as_officials_write_them() {

@@ -97,6 +97,26 @@ struct UploadPage<'a> {
     result: Option<UploadResult>,
     preview: Option<PreviewView>,
     job: Option<JobView>,
+    /// The kinds of file this role may upload: roster, payments, statement.
+    may: UploadKinds,
+}
+
+/// Which kinds of file the caller's role may upload (the form offers only those).
+struct UploadKinds {
+    roster: bool,
+    payments: bool,
+    statement: bool,
+}
+
+impl UploadKinds {
+    fn of(s: &Session) -> Self {
+        let role = s.caller.role;
+        UploadKinds {
+            roster: role.can(Permission::SubmitRoster),
+            payments: role.can(Permission::RecordPayments),
+            statement: role.can(Permission::ImportStatements),
+        }
+    }
 }
 
 /// `GET /nhap`: the upload form.
@@ -115,6 +135,7 @@ pub async fn upload_form(
             result: None,
             preview: None,
             job: None,
+            may: UploadKinds::of(&s),
         },
         StatusCode::OK,
     )
@@ -488,6 +509,7 @@ fn upload_page(
             result,
             preview,
             job,
+            may: UploadKinds::of(s),
         },
         StatusCode::OK,
     )

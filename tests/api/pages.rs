@@ -267,6 +267,14 @@ async fn review_fund_and_pay_in_the_browser(backend: Backend) {
     assert!(asked.body.contains(&format!("{typed} đ")));
     assert!(asked.body.contains("UNC-0001"));
     helpers::assert_reads_vietnamese("payment confirmation", &asked.body);
+    // Its language switch leads to the case page (a link cannot post the form again).
+    assert!(
+        asked.body.contains(&format!(
+            "<a href=\"/ho-so/{case}?lang=en\" lang=\"en\">English</a>"
+        )),
+        "{}",
+        asked.body
+    );
     assert_eq!(
         state_of(&app, case).2,
         0,
@@ -450,6 +458,15 @@ async fn units_reports_audit_and_upload_pages(backend: Backend) {
     let agency = sign_in(&app, "agency").await;
     let form = send(&app, "GET", "/nhap", Some(&agency), None).await;
     let csrf = csrf_of(&form.body);
+    // The form offers only what the role may upload.
+    assert!(
+        form.body.contains("<option value=\"roster\">"),
+        "{}",
+        form.body
+    );
+    assert!(!form.body.contains("<option value=\"payments\">"));
+    assert!(!form.body.contains("<option value=\"statement\">"));
+    assert!(!form.body.contains("id=\"sign\""));
     let refused = upload(
         &app,
         &agency,
@@ -905,6 +922,7 @@ async fn the_mapping_step_previews_then_imports_as_chosen(backend: Backend) {
     // The reports page: the batch form for a payment officer, the MoHA report form.
     let reports = send(&app, "GET", "/bao-cao", Some(&mof), None).await;
     assert!(reports.body.contains("action=\"/bao-cao/bang-thanh-toan\""));
+    helpers::assert_reads_vietnamese("reports", &reports.body);
     assert!(
         reports
             .body
@@ -2034,6 +2052,21 @@ async fn remembered_flags_are_reused_only_while_nothing_changed(backend: Backend
         page.body.contains("Đếm lúc <span id=\"flags-as-of\">"),
         "{}",
         page.body
+    );
+    let list = send(&app, "GET", "/canh-bao", Some(&rev), None).await;
+    assert!(
+        list.body.contains("lập lúc <span id=\"listed-at\">"),
+        "{}",
+        list.body
+    );
+    // The language switch keeps the list's filters.
+    let filtered = send(&app, "GET", "/canh-bao?kind=disputed", Some(&rev), None).await;
+    assert!(
+        filtered
+            .body
+            .contains("<a href=\"/canh-bao?kind=disputed&#38;lang=en\""),
+        "{}",
+        filtered.body
     );
 }
 both_backends!(remembered_flags_are_reused_only_while_nothing_changed);

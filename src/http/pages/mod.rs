@@ -62,11 +62,16 @@ pub struct Session {
     pub(crate) caller: Caller,
     token: String,
     pub(crate) csrf: String,
+    /// The header's link to this page in the other language.
+    switch: String,
 }
 
 /// What the navigation bar offers: only what the caller's role may use.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Menu {
+    /// The link to this page in the other language (filters kept; a page answering a form
+    /// links to the page the form belongs to).
+    pub switch: String,
     pub flags: bool,
     pub unmatched: bool,
     pub upload: bool,
@@ -80,6 +85,7 @@ impl Session {
     pub(crate) fn menu(&self) -> Menu {
         let role = self.caller.role;
         Menu {
+            switch: self.switch.clone(),
             flags: role.can(Permission::ReadFlags),
             unmatched: role.can(Permission::ReadCases),
             upload: role.can(Permission::SubmitRoster)
@@ -122,7 +128,29 @@ pub(crate) async fn session(
         csrf: state.keys.sign("page-csrf", &token),
         caller,
         token,
+        switch: language_switch(req),
     }))
+}
+
+/// The link to the page in the other language: the same address with `lang` changed for a
+/// page that was asked for (GET); for a page answering a form (POST), the page the form
+/// belongs to — `/ho-so/{id}` for a case's forms, else the section's page (`/don-vi`, `/nhap`,
+/// …) — as following a link cannot post the form again.
+fn language_switch(req: &HttpRequest) -> String {
+    let en = is_en(req, None);
+    if req.method() == actix_web::http::Method::GET || req.method() == actix_web::http::Method::HEAD
+    {
+        return super::lang::switch_href(req, en);
+    }
+    let mut parts = req.path().split('/').filter(|p| !p.is_empty());
+    let page = match (parts.next(), parts.next()) {
+        (Some("ho-so"), Some(id)) if id.bytes().all(|b| b.is_ascii_digit()) => {
+            format!("/ho-so/{id}")
+        }
+        (Some(section), _) => format!("/{section}"),
+        (None, _) => "/".to_owned(),
+    };
+    format!("{page}?lang={}", if en { "vi" } else { "en" })
 }
 
 impl actix_web::FromRequest for Session {

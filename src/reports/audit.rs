@@ -50,9 +50,11 @@ pub fn build(events: &[AuditView], scope_label: &str) -> Result<Workbook, XlsxEr
             .to_string();
         sheet.write_number_with_format(row, 0, vnd(e.id)?, int)?;
         sheet.write_text_with_format(row, 1, &at, text)?;
+        // The action in words (issue 20), as the audit page shows it.
+        let action = crate::present::audit_action(&e.action, false).into_owned();
         for (col, value) in [
             (2u16, Some(&e.actor)),
-            (3, Some(&e.action)),
+            (3, Some(&action)),
             (4, Some(&e.entity_kind)),
             (5, e.entity_id.as_ref()),
             (6, e.unit_code.as_ref()),
@@ -68,7 +70,12 @@ pub fn build(events: &[AuditView], scope_label: &str) -> Result<Workbook, XlsxEr
         }
         for (col, value) in [(9u16, &e.before), (10, &e.after)] {
             if let Some(v) = value {
-                let t = v.to_string();
+                // What the entry recorded as label–value pairs in words, as on the page.
+                let t = crate::present::audit_details(v, false)
+                    .into_iter()
+                    .map(|(label, value)| format!("{label}: {value}"))
+                    .collect::<Vec<_>>()
+                    .join("\n");
                 widths.see_text(usize::from(col), &t);
                 sheet.write_text_with_format(row, col, &t, &formats.wrap)?;
             }

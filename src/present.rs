@@ -318,6 +318,20 @@ fn detail_value(key: Option<&str>, value: &serde_json::Value, en: bool) -> Strin
     }
 }
 
+/// The kind of an import in words.
+pub fn import_kind(kind: &str, en: bool) -> &'static str {
+    match (kind, en) {
+        ("roster", false) => "Danh sách hồ sơ",
+        ("roster", true) => "Roster",
+        ("payments", false) => "Danh sách chi",
+        ("payments", true) => "Payment list",
+        ("statement", false) => "Sao kê",
+        ("statement", true) => "Statement",
+        (_, false) => "Tệp khác",
+        (_, true) => "Other",
+    }
+}
+
 /// An import's outcome in words.
 pub fn outcome(code: &str, en: bool) -> &'static str {
     match (code, en) {
@@ -472,7 +486,8 @@ mod tests {
     fn every_legal_basis_of_the_embedded_tables_reads_in_vietnamese() {
         let mut missing = Vec::new();
         for (file, text) in crate::policy_files::EMBEDDED {
-            // `legal_basis = "…"`, and every entry of a `[… .legal_basis]` table.
+            // `legal_basis = "…"`, a table's `citation = "…"` (the workbook's basis sheet), and
+            // every entry of a `[… .legal_basis]` table.
             let mut in_basis_table = false;
             for line in text.lines() {
                 let line = line.trim();
@@ -490,7 +505,8 @@ mod tests {
                 else {
                     continue;
                 };
-                if (in_basis_table || key.trim() == "legal_basis") && !has_legal_basis_vi(quoted) {
+                let cited = matches!(key.trim(), "legal_basis" | "citation");
+                if (in_basis_table || cited) && !has_legal_basis_vi(quoted) {
                     missing.push(format!("{file}: {quoted}"));
                 }
             }

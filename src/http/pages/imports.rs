@@ -41,16 +41,7 @@ struct ImportsPage {
 const LATEST: i64 = 200;
 
 pub(crate) fn kind_words(kind: &str, en: bool) -> &'static str {
-    match (kind, en) {
-        ("roster", false) => "Danh sách hồ sơ",
-        ("roster", true) => "Roster",
-        ("payments", false) => "Danh sách chi",
-        ("payments", true) => "Payment list",
-        ("statement", false) => "Sao kê",
-        ("statement", true) => "Statement",
-        (_, false) => "Tệp khác",
-        (_, true) => "Other",
-    }
+    present::import_kind(kind, en)
 }
 
 /// `GET /nhap/lich-su`.

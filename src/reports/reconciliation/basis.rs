@@ -76,13 +76,17 @@ pub(super) fn basis_sheet(
     sheet.write_text_with_format(row, 0, "Bảng chính sách", &formats.header)?;
     sheet.write_text_with_format(row, 1, "Policy table", &formats.header_en)?;
     sheet.write_text_with_format(row, 2, "Phiên bản / Version", &formats.header)?;
-    sheet.write_text_with_format(row, 3, "Căn cứ pháp lý / Legal basis", &formats.header)?;
+    sheet.write_text_with_format(row, 3, "Căn cứ pháp lý", &formats.header)?;
+    sheet.write_text_with_format(row, 4, "Legal basis", &formats.header_en)?;
     row += 1;
     for v in policy.versions() {
         sheet.write_text(row, 0, &v.id)?;
         sheet.write_text(row, 1, &v.title)?;
         sheet.write_text(row, 2, &v.version)?;
-        sheet.write_text_with_format(row, 3, &v.citation, &formats.wrap)?;
+        // The legal basis in Vietnamese (issue 20), the tables' English beside it.
+        let vi = crate::present::legal_basis(&v.citation, false);
+        sheet.write_text_with_format(row, 3, vi.as_ref(), &formats.wrap)?;
+        sheet.write_text_with_format(row, 4, &v.citation, &formats.wrap)?;
         row += 1;
     }
 
@@ -103,11 +107,15 @@ pub(super) fn basis_sheet(
     row += 1;
     for i in &data.imports {
         sheet.write_number(row, 0, vnd(i.id)?)?;
-        sheet.write_text(row, 1, &i.kind)?;
+        let kind = crate::present::import_kind(&i.kind, false);
+        let kind_en = crate::present::import_kind(&i.kind, true);
+        sheet.write_text(row, 1, format!("{kind} / {kind_en}"))?;
         sheet.write_text(row, 2, &i.file_name)?;
         sheet.write_text(row, 3, &i.sha256)?;
         sheet.write_text(row, 4, &i.unit_code)?;
-        sheet.write_text(row, 5, &i.outcome)?;
+        let outcome = crate::present::outcome(&i.outcome, false);
+        let outcome_en = crate::present::outcome(&i.outcome, true);
+        sheet.write_text(row, 5, format!("{outcome} / {outcome_en}"))?;
         sheet.write_number(row, 6, f64::from(i.rows_total))?;
         if let Some(at) = i.finished_at {
             sheet.write_text(row, 7, at.format("%Y-%m-%d %H:%M:%S").to_string())?;
@@ -122,7 +130,7 @@ pub(super) fn basis_sheet(
         (1, 30),
         (2, 40),
         (3, 66),
-        (4, 12),
+        (4, 50),
         (5, 10),
         (6, 8),
         (7, 20),

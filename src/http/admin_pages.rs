@@ -10,7 +10,6 @@ use serde::Deserialize;
 use super::AppState;
 use super::pages::{Session, is_en, render};
 use crate::domain::access::Permission;
-use crate::domain::money::Vnd;
 use crate::error::AppError;
 use crate::services::progress::{GroupBy, progress};
 
@@ -202,7 +201,7 @@ async fn reports_page(
             date: b.batch_date.format("%d/%m/%Y").to_string(),
             order_ref: b.order_ref.unwrap_or_default(),
             lines: b.people,
-            total: format!("{} đ", Vnd::new(b.total_vnd).grouped('.')),
+            total: crate::present::money(b.total_vnd, en),
             by: b.created_by,
         })
         .collect();
@@ -241,13 +240,18 @@ pub async fn create_batch(
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     s.check(&form.csrf)?;
+    let en = is_en(&req, None);
     let batch_date = match form.batch_date.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(d) => match chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d") {
             Ok(d) => Some(d),
             Err(_) => {
-                let error = format!("Ngày không hợp lệ: {d}");
-                return reports_page(&state, &s, false, None, Some(error)).await;
+                let error = if en {
+                    format!("Not a valid date: {d}")
+                } else {
+                    format!("Ngày không hợp lệ: {d}")
+                };
+                return reports_page(&state, &s, en, None, Some(error)).await;
             }
         },
     };
@@ -266,20 +270,30 @@ pub async fn create_batch(
         .await;
     match done {
         Ok(b) => {
-            let message = format!(
-                "Đã lập bảng thanh toán số {} của đơn vị {}: {} người, {} đ.",
-                b.summary.number,
-                b.summary.unit_code,
-                b.summary.people,
-                Vnd::new(b.summary.total_vnd).grouped('.')
-            );
-            reports_page(&state, &s, false, Some(message), None).await
+            let (number, unit, people) = (b.summary.number, &b.summary.unit_code, b.summary.people);
+            let total = crate::present::money(b.summary.total_vnd, en);
+            let message = if en {
+                format!("Payment batch no. {number} of unit {unit} made: {people} people, {total}.")
+            } else {
+                format!(
+                    "Đã lập bảng thanh toán số {number} của đơn vị {unit}: {people} người, {total}."
+                )
+            };
+            reports_page(&state, &s, en, Some(message), None).await
         }
         Err(AppError::NotFound) => {
-            let error = "Không có đơn vị mã này trong phạm vi của bạn.".to_owned();
-            reports_page(&state, &s, false, None, Some(error)).await
+            let error = if en {
+                "No unit with this code among yours."
+            } else {
+                "Không có đơn vị mã này trong phạm vi của bạn."
+            };
+            reports_page(&state, &s, en, None, Some(error.to_owned())).await
         }
-        Err(e) => reports_page(&state, &s, false, None, Some(e.body().message_vi)).await,
+        Err(e) => {
+            let body = e.body();
+            let error = if en { body.message_en } else { body.message_vi };
+            reports_page(&state, &s, en, None, Some(error)).await
+        }
     }
 }
 
